@@ -1,0 +1,101 @@
+"""Engine creation, SQLite hardening, migrations and the 'is the schema current?' check."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from rjmail.errors import NotMigratedError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file owner-only before SQLite opens it (it would use the umask)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def make_engine(url: str) -> Engine:
+    sqlite_path = _sqlite_file(url)
+    if sqlite_path is not None:
+        _create_private(sqlite_path)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        _harden_sqlite(engine)
+        return engine
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(url)
+        _harden_sqlite(engine)
+        return engine
+    return create_engine(
+        url, pool_pre_ping=True,
+        connect_args={"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+                      "keepalives_count": 3, "application_name": "rjmail"},
+    )
+
+
+def _harden_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        # Driver autocommit so the pragmas run outside a transaction (foreign_keys is a no-op inside one).
+        dbapi_conn.isolation_level = None
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000",
+                       "foreign_keys=ON"):
+            dbapi_conn.execute(f"PRAGMA {pragma}")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        # Take the write lock up front: a deferred read that later writes can hit SQLITE_BUSY
+        # which busy_timeout cannot resolve.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    for suffix in ("", "-wal", "-shm"):
+        path = _sqlite_file(str(engine.url))
+        if path is not None and Path(f"{path}{suffix}").exists():
+            os.chmod(f"{path}{suffix}", 0o600)
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def ensure_migrated(engine: Engine) -> None:
+    """Refuse to run against a schema that is missing or older than the code."""
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    head = head_revision()
+    if current != head:
+        raise NotMigratedError(
+            f"database schema is at {current or 'nothing (empty database)'}, code needs {head}: "
+            "run `rjmail db upgrade` first"
+        )

@@ -1,0 +1,154 @@
+"""IMAP adapter: new messages above a folder's checkpoint, cheaply; appends; Message-ID searches.
+
+The mailbox is never changed: messages are read with BODY.PEEK[] (advisors still see them unread)
+and nothing is moved or deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
+from imapclient.util import to_unicode
+
+from rjmail.errors import PermanentError, TransientError
+from rjmail.settings import ImapSettings
+
+FETCH_BATCH = 100
+TokenProvider = Callable[[], str]
+
+
+def tls_context(ca_file: str | None) -> ssl.SSLContext:
+    """Verifying context; a ca_file is added to (not instead of) the system CAs."""
+    ctx = ssl.create_default_context()
+    if ca_file:
+        ctx.load_verify_locations(cafile=ca_file)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    return ctx
+
+
+@dataclass(frozen=True)
+class FolderState:
+    uidvalidity: int
+    uidnext: int
+
+
+@dataclass(frozen=True)
+class Fetched:
+    uid: int
+    size: int
+    raw: bytes | None  # None when over the size limit: quarantined without being downloaded
+
+
+class Mailbox:
+    def __init__(self, settings: ImapSettings, token: TokenProvider | None = None) -> None:
+        self.settings = settings
+        self._token = token
+        self._client: IMAPClient | None = None
+
+    def __enter__(self) -> Mailbox:
+        self.open()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def client(self) -> IMAPClient:
+        if self._client is None:
+            raise TransientError("IMAP connection is not open")
+        return self._client
+
+    def open(self) -> None:
+        s = self.settings
+        try:
+            client = IMAPClient(s.host, port=s.port, ssl=s.security == "tls",
+                                ssl_context=tls_context(s.ca_file), timeout=s.timeout_seconds)
+            if s.security == "starttls":
+                client.starttls(tls_context(s.ca_file))
+            client.normalise_times = False
+            _keepalive(client)
+            self._login(client)
+        except IMAPClientError as exc:
+            raise _classify(exc) from exc
+        except (OSError, ssl.SSLError) as exc:
+            raise TransientError(f"IMAP connection failed: {type(exc).__name__}: {exc}") from exc
+        self._client = client
+
+    def _login(self, client: IMAPClient) -> None:
+        s = self.settings
+        user = s.username or ""
+        if s.auth == "oauth2":
+            if self._token is None:
+                raise PermanentError("auth = oauth2 but no OAuth2 settings")
+            client.oauth2_login(user, self._token())
+        else:
+            client.login(user, s.password.reveal() if s.password else "")
+
+    def close(self) -> None:
+        if self._client is None:
+            return
+        try:
+            self._client.logout()
+        except (IMAPClientError, OSError):
+            with contextlib.suppress(OSError):
+                self._client.shutdown()
+        self._client = None
+
+    def state(self, folder: str) -> FolderState:
+        """UIDVALIDITY and UIDNEXT without selecting: the cheap 'anything new?' check."""
+        st = self._call(self.client.folder_status, folder, [b"UIDVALIDITY", b"UIDNEXT"])
+        return FolderState(uidvalidity=int(st[b"UIDVALIDITY"]), uidnext=int(st[b"UIDNEXT"]))
+
+    def new_messages(self, folder: str, after_uid: int, max_bytes: int) -> Iterator[Fetched]:
+        """Messages with UID > after_uid, oldest first, in batches."""
+        self._call(self.client.select_folder, folder, readonly=True)
+        # "N:*" always matches the highest UID even when it is <= N, so filter.
+        uids = sorted(u for u in self._call(self.client.search, ["UID", f"{after_uid + 1}:*"])
+                      if u > after_uid)
+        for start in range(0, len(uids), FETCH_BATCH):
+            batch = uids[start:start + FETCH_BATCH]
+            sizes = self._call(self.client.fetch, batch, ["RFC822.SIZE"])
+            small = [u for u in batch if int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) <= max_bytes]
+            bodies = self._call(self.client.fetch, small, ["BODY.PEEK[]"]) if small else {}
+            for uid in batch:
+                size = int(sizes.get(uid, {}).get(b"RFC822.SIZE", 0))
+                raw = bodies.get(uid, {}).get(b"BODY[]") if uid in small else None
+                yield Fetched(uid=uid, size=size, raw=raw)
+
+    def append(self, folder: str, raw: bytes, seen: bool = True) -> None:
+        self._call(self.client.append, folder, raw, flags=[b"\\Seen"] if seen else [])
+
+    def has_message_id(self, folder: str, message_id: str) -> bool:
+        self._call(self.client.select_folder, folder, readonly=True)
+        return bool(self._call(self.client.search, ["HEADER", "Message-ID", message_id]))
+
+    def capabilities(self) -> tuple[str, ...]:
+        return tuple(to_unicode(c) for c in self.client.capabilities())
+
+    def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except IMAPClientError as exc:
+            raise _classify(exc) from exc
+        except (OSError, ssl.SSLError) as exc:
+            raise TransientError(f"IMAP connection lost: {type(exc).__name__}") from exc
+
+
+def _classify(exc: IMAPClientError) -> Exception:
+    from imapclient.exceptions import LoginError
+
+    if isinstance(exc, LoginError):
+        return PermanentError(f"IMAP login refused: {exc}")
+    return TransientError(f"IMAP error: {type(exc).__name__}: {exc}")
+
+
+def _keepalive(client: IMAPClient) -> None:
+    sock = client.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)

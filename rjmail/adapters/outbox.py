@@ -1,0 +1,137 @@
+"""Outbox delivery: claim, send, record; retries with capped backoff; crash recovery.
+
+Ordering (README "Delivery guarantees"):
+1. claim: a conditional UPDATE moves the row pending -> sending, counts the attempt and pushes
+   next_attempt_at forward, then commits. A poison row can therefore never be retried in a tight loop.
+2. send: one SMTP transaction to the person AND a blind copy to the hub's own address. SMTP accepts
+   both recipients in the same transaction, so the copy in the hub mailbox is proof of delivery.
+   (Advisor notifications carry no copy: after a crash in the window they may arrive twice.)
+3. record: status sent (a new short transaction). If we die between 2 and 3 the row stays `sending`.
+4. recover (start-up / leadership): each `sending` row is looked up by Message-ID in the hub mailbox;
+   found -> sent, not found -> back to pending. So a crash never loses a letter nor sends it twice.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import structlog
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, select
+
+from rjmail.adapters.tables import OutboxItem
+from rjmail.errors import PermanentError, TransientError
+
+log = structlog.get_logger("rjmail.outbox")
+
+
+class Sender(Protocol):
+    """The narrow port delivery needs (SmtpSender implements it)."""
+
+    def send(self, mail_from: str, recipients: Sequence[str], raw: bytes) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    max_attempts: int = 20
+    backoff_base_seconds: float = 30.0
+    backoff_cap_seconds: float = 1800.0
+    copy_to_self: bool = True
+
+
+def backoff(attempts: int, policy: DeliveryPolicy) -> timedelta:
+    delay = min(policy.backoff_cap_seconds, policy.backoff_base_seconds * 2 ** max(0, attempts - 1))
+    return timedelta(seconds=delay * random.uniform(0.8, 1.0))
+
+
+def due_ids(engine: Engine, hubs: list[str], now: datetime, limit: int = 200) -> list[int]:
+    with Session(engine) as s:
+        return [i for i in s.exec(select(OutboxItem.id).where(
+            OutboxItem.status == "pending", OutboxItem.next_attempt_at <= now,
+            col(OutboxItem.hub).in_(hubs)).order_by(col(OutboxItem.id)).limit(limit)).all() if i is not None]
+
+
+def claim(engine: Engine, item_id: int, now: datetime, policy: DeliveryPolicy) -> OutboxItem | None:
+    """pending -> sending for exactly one worker; None if someone else got it first."""
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        row = s.get(OutboxItem, item_id)
+        if row is None or row.status != "pending":
+            return None
+        result = s.exec(update(OutboxItem).where(  # type: ignore[call-overload]
+            col(OutboxItem.id) == item_id, col(OutboxItem.status) == "pending",
+        ).values(status="sending", attempts=OutboxItem.attempts + 1, claimed_at=now,
+                 next_attempt_at=now + backoff(row.attempts + 1, policy)))
+        if result.rowcount != 1:
+            return None
+        s.refresh(row)
+        return row
+
+
+def _finish(engine: Engine, item_id: int, **values: object) -> None:
+    with Session(engine) as s, s.begin():
+        s.exec(update(OutboxItem).where(col(OutboxItem.id) == item_id)  # type: ignore[call-overload]
+               .values(**values))
+
+
+def deliver_one(engine: Engine, sender: Sender, item: OutboxItem, now: datetime,
+                policy: DeliveryPolicy) -> str:
+    assert item.id is not None
+    recipients = [r for r in item.recipients.split(",") if r]
+    if policy.copy_to_self and item.person_letter and item.mail_from not in recipients:
+        recipients.append(item.mail_from)
+    try:
+        sender.send(item.mail_from, recipients, item.raw)
+    except TransientError as exc:
+        failed = item.attempts >= policy.max_attempts
+        _finish(engine, item.id, status="failed" if failed else "pending", last_error=str(exc)[:500])
+        log.warning("delivery_retry", outbox_id=item.id, hub=item.hub, kind=item.kind,
+                    attempts=item.attempts, error=type(exc).__name__, gave_up=failed)
+        return "failed" if failed else "retry"
+    except PermanentError as exc:
+        _finish(engine, item.id, status="failed", last_error=str(exc)[:500])
+        log.error("delivery_failed", outbox_id=item.id, hub=item.hub, kind=item.kind, error=str(exc))
+        return "failed"
+    _finish(engine, item.id, status="sent", sent_at=now, last_error=None)
+    log.info("delivered", outbox_id=item.id, hub=item.hub, kind=item.kind, attempts=item.attempts)
+    return "sent"
+
+
+def stuck_rows(engine: Engine, hubs: list[str]) -> list[OutboxItem]:
+    with Session(engine, expire_on_commit=False) as s:
+        return list(s.exec(select(OutboxItem).where(
+            OutboxItem.status == "sending", col(OutboxItem.hub).in_(hubs))).all())
+
+
+def recover(engine: Engine, hubs: list[str], was_delivered: Callable[[OutboxItem], bool | None],
+            now: datetime) -> dict[str, int]:
+    """Resolve rows a crash left in `sending`: proof of delivery -> sent; none -> pending."""
+    counts = {"sent": 0, "pending": 0, "unknown": 0}
+    for row in stuck_rows(engine, hubs):
+        assert row.id is not None
+        delivered = was_delivered(row)
+        if delivered is None:  # the mailbox could not be asked: decide later, never guess
+            counts["unknown"] += 1
+            continue
+        status = "sent" if delivered else "pending"
+        _finish(engine, row.id, status=status, next_attempt_at=now,
+                **({"sent_at": now} if delivered else {}))
+        counts[status] += 1
+        log.info("outbox_recovered", outbox_id=row.id, hub=row.hub, result=status)
+    return counts
+
+
+def mark_sent_by_copy(session: Session, message_id: str, now: datetime) -> bool:
+    """Our own copy arrived in the hub mailbox: the letter was certainly delivered."""
+    row = session.exec(select(OutboxItem).where(OutboxItem.message_id == message_id)).first()
+    if row is None:
+        return False
+    if row.status in ("sending", "pending"):
+        row.status, row.sent_at = "sent", row.sent_at or now
+        session.add(row)
+    return True

@@ -1,0 +1,178 @@
+"""Database reads and writes for intake. Callers hold the transaction: one per inbound message, so
+the case change, its timeline entry, its outbox letters, the ledger row and the folder checkpoint
+commit together or not at all."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from rjmail.adapters.tables import (
+    AuditEntry,
+    Case,
+    CaseCounter,
+    FolderCheckpoint,
+    Intake,
+    Message,
+    OutboxItem,
+    QuarantineItem,
+)
+from rjmail.core import signing
+from rjmail.core.classify import subject_ref
+from rjmail.core.domain import CaseSnapshot, CaseStatus, InboundMail, Referral, ThreadMatch
+
+
+def snapshot(session: Session, case: Case) -> CaseSnapshot:
+    addresses = {a for a in (case.referrer_email, case.referred_email) if a}
+    rows = session.exec(select(Message.from_addr).where(
+        Message.case_id == case.id, Message.direction == "in")).all()
+    addresses |= {a for a in rows if a}
+    return CaseSnapshot(ref=case.ref, hub=case.hub, status=CaseStatus(case.status),
+                        referrer_email=case.referrer_email, known_addresses=frozenset(addresses),
+                        advisor=case.advisor, wants_call=case.wants_call)
+
+
+def case_by_ref(session: Session, ref: str) -> Case | None:
+    return session.exec(select(Case).where(Case.ref == ref)).first()
+
+
+def _case_by_message_ids(session: Session, ids: Iterable[str]) -> tuple[Case | None, str | None]:
+    ids = [i for i in ids if i]
+    if not ids:
+        return None, None
+    for row_id, mid in session.exec(select(Message.case_id, Message.message_id).where(
+            col(Message.message_id).in_(ids), col(Message.case_id).is_not(None))).all():
+        return session.get(Case, row_id), mid
+    for row_id, mid in session.exec(select(OutboxItem.case_id, OutboxItem.message_id).where(
+            col(OutboxItem.message_id).in_(ids), col(OutboxItem.case_id).is_not(None))).all():
+        return session.get(Case, row_id), mid
+    return None, None
+
+
+def lookup_thread(session: Session, mail: InboundMail, key: bytes) -> ThreadMatch:
+    """Find the case a message belongs to, and whether it answers a message rjmail signed."""
+    signed = [s for s in (signing.verify(key, m) for m in (*mail.in_reply_to, *mail.references)) if s]
+    case, by = None, None
+    found, _ = _case_by_message_ids(session, mail.in_reply_to)
+    if found is not None:
+        case, by = found, "in-reply-to"
+    if case is None:
+        found, _ = _case_by_message_ids(session, mail.references)
+        if found is not None:
+            case, by = found, "references"
+    if case is None:
+        ref = subject_ref(mail.subject)
+        if ref:
+            case, by = case_by_ref(session, ref), "subject"
+    if case is None:
+        return ThreadMatch()
+    own = [s for s in signed if s.ref == case.ref]
+    return ThreadMatch(case=snapshot(session, case), by=by, signed_parent=bool(own),
+                       signed_parent_kind=own[0].kind if own else None)
+
+
+def already_seen(session: Session, message_id: str) -> bool:
+    """True for a message already taken in (any hub), or a copy of a letter rjmail sent itself."""
+    if session.exec(select(Intake.id).where(Intake.message_id == message_id)).first() is not None:
+        return True
+    return session.exec(select(OutboxItem.id).where(OutboxItem.message_id == message_id)).first() is not None
+
+
+def case_for_message_id(session: Session, message_id: str) -> Case | None:
+    """The case an already-seen message was filed on (same mail sent to two hubs is linked)."""
+    case_id = session.exec(select(Intake.case_id).where(
+        Intake.message_id == message_id, col(Intake.case_id).is_not(None))).first()
+    return session.get(Case, case_id) if case_id is not None else None
+
+
+def replies_today(session: Session, address: str, now: datetime) -> int:
+    """Automatic letters to this person in the last 24 hours (loop guard)."""
+    return session.exec(select(func.count()).select_from(OutboxItem).where(
+        OutboxItem.to_addr == address.lower(), col(OutboxItem.person_letter).is_(True),
+        OutboxItem.created_at >= now - timedelta(days=1))).one()
+
+
+def next_ref(session: Session, hub: str, year: int) -> str:
+    counter = session.get(CaseCounter, (hub, year))
+    if counter is None:
+        counter = CaseCounter(hub=hub, year=year, last_seq=0)
+    counter.last_seq += 1
+    session.add(counter)
+    session.flush()
+    return f"RJ-{hub}-{year}-{counter.last_seq:04d}"
+
+
+def create_case(session: Session, hub: str, referral: Referral, now: datetime) -> Case:
+    person = referral.referred_person
+    case = Case(
+        ref=next_ref(session, hub, now.year), hub=hub, status=CaseStatus.NEW.value, created_at=now,
+        updated_at=now, referrer_email=referral.referrer_email or None,
+        referrer_name=referral.referrer_name, phone=referral.phone, referral_type=referral.referral_type,
+        role=referral.role, crime_reference=referral.crime_reference, wants_call=referral.wants_call,
+        call_times=referral.call_times, voicemail_ok=referral.voicemail_ok, language=referral.language,
+        access_needs=referral.access_needs, organisation=referral.organisation,
+        referred_name=person.name if person else None, referred_email=person.email if person else None,
+        referred_phone=person.phone if person else None,
+    )
+    session.add(case)
+    session.flush()
+    audit(session, "rjmail", "collection", case.ref, "new referral received by email", now=now)
+    return case
+
+
+def add_inbound(session: Session, hub: str, case: Case | None, kind: str, mail: InboundMail,
+                raw: bytes, summary: str | None, now: datetime) -> Message:
+    attachments = [a.__dict__ for a in mail.attachments]
+    row = Message(
+        case_id=case.id if case else None, hub=hub, direction="in", kind=kind,
+        message_id=mail.message_id, in_reply_to=" ".join(mail.in_reply_to) or None,
+        references=" ".join(mail.references) or None, subject=mail.subject, at=now,
+        from_addr=mail.from_addr or None, raw_size=len(raw),
+        attachments_json=json.dumps(attachments) if attachments else None, summary=summary, raw=raw,
+    )
+    session.add(row)
+    return row
+
+
+def record_intake(session: Session, hub: str, folder: str, uidvalidity: int, uid: int,
+                  message_id: str, decision: str, reason: str, case: Case | None, now: datetime) -> None:
+    session.add(Intake(hub=hub, folder=folder, uidvalidity=uidvalidity, uid=uid, message_id=message_id,
+                       decision=decision, reason=reason[:2000], case_id=case.id if case else None,
+                       at=now))
+
+
+def quarantine(session: Session, hub: str, folder: str, uidvalidity: int, uid: int, raw: bytes | None,
+               size: int, reason: str, message_id: str | None, now: datetime) -> QuarantineItem:
+    item = QuarantineItem(hub=hub, folder=folder, uidvalidity=uidvalidity, uid=uid, message_id=message_id,
+                          reason=reason[:2000], size=size, raw=raw, at=now)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def checkpoint(session: Session, hub: str, folder: str) -> FolderCheckpoint | None:
+    return session.exec(select(FolderCheckpoint).where(
+        FolderCheckpoint.hub == hub, FolderCheckpoint.folder == folder)).first()
+
+
+def advance_checkpoint(session: Session, hub: str, folder: str, uidvalidity: int, uid: int,
+                       now: datetime) -> None:
+    """Move the folder's high-water mark; a new UIDVALIDITY restarts it (every old UID is void)."""
+    row = checkpoint(session, hub, folder)
+    if row is None:
+        row = FolderCheckpoint(hub=hub, folder=folder, uidvalidity=uidvalidity, last_uid=0)
+    if row.uidvalidity != uidvalidity:
+        row.uidvalidity, row.last_uid = uidvalidity, 0
+    row.last_uid = max(row.last_uid, uid)
+    row.updated_at = now
+    session.add(row)
+
+
+def audit(session: Session, actor: str, action: str, case_ref: str | None, reason: str,
+          detail: str | None = None, *, now: datetime) -> None:
+    session.add(AuditEntry(at=now, actor=actor, action=action, case_ref=case_ref, reason=reason,
+                           detail=detail))

@@ -1,0 +1,163 @@
+"""Database tables (SQLModel). Rows never enter the pure core: the store turns them into snapshots."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, LargeBinary, MetaData, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class FolderCheckpoint(SQLModel, table=True):
+    """Progress per watched folder: everything up to last_uid under uidvalidity is processed."""
+
+    __tablename__ = "folder_checkpoint"
+    __table_args__ = (UniqueConstraint("hub", "folder"),)
+    id: int | None = Field(default=None, primary_key=True)
+    hub: str
+    folder: str
+    uidvalidity: int
+    last_uid: int = 0
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CaseCounter(SQLModel, table=True):
+    """Reference sequence per hub per year; references are never reused."""
+
+    __tablename__ = "case_counter"
+    hub: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    last_seq: int = 0
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "case"
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(unique=True, index=True)
+    hub: str = Field(index=True)
+    status: str = Field(default="new", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = None
+    referrer_email: str | None = Field(default=None, index=True)
+    referrer_name: str | None = None
+    phone: str | None = None
+    referral_type: str = "unknown"
+    role: str = "unknown"
+    crime_reference: str | None = None
+    wants_call: bool | None = None
+    call_times: str | None = None
+    voicemail_ok: bool | None = None
+    language: str | None = None
+    access_needs: str | None = None
+    organisation: str | None = None
+    referred_name: str | None = None
+    referred_email: str | None = None
+    referred_phone: str | None = None
+    advisor: str | None = None
+    call_slot: datetime | None = None
+    anonymised_at: datetime | None = None
+
+
+class Message(SQLModel, table=True):
+    """One entry of a case's timeline (in or out). Inbound raw bytes are kept as evidence."""
+
+    __tablename__ = "message"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    hub: str
+    direction: str  # in | out
+    kind: str
+    message_id: str = Field(index=True)
+    in_reply_to: str | None = None
+    references: str | None = Field(default=None, sa_column=Column(Text))
+    subject: str | None = None
+    at: datetime = Field(default_factory=utcnow)
+    from_addr: str | None = None
+    raw_size: int = 0
+    attachments_json: str | None = Field(default=None, sa_column=Column(Text))
+    summary: str | None = Field(default=None, sa_column=Column(Text))
+    raw: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+
+
+class Intake(SQLModel, table=True):
+    """The intake ledger: every message seen in a watched folder and what was decided, and why."""
+
+    __tablename__ = "intake"
+    __table_args__ = (UniqueConstraint("hub", "folder", "uidvalidity", "uid"),)
+    id: int | None = Field(default=None, primary_key=True)
+    hub: str
+    folder: str
+    uidvalidity: int
+    uid: int
+    message_id: str = Field(index=True)
+    decision: str
+    reason: str
+    case_id: int | None = Field(default=None, foreign_key="case.id")
+    at: datetime = Field(default_factory=utcnow)
+
+
+class OutboxItem(SQLModel, table=True):
+    """Outgoing mail, written in the transaction of the change that caused it."""
+
+    __tablename__ = "outbox"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    hub: str = Field(index=True)
+    kind: str
+    idempotency_key: str = Field(unique=True)
+    message_id: str = Field(unique=True)
+    mail_from: str
+    to_addr: str = Field(index=True)
+    recipients: str  # comma-separated envelope recipients
+    subject: str
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    status: str = Field(default="pending", index=True)  # pending|sending|sent|failed
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    claimed_at: datetime | None = None
+    last_error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+    copied_to_sent: bool = False
+    person_letter: bool = True
+
+
+class QuarantineItem(SQLModel, table=True):
+    __tablename__ = "quarantine"
+    id: int | None = Field(default=None, primary_key=True)
+    hub: str
+    folder: str
+    uidvalidity: int
+    uid: int
+    message_id: str | None = None
+    reason: str
+    size: int = 0
+    raw: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    """DPA 2018 s62-style log: collection, change, consultation, disclosure, erasure."""
+
+    __tablename__ = "audit"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str
+    action: str  # collection | change | consultation | disclosure | erasure
+    case_ref: str | None = Field(default=None, index=True)
+    reason: str
+    detail: str | None = None

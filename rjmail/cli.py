@@ -1,0 +1,188 @@
+"""Composition root and the `rjmail` command line (SPEC section 7)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+import tomllib
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import structlog
+from sqlmodel import Session
+
+from rjmail import logging as rjlog
+from rjmail import reports
+from rjmail.adapters import db, store
+from rjmail.errors import ConfigError, NotMigratedError, RjmailError
+from rjmail.letters import Composer
+from rjmail.pipeline import Runtime
+from rjmail.settings import Settings, default_config_path, load
+
+log = structlog.get_logger("rjmail.cli")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def operator() -> str:
+    try:
+        return f"operator:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "operator:unknown"
+
+
+def professional_domains(settings: Settings) -> frozenset[str]:
+    path = settings.config_dir / "professional_domains.toml"
+    if not path.exists():
+        return frozenset()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from exc
+    return frozenset(d.lower() for d in data.get("domains", []) if isinstance(d, str))
+
+
+def build_runtime(settings: Settings, *, check_schema: bool = True) -> Runtime:
+    engine = db.make_engine(settings.database_url)
+    if check_schema:
+        db.ensure_migrated(engine)
+    composer = Composer(settings.templates_dir, settings.hubs, settings.service.signing_key.reveal().encode())
+    from rjmail.oauth import token_providers
+
+    imap_token, smtp_token = token_providers(settings)
+    from rjmail.adapters.outbox import DeliveryPolicy
+
+    return Runtime(settings=settings, engine=engine, composer=composer, now=utcnow,
+                   professional_domains=professional_domains(settings), imap_token=imap_token,
+                   smtp_token=smtp_token,
+                   delivery=DeliveryPolicy(max_attempts=settings.service.outbox_max_attempts,
+                                           backoff_cap_seconds=settings.service.outbox_backoff_cap_seconds))
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from rjmail import scheduler
+
+    rt = build_runtime(settings)
+    if args.once:
+        return scheduler.run_once(rt)
+    return scheduler.Daemon(rt).run()
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    engine = db.make_engine(settings.database_url)
+    db.upgrade(engine)
+    print(f"database is at revision {db.head_revision()}")
+    return 0
+
+
+def cmd_cases(args: argparse.Namespace, settings: Settings) -> int:
+    rt = build_runtime(settings)
+    now = utcnow()
+    with Session(rt.engine) as s, s.begin():
+        if args.cases_cmd == "list":
+            print(reports.cases_table(reports.list_cases(s, args.hub, args.status)))
+            return 0
+        if args.cases_cmd == "show":
+            case = store.case_by_ref(s, args.ref)
+            if case is None:
+                print(f"no case {args.ref}", file=sys.stderr)
+                return 1
+            store.audit(s, operator(), "consultation", case.ref, "cases show", now=now)
+            print(reports.case_text(s, case))
+            return 0
+        cases = reports.list_cases(s, args.hub, args.status)
+        store.audit(s, operator(), "consultation", None, f"cases export of {len(cases)} case(s)", now=now)
+        json.dump([reports.case_json(s, c) for c in cases], sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    rt = build_runtime(settings)
+    with Session(rt.engine) as s:
+        print("\n".join(reports.audit_lines(s, args.ref)))
+    return 0
+
+
+def cmd_templates(args: argparse.Namespace, settings: Settings) -> int:
+    from rjmail.preview import preview
+
+    print(preview(settings, args.name, args.hub, html=args.html))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from rjmail.check import run_checks
+
+    return run_checks(settings)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rjmail", description="Restorative Justice hub mail robot")
+    p.add_argument("--config", type=Path, default=None,
+                   help="config file (default $RJMAIL_CONFIG, ./rjmail.toml, /etc/rjmail/rjmail.toml)")
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="the daemon")
+    run.add_argument("--once", action="store_true", help="one full cycle over every hub, then exit")
+    run.set_defaults(func=cmd_run)
+    sub.add_parser("check", help="validate config and connectivity").set_defaults(func=cmd_check)
+    dbp = sub.add_parser("db", help="database")
+    dbp.add_argument("db_cmd", choices=["upgrade"])
+    dbp.set_defaults(func=cmd_db)
+    cases = sub.add_parser("cases", help="list, show or export cases")
+    csub = cases.add_subparsers(dest="cases_cmd", required=True)
+    for name in ("list", "export"):
+        c = csub.add_parser(name)
+        c.add_argument("--hub")
+        c.add_argument("--status")
+        if name == "export":
+            c.add_argument("--format", choices=["json"], default="json")
+    csub.add_parser("show").add_argument("ref")
+    cases.set_defaults(func=cmd_cases)
+    tpl = sub.add_parser("templates", help="letters")
+    tsub = tpl.add_subparsers(dest="templates_cmd", required=True)
+    prev = tsub.add_parser("preview")
+    prev.add_argument("name")
+    prev.add_argument("--hub")
+    prev.add_argument("--html", action="store_true")
+    tpl.set_defaults(func=cmd_templates)
+    aud = sub.add_parser("audit", help="the audit trail")
+    aud.add_argument("ref", nargs="?")
+    aud.set_defaults(func=cmd_audit)
+    _extra_commands(sub)
+    return p
+
+
+def _extra_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from rjmail.retention import cmd_retention
+
+    ret = sub.add_parser("retention", help="anonymise closed cases past retention_days")
+    ret.add_argument("--dry-run", action="store_true")
+    ret.set_defaults(func=cmd_retention)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    rjlog.configure()
+    func: Callable[[argparse.Namespace, Settings], int] = args.func
+    try:
+        settings = load(args.config or default_config_path())
+        return func(args, settings)
+    except ConfigError as exc:
+        print(f"rjmail: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except NotMigratedError as exc:
+        print(f"rjmail: {exc}", file=sys.stderr)
+        return 3
+    except RjmailError as exc:
+        print(f"rjmail: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""What to do with a classified message: case changes and letters, with the reason for each.
+
+Pure: every fact the decision needs (case snapshot, how many automatic replies this address got
+today, the hub's policy) is passed in, and the result is a value the store applies in one
+transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rjmail.core.domain import (
+    CaseSnapshot,
+    CaseStatus,
+    Classification,
+    InboundMail,
+    LetterSpec,
+    MailClass,
+    MessageKind,
+    Referral,
+)
+
+CLOSED_STATES = frozenset({CaseStatus.NOT_SUITABLE, CaseStatus.CLOSED})
+
+
+@dataclass(frozen=True)
+class HubPolicy:
+    code: str
+    notify: tuple[str, ...]
+    on_closed_reply: str = "notify"
+    auto_reply_limit: int = 5
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str  # new_case | timeline | record_only | duplicate
+    reason: str
+    case_ref: str | None = None
+    referral: Referral | None = None
+    timeline_kind: MessageKind | None = None
+    new_status: CaseStatus | None = None
+    letters: tuple[LetterSpec, ...] = ()
+    suppressed: tuple[str, ...] = field(default=())  # "letter: why it was not sent"
+
+    @property
+    def ledger_reason(self) -> str:
+        parts = [self.reason]
+        parts += [f"sent {letter.kind}" for letter in self.letters if not letter.to_advisors]
+        parts += [f"suppressed {s}" for s in self.suppressed]
+        return "; ".join(parts)
+
+
+def _ack(mail: InboundMail, to: str, kind: str, key: str) -> LetterSpec:
+    return LetterSpec(kind=kind, to=(to,), reply_to_message_id=mail.message_id,
+                      references=mail.references, idempotency_key=key)
+
+
+def _notify(policy: HubPolicy, event: str, mail: InboundMail, key: str,
+            detail: str | None = None) -> LetterSpec:
+    return LetterSpec(kind="notification", to=policy.notify, to_advisors=True,
+                      context={"event": event, "detail": detail},
+                      idempotency_key=f"notify:{event}:{key}")
+
+
+def decide_new_referral(mail: InboundMail, referral: Referral, policy: HubPolicy,
+                        replies_today: int) -> Decision:
+    """A new case: an acknowledgement to the person (unless the loop guard says no) and a notification."""
+    letters: list[LetterSpec] = []
+    suppressed: list[str] = []
+    to = referral.referrer_email
+    if not to:
+        suppressed.append("acknowledgement: no address to answer")
+    elif replies_today >= policy.auto_reply_limit:
+        suppressed.append(f"acknowledgement: {replies_today} automatic replies to this address today "
+                          f"(limit {policy.auto_reply_limit})")
+    else:
+        letters.append(_ack(mail, to, "acknowledgement", f"ack:{mail.message_id}"))
+    letters.append(_notify(policy, "new_case", mail, mail.message_id))
+    return Decision(action="new_case", reason="new referral", referral=referral,
+                    timeline_kind=MessageKind.REFERRAL, letters=tuple(letters),
+                    suppressed=tuple(suppressed))
+
+
+def decide_reply(mail: InboundMail, cls: Classification, case: CaseSnapshot, policy: HubPolicy,
+                 replies_today: int, from_advisor: bool = False) -> Decision:
+    """A message on an existing case: timeline, advisors told, and the closed/withdrawn policy."""
+    kind = MessageKind.ADVISOR_REPLY if from_advisor else MessageKind.REPLY
+    event = "spoof" if "possible spoof" in cls.reason else "new_message"
+    notify = _notify(policy, event, mail, mail.message_id,
+                     detail=cls.reason if event == "spoof" else None)
+    if case.status == CaseStatus.WITHDRAWN:
+        return Decision(action="timeline", reason=cls.reason, case_ref=case.ref, timeline_kind=kind,
+                        letters=(notify,),
+                        suppressed=("letter: case withdrawn, the person asked for no automatic mail",))
+    if case.status in CLOSED_STATES and not from_advisor:
+        return _closed_reply(mail, cls, case, policy, replies_today, notify)
+    return Decision(action="timeline", reason=cls.reason, case_ref=case.ref, timeline_kind=kind,
+                    letters=(notify,))
+
+
+def _closed_reply(mail: InboundMail, cls: Classification, case: CaseSnapshot, policy: HubPolicy,
+                  replies_today: int, notify: LetterSpec) -> Decision:
+    if policy.on_closed_reply == "new_case":
+        return Decision(action="new_case", reason=f"message on closed {case.ref}: policy new_case",
+                        timeline_kind=MessageKind.REFERRAL)
+    new_status = CaseStatus.IN_PROGRESS if policy.on_closed_reply == "reopen" else None
+    letters = [notify]
+    suppressed: list[str] = []
+    if replies_today >= policy.auto_reply_limit:
+        suppressed.append("closed_reply: automatic reply limit for this address reached")
+    elif mail.from_addr:
+        letters.insert(0, _ack(mail, mail.reply_to[0] if mail.reply_to else mail.from_addr,
+                               "closed_reply", f"closed_reply:{mail.message_id}"))
+    return Decision(action="timeline", reason=f"{cls.reason}; case is {case.status}, policy "
+                    f"{policy.on_closed_reply}", case_ref=case.ref, timeline_kind=MessageKind.REPLY,
+                    new_status=new_status, letters=tuple(letters), suppressed=tuple(suppressed))
+
+
+def decide_automatic(cls: Classification) -> Decision:
+    return Decision(action="record_only", reason=f"automatic mail, never answered: {cls.reason}",
+                    case_ref=cls.case_ref, timeline_kind=MessageKind.REPLY if cls.case_ref else None)
+
+
+def decide(mail: InboundMail, cls: Classification, case: CaseSnapshot | None, referral: Referral | None,
+           policy: HubPolicy, replies_today: int) -> Decision:
+    if cls.kind == MailClass.DUPLICATE:
+        return Decision(action="duplicate", reason=cls.reason)
+    if cls.kind == MailClass.AUTOMATIC:
+        return decide_automatic(cls)
+    if cls.kind == MailClass.NEW_REFERRAL or case is None:
+        assert referral is not None
+        return decide_new_referral(mail, referral, policy, replies_today)
+    return decide_reply(mail, cls, case, policy, replies_today)

@@ -1,0 +1,147 @@
+"""Raw RFC 5322 bytes -> InboundMail, for any bytes a mailbox can hold.
+
+We parse with the stdlib (compat32 policy, which never raises on malformed structure) and walk
+the tree ourselves rather than through mail-parser: mail-parser drops 8-bit header bytes, parses
+every Received header (a known ReDoS path) and keeps attachments as base64 text, while we need
+raw header bytes, per-part charsets, DSN/calendar parts and an iterative walk.
+Only ParseError ever escapes parse().
+"""
+
+from __future__ import annotations
+
+import email
+import hashlib
+from email import policy
+from email.message import Message
+
+from rjmail.core.bodies import Collected, best_text, walk
+from rjmail.core.domain import ForwardedPart, InboundMail
+from rjmail.core.forwards import inline_forwards
+from rjmail.core.headers import (
+    addresses,
+    decode_header_value,
+    message_ids,
+    normalise_message_id,
+    parse_date,
+    raw_to_text,
+)
+
+__all__ = ["ParseError", "message_ids", "normalise_message_id", "parse"]
+
+
+class ParseError(Exception):
+    """The bytes are not an email message we can understand (no headers, or nothing in it)."""
+
+
+def parse(raw: bytes) -> InboundMail:
+    """Parse one raw message; raises ParseError (and nothing else) when it cannot be understood."""
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        raise ParseError(f"expected bytes, got {type(raw).__name__}")
+    try:
+        return _parse(bytes(raw))
+    except ParseError:
+        raise
+    except (Exception, RecursionError, MemoryError) as exc:
+        raise ParseError(f"unparseable message: {type(exc).__name__}") from exc
+
+
+def _raw_headers(msg: Message) -> dict[str, list[str]]:
+    """Header name (lower-case) -> raw values as the parser stored them, in order."""
+    found: dict[str, list[str]] = {}
+    for name, value in msg.raw_items():
+        key = raw_to_text(str(name)).strip().lower()
+        found.setdefault(key, []).append(str(value))
+    return found
+
+
+def _parse(raw: bytes) -> InboundMail:
+    if not raw.strip():
+        raise ParseError("empty message")
+    msg = email.message_from_bytes(raw, policy=policy.compat32)
+    raw_headers = _raw_headers(msg)
+    if not raw_headers:
+        raise ParseError("no headers")
+    headers = {k: tuple(decode_header_value(v) for v in vs) for k, vs in raw_headers.items()}
+    found = walk(msg)
+    text, html = best_text(found.owners[0], found.tnef_text)
+    senders = addresses(raw_headers.get("from", []))
+    if not senders and not text and not found.attachments:
+        raise ParseError("no sender and no content")
+    from_name, from_addr = senders[0] if senders else ("", "")
+    return InboundMail(
+        message_id=_message_id(raw_headers, raw),
+        subject=headers.get("subject", ("",))[0],
+        from_addr=from_addr,
+        from_name=from_name,
+        reply_to=_addrs(raw_headers, "reply-to"),
+        to=_addrs(raw_headers, "to"),
+        cc=_addrs(raw_headers, "cc"),
+        date=parse_date(_first(raw_headers, "date")),
+        in_reply_to=message_ids(" ".join(raw_headers.get("in-reply-to", []))),
+        references=message_ids(" ".join(raw_headers.get("references", []))),
+        headers=headers,
+        content_type=_content_type(msg),
+        text=text,
+        html=html,
+        attachments=tuple(found.attachments),
+        raw_size=len(raw),
+        return_path=_return_path(raw_headers),
+        calendar_method=found.calendar_method,
+        calendar_partstat=found.calendar_partstat,
+        report_type=_report_type(msg),
+        bounced_message_ids=tuple(dict.fromkeys(found.bounced_ids)),
+        forwarded=_attached_forwards(found) + inline_forwards(text),
+        mime_depth=found.depth,
+        part_count=found.parts,
+        defects=tuple(found.defects),
+    )
+
+
+def _first(raw_headers: dict[str, list[str]], name: str) -> str | None:
+    values = raw_headers.get(name)
+    return values[0] if values else None
+
+
+def _addrs(raw_headers: dict[str, list[str]], name: str) -> tuple[str, ...]:
+    return tuple(addr for _name, addr in addresses(raw_headers.get(name, [])))
+
+
+def _message_id(raw_headers: dict[str, list[str]], raw: bytes) -> str:
+    mid = normalise_message_id(_first(raw_headers, "message-id") or "")
+    # Without a Message-ID, dedup still needs a stable key: the same bytes give the same id.
+    return mid or f"<{hashlib.sha256(raw).hexdigest()[:32]}@rjmail.invalid>"
+
+
+def _return_path(raw_headers: dict[str, list[str]]) -> str | None:
+    value = _first(raw_headers, "return-path")
+    if value is None:
+        return None
+    found = addresses([value])
+    return found[0][1] if found else ""
+
+
+def _content_type(msg: Message) -> str:
+    try:
+        return msg.get_content_type().lower()
+    except Exception:  # a hostile Content-Type reads as the RFC default
+        return "text/plain"
+
+
+def _report_type(msg: Message) -> str | None:
+    if _content_type(msg) != "multipart/report":
+        return None
+    value = msg.get_param("report-type")
+    return str(value).strip().lower() if isinstance(value, str) and value.strip() else None
+
+
+def _attached_forwards(found: Collected) -> tuple[ForwardedPart, ...]:
+    parts: list[ForwardedPart] = []
+    for index in found.forwarded_owners:
+        owner = found.owners[index]
+        raw_headers = _raw_headers(owner.msg)
+        senders = addresses(raw_headers.get("from", []))
+        name, addr = senders[0] if senders else ("", "")
+        subject = decode_header_value(_first(raw_headers, "subject") or "")
+        text, _html = best_text(owner)
+        parts.append(ForwardedPart(addr, name, subject, text))
+    return tuple(parts)

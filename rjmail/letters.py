@@ -1,0 +1,95 @@
+"""Turn a LetterSpec about a case into an outbox row: context, rendering, signed Message-ID."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rjmail.adapters.tables import Case, OutboxItem
+from rjmail.core import signing
+from rjmail.core.domain import LetterSpec
+from rjmail.core.render import (
+    PERSON_LETTERS,
+    Envelope,
+    Templates,
+    build_message,
+    build_templates,
+    render_letter,
+)
+from rjmail.settings import HubSettings
+
+COMMANDS_REASONS_FALLBACK = (
+    "no-responsibility", "other-party-declined", "other-party-untraceable", "safety",
+    "domestic-abuse", "specialist-needed", "ongoing-proceedings", "other",
+)
+
+
+def first_name(name: str | None) -> str | None:
+    """A greeting name: the first word of a plausible personal name, else None."""
+    if not name:
+        return None
+    word = name.replace(",", " ").split()[0] if name.split() else ""
+    return word if word.isalpha() and len(word) > 1 else None
+
+
+def case_view(case: Case) -> dict[str, Any]:
+    return {
+        "ref": case.ref, "status": case.status, "referrer_name": case.referrer_name,
+        "referrer_email": case.referrer_email, "phone": case.phone, "role": case.role,
+        "referral_type": case.referral_type, "crime_reference": case.crime_reference,
+        "wants_call": case.wants_call, "call_times": case.call_times, "voicemail_ok": case.voicemail_ok,
+        "language": case.language, "advisor": case.advisor,
+        "call_slot": case.call_slot.isoformat() if case.call_slot else None,
+        "organisation": case.organisation, "referred_name": case.referred_name,
+    }
+
+
+class Composer:
+    """Renders letters for every hub; built once by the CLI and passed down."""
+
+    def __init__(self, templates_dir: Path, hubs: tuple[HubSettings, ...], signing_key: bytes,
+                 reason_codes: tuple[str, ...] = COMMANDS_REASONS_FALLBACK) -> None:
+        self._templates: dict[str, Templates] = {h.code: build_templates(templates_dir, h.code)
+                                                 for h in hubs}
+        self._hubs = {h.code: h for h in hubs}
+        self._key = signing_key
+        self.reason_codes = reason_codes
+
+    def context(self, hub: HubSettings, case: Case | None, letter: LetterSpec,
+                summary: str | None) -> dict[str, Any]:
+        ctx: dict[str, Any] = {
+            "hub": {"code": hub.code, "name": hub.name, "address": hub.address, "phone": hub.phone},
+            "ref": case.ref if case else "",
+            "greeting_name": first_name(case.referrer_name) if case else None,
+            "wants_call": case.wants_call if case else None,
+            "reason_codes": list(self.reason_codes),
+        }
+        if letter.to_advisors:
+            ctx.update({"case": case_view(case) if case else None, "summary": summary,
+                        "detail": None, "event": "new_message"})
+        ctx.update(letter.context)
+        return ctx
+
+    def compose(self, hub_code: str, case: Case | None, letter: LetterSpec, now: datetime,
+                summary: str | None = None, extra: Mapping[str, Any] | None = None) -> OutboxItem:
+        hub = self._hubs[hub_code]
+        ctx = self.context(hub, case, letter, summary)
+        ctx.update(extra or {})
+        rendered = render_letter(self._templates[hub_code], letter.kind, ctx)
+        ref = case.ref if case else None
+        message_id = signing.make_message_id(
+            self._key, letter.kind, ref, hub.domain,
+            nonce=signing.nonce_for(self._key, letter.idempotency_key))
+        envelope = Envelope(hub_name=hub.name, hub_address=hub.address, to=letter.to,
+                            message_id=message_id, date=now, in_reply_to=letter.reply_to_message_id,
+                            references=letter.references, to_advisors=letter.to_advisors)
+        msg = build_message(rendered, envelope, letter.attachments)
+        return OutboxItem(
+            case_id=case.id if case else None, hub=hub_code, kind=letter.kind,
+            idempotency_key=letter.idempotency_key, message_id=message_id, mail_from=hub.address,
+            to_addr=letter.to[0].lower(), recipients=",".join(letter.to), subject=rendered.subject,
+            raw=msg.as_bytes(), status="pending", next_attempt_at=now, created_at=now,
+            person_letter=letter.kind in PERSON_LETTERS,
+        )

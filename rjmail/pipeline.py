@@ -1,0 +1,262 @@
+"""The only module that joins the pure core to the adapters:
+mailbox -> parse -> classify -> decide -> store + outbox (one transaction per message) -> deliver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import structlog
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, col, select
+
+from rjmail.adapters import outbox, store
+from rjmail.adapters.mailbox import Fetched, Mailbox
+from rjmail.adapters.smtp import SmtpSender
+from rjmail.adapters.tables import Case, Message, OutboxItem
+from rjmail.core.classify import ClassifyContext, classify
+from rjmail.core.decide import Decision, HubPolicy, decide
+from rjmail.core.domain import InboundMail, LetterSpec, MailClass, MessageKind, ThreadMatch
+from rjmail.core.extract import extract, strip_quoted
+from rjmail.core.parse import ParseError, parse
+from rjmail.errors import PermanentError, TransientError
+from rjmail.letters import Composer
+from rjmail.settings import HubSettings, Settings
+
+log = structlog.get_logger("rjmail.pipeline")
+
+
+@dataclass
+class Runtime:
+    """Everything a cycle needs, built once by the CLI."""
+
+    settings: Settings
+    engine: Engine
+    composer: Composer
+    now: Callable[[], datetime]
+    professional_domains: frozenset[str] = frozenset()
+    imap_token: Callable[[], str] | None = None
+    smtp_token: Callable[[], str] | None = None
+    delivery: outbox.DeliveryPolicy = field(default_factory=outbox.DeliveryPolicy)
+    post_process: Callable[[Session, Runtime, HubSettings, InboundMail, Decision], None] | None = None
+
+    @property
+    def key(self) -> bytes:
+        return self.settings.service.signing_key.reveal().encode()
+
+    @property
+    def own_addresses(self) -> frozenset[str]:
+        return frozenset(h.address for h in self.settings.hubs)
+
+
+@dataclass
+class PollResult:
+    fetched: int = 0
+    processed: int = 0
+    quarantined: int = 0
+
+
+def policy_for(rt: Runtime, hub: HubSettings) -> HubPolicy:
+    return HubPolicy(code=hub.code, notify=hub.notify, on_closed_reply=hub.on_closed_reply,
+                     auto_reply_limit=rt.settings.service.auto_replies_per_address_per_day)
+
+
+def poll_hub(rt: Runtime, hub: HubSettings) -> PollResult:
+    """Fetch and process everything new in the hub's folder. Raises Transient/PermanentError."""
+    result = PollResult()
+    folder = hub.imap.folder
+    with Mailbox(hub.imap, rt.imap_token) as mailbox:
+        with Session(rt.engine) as s:
+            cp = store.checkpoint(s, hub.code, folder)
+            last_uid, last_validity = (cp.last_uid, cp.uidvalidity) if cp else (0, None)
+        state = mailbox.state(folder)
+        if state.uidvalidity != last_validity:
+            if last_validity is not None:
+                log.warning("uidvalidity_changed", hub=hub.code, folder=folder)
+            last_uid = 0  # every stored UID is void: rescan; Message-ID dedup sends nothing twice
+        if state.uidnext - 1 > last_uid:
+            for fetched in mailbox.new_messages(folder, last_uid, rt.settings.service.max_message_bytes):
+                result.fetched += 1
+                quarantined = process_fetched(rt, hub, folder, state.uidvalidity, fetched)
+                result.quarantined += quarantined
+                result.processed += 1
+            _advance(rt, hub, folder, state.uidvalidity, state.uidnext - 1)
+        if hub.imap.sent_folder:
+            copy_to_sent(rt, hub, mailbox)
+    return result
+
+
+def _advance(rt: Runtime, hub: HubSettings, folder: str, uidvalidity: int, uid: int) -> None:
+    """UIDs below UIDNEXT that the search did not return are gone for good: skip them next time."""
+    with Session(rt.engine) as s, s.begin():
+        store.advance_checkpoint(s, hub.code, folder, uidvalidity, uid, rt.now())
+
+
+def process_fetched(rt: Runtime, hub: HubSettings, folder: str, uidvalidity: int, f: Fetched) -> int:
+    """Process one message in its own transaction. Returns 1 when it was quarantined."""
+    with structlog.contextvars.bound_contextvars(hub=hub.code, folder=folder, uid=f.uid):
+        if f.raw is None:
+            return _quarantine(rt, hub, folder, uidvalidity, f, None, f"message of {f.size} bytes is over "
+                               f"max_message_bytes ({rt.settings.service.max_message_bytes})")
+        try:
+            mail = parse(f.raw)
+        except ParseError as exc:
+            return _quarantine(rt, hub, folder, uidvalidity, f, None, f"cannot be parsed: {exc}")
+        problem = _limits(rt, mail)
+        if problem:
+            return _quarantine(rt, hub, folder, uidvalidity, f, mail.message_id, problem)
+        try:
+            with Session(rt.engine, expire_on_commit=False) as s, s.begin():
+                handle(s, rt, hub, folder, uidvalidity, f.uid, mail, f.raw)
+        except OperationalError:
+            raise  # database busy or gone: the checkpoint did not move, the next poll retries
+        except Exception as exc:
+            log.exception("processing_failed")
+            return _quarantine(rt, hub, folder, uidvalidity, f, mail.message_id,
+                               f"processing failed: {type(exc).__name__}")
+        return 0
+
+
+def _limits(rt: Runtime, mail: InboundMail) -> str | None:
+    svc = rt.settings.service
+    if mail.mime_depth > svc.max_mime_depth:
+        return f"MIME nesting {mail.mime_depth} deeper than max_mime_depth ({svc.max_mime_depth})"
+    if mail.part_count > svc.max_parts:
+        return f"{mail.part_count} MIME parts, more than max_parts ({svc.max_parts})"
+    return None
+
+
+def _quarantine(rt: Runtime, hub: HubSettings, folder: str, uidvalidity: int, f: Fetched,
+                message_id: str | None, reason: str) -> int:
+    now = rt.now()
+    with Session(rt.engine, expire_on_commit=False) as s, s.begin():
+        item = store.quarantine(s, hub.code, folder, uidvalidity, f.uid, f.raw, f.size, reason,
+                                message_id, now)
+        letter = LetterSpec(kind="notification", to=hub.notify, to_advisors=True,
+                            context={"event": "quarantine", "detail": reason},
+                            idempotency_key=f"quarantine:{hub.code}:{folder}:{uidvalidity}:{f.uid}")
+        s.add(rt.composer.compose(hub.code, None, letter, now, summary=None))
+        store.record_intake(s, hub.code, folder, uidvalidity, f.uid, message_id or "", "quarantine",
+                            reason, None, now)
+        store.advance_checkpoint(s, hub.code, folder, uidvalidity, f.uid, now)
+    log.warning("quarantined", quarantine_id=item.id, reason=reason.split(":", maxsplit=1)[0])
+    return 1
+
+
+def handle(s: Session, rt: Runtime, hub: HubSettings, folder: str, uidvalidity: int, uid: int,
+           mail: InboundMail, raw: bytes) -> Decision:
+    now = rt.now()
+    seen = store.already_seen(s, mail.message_id)
+    if seen:
+        outbox.mark_sent_by_copy(s, mail.message_id, now)
+    thread = store.lookup_thread(s, mail, rt.key) if not seen else ThreadMatch()
+    ctx = ClassifyContext(hub_code=hub.code, own_addresses=rt.own_addresses,
+                          advisors=frozenset(hub.advisors),
+                          trusted_authserv_ids=frozenset(hub.trusted_authserv_ids),
+                          thread=thread, already_seen=seen)
+    cls = classify(mail, ctx)
+    referral = (extract(mail, rt.professional_domains, rt.own_addresses)
+                if cls.kind == MailClass.NEW_REFERRAL or thread.case is None else None)
+    to = referral.referrer_email if referral else (mail.reply_to[0] if mail.reply_to else mail.from_addr)
+    decision = decide(mail, cls, thread.case, referral, policy_for(rt, hub),
+                      store.replies_today(s, to, now) if to else 0)
+    case = apply(s, rt, hub, mail, raw, decision, now)
+    if rt.post_process is not None:
+        rt.post_process(s, rt, hub, mail, decision)
+    store.record_intake(s, hub.code, folder, uidvalidity, uid, mail.message_id, decision.action,
+                        decision.ledger_reason, case, now)
+    store.advance_checkpoint(s, hub.code, folder, uidvalidity, uid, now)
+    log.info("message_processed", decision=decision.action, classification=cls.kind.value,
+             ref=case.ref if case else None, letters=[le.kind for le in decision.letters],
+             suppressed=len(decision.suppressed))
+    return decision
+
+
+def apply(s: Session, rt: Runtime, hub: HubSettings, mail: InboundMail, raw: bytes,
+          decision: Decision, now: datetime) -> Case | None:
+    """Write the decision: case, timeline entry, status, outbox letters."""
+    if decision.action == "duplicate":
+        return store.case_for_message_id(s, mail.message_id)
+    case: Case | None = None
+    if decision.action == "new_case":
+        referral = decision.referral or extract(mail, rt.professional_domains, rt.own_addresses)
+        case = store.create_case(s, hub.code, referral, now)
+    elif decision.case_ref:
+        case = store.case_by_ref(s, decision.case_ref)
+    if case is None:
+        return None
+    summary = strip_quoted(mail.text)[:1500] if mail.text else None
+    kind = decision.timeline_kind or MessageKind.REPLY
+    store.add_inbound(s, hub.code, case, kind.value, mail, raw, summary, now)
+    if decision.new_status is not None and decision.new_status.value != case.status:
+        store.audit(s, "rjmail", "change", case.ref, f"status {case.status} -> {decision.new_status}",
+                    now=now)
+        case.status = decision.new_status.value
+        case.updated_at = now
+        s.add(case)
+    for letter in decision.letters:
+        queue_letter(s, rt, hub, case, letter, now, summary)
+    return case
+
+
+def queue_letter(s: Session, rt: Runtime, hub: HubSettings, case: Case | None,
+                 letter: LetterSpec, now: datetime, summary: str | None = None) -> None:
+    item = rt.composer.compose(hub.code, case, letter, now, summary=summary[:400] if summary else None)
+    s.add(item)
+    if case is not None and not letter.to_advisors:
+        s.add(Message(case_id=case.id, hub=hub.code, direction="out", kind=letter.kind,
+                            message_id=item.message_id, in_reply_to=letter.reply_to_message_id,
+                            subject=item.subject, at=now, raw_size=len(item.raw)))
+
+
+def copy_to_sent(rt: Runtime, hub: HubSettings, mailbox: Mailbox) -> int:
+    """Append delivered letters to the hub's Sent folder so advisors see exactly what went out."""
+    assert hub.imap.sent_folder
+    with Session(rt.engine) as s:
+        rows = s.exec(select(OutboxItem.id, OutboxItem.raw).where(
+            OutboxItem.hub == hub.code, OutboxItem.status == "sent",
+            col(OutboxItem.copied_to_sent).is_(False)).limit(200)).all()
+    for row_id, raw in rows:
+        mailbox.append(hub.imap.sent_folder, raw)
+        with Session(rt.engine) as s, s.begin():
+            item = s.get(OutboxItem, row_id)
+            if item is not None:
+                item.copied_to_sent = True
+    return len(rows)
+
+
+def deliver_due(rt: Runtime, hubs: list[HubSettings]) -> dict[str, int]:
+    """Send every due outbox row for these hubs over one SMTP connection."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    ids = outbox.due_ids(rt.engine, [h.code for h in hubs], rt.now())
+    if not ids:
+        return counts
+    sender = SmtpSender(rt.settings.smtp, rt.smtp_token)
+    try:
+        for item_id in ids:
+            item = outbox.claim(rt.engine, item_id, rt.now(), rt.delivery)
+            if item is None:
+                continue
+            counts[outbox.deliver_one(rt.engine, sender, item, rt.now(), rt.delivery)] += 1
+            if counts["retry"] and not counts["sent"]:
+                break  # server unreachable: leave the rest for the next run
+    finally:
+        sender.close()
+    return counts
+
+
+def recover_outbox(rt: Runtime, hub: HubSettings) -> dict[str, int]:
+    """After a crash: rows left `sending` are settled by looking for our copy in the hub mailbox."""
+    if not outbox.stuck_rows(rt.engine, [hub.code]):
+        return {}
+    try:
+        with Mailbox(hub.imap, rt.imap_token) as mailbox:
+            return outbox.recover(rt.engine, [hub.code],
+                                  lambda row: mailbox.has_message_id(hub.imap.folder, row.message_id),
+                                  rt.now())
+    except (TransientError, PermanentError) as exc:
+        log.warning("outbox_recovery_deferred", hub=hub.code, error=type(exc).__name__)
+        return {}

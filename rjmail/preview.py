@@ -1,0 +1,47 @@
+"""`rjmail templates preview`: render a letter with invented sample data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from rjmail.core.domain import LetterSpec
+from rjmail.core.render import build_templates, render_letter
+from rjmail.letters import COMMANDS_REASONS_FALLBACK, Composer
+from rjmail.settings import Settings
+
+SAMPLE_SLOTS = [{"number": 1, "text": "Tuesday 8 December at 10:30am"},
+                {"number": 2, "text": "Wednesday 9 December at 2pm"},
+                {"number": 3, "text": "Thursday 10 December at 9:30am"}]
+SAMPLE_CASE = {
+    "ref": "RJ-NOR-2026-0001", "status": "new", "referrer_name": "Sam Example",
+    "referrer_email": "sam@example.org", "phone": "+447700900123", "role": "victim",
+    "referral_type": "self", "crime_reference": "36/12345/24", "wants_call": True,
+    "call_times": "weekday mornings", "voicemail_ok": False, "language": None, "advisor": None,
+    "call_slot": None, "organisation": None, "referred_name": None,
+}
+
+
+def sample_context(kind: str) -> dict[str, Any]:
+    return {
+        "greeting_name": "Sam", "wants_call": True, "slots": SAMPLE_SLOTS,
+        "slot_text": "Tuesday 8 December at 10:30am", "caller": None, "phone_known": True,
+        "reason_text": "the other person has not agreed to take part.",
+        "advisor_note": None, "services": [], "event": "new_case", "case": SAMPLE_CASE,
+        "summary": "I would like to talk to someone about what happened.", "detail": None,
+        "command": "#suitable", "ok": True, "message": "RJ-NOR-2026-0001 is now in progress.",
+    }
+
+
+def preview(settings: Settings, name: str, hub_code: str | None, *, html: bool) -> str:
+    hub = settings.hub(hub_code.upper()) if hub_code else settings.hubs[0]
+    composer = Composer(settings.templates_dir, (hub,), b"preview-key-not-secret")
+    letter = LetterSpec(kind=name, to=("sam@example.org",), to_advisors=name in (
+        "notification", "command_result"))
+    ctx = composer.context(hub, None, letter, None)
+    ctx.update(sample_context(name))
+    ctx["ref"] = f"RJ-{hub.code}-{datetime.now(UTC).year}-0001"
+    ctx["reason_codes"] = list(COMMANDS_REASONS_FALLBACK)
+    rendered = render_letter(build_templates(settings.templates_dir, hub.code), name, ctx)
+    body = rendered.html if html else rendered.text
+    return f"Subject: {rendered.subject}\n\n{body}"

@@ -1,0 +1,82 @@
+"""Read-only views of cases for the CLI: the case JSON of SPEC section 7, tables, timelines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from rjmail.adapters.tables import AuditEntry, Case, Intake, Message
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def case_json(session: Session, case: Case) -> dict[str, Any]:
+    messages = session.exec(select(Message).where(Message.case_id == case.id)
+                            .order_by(col(Message.at), col(Message.id))).all()
+    return {
+        "ref": case.ref, "hub": case.hub, "status": case.status, "created_at": iso(case.created_at),
+        "referrer_email": case.referrer_email, "referrer_name": case.referrer_name, "phone": case.phone,
+        "referral_type": case.referral_type, "role": case.role, "crime_reference": case.crime_reference,
+        "wants_call": case.wants_call, "call_times": case.call_times, "voicemail_ok": case.voicemail_ok,
+        "language": case.language, "access_needs": case.access_needs, "advisor": case.advisor,
+        "call_slot": iso(case.call_slot), "organisation": case.organisation,
+        "referred_person": ({"name": case.referred_name, "email": case.referred_email,
+                             "phone": case.referred_phone} if case.referral_type == "professional"
+                            else None),
+        "messages": [
+            {"direction": m.direction, "kind": m.kind, "message_id": m.message_id, "at": iso(m.at),
+             "subject": m.subject}
+            for m in messages
+        ],
+    }
+
+
+def list_cases(session: Session, hub: str | None, status: str | None) -> list[Case]:
+    query = select(Case).order_by(col(Case.created_at), col(Case.id))
+    if hub:
+        query = query.where(Case.hub == hub.upper())
+    if status:
+        query = query.where(Case.status == status)
+    return list(session.exec(query).all())
+
+
+def cases_table(cases: list[Case]) -> str:
+    header = f"{'REF':<18} {'HUB':<4} {'STATUS':<13} {'CREATED (UTC)':<17} {'TYPE':<12} {'ROLE':<8} CALL"
+    lines = [header]
+    for c in cases:
+        created = iso(c.created_at) or ""
+        call = {True: "yes", False: "no", None: "-"}[c.wants_call]
+        lines.append(f"{c.ref:<18} {c.hub:<4} {c.status:<13} {created[:16]:<17} "
+                     f"{c.referral_type:<12} {c.role:<8} {call}")
+    return "\n".join(lines)
+
+
+def case_text(session: Session, case: Case) -> str:
+    data = case_json(session, case)
+    lines = [f"{k}: {v}" for k, v in data.items() if k != "messages"]
+    lines.append("timeline:")
+    for m in session.exec(select(Message).where(Message.case_id == case.id)
+                          .order_by(col(Message.at), col(Message.id))).all():
+        lines.append(f"  {iso(m.at)}  {m.direction:<3} {m.kind:<24} {m.subject or ''}")
+        if m.summary:
+            lines.extend(f"      | {line}" for line in m.summary.splitlines()[:12])
+    lines.append("decisions:")
+    for row in session.exec(select(Intake).where(Intake.case_id == case.id).order_by(col(Intake.id))):
+        lines.append(f"  {iso(row.at)}  {row.hub} uid {row.uid}: {row.decision} ({row.reason})")
+    return "\n".join(lines)
+
+
+def audit_lines(session: Session, ref: str | None) -> list[str]:
+    query = select(AuditEntry).order_by(col(AuditEntry.at), col(AuditEntry.id))
+    if ref:
+        query = query.where(AuditEntry.case_ref == ref)
+    return [f"{iso(a.at)}  {a.actor:<28} {a.action:<12} {a.case_ref or '-':<18} {a.reason}"
+            + (f" [{a.detail}]" if a.detail else "") for a in session.exec(query)]

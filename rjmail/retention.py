@@ -1,0 +1,60 @@
+"""`rjmail retention`: anonymise cases closed longer than retention_days, keeping statistics."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, col, select
+
+from rjmail.adapters import store
+from rjmail.adapters.tables import Case, Message
+from rjmail.errors import ConfigError
+
+if TYPE_CHECKING:
+    from rjmail.settings import Settings
+
+FINAL_STATES = ("closed", "not_suitable", "withdrawn")
+PERSONAL_FIELDS = ("referrer_email", "referrer_name", "phone", "crime_reference", "call_times",
+                   "language", "access_needs", "organisation", "referred_name", "referred_email",
+                   "referred_phone", "advisor")
+
+
+def due_cases(session: Session, now: datetime, days: int) -> list[Case]:
+    cutoff = now - timedelta(days=days)
+    return list(session.exec(select(Case).where(
+        col(Case.status).in_(FINAL_STATES), col(Case.anonymised_at).is_(None),
+        Case.updated_at < cutoff)).all())
+
+
+def anonymise(session: Session, case: Case, now: datetime, actor: str) -> None:
+    """Blank personal fields and message contents; keep hub, status, role, type, dates (statistics)."""
+    for name in PERSONAL_FIELDS:
+        setattr(case, name, None)
+    case.anonymised_at = now
+    session.add(case)
+    for msg in session.exec(select(Message).where(Message.case_id == case.id)).all():
+        msg.raw = msg.summary = msg.subject = msg.from_addr = msg.attachments_json = None
+        session.add(msg)
+    store.audit(session, actor, "erasure", case.ref, "retention period passed",
+                detail="personal fields and message contents erased", now=now)
+
+
+def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
+    from rjmail.cli import build_runtime, operator
+
+    days = settings.service.retention_days
+    if days is None:
+        raise ConfigError("retention_days is not set; the force's records policy decides it",
+                          key="service.retention_days", path=str(settings.path))
+    rt = build_runtime(settings)
+    now = datetime.now(UTC)
+    with Session(rt.engine) as s, s.begin():
+        cases = due_cases(s, now, days)
+        for case in cases:
+            print(f"{'would anonymise' if args.dry_run else 'anonymised'} {case.ref}")
+            if not args.dry_run:
+                anonymise(s, case, now, operator())
+    print(f"{len(cases)} case(s) {'due' if args.dry_run else 'anonymised'}")
+    return 0

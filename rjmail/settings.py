@@ -1,0 +1,406 @@
+"""rjmail.toml -> frozen, validated Settings.
+
+Every problem raises ConfigError naming the key and the file. Secrets are never read from the TOML
+itself: only from an environment variable, a file, or systemd's $CREDENTIALS_DIRECTORY, and they are
+held in `Secret` so a repr or log line can never show them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from rjmail.errors import ConfigError
+
+T = TypeVar("T")
+SECURITY_MODES = ("tls", "starttls", "none")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ON_CLOSED = ("notify", "reopen", "new_case")
+
+
+class Secret:
+    """A string that never shows itself in repr/str (config dumps, tracebacks, logs)."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class OAuth2Settings:
+    tenant: str
+    client_id: str
+    client_secret: Secret | None
+    certificate_file: str | None
+    certificate_thumbprint: str | None
+    authority: str
+    scope: str
+    token_url: str | None  # test/override endpoint; None means MSAL against `authority`
+    secret_expires_on: str | None
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str
+    port: int
+    security: str
+    username: str | None
+    password: Secret | None
+    ca_file: str | None
+    auth: str  # "password" | "oauth2" | "none"
+    timeout_seconds: float
+
+
+@dataclass(frozen=True)
+class ImapSettings(ServerSettings):
+    folder: str = "INBOX"
+    sent_folder: str | None = None
+
+
+@dataclass(frozen=True)
+class CallSettings:
+    slot_minutes: int = 30
+    offer_count: int = 3
+    min_notice_hours: int = 24
+    hold_hours: int = 72
+    hours: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    closed_dates: tuple[str, ...] = ()
+    reminder_hours: int | None = None  # None: no reminder (off by default)
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    code: str
+    name: str
+    address: str
+    phone: str | None
+    notify: tuple[str, ...]
+    advisors: tuple[str, ...]
+    trusted_authserv_ids: tuple[str, ...]
+    signposting: str
+    imap: ImapSettings
+    calls: CallSettings
+    on_closed_reply: str = "notify"
+
+    @property
+    def domain(self) -> str:
+        return self.address.rsplit("@", 1)[-1]
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    poll_interval_seconds: int
+    idle: bool
+    timezone: str
+    signing_key: Secret
+    auto_replies_per_address_per_day: int
+    max_message_bytes: int
+    max_mime_depth: int
+    max_parts: int
+    signposting_max_age_days: int
+    retention_days: int | None
+    outbox_max_attempts: int
+    outbox_backoff_cap_seconds: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path
+    database_url: str
+    service: ServiceSettings
+    smtp: ServerSettings
+    hubs: tuple[HubSettings, ...]
+    oauth2: OAuth2Settings | None
+    templates_dir: Path
+    config_dir: Path
+
+    def hub(self, code: str) -> HubSettings:
+        for hub in self.hubs:
+            if hub.code == code:
+                return hub
+        raise KeyError(code)
+
+
+class _Reader:
+    """Typed access to one TOML table that reports the full key path and the file on error."""
+
+    def __init__(self, data: Mapping[str, Any], prefix: str, path: Path) -> None:
+        self.data, self.prefix, self.path = data, prefix, path
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}.{name}" if self.prefix else name
+
+    def fail(self, name: str, message: str) -> ConfigError:
+        return ConfigError(message, key=self.key(name), path=str(self.path))
+
+    def get(self, name: str, kind: type[T], default: T | None = None, *, required: bool = False) -> T:
+        if name not in self.data:
+            if required:
+                raise self.fail(name, "missing required setting")
+            return default  # type: ignore[return-value]
+        value = self.data[name]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(name, f"expected {kind.__name__}, got {type(value).__name__}")
+        return value
+
+    def strings(self, name: str, *, required: bool = False) -> tuple[str, ...]:
+        value = self.get(name, list, [], required=required)
+        if not all(isinstance(v, str) for v in value):
+            raise self.fail(name, "expected a list of strings")
+        return tuple(value)
+
+    def table(self, name: str, *, required: bool = False) -> _Reader:
+        value = self.get(name, dict, {}, required=required)
+        return _Reader(value, self.key(name), self.path)
+
+    def unknown(self, allowed: set[str]) -> None:
+        for name in self.data:
+            if name not in allowed:
+                raise self.fail(name, "unknown setting (typo?)")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def read_secret(r: _Reader, stem: str) -> Secret | None:
+    """`<stem>_env`, `<stem>_file` or `<stem>_credential` ($CREDENTIALS_DIRECTORY) -> Secret."""
+    env_name = r.get(f"{stem}_env", str)
+    file_name = r.get(f"{stem}_file", str)
+    cred_name = r.get(f"{stem}_credential", str)
+    if stem in r.data:
+        raise r.fail(stem, "secrets may not be written in the config file; use "
+                     f"{stem}_env, {stem}_file or {stem}_credential")
+    if env_name:
+        value = os.environ.get(env_name)
+        if value is None:
+            raise r.fail(f"{stem}_env", f"environment variable {env_name} is not set")
+        return Secret(value.strip())
+    if cred_name:
+        directory = os.environ.get("CREDENTIALS_DIRECTORY")
+        if not directory:
+            raise r.fail(f"{stem}_credential", "$CREDENTIALS_DIRECTORY is not set (not run by systemd?)")
+        file_name = str(Path(directory) / cred_name)
+    if file_name:
+        try:
+            return Secret(Path(file_name).read_text(encoding="utf-8").strip())
+        except OSError as exc:
+            raise r.fail(f"{stem}_file", f"cannot read secret file: {exc.strerror}") from exc
+    return None
+
+
+def _server(r: _Reader, default_port: int, *, imap: bool) -> ServerSettings | ImapSettings:
+    allowed = {"host", "port", "security", "username", "password_env", "password_file",
+               "password_credential", "ca_file", "auth", "timeout_seconds", "password"}
+    if imap:
+        allowed |= {"folder", "sent_folder"}
+    r.unknown(allowed)
+    host = r.get("host", str, required=True)
+    security = r.get("security", str, "tls")
+    if security not in SECURITY_MODES:
+        raise r.fail("security", f"must be one of {', '.join(SECURITY_MODES)}")
+    if security == "none" and not _is_loopback(host):
+        raise r.fail("security", "'none' (plaintext) is only allowed for loopback hosts")
+    port = r.get("port", int, default_port if security != "none" else (143 if imap else 25))
+    if not 0 < port < 65536:
+        raise r.fail("port", "must be between 1 and 65535")
+    password = read_secret(r, "password")
+    auth = r.get("auth", str, "password" if password or imap else "none")
+    if auth not in ("password", "oauth2", "none"):
+        raise r.fail("auth", "must be 'password', 'oauth2' or 'none'")
+    if auth == "password" and password is None:
+        raise r.fail("password_env", "a password is needed (password_env, password_file or "
+                     "password_credential), or set auth = \"oauth2\"")
+    ca_file = r.get("ca_file", str, "") or None
+    if ca_file and not Path(ca_file).is_file():
+        raise r.fail("ca_file", f"file not found: {ca_file}")
+    common: dict[str, Any] = {
+        "host": host, "port": port, "security": security,
+        "username": r.get("username", str), "password": password, "ca_file": ca_file,
+        "auth": auth, "timeout_seconds": r.get("timeout_seconds", float, 60.0),
+    }
+    if imap:
+        return ImapSettings(**common, folder=r.get("folder", str, "INBOX"),
+                            sent_folder=r.get("sent_folder", str, "") or None)
+    return ServerSettings(**common)
+
+
+def _calls(r: _Reader) -> CallSettings:
+    r.unknown({"slot_minutes", "offer_count", "min_notice_hours", "hold_hours", "hours",
+               "closed_dates", "reminder_hours"})
+    hours_r = r.table("hours")
+    hours: dict[str, tuple[str, ...]] = {}
+    for day in hours_r.data:
+        if day not in DAYS:
+            raise hours_r.fail(day, f"day must be one of {', '.join(DAYS)}")
+        spans = hours_r.strings(day)
+        for span in spans:
+            _check_span(hours_r, day, span)
+        hours[day] = spans
+    calls = CallSettings(
+        slot_minutes=r.get("slot_minutes", int, 30), offer_count=r.get("offer_count", int, 3),
+        min_notice_hours=r.get("min_notice_hours", int, 24), hold_hours=r.get("hold_hours", int, 72),
+        hours=hours, closed_dates=r.strings("closed_dates"), reminder_hours=r.get("reminder_hours", int),
+    )
+    if not 5 <= calls.slot_minutes <= 240:
+        raise r.fail("slot_minutes", "must be between 5 and 240")
+    if not 1 <= calls.offer_count <= 9:
+        raise r.fail("offer_count", "must be between 1 and 9")
+    return calls
+
+
+def _check_span(r: _Reader, day: str, span: str) -> None:
+    try:
+        start, end = span.split("-")
+        sh, sm = (int(x) for x in start.split(":"))
+        eh, em = (int(x) for x in end.split(":"))
+    except ValueError as exc:
+        raise r.fail(day, f"'{span}' is not like '09:00-12:00'") from exc
+    if not (0 <= sh < 24 and 0 <= eh <= 24 and 0 <= sm < 60 and 0 <= em < 60) or (sh, sm) >= (eh, em):
+        raise r.fail(day, f"'{span}' is not a valid time range")
+
+
+def _hub(r: _Reader) -> HubSettings:
+    r.unknown({"code", "name", "address", "phone", "notify", "advisors", "trusted_authserv_ids",
+               "signposting", "imap", "calls", "on_closed_reply"})
+    code = r.get("code", str, required=True)
+    if not code.isalnum() or not code.isupper() or not 2 <= len(code) <= 6:
+        raise r.fail("code", "must be 2-6 upper-case letters or digits, e.g. NOR")
+    address = r.get("address", str, required=True)
+    if "@" not in address:
+        raise r.fail("address", "must be an email address")
+    on_closed = r.get("on_closed_reply", str, "notify")
+    if on_closed not in ON_CLOSED:
+        raise r.fail("on_closed_reply", f"must be one of {', '.join(ON_CLOSED)}")
+    imap = _server(r.table("imap", required=True), 993, imap=True)
+    assert isinstance(imap, ImapSettings)
+    return HubSettings(
+        code=code, name=r.get("name", str, required=True), address=address.lower(),
+        phone=r.get("phone", str), notify=tuple(a.lower() for a in r.strings("notify", required=True)),
+        advisors=tuple(a.lower() for a in r.strings("advisors")),
+        trusted_authserv_ids=tuple(a.lower() for a in r.strings("trusted_authserv_ids")),
+        signposting=r.get("signposting", str, code.lower()), imap=imap, calls=_calls(r.table("calls")),
+        on_closed_reply=on_closed,
+    )
+
+
+def _service(r: _Reader) -> ServiceSettings:
+    r.unknown({"poll_interval_seconds", "idle", "timezone", "signing_key_env", "signing_key_file",
+               "signing_key_credential", "signing_key", "auto_replies_per_address_per_day",
+               "max_message_bytes", "max_mime_depth", "max_parts", "signposting_max_age_days",
+               "retention_days", "outbox_max_attempts", "outbox_backoff_cap_seconds"})
+    key = read_secret(r, "signing_key")
+    if key is None:
+        raise r.fail("signing_key_env", "a signing key is required (signing_key_env or signing_key_file)")
+    if len(key.reveal()) < 16:
+        raise r.fail("signing_key_env", "the signing key must be at least 16 characters")
+    tz = r.get("timezone", str, "Europe/London")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise r.fail("timezone", f"unknown time zone '{tz}'") from exc
+    poll = r.get("poll_interval_seconds", int, 60)
+    if poll < 1:
+        raise r.fail("poll_interval_seconds", "must be at least 1")
+    return ServiceSettings(
+        poll_interval_seconds=poll, idle=r.get("idle", bool, True), timezone=tz, signing_key=key,
+        auto_replies_per_address_per_day=r.get("auto_replies_per_address_per_day", int, 5),
+        max_message_bytes=r.get("max_message_bytes", int, 25_000_000),
+        max_mime_depth=r.get("max_mime_depth", int, 20), max_parts=r.get("max_parts", int, 200),
+        signposting_max_age_days=r.get("signposting_max_age_days", int, 365),
+        retention_days=r.get("retention_days", int),
+        outbox_max_attempts=r.get("outbox_max_attempts", int, 20),
+        outbox_backoff_cap_seconds=r.get("outbox_backoff_cap_seconds", int, 1800),
+    )
+
+
+def _oauth2(r: _Reader) -> OAuth2Settings | None:
+    if not r.data:
+        return None
+    r.unknown({"tenant", "client_id", "client_secret_env", "client_secret_file",
+               "client_secret_credential", "client_secret", "certificate_file",
+               "certificate_thumbprint", "authority", "scope", "token_url", "secret_expires_on"})
+    tenant = r.get("tenant", str, required=True)
+    return OAuth2Settings(
+        tenant=tenant, client_id=r.get("client_id", str, required=True),
+        client_secret=read_secret(r, "client_secret"), certificate_file=r.get("certificate_file", str),
+        certificate_thumbprint=r.get("certificate_thumbprint", str),
+        authority=r.get("authority", str, f"https://login.microsoftonline.com/{tenant}"),
+        scope=r.get("scope", str, "https://outlook.office365.com/.default"),
+        token_url=r.get("token_url", str), secret_expires_on=r.get("secret_expires_on", str),
+    )
+
+
+def default_config_path() -> Path:
+    env = os.environ.get("RJMAIL_CONFIG")
+    if env:
+        return Path(env)
+    for candidate in (Path("rjmail.toml"), Path("/etc/rjmail/rjmail.toml")):
+        if candidate.exists():
+            return candidate
+    return Path("rjmail.toml")
+
+
+def load(path: Path) -> Settings:
+    """Read and validate `path`. Raises ConfigError naming key and file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError("config file not found", path=str(path)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from exc
+    root = _Reader(data, "", path)
+    root.unknown({"database", "service", "smtp", "hubs", "oauth2", "paths"})
+    hubs_raw = root.get("hubs", list, required=True)
+    hubs = tuple(_hub(_Reader(h, f"hubs[{i}]", path)) for i, h in enumerate(hubs_raw))
+    _check_unique(root, hubs)
+    db = root.table("database")
+    db.unknown({"url"})
+    paths = root.table("paths")
+    paths.unknown({"templates", "config"})
+    base = path.parent
+    smtp = _server(root.table("smtp", required=True), 587, imap=False)
+    return Settings(
+        path=path, database_url=db.get("url", str, "sqlite:///rjmail.db"),
+        service=_service(root.table("service")), smtp=smtp, hubs=hubs,
+        oauth2=_oauth2(root.table("oauth2")),
+        templates_dir=(base / paths.get("templates", str, "templates")).resolve(),
+        config_dir=(base / paths.get("config", str, "config")).resolve(),
+    )
+
+
+def _check_unique(root: _Reader, hubs: tuple[HubSettings, ...]) -> None:
+    if not hubs:
+        raise root.fail("hubs", "at least one [[hubs]] table is needed")
+    for attr in ("code", "address"):
+        values = [getattr(h, attr) for h in hubs]
+        if len(set(values)) != len(values):
+            raise root.fail("hubs", f"two hubs share the same {attr}")

@@ -1,0 +1,175 @@
+"""End to end on the real stack: Dovecot hub mailboxes -> `rjmail run --once` -> cases in the
+database and letters delivered through the real SMTP server into real IMAP inboxes."""
+
+from __future__ import annotations
+
+import email
+import json
+from email import policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rjmail.core import signing
+from tests.support import SIGNING_KEY, referral, run, unique, write_config
+
+pytestmark = pytest.mark.integration
+
+
+def _setup(tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]], **kw: Any) -> Path:
+    config = write_config(tmp_path, mailstack, db_url, hubs, **kw)
+    code, _ = run(config, "db", "upgrade")
+    assert code == 0
+    return config
+
+
+def _person(mailstack: Any) -> str:
+    user = unique("person-")
+    mailstack.add_user(user)
+    return user
+
+
+def _export(config: Path) -> list[dict[str, Any]]:
+    code, out = run(config, "cases", "export", "--format", "json")
+    assert code == 0
+    return json.loads(out)
+
+
+def _inbox(mailstack: Any, user: str) -> list[email.message.EmailMessage]:
+    return [email.message_from_bytes(raw, policy=policy.default)  # type: ignore[misc]
+            for raw in mailstack.fetch_all(user)]
+
+
+def test_referrals_become_cases_with_one_acknowledgement_each(tmp_path, mailstack, db_url, hubs):
+    """Each referral in a hub mailbox gives one case and one acknowledgement in the person's inbox."""
+    config = _setup(tmp_path, mailstack, db_url, hubs)
+    nor = hubs[0]
+    people = [_person(mailstack) for _ in range(3)]
+    originals = [referral(f"{p}@example.test", f"{nor['user']}@example.org") for p in people]
+    for raw in originals:
+        mailstack.append(nor["user"], raw)
+
+    assert run(config, "run", "--once")[0] == 0
+
+    cases = _export(config)
+    assert sorted(c["referrer_email"] for c in cases) == sorted(f"{p}@example.test" for p in people)
+    assert {c["hub"] for c in cases} == {"NOR"}
+    assert sorted(c["ref"] for c in cases)[0].startswith("RJ-NOR-")
+    for person, raw in zip(people, originals, strict=True):
+        inbox = _inbox(mailstack, person)
+        assert len(inbox) == 1
+        ack = inbox[0]
+        original_id = email.message_from_bytes(raw)["Message-ID"]
+        case = next(c for c in cases if c["referrer_email"] == f"{person}@example.test")
+        assert f"[{case['ref']}]" in ack["Subject"]
+        assert ack["In-Reply-To"] == original_id
+        assert ack["Auto-Submitted"] == "auto-replied"
+        assert ack["X-Auto-Response-Suppress"] == "OOF, AutoReply"
+        assert ack["From"].addresses[0].addr_spec == f"{nor['user']}@example.org"
+        signed = signing.verify(SIGNING_KEY.encode(), ack["Message-ID"])
+        assert signed is not None and signed.ref == case["ref"]
+        assert "999" in ack.get_body(("plain",)).get_content()
+        assert [m["kind"] for m in case["messages"]] == ["referral", "acknowledgement"]
+    notes = _inbox(mailstack, nor["notify"])
+    assert len(notes) == 3
+    assert all(n["Auto-Submitted"] == "auto-generated" for n in notes)
+
+
+def test_second_run_sends_nothing_new(tmp_path, mailstack, db_url, hubs):
+    """A second cycle over the same mailbox creates no case and sends no letter."""
+    config = _setup(tmp_path, mailstack, db_url, hubs)
+    person = _person(mailstack)
+    mailstack.append(hubs[0]["user"], referral(f"{person}@example.test", "x@example.org"))
+    assert run(config, "run", "--once")[0] == 0
+    spooled = len(mailstack.spooled())
+    assert run(config, "run", "--once")[0] == 0
+    assert len(_export(config)) == 1
+    assert len(mailstack.spooled()) == spooled
+    assert len(mailstack.fetch_all(person)) == 1
+
+
+@pytest.mark.parametrize("headers", [
+    {"Auto-Submitted": "auto-replied", "Subject": "Automatic reply: Help please"},
+    {"X-Auto-Response-Suppress": "All", "X-MS-Exchange-Inbox-Rules-Loop": "x@example.test"},
+    {"Precedence": "bulk"},
+    {"List-Id": "<news.example.test>"},
+])
+def test_automatic_mail_gets_nothing(tmp_path, mailstack, db_url, hubs, headers):
+    """Out-of-office and other automatic mail is recorded but never answered."""
+    config = _setup(tmp_path, mailstack, db_url, hubs)
+    person = _person(mailstack)
+    subject = headers.pop("Subject", "Out of office")
+    mailstack.append(hubs[0]["user"], referral(f"{person}@example.test", "x@example.org",
+                                               subject=subject, headers=headers))
+    before = len(mailstack.spooled())
+    assert run(config, "run", "--once")[0] == 0
+    assert _export(config) == []
+    assert mailstack.fetch_all(person) == []
+    assert len(mailstack.spooled()) == before
+
+
+def test_same_message_to_both_hubs_makes_one_case(tmp_path, mailstack, db_url, hubs):
+    """Mail sent to both hub addresses is one case with one acknowledgement."""
+    config = _setup(tmp_path, mailstack, db_url, hubs)
+    person = _person(mailstack)
+    raw = referral(f"{person}@example.test", f"{hubs[0]['user']}@example.org")
+    mailstack.append(hubs[0]["user"], raw)
+    mailstack.append(hubs[1]["user"], raw)
+    assert run(config, "run", "--once")[0] == 0
+    assert len(_export(config)) == 1
+    assert len(mailstack.fetch_all(person)) == 1
+
+
+def test_reply_with_reference_joins_the_case(tmp_path, mailstack, db_url, hubs):
+    """A reply quoting the case reference goes on that case's timeline, not a new case."""
+    config = _setup(tmp_path, mailstack, db_url, hubs)
+    person = _person(mailstack)
+    mailstack.append(hubs[0]["user"], referral(f"{person}@example.test", "x@example.org"))
+    assert run(config, "run", "--once")[0] == 0
+    ack = _inbox(mailstack, person)[0]
+    reply = referral(f"{person}@example.test", "x@example.org", subject=f"Re: {ack['Subject']}",
+                     body="Thank you. Mornings are best for me.",
+                     headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]})
+    mailstack.append(hubs[0]["user"], reply)
+    assert run(config, "run", "--once")[0] == 0
+    cases = _export(config)
+    assert len(cases) == 1
+    assert [m["kind"] for m in cases[0]["messages"]] == ["referral", "acknowledgement", "reply"]
+    assert len(mailstack.fetch_all(person)) == 1  # no second acknowledgement
+
+
+def test_unparseable_mail_is_quarantined_and_the_rest_still_processed(tmp_path, mailstack, db_url, hubs):
+    """Mail that cannot be understood is kept in quarantine, advisors are told, nothing is lost."""
+    config = _setup(tmp_path, mailstack, db_url, hubs)
+    person = _person(mailstack)
+    mailstack.append(hubs[0]["user"], b"\x00\x01\x02 not an email at all \xff\xfe")
+    mailstack.append(hubs[0]["user"], referral(f"{person}@example.test", "x@example.org"))
+    assert run(config, "run", "--once")[0] == 0
+    assert len(_export(config)) == 1
+    notes = _inbox(mailstack, hubs[0]["notify"])
+    assert len(notes) == 2
+    assert any("could not be read" in n["Subject"] for n in notes)
+    kept = mailstack.fetch_all(hubs[0]["user"])  # the originals plus rjmail's own delivery copy
+    assert b"not an email at all" in kept[0]
+
+
+def test_one_hub_with_a_wrong_password_does_not_stop_the_other(tmp_path, mailstack, db_url, hubs):
+    """A hub that cannot log in fails alone; the other hub's referrals are still answered."""
+    bad = dict(hubs[0], imap_extra="")
+    config = _setup(tmp_path, mailstack, db_url, [bad, hubs[1]])
+    text = config.read_text().replace(f'username = "{hubs[0]["user"]}"', 'username = "nobody-here"', 1)
+    config.write_text(text)
+    person = _person(mailstack)
+    mailstack.append(hubs[1]["user"], referral(f"{person}@example.test", "x@example.org"))
+    code, _ = run(config, "run", "--once")
+    assert code == 1
+    assert [c["hub"] for c in _export(config)] == ["SUF"]
+    assert len(mailstack.fetch_all(person)) == 1
+
+
+def test_run_refuses_an_unmigrated_database(tmp_path, mailstack, db_url, hubs):
+    """`rjmail run` on a database without the schema exits with a clear message."""
+    config = write_config(tmp_path, mailstack, db_url, hubs)
+    code, _ = run(config, "run", "--once")
+    assert code == 3
