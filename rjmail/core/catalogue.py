@@ -44,9 +44,7 @@ TOPICS: frozenset[str] = frozenset(
 _CODE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _AREA = re.compile(r"[a-z][a-z0-9_-]*")
 _REASON_KEYS = frozenset({"title", "text", "topics"})
-_SERVICE_KEYS = frozenset(
-    {"name", "area", "topics", "description", "contact", "source_url", "verified_on"}
-)
+_SERVICE_KEYS = frozenset({"name", "area", "topics", "description", "contact", "source_url", "verified_on"})
 
 
 class CatalogueError(ConfigError, ValueError):
@@ -160,9 +158,7 @@ def _parse(text: str, source: str) -> dict[str, Any]:
         raise CatalogueError(f"not valid TOML: {exc}", source=source) from exc
 
 
-def _no_unknown_keys(
-    table: Mapping[str, object], allowed: frozenset[str], source: str, prefix: str
-) -> None:
+def _no_unknown_keys(table: Mapping[str, object], allowed: frozenset[str], source: str, prefix: str) -> None:
     for name in table:
         if name not in allowed:
             key = f"{prefix}.{name}" if prefix else name
@@ -192,9 +188,7 @@ def _topics(entry: Mapping[str, object], source: str, prefix: str) -> tuple[str,
     for topic in value:
         if not isinstance(topic, str) or topic not in TOPICS:
             known = ", ".join(sorted(TOPICS))
-            raise CatalogueError(
-                f"unknown topic {topic!r} (known: {known})", source=source, key=key
-            )
+            raise CatalogueError(f"unknown topic {topic!r} (known: {known})", source=source, key=key)
         if topic not in topics:
             topics.append(topic)
     return tuple(topics)

@@ -19,6 +19,7 @@ See ``/work/shared/MAILSTACK.md`` for the reasoning behind the Dovecot settings.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -245,7 +246,17 @@ def _make_tls(tls_dir: Path) -> None:
 
 
 class MailStack:
-    """Private Dovecot + SMTP sink on 127.0.0.1, all state under ``base_dir``."""
+    """Private Dovecot + SMTP sink on 127.0.0.1, all state under ``base_dir``.
+
+    Ports are chosen at construction and kept across stop/start, so outage tests can
+    reconnect. ``load(base_dir)`` re-attaches to a stack started elsewhere (scripts/mailstack).
+
+    SMTP sink policy: AUTH is optional and any credentials work, until ``set_smtp_auth`` or
+    ``set_smtp_xoauth2_token`` make it required (``reset_smtp_auth`` undoes both). Every
+    accepted message is spooled; recipients whose local part is a user also get it in their
+    INBOX before the ``250``. If Dovecot is down, such messages get ``451`` and are not
+    spooled, so ``spooled()`` is exactly what clients saw accepted.
+    """
 
     # Same for every user: a throwaway password of a loopback-only test server.
     PASSWORD: ClassVar[str] = "testpass"  # noqa: S105
@@ -547,10 +558,17 @@ service anvil {{
         except BaseException:
             self.stop_imap()
             raise
+        # Daemons outlive us: a test run that dies on an exception must not leak them.
+        atexit.register(self._stop_at_exit)
         return self
+
+    def _stop_at_exit(self) -> None:
+        with contextlib.suppress(Exception):
+            self.stop()
 
     def stop(self) -> None:
         """Stop both servers; verified by every port refusing connections."""
+        atexit.unregister(self._stop_at_exit)
         errors = []
         for stopper in (self.stop_smtp, self.stop_imap):
             try:
@@ -698,6 +716,7 @@ service anvil {{
 
         stop() still works later, here or via load(), through the sink's pidfile.
         """
+        atexit.unregister(self._stop_at_exit)
         if self._smtp_proc is not None:
             self._smtp_proc.returncode = 0  # silences Popen's "still running" warning
             self._smtp_proc = None

@@ -265,6 +265,7 @@ def test_stop_leaves_nothing_running() -> None:
         assert refused(stack.host, port), port
     assert _session_members(dovecot_pid) == []
     assert not stack.is_running()
+    idler.socket().close()
     shutil.rmtree(stack.base_dir)
 
 

@@ -126,7 +126,7 @@ def test_reason_text_is_rewrapped_into_paragraphs() -> None:
 
 def test_invalid_toml_names_the_file() -> None:
     """A syntax error says which file is broken."""
-    with pytest.raises(CatalogueError, match="staff/reasons.toml"):
+    with pytest.raises(CatalogueError, match=r"staff/reasons\.toml"):
         load_reasons("[reasons.safety\n", "staff/reasons.toml")
 
 
@@ -211,7 +211,7 @@ def test_bad_service_field_names_the_key(override: dict[str, str], key: str) -> 
     """Each kind of bad value is reported against its own key."""
     with pytest.raises(CatalogueError) as caught:
         load_services(_service(**override), "suffolk.toml")
-    assert f"service[0] (\"Helpline\").{key}" in str(caught.value)
+    assert f'service[0] ("Helpline").{key}' in str(caught.value)
     assert "suffolk.toml" in str(caught.value)
 
 

@@ -30,13 +30,23 @@ TODAY = date(2026, 12, 2)  # a fixed day shortly after the signposting was check
 MAX_AGE_DAYS = 365
 MAX_GRADE = 7.0
 
-HUBS = {
-    "NOR": {"code": "NOR", "name": "Norfolk RJ Hub", "address": "rj-norfolk@example.org",
-            "phone": None, "area": "norfolk"},
-    "SUF": {"code": "SUF", "name": "Suffolk RJ Hub", "address": "rj-suffolk@example.org",
-            "phone": "01632 960000", "area": "suffolk"},
+HUBS: dict[str, dict[str, Any]] = {
+    "NOR": {
+        "code": "NOR",
+        "name": "Norfolk RJ Hub",
+        "address": "rj-norfolk@example.org",
+        "phone": None,
+        "area": "norfolk",
+    },
+    "SUF": {
+        "code": "SUF",
+        "name": "Suffolk RJ Hub",
+        "address": "rj-suffolk@example.org",
+        "phone": "01632 960000",
+        "area": "suffolk",
+    },
 }
-SLOTS = [
+SLOTS: list[dict[str, Any]] = [
     {"number": 1, "text": "Tuesday 8 December at 10:30am"},
     {"number": 2, "text": "Wednesday 9 December at 2pm"},
     {"number": 3, "text": "Thursday 10 December at 9:30am"},
@@ -59,10 +69,27 @@ PERSON_CONTRACT: dict[str, frozenset[str]] = {
     "closed_reply": frozenset(),
 }
 COMMON = frozenset({"hub", "ref", "greeting_name"})
-EVENTS = ("new_case", "new_message", "quarantine", "delivery_failure", "spoof", "booking",
-          "withdrawal", "slot_none")
-COMMANDS = ("#offer-call", "#book", "#suitable", "#not-suitable", "#assign", "#note",
-            "#withdraw", "#hold", "#close")
+EVENTS = (
+    "new_case",
+    "new_message",
+    "quarantine",
+    "delivery_failure",
+    "spoof",
+    "booking",
+    "withdrawal",
+    "slot_none",
+)
+COMMANDS = (
+    "#offer-call",
+    "#book",
+    "#suitable",
+    "#not-suitable",
+    "#assign",
+    "#note",
+    "#withdraw",
+    "#hold",
+    "#close",
+)
 
 PRESSURE = re.compile(
     r"\bmust\b|\burgent|\bdeadline|as soon as possible|\basap\b|\byou need to\b"
@@ -186,26 +213,50 @@ def _person_letters() -> list[Letter]:
         for name in ("Sam", None):
             who = "named" if name else "unnamed"
             for wants_call in (None, True, False):
-                letters.append(Letter("acknowledgement", hub, f"{who}-call-{wants_call}",
-                                      {**_base(hub, name), "wants_call": wants_call}))
+                letters.append(
+                    Letter(
+                        "acknowledgement",
+                        hub,
+                        f"{who}-call-{wants_call}",
+                        {**_base(hub, name), "wants_call": wants_call},
+                    )
+                )
             for kind in ("call_offer", "slot_taken", "clarify_choice"):
                 letters.append(Letter(kind, hub, f"{who}-slots", {**_base(hub, name), "slots": SLOTS}))
                 letters.append(Letter(kind, hub, f"{who}-no-slots", {**_base(hub, name), "slots": []}))
             for kind in ("booking_confirmation", "reminder"):
                 for caller in (None, "Alex Advisor"):
                     for phone_known in (True, False):
-                        letters.append(Letter(
-                            kind, hub, f"{who}-caller-{bool(caller)}-phone-{phone_known}",
-                            {**_base(hub, name), "slot_text": SLOTS[0]["text"], "caller": caller,
-                             "phone_known": phone_known}))
+                        letters.append(
+                            Letter(
+                                kind,
+                                hub,
+                                f"{who}-caller-{bool(caller)}-phone-{phone_known}",
+                                {
+                                    **_base(hub, name),
+                                    "slot_text": SLOTS[0]["text"],
+                                    "caller": caller,
+                                    "phone_known": phone_known,
+                                },
+                            )
+                        )
             for kind in ("next_steps", "withdrawal_confirmation", "closed_reply"):
                 letters.append(Letter(kind, hub, who, _base(hub, name)))
         for code, reason in reasons.items():
             for note in (None, ADVISOR_NOTE):
-                letters.append(Letter(
-                    "not_suitable", hub, f"{code}-note-{bool(note)}",
-                    {**_base(hub, "Sam"), "reason_text": reason.text, "advisor_note": note,
-                     "services": _services(hub, reason.topics)}))
+                letters.append(
+                    Letter(
+                        "not_suitable",
+                        hub,
+                        f"{code}-note-{bool(note)}",
+                        {
+                            **_base(hub, "Sam"),
+                            "reason_text": reason.text,
+                            "advisor_note": note,
+                            "services": _services(hub, reason.topics),
+                        },
+                    )
+                )
     return letters
 
 
@@ -242,9 +293,7 @@ def test_person_is_told_they_are_in_control(letter: Letter, render: Callable[...
 
 
 @BY_ID
-def test_every_letter_gives_999_for_immediate_danger(
-    letter: Letter, render: Callable[..., Rendered]
-) -> None:
+def test_every_letter_gives_999_for_immediate_danger(letter: Letter, render: Callable[..., Rendered]) -> None:
     """Both parts say to call 999 when in danger right now."""
     out = render(letter.kind, letter.context)
     for part in (out.text, out.html):
@@ -326,9 +375,18 @@ def test_shared_parts_use_only_person_fields() -> None:
     """The partials included by person letters reach no case data either."""
     env = _make_env(False)
     allowed = COMMON.union(*PERSON_CONTRACT.values()) | {"footer_come_back", "heading"}
-    for name in ("_footer.txt.j2", "_footer.html.j2", "_greeting.txt.j2", "_greeting.html.j2",
-                 "_slots.txt.j2", "_slots.html.j2", "_call_details.txt.j2",
-                 "_call_details.html.j2", "_heading.html.j2", "_base.html.j2"):
+    for name in (
+        "_footer.txt.j2",
+        "_footer.html.j2",
+        "_greeting.txt.j2",
+        "_greeting.html.j2",
+        "_slots.txt.j2",
+        "_slots.html.j2",
+        "_call_details.txt.j2",
+        "_call_details.html.j2",
+        "_heading.html.j2",
+        "_base.html.j2",
+    ):
         source = (TEMPLATES / name).read_text(encoding="utf-8")
         used = meta.find_undeclared_variables(env.parse(source))
         assert used <= allowed, f"{name} uses {sorted(used - allowed)}"
@@ -398,8 +456,11 @@ def test_call_letters_ask_for_a_safe_number_only_when_unknown(
 
 def test_not_suitable_lists_reason_note_and_services(render: Callable[..., Rendered]) -> None:
     """The explanation has the plain reason, the advisor's note and the signposting."""
-    sample = next(item for item in PERSON_LETTERS
-                  if item.kind == "not_suitable" and item.variant == "domestic-abuse-note-True")
+    sample = next(
+        item
+        for item in PERSON_LETTERS
+        if item.kind == "not_suitable" and item.variant == "domestic-abuse-note-True"
+    )
     out = render("not_suitable", sample.context)
     assert sample.context["reason_text"].split("\n\n")[0] in out.text
     assert "I tried to reach them twice." in out.text
@@ -418,11 +479,20 @@ def test_withdrawal_confirmation_promises_silence(render: Callable[..., Rendered
 
 # Advisor letters ---------------------------------------------------------------------
 
-CASE = {
-    "ref": "RJ-NOR-2026-0001", "status": "new", "referrer_name": "Jane Doe",
-    "referrer_email": "jane.doe@example.com", "phone": "+447700900123", "role": "victim",
-    "referral_type": "self", "crime_reference": "36/12345/24", "wants_call": True,
-    "call_times": "weekday mornings", "voicemail_ok": False, "language": None, "advisor": None,
+CASE: dict[str, Any] = {
+    "ref": "RJ-NOR-2026-0001",
+    "status": "new",
+    "referrer_name": "Jane Doe",
+    "referrer_email": "jane.doe@example.com",
+    "phone": "+447700900123",
+    "role": "victim",
+    "referral_type": "self",
+    "crime_reference": "36/12345/24",
+    "wants_call": True,
+    "call_times": "weekday mornings",
+    "voicemail_ok": False,
+    "language": None,
+    "advisor": None,
     "call_slot": None,
 }
 REASON_CODES = ["no-responsibility", "other-party-declined", "other"]
@@ -447,8 +517,13 @@ def test_notification_has_summary_and_cheat_sheet(
     event: str, hub: str, render: Callable[..., Rendered]
 ) -> None:
     """Every notification carries the case summary and all nine commands."""
-    context = {**_advisor_base(hub), "event": event, "case": {**CASE, "ref": f"RJ-{hub}-2026-0001"},
-               "summary": "Would like a call.", "detail": "550 mailbox unavailable"}
+    context = {
+        **_advisor_base(hub),
+        "event": event,
+        "case": {**CASE, "ref": f"RJ-{hub}-2026-0001"},
+        "summary": "Would like a call.",
+        "detail": "550 mailbox unavailable",
+    }
     out = render("notification", context)
     _assert_cheat_sheet(out)
     assert "Jane Doe" in out.text and "+447700900123" in out.text
@@ -462,8 +537,7 @@ def test_notification_subject_has_reference_but_no_personal_data(
     event: str, render: Callable[..., Rendered]
 ) -> None:
     """Advisor subjects carry [RJ-...] and never the person's name, email or phone."""
-    context = {**_advisor_base("NOR"), "event": event, "case": CASE, "summary": None,
-               "detail": None}
+    context = {**_advisor_base("NOR"), "event": event, "case": CASE, "summary": None, "detail": None}
     subject = render("notification", context).subject
     assert "\n" not in subject.strip()
     assert re.match(r"\[RJ-NOR-\d{4}-\d{4}\] \S", subject)
@@ -473,8 +547,14 @@ def test_notification_subject_has_reference_but_no_personal_data(
 
 def test_quarantine_without_a_case_still_renders(render: Callable[..., Rendered]) -> None:
     """Unreadable mail with no case (empty reference) still tells the advisors why."""
-    context = {**_advisor_base("SUF"), "ref": "", "event": "quarantine", "case": None,
-               "summary": None, "detail": "MIME nesting too deep"}
+    context = {
+        **_advisor_base("SUF"),
+        "ref": "",
+        "event": "quarantine",
+        "case": None,
+        "summary": None,
+        "detail": "MIME nesting too deep",
+    }
     out = render("notification", context)
     assert out.subject.strip() == "Message could not be read"
     assert "MIME nesting too deep" in out.text and "MIME nesting too deep" in out.html
@@ -484,8 +564,13 @@ def test_quarantine_without_a_case_still_renders(render: Callable[..., Rendered]
 def test_notification_escapes_case_data_in_html(render: Callable[..., Rendered]) -> None:
     """Names and summaries are text in the HTML part, never markup."""
     case = {**CASE, "referrer_name": HOSTILE_NAME}
-    context = {**_advisor_base("NOR"), "event": "new_case", "case": case,
-               "summary": HOSTILE_NAME, "detail": HOSTILE_NAME}
+    context = {
+        **_advisor_base("NOR"),
+        "event": "new_case",
+        "case": case,
+        "summary": HOSTILE_NAME,
+        "detail": HOSTILE_NAME,
+    }
     html = render("notification", context).html
     assert HOSTILE_NAME not in html
     assert "&lt;script&gt;" in html
@@ -495,13 +580,10 @@ def test_notification_escapes_case_data_in_html(render: Callable[..., Rendered])
 @pytest.mark.parametrize(
     "command", ["#assign jane.doe@example.com", "#note Jane Doe phoned on +447700900123", "#frobnicate"]
 )
-def test_command_result_confirms_or_explains(
-    command: str, ok: bool, render: Callable[..., Rendered]
-) -> None:
+def test_command_result_confirms_or_explains(command: str, ok: bool, render: Callable[..., Rendered]) -> None:
     """A command reply says done or not done, with the cheat-sheet, and no personal data in the subject."""
     message = "Done." if ok else "Unknown reason code. Codes: no-responsibility, other."
-    out = render("command_result", {**_advisor_base("NOR"), "command": command, "ok": ok,
-                                    "message": message})
+    out = render("command_result", {**_advisor_base("NOR"), "command": command, "ok": ok, "message": message})
     _assert_cheat_sheet(out)
     assert re.match(r"\[RJ-NOR-2026-0001\] (Done|Not done): ", out.subject)
     assert ("Not done" in out.subject) is (not ok)
@@ -514,8 +596,13 @@ def test_command_result_confirms_or_explains(
 
 def test_command_result_for_unknown_case_has_no_reference(render: Callable[..., Rendered]) -> None:
     """A command on a case that does not exist still gets a clear reply."""
-    context = {**_advisor_base("SUF"), "ref": "", "command": "#close", "ok": False,
-               "message": "No case RJ-SUF-2026-9999."}
+    context = {
+        **_advisor_base("SUF"),
+        "ref": "",
+        "command": "#close",
+        "ok": False,
+        "message": "No case RJ-SUF-2026-9999.",
+    }
     out = render("command_result", context)
     assert out.subject.strip() == "Not done: #close"
     assert "No case RJ-SUF-2026-9999." in out.html

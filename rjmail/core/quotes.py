@@ -1,0 +1,57 @@
+"""The new text of a reply, for timeline summaries: quoted history and signature removed.
+
+mail-parser-reply does the heavy lifting (Outlook blocks, "On … wrote:", signatures) but knows no
+Welsh and misses some client variants, so we cut at our own markers first. The original message
+is always kept elsewhere; this text is a display aid only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mailparser_reply import EmailReplyParser
+
+from rjmail.core.forwards import block_starts
+
+_WROTE = re.compile(
+    r"(?im)^[ \t]*(?:on|le|el|am|dnia|w dniu|ar|op|il|em|în|pe)\b[^\n]{0,300}?"
+    r"(?:\n[^\n]{0,200}?)?"
+    r"\b(?:wrote|a [ée]crit|escribi[óo]|schrieb|napisa[łl]a?|ysgrifennodd|schreef|ha scritto|"
+    r"escreveu|a scris|ra[šs][eė])\s*:?[ \t]*$"
+)
+_DEVICE = re.compile(
+    r"(?im)^[ \t]*(?:sent from my \w+.*|sent from (?:yahoo|outlook|mail) .*|get outlook for \w+.*|"
+    r"sent from samsung .*|envoy[ée] de mon \w+.*|von meinem \w+ gesendet.*|"
+    r"wys[łl]ane z (?:mojego )?\w+.*|anfonwyd o('m)? \w+.*)$"
+)
+_QUOTED_LINE = re.compile(r"(?m)^[ \t]*>.*\n?")
+_LANGUAGES = ["en", "de", "fr", "es", "pl", "nl", "it"]
+
+
+def _cut_history(text: str) -> str:
+    """Everything before the first quoted header, forward marker or "wrote:" line."""
+    cut = len(text)
+    starts = block_starts(text)
+    if starts:
+        cut = min(cut, starts[0][0])
+    wrote = _WROTE.search(text)
+    if wrote:
+        cut = min(cut, wrote.start())
+    return text[:cut]
+
+
+def strip_quoted(text: str) -> str:
+    """Reply text without quoted history, quoted lines, device footers or signature; never raises."""
+    try:
+        own = _cut_history(text.replace("\r\n", "\n"))
+        own = _QUOTED_LINE.sub("", own)
+        own = _DEVICE.sub("", own).strip()
+        if not own:
+            return ""
+        try:
+            body = EmailReplyParser(languages=list(_LANGUAGES)).read(text=own).replies[0].body
+        except Exception:  # the reply parser is a heuristic; fall back to our cut
+            body = own
+        return (body or own).strip()
+    except Exception:  # a summary aid must never break processing
+        return text.strip() if isinstance(text, str) else ""
