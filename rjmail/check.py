@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, col, select
 
-from rjmail.adapters import db, store
+from rjmail.adapters import db
 from rjmail.adapters.mailbox import Mailbox
 from rjmail.adapters.smtp import SmtpSender
 from rjmail.adapters.tables import Intake, OutboxItem, QuarantineItem
 from rjmail.errors import RjmailError
+from rjmail.pipeline import Runtime
 from rjmail.settings import HubSettings, Settings
 
 
@@ -31,29 +32,24 @@ class Report:
         print(f"PROBLEM  {what}")
 
 
-def _check_hub(settings: Settings, hub: HubSettings, engine: object, report: Report) -> None:
-    from rjmail.cli import build_runtime
-
-    rt = build_runtime(settings, check_schema=False)
+def _check_hub(rt: Runtime, hub: HubSettings, report: Report) -> None:
     try:
         with Mailbox(hub.imap, rt.imap_token) as mailbox:
             state = mailbox.state(hub.imap.folder)
-            report.ok(f"{hub.code}: IMAP {hub.imap.host}:{hub.imap.port} folder {hub.imap.folder} "
-                      f"(UIDNEXT {state.uidnext})")
+            report.ok(
+                f"{hub.code}: IMAP {hub.imap.host}:{hub.imap.port} folder {hub.imap.folder} "
+                f"(UIDNEXT {state.uidnext})"
+            )
             if hub.imap.sent_folder:
                 mailbox.state(hub.imap.sent_folder)
                 report.ok(f"{hub.code}: sent folder {hub.imap.sent_folder}")
-            _reconcile(settings, hub, mailbox, state.uidvalidity, report)
+            _reconcile(rt, hub, mailbox, state.uidvalidity, report)
     except RjmailError as exc:
         report.fail(f"{hub.code}: IMAP: {exc}")
 
 
-def _reconcile(settings: Settings, hub: HubSettings, mailbox: Mailbox, uidvalidity: int,
-               report: Report) -> None:
+def _reconcile(rt: Runtime, hub: HubSettings, mailbox: Mailbox, uidvalidity: int, report: Report) -> None:
     """Any message older than one poll interval that rjmail has no record of is reported."""
-    from rjmail.cli import build_runtime
-
-    rt = build_runtime(settings, check_schema=False)
     client = mailbox.client
     client.select_folder(hub.imap.folder, readonly=True)
     uids = client.search(["ALL"])
@@ -61,9 +57,15 @@ def _reconcile(settings: Settings, hub: HubSettings, mailbox: Mailbox, uidvalidi
         return
     dates = client.fetch(uids, ["INTERNALDATE"])
     with Session(rt.engine) as s:
-        seen = set(s.exec(select(Intake.uid).where(
-            Intake.hub == hub.code, Intake.folder == hub.imap.folder,
-            Intake.uidvalidity == uidvalidity)).all())
+        seen = set(
+            s.exec(
+                select(Intake.uid).where(
+                    Intake.hub == hub.code,
+                    Intake.folder == hub.imap.folder,
+                    Intake.uidvalidity == uidvalidity,
+                )
+            ).all()
+        )
     now = datetime.now(UTC)
     missing = []
     for uid in uids:
@@ -71,19 +73,19 @@ def _reconcile(settings: Settings, hub: HubSettings, mailbox: Mailbox, uidvalidi
         if uid in seen or when is None:
             continue
         when = when if when.tzinfo else when.replace(tzinfo=UTC)
-        if (now - when).total_seconds() > settings.service.poll_interval_seconds:
+        if (now - when).total_seconds() > rt.settings.service.poll_interval_seconds:
             missing.append(uid)
     if missing:
-        report.fail(f"{hub.code}: {len(missing)} message(s) in {hub.imap.folder} older than one poll "
-                    f"interval with no intake record (UIDs {missing[:10]})")
+        report.fail(
+            f"{hub.code}: {len(missing)} message(s) in {hub.imap.folder} older than one poll "
+            f"interval with no intake record (UIDs {missing[:10]})"
+        )
     else:
         report.ok(f"{hub.code}: every message in {hub.imap.folder} is accounted for")
 
 
-def _check_smtp(settings: Settings, report: Report) -> None:
-    from rjmail.cli import build_runtime
-
-    rt = build_runtime(settings, check_schema=False)
+def _check_smtp(rt: Runtime, report: Report) -> None:
+    settings = rt.settings
     sender = SmtpSender(settings.smtp, rt.smtp_token)
     try:
         sender._conn = sender._connect()
@@ -105,8 +107,10 @@ def _check_data(settings: Settings, report: Report) -> None:
                 continue
             services = load_services(path.read_text(encoding="utf-8"), str(path))
             for svc in stale_services(services, date.today(), settings.service.signposting_max_age_days):
-                report.warn(f"{hub.code}: signposting entry '{svc.name}' in {path.name} last verified "
-                            f"{svc.verified_on}: left out of letters until re-checked")
+                report.warn(
+                    f"{hub.code}: signposting entry '{svc.name}' in {path.name} last verified "
+                    f"{svc.verified_on}: left out of letters until re-checked"
+                )
     oauth = settings.oauth2
     if oauth and oauth.secret_expires_on:
         days = (date.fromisoformat(oauth.secret_expires_on) - date.today()).days
@@ -124,8 +128,13 @@ def _check_db(settings: Settings, report: Report) -> None:
         return
     with Session(engine) as s:
         failed = len(s.exec(select(OutboxItem.id).where(OutboxItem.status == "failed")).all())
-        stuck = len(s.exec(select(OutboxItem.id).where(col(OutboxItem.status).in_(
-            ["pending", "sending"]), OutboxItem.attempts > 3)).all())
+        stuck = len(
+            s.exec(
+                select(OutboxItem.id).where(
+                    col(OutboxItem.status).in_(["pending", "sending"]), OutboxItem.attempts > 3
+                )
+            ).all()
+        )
         quarantined = len(s.exec(select(QuarantineItem.id)).all())
     if failed:
         report.warn(f"{failed} outbox item(s) failed permanently")
@@ -133,7 +142,6 @@ def _check_db(settings: Settings, report: Report) -> None:
         report.warn(f"{stuck} outbox item(s) still retrying after 3+ attempts")
     if quarantined:
         report.warn(f"{quarantined} quarantined message(s) on record")
-    _ = store
 
 
 def run_checks(settings: Settings) -> int:
@@ -141,8 +149,11 @@ def run_checks(settings: Settings) -> int:
     report.ok(f"config {settings.path}: {len(settings.hubs)} hub(s)")
     _check_db(settings, report)
     _check_data(settings, report)
+    from rjmail.cli import build_runtime
+
+    rt = build_runtime(settings, check_schema=False)
     for hub in settings.hubs:
-        _check_hub(settings, hub, None, report)
-    _check_smtp(settings, report)
+        _check_hub(rt, hub, report)
+    _check_smtp(rt, report)
     print(f"{report.problems} problem(s), {report.warnings} warning(s)")
     return 1 if report.problems else 0

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from rjmail import logging as rjlog
 from rjmail import reports
 from rjmail.adapters import db, store
+from rjmail.core.catalogue import Reason, Service, load_reasons, load_services
 from rjmail.errors import ConfigError, NotMigratedError, RjmailError
 from rjmail.letters import Composer
 from rjmail.pipeline import Runtime
@@ -47,17 +48,40 @@ def professional_domains(settings: Settings) -> frozenset[str]:
     return frozenset(d.lower() for d in data.get("domains", []) if isinstance(d, str))
 
 
+def catalogues(settings: Settings) -> tuple[dict[str, Reason], dict[str, list[Service]]]:
+    """Reason codes and, per hub, its area's signposting plus the national list."""
+    path = settings.config_dir / "reasons.toml"
+    reasons = load_reasons(_read(path), str(path))
+    services: dict[str, list[Service]] = {}
+    for hub in settings.hubs:
+        services[hub.code] = []
+        for area in dict.fromkeys((hub.signposting, "national")):
+            file = settings.config_dir / "signposting" / f"{area}.toml"
+            services[hub.code] += load_services(_read(file), str(file))
+    return reasons, services
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from exc
+
+
 def build_runtime(settings: Settings, *, check_schema: bool = True) -> Runtime:
     engine = db.make_engine(settings.database_url)
     if check_schema:
         db.ensure_migrated(engine)
-    composer = Composer(settings.templates_dir, settings.hubs, settings.service.signing_key.reveal().encode())
+    composer = Composer(settings.templates_dir, settings.hubs, settings.service.signing_key.reveal().encode(),
+                        tuple(catalogues(settings)[0]))
     from rjmail.oauth import token_providers
 
     imap_token, smtp_token = token_providers(settings)
     from rjmail.adapters.outbox import DeliveryPolicy
 
+    reasons, services = catalogues(settings)
     return Runtime(settings=settings, engine=engine, composer=composer, now=utcnow,
+                   reasons=reasons, services=services,
                    professional_domains=professional_domains(settings), imap_token=imap_token,
                    smtp_token=smtp_token,
                    delivery=DeliveryPolicy(max_attempts=settings.service.outbox_max_attempts,

@@ -17,6 +17,7 @@ from rjmail.adapters import outbox, store
 from rjmail.adapters.mailbox import Fetched, Mailbox
 from rjmail.adapters.smtp import SmtpSender
 from rjmail.adapters.tables import Case, Message, OutboxItem
+from rjmail.core.catalogue import Reason, Service
 from rjmail.core.classify import ClassifyContext, classify
 from rjmail.core.decide import Decision, HubPolicy, decide
 from rjmail.core.domain import InboundMail, LetterSpec, MailClass, MessageKind, ThreadMatch
@@ -41,7 +42,8 @@ class Runtime:
     imap_token: Callable[[], str] | None = None
     smtp_token: Callable[[], str] | None = None
     delivery: outbox.DeliveryPolicy = field(default_factory=outbox.DeliveryPolicy)
-    post_process: Callable[[Session, Runtime, HubSettings, InboundMail, Decision], None] | None = None
+    reasons: dict[str, Reason] = field(default_factory=dict)
+    services: dict[str, list[Service]] = field(default_factory=dict)  # by hub code
 
     @property
     def key(self) -> bytes:
@@ -60,8 +62,12 @@ class PollResult:
 
 
 def policy_for(rt: Runtime, hub: HubSettings) -> HubPolicy:
-    return HubPolicy(code=hub.code, notify=hub.notify, on_closed_reply=hub.on_closed_reply,
-                     auto_reply_limit=rt.settings.service.auto_replies_per_address_per_day)
+    return HubPolicy(
+        code=hub.code,
+        notify=hub.notify,
+        on_closed_reply=hub.on_closed_reply,
+        auto_reply_limit=rt.settings.service.auto_replies_per_address_per_day,
+    )
 
 
 def poll_hub(rt: Runtime, hub: HubSettings) -> PollResult:
@@ -99,8 +105,16 @@ def process_fetched(rt: Runtime, hub: HubSettings, folder: str, uidvalidity: int
     """Process one message in its own transaction. Returns 1 when it was quarantined."""
     with structlog.contextvars.bound_contextvars(hub=hub.code, folder=folder, uid=f.uid):
         if f.raw is None:
-            return _quarantine(rt, hub, folder, uidvalidity, f, None, f"message of {f.size} bytes is over "
-                               f"max_message_bytes ({rt.settings.service.max_message_bytes})")
+            return _quarantine(
+                rt,
+                hub,
+                folder,
+                uidvalidity,
+                f,
+                None,
+                f"message of {f.size} bytes is over "
+                f"max_message_bytes ({rt.settings.service.max_message_bytes})",
+            )
         try:
             mail = parse(f.raw)
         except ParseError as exc:
@@ -115,8 +129,9 @@ def process_fetched(rt: Runtime, hub: HubSettings, folder: str, uidvalidity: int
             raise  # database busy or gone: the checkpoint did not move, the next poll retries
         except Exception as exc:
             log.exception("processing_failed")
-            return _quarantine(rt, hub, folder, uidvalidity, f, mail.message_id,
-                               f"processing failed: {type(exc).__name__}")
+            return _quarantine(
+                rt, hub, folder, uidvalidity, f, mail.message_id, f"processing failed: {type(exc).__name__}"
+            )
         return 0
 
 
@@ -129,54 +144,167 @@ def _limits(rt: Runtime, mail: InboundMail) -> str | None:
     return None
 
 
-def _quarantine(rt: Runtime, hub: HubSettings, folder: str, uidvalidity: int, f: Fetched,
-                message_id: str | None, reason: str) -> int:
+def _quarantine(
+    rt: Runtime,
+    hub: HubSettings,
+    folder: str,
+    uidvalidity: int,
+    f: Fetched,
+    message_id: str | None,
+    reason: str,
+) -> int:
     now = rt.now()
     with Session(rt.engine, expire_on_commit=False) as s, s.begin():
-        item = store.quarantine(s, hub.code, folder, uidvalidity, f.uid, f.raw, f.size, reason,
-                                message_id, now)
-        letter = LetterSpec(kind="notification", to=hub.notify, to_advisors=True,
-                            context={"event": "quarantine", "detail": reason},
-                            idempotency_key=f"quarantine:{hub.code}:{folder}:{uidvalidity}:{f.uid}")
+        item = store.quarantine(
+            s, hub.code, folder, uidvalidity, f.uid, f.raw, f.size, reason, message_id, now
+        )
+        letter = LetterSpec(
+            kind="notification",
+            to=hub.notify,
+            to_advisors=True,
+            context={"event": "quarantine", "detail": reason},
+            idempotency_key=f"quarantine:{hub.code}:{folder}:{uidvalidity}:{f.uid}",
+        )
         s.add(rt.composer.compose(hub.code, None, letter, now, summary=None))
-        store.record_intake(s, hub.code, folder, uidvalidity, f.uid, message_id or "", "quarantine",
-                            reason, None, now)
+        store.record_intake(
+            s, hub.code, folder, uidvalidity, f.uid, message_id or "", "quarantine", reason, None, now
+        )
         store.advance_checkpoint(s, hub.code, folder, uidvalidity, f.uid, now)
     log.warning("quarantined", quarantine_id=item.id, reason=reason.split(":", maxsplit=1)[0])
     return 1
 
 
-def handle(s: Session, rt: Runtime, hub: HubSettings, folder: str, uidvalidity: int, uid: int,
-           mail: InboundMail, raw: bytes) -> Decision:
+def handle(
+    s: Session,
+    rt: Runtime,
+    hub: HubSettings,
+    folder: str,
+    uidvalidity: int,
+    uid: int,
+    mail: InboundMail,
+    raw: bytes,
+) -> Decision:
     now = rt.now()
     seen = store.already_seen(s, mail.message_id)
     if seen:
         outbox.mark_sent_by_copy(s, mail.message_id, now)
     thread = store.lookup_thread(s, mail, rt.key) if not seen else ThreadMatch()
-    ctx = ClassifyContext(hub_code=hub.code, own_addresses=rt.own_addresses,
-                          advisors=frozenset(hub.advisors),
-                          trusted_authserv_ids=frozenset(hub.trusted_authserv_ids),
-                          thread=thread, already_seen=seen)
+    ctx = ClassifyContext(
+        hub_code=hub.code,
+        own_addresses=rt.own_addresses,
+        advisors=frozenset(hub.advisors),
+        trusted_authserv_ids=frozenset(hub.trusted_authserv_ids),
+        thread=thread,
+        already_seen=seen,
+    )
     cls = classify(mail, ctx)
-    referral = (extract(mail, rt.professional_domains, rt.own_addresses)
-                if cls.kind == MailClass.NEW_REFERRAL or thread.case is None else None)
+    referral = (
+        extract(mail, rt.professional_domains, rt.own_addresses)
+        if cls.kind == MailClass.NEW_REFERRAL or thread.case is None
+        else None
+    )
     to = referral.referrer_email if referral else (mail.reply_to[0] if mail.reply_to else mail.from_addr)
-    decision = decide(mail, cls, thread.case, referral, policy_for(rt, hub),
-                      store.replies_today(s, to, now) if to else 0)
+    own_words = strip_quoted(mail.text) if mail.text else ""
+    decision = decide(
+        mail,
+        cls,
+        thread.case,
+        referral,
+        policy_for(rt, hub),
+        store.replies_today(s, to, now) if to else 0,
+        thread,
+        own_words,
+    )
     case = apply(s, rt, hub, mail, raw, decision, now)
-    if rt.post_process is not None:
-        rt.post_process(s, rt, hub, mail, decision)
-    store.record_intake(s, hub.code, folder, uidvalidity, uid, mail.message_id, decision.action,
-                        decision.ledger_reason, case, now)
+    if decision.follow_up == "bounce":
+        bounced(s, rt, hub, mail, now)
+    elif case is not None and decision.follow_up:
+        follow_up(s, rt, hub, case, mail, decision.follow_up, own_words, now)
+    store.record_intake(
+        s,
+        hub.code,
+        folder,
+        uidvalidity,
+        uid,
+        mail.message_id,
+        decision.action,
+        decision.ledger_reason,
+        case,
+        now,
+    )
     store.advance_checkpoint(s, hub.code, folder, uidvalidity, uid, now)
-    log.info("message_processed", decision=decision.action, classification=cls.kind.value,
-             ref=case.ref if case else None, letters=[le.kind for le in decision.letters],
-             suppressed=len(decision.suppressed))
+    log.info(
+        "message_processed",
+        decision=decision.action,
+        classification=cls.kind.value,
+        ref=case.ref if case else None,
+        letters=[le.kind for le in decision.letters],
+        suppressed=len(decision.suppressed),
+    )
     return decision
 
 
-def apply(s: Session, rt: Runtime, hub: HubSettings, mail: InboundMail, raw: bytes,
-          decision: Decision, now: datetime) -> Case | None:
+def bounced(s: Session, rt: Runtime, hub: HubSettings, mail: InboundMail, now: datetime) -> None:
+    """A delivery report about our own letters: mark them failed and tell the advisors once."""
+    from rjmail import casework
+
+    for message_id in mail.bounced_message_ids:
+        item = s.exec(select(OutboxItem).where(OutboxItem.message_id == message_id)).first()
+        if item is None or item.status == "failed":
+            continue
+        item.status, item.last_error = "failed", "bounced: the receiving server reported it undeliverable"
+        s.add(item)
+        case = s.get(Case, item.case_id) if item.case_id else None
+        if item.person_letter:
+            casework.notify_advisors(
+                s,
+                rt,
+                hub,
+                case,
+                "delivery_failure",
+                message_id,
+                now,
+                detail=f"The {item.kind.replace('_', ' ')} letter could not be delivered.",
+            )
+        log.warning("bounce_recorded", outbox_id=item.id, ref=case.ref if case else None)
+
+
+def follow_up(
+    s: Session,
+    rt: Runtime,
+    hub: HubSettings,
+    case: Case,
+    mail: InboundMail,
+    what: str,
+    own_words: str,
+    now: datetime,
+) -> None:
+    """Work a decision hands on: commands, a withdrawal, a call offer or a call choice."""
+    from rjmail import advisor, calls, casework
+
+    if what == "advisor_commands":
+        advisor.execute(s, rt, hub, case, mail, now)
+    elif what == "withdraw":
+        advisor.withdraw(
+            s, rt, hub, case, "person", "the person asked to withdraw by email", mail.message_id, now
+        )
+    elif what == "offer_call":
+        calls.offer(s, rt, hub, case, f"offer:{mail.message_id}", now)
+    elif what == "call_choice" and not calls.on_choice(s, rt, hub, case, own_words, mail.message_id, now):
+        casework.notify_advisors(
+            s, rt, hub, case, "new_message", mail.message_id, now, summary=own_words[:400]
+        )
+
+
+def apply(
+    s: Session,
+    rt: Runtime,
+    hub: HubSettings,
+    mail: InboundMail,
+    raw: bytes,
+    decision: Decision,
+    now: datetime,
+) -> Case | None:
     """Write the decision: case, timeline entry, status, outbox letters."""
     if decision.action == "duplicate":
         return store.case_for_message_id(s, mail.message_id)
@@ -192,8 +320,9 @@ def apply(s: Session, rt: Runtime, hub: HubSettings, mail: InboundMail, raw: byt
     kind = decision.timeline_kind or MessageKind.REPLY
     store.add_inbound(s, hub.code, case, kind.value, mail, raw, summary, now)
     if decision.new_status is not None and decision.new_status.value != case.status:
-        store.audit(s, "rjmail", "change", case.ref, f"status {case.status} -> {decision.new_status}",
-                    now=now)
+        store.audit(
+            s, "rjmail", "change", case.ref, f"status {case.status} -> {decision.new_status}", now=now
+        )
         case.status = decision.new_status.value
         case.updated_at = now
         s.add(case)
@@ -202,23 +331,46 @@ def apply(s: Session, rt: Runtime, hub: HubSettings, mail: InboundMail, raw: byt
     return case
 
 
-def queue_letter(s: Session, rt: Runtime, hub: HubSettings, case: Case | None,
-                 letter: LetterSpec, now: datetime, summary: str | None = None) -> None:
+def queue_letter(
+    s: Session,
+    rt: Runtime,
+    hub: HubSettings,
+    case: Case | None,
+    letter: LetterSpec,
+    now: datetime,
+    summary: str | None = None,
+) -> None:
     item = rt.composer.compose(hub.code, case, letter, now, summary=summary[:400] if summary else None)
     s.add(item)
     if case is not None and not letter.to_advisors:
-        s.add(Message(case_id=case.id, hub=hub.code, direction="out", kind=letter.kind,
-                            message_id=item.message_id, in_reply_to=letter.reply_to_message_id,
-                            subject=item.subject, at=now, raw_size=len(item.raw)))
+        s.add(
+            Message(
+                case_id=case.id,
+                hub=hub.code,
+                direction="out",
+                kind=letter.kind,
+                message_id=item.message_id,
+                in_reply_to=letter.reply_to_message_id,
+                subject=item.subject,
+                at=now,
+                raw_size=len(item.raw),
+            )
+        )
 
 
 def copy_to_sent(rt: Runtime, hub: HubSettings, mailbox: Mailbox) -> int:
     """Append delivered letters to the hub's Sent folder so advisors see exactly what went out."""
     assert hub.imap.sent_folder
     with Session(rt.engine) as s:
-        rows = s.exec(select(OutboxItem.id, OutboxItem.raw).where(
-            OutboxItem.hub == hub.code, OutboxItem.status == "sent",
-            col(OutboxItem.copied_to_sent).is_(False)).limit(200)).all()
+        rows = s.exec(
+            select(OutboxItem.id, OutboxItem.raw)
+            .where(
+                OutboxItem.hub == hub.code,
+                OutboxItem.status == "sent",
+                col(OutboxItem.copied_to_sent).is_(False),
+            )
+            .limit(200)
+        ).all()
     for row_id, raw in rows:
         mailbox.append(hub.imap.sent_folder, raw)
         with Session(rt.engine) as s, s.begin():
@@ -254,9 +406,12 @@ def recover_outbox(rt: Runtime, hub: HubSettings) -> dict[str, int]:
         return {}
     try:
         with Mailbox(hub.imap, rt.imap_token) as mailbox:
-            return outbox.recover(rt.engine, [hub.code],
-                                  lambda row: mailbox.has_message_id(hub.imap.folder, row.message_id),
-                                  rt.now())
+            return outbox.recover(
+                rt.engine,
+                [hub.code],
+                lambda row: mailbox.has_message_id(hub.imap.folder, row.message_id),
+                rt.now(),
+            )
     except (TransientError, PermanentError) as exc:
         log.warning("outbox_recovery_deferred", hub=hub.code, error=type(exc).__name__)
         return {}

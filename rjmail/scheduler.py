@@ -1,27 +1,60 @@
-"""The daemon: one APScheduler job per hub plus the outbox job, signals, systemd notify/watchdog."""
+"""The daemon: APScheduler jobs per hub, IMAP IDLE threads, leader locks, signals, systemd notify.
+
+Jobs (BackgroundScheduler, UTC; the main thread keeps signals and the watchdog):
+* `poll:HUB` every `poll_interval_seconds`: make sure this instance leads the hub (PostgreSQL
+  advisory lock; always on SQLite), settle outbox rows a crash left `sending` when it has just
+  become leader, poll the hub folder, then deliver. A standby only retries the lock.
+* `outbox` every half interval: deliver due letters (retries, reminders) of the hubs it leads.
+* `leaders` (PostgreSQL): checks every few seconds that each held lock's session is alive.
+* IDLE threads (rjmail.idle) call `request_poll(hub)`, which runs `poll:HUB` now; a request that
+  arrives while the hub is being polled makes that poll go round once more, so no mail waits for
+  the next interval.
+
+systemd (Type=notify): READY=1 once config and database are checked, before any IMAP login, so
+an IMAP outage does not make the unit fail to start; STATUS= lines; WATCHDOG=1 only while every
+hub's cycle keeps completing (a wedged job stops the pings and systemd restarts the service);
+STOPPING=1 on SIGTERM, after which running jobs finish and the process exits 0.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import threading
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import partial
 from types import FrameType
 
 import structlog
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_MISSED,
+    JobExecutionEvent,
+)
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
-from rjmail import pipeline
+from rjmail import leader, pipeline
+from rjmail.adapters import outbox
 from rjmail.errors import PermanentError, TransientError
+from rjmail.idle import IdleWatcher
 from rjmail.pipeline import Runtime
 from rjmail.settings import HubSettings
 
 log = structlog.get_logger("rjmail.daemon")
+
+LEADER_CHECK_SECONDS = 5
+RUNNING_CYCLE_LIMIT = 3600.0  # a poll still running after this long counts as wedged
+STOP_JOIN_SECONDS = 5.0
 
 
 def sd_notify(*lines: str) -> bool:
@@ -41,6 +74,7 @@ def sd_notify(*lines: str) -> bool:
 
 
 def watchdog_interval() -> float | None:
+    """Seconds between WATCHDOG=1 pings (half of WatchdogSec), or None without a watchdog."""
     usec, pid = os.environ.get("WATCHDOG_USEC"), os.environ.get("WATCHDOG_PID")
     if not usec or (pid and int(pid) != os.getpid()):
         return None
@@ -48,100 +82,288 @@ def watchdog_interval() -> float | None:
 
 
 class Daemon:
-    def __init__(self, rt: Runtime) -> None:
+    def __init__(self, rt: Runtime, leaders: dict[str, leader.Leadership] | None = None) -> None:
         self.rt = rt
+        self.hubs: tuple[HubSettings, ...] = rt.settings.hubs
+        self.interval = rt.settings.service.poll_interval_seconds
         self.stop = threading.Event()
-        self.last_cycle = time.monotonic()
+        self.leaders = leaders or leader.for_hubs(rt.engine, [h.code for h in self.hubs])
+        codes = [h.code for h in self.hubs]
         self.hub_errors: dict[str, str] = {}
-        self._lock = threading.Lock()
+        self.last_ok: dict[str, datetime] = {}
+        self._hub_locks = {c: threading.Lock() for c in codes}
+        self._poll_wanted = {c: threading.Event() for c in codes}
+        self._cycle_started: dict[str, float | None] = dict.fromkeys(codes)
+        self._cycle_done = dict.fromkeys(codes, time.monotonic())
+        self._was_leading: set[str] = set()
+        self._needs_recovery: set[str] = set()
+        self._deliver_lock = threading.Lock()
+        self._deliver_wanted = threading.Event()
+        self._sched: BackgroundScheduler | None = None
+        self.watchers: list[IdleWatcher] = []
+
+    # ------------------------------------------------------------------ leadership
+
+    def _ensure_leading(self, hub: HubSettings) -> bool:
+        code = hub.code
+        lead = self.leaders[code]
+        leading = lead.still_leading() if lead.leading else False
+        if not leading:
+            if code in self._was_leading:
+                self._lost(code)
+            leading = lead.try_acquire()
+        if leading and code not in self._was_leading:
+            self._was_leading.add(code)
+            self._needs_recovery.add(code)
+            log.info("hub_leading", hub=code)
+        if leading and code in self._needs_recovery:
+            self._recover(hub)
+        return leading
+
+    def _lost(self, code: str) -> None:
+        self._was_leading.discard(code)
+        self._needs_recovery.discard(code)
+        log.warning("hub_standby", hub=code, reason="leadership lost")
+
+    def _recover(self, hub: HubSettings) -> None:
+        """Settle rows left `sending` by a crash (ours or the previous leader's). Never while our
+        own delivery runs: its in-flight rows are `sending` too and would be sent twice."""
+        with self._deliver_lock:
+            pipeline.recover_outbox(self.rt, hub)
+            if not outbox.stuck_rows(self.rt.engine, [hub.code]):
+                self._needs_recovery.discard(hub.code)
+
+    def check_leaders(self) -> None:
+        """PostgreSQL: notice a dead lock session within seconds, not at the next poll."""
+        for code, lead in self.leaders.items():
+            if lead.leading and not lead.still_leading() and code in self._was_leading:
+                self._lost(code)
+
+    def leading(self, code: str) -> bool:
+        return self.leaders[code].leading
+
+    # ------------------------------------------------------------------ polling
+
+    def request_poll(self, hub: HubSettings) -> None:
+        """New mail (IDLE): poll the hub now, or once more right after the poll in progress."""
+        self._poll_wanted[hub.code].set()
+        if self._hub_locks[hub.code].locked() or self._sched is None:
+            return  # the running cycle sees the flag and goes round again
+        with contextlib.suppress(JobLookupError, SchedulerNotRunningError):
+            self._sched.modify_job(f"poll:{hub.code}", next_run_time=datetime.now(UTC))
 
     def poll(self, hub: HubSettings) -> None:
-        """One hub's cycle; its failure is logged and isolated from the other hubs."""
-        if self.stop.is_set():
-            return
-        with structlog.contextvars.bound_contextvars(hub=hub.code, job="poll"):
+        """The `poll:HUB` job."""
+        code = hub.code
+        lock = self._hub_locks[code]
+        while not self.stop.is_set():
+            if not lock.acquire(blocking=False):
+                return
             try:
-                result = pipeline.poll_hub(self.rt, hub)
-                self.hub_errors.pop(hub.code, None)
-                if result.fetched:
-                    log.info("poll_done", fetched=result.fetched, quarantined=result.quarantined)
-            except (TransientError, PermanentError) as exc:
-                self.hub_errors[hub.code] = type(exc).__name__
-                log.warning("poll_failed", error=str(exc))
-            self.last_cycle = time.monotonic()
-        self.deliver()
+                self._cycle(hub)
+            finally:
+                lock.release()
+            # A request that came between the cycle's last look and the release: go again.
+            if not self._poll_wanted[code].is_set():
+                return
+
+    def _cycle(self, hub: HubSettings) -> None:
+        code = hub.code
+        self._cycle_started[code] = time.monotonic()
+        try:
+            with structlog.contextvars.bound_contextvars(hub=code, job="poll"):
+                while not self.stop.is_set():
+                    self._poll_wanted[code].clear()
+                    if not self._ensure_leading(hub):
+                        break
+                    self._poll_once(hub)
+                    self.deliver()
+                    if not self._poll_wanted[code].is_set():
+                        break
+        finally:
+            self._cycle_done[code] = time.monotonic()
+            self._cycle_started[code] = None
+
+    def _poll_once(self, hub: HubSettings) -> None:
+        code = hub.code
+        try:
+            result = pipeline.poll_hub(self.rt, hub)
+        except (TransientError, PermanentError) as exc:
+            self.hub_errors[code] = type(exc).__name__
+            log.warning("poll_failed", error=str(exc))
+            return
+        except SQLAlchemyError as exc:
+            self.hub_errors[code] = "DatabaseError"
+            log.warning("poll_failed", error=type(exc).__name__)
+            return
+        except Exception:  # a bug must not stop this hub's future polls or the other hubs
+            self.hub_errors[code] = "InternalError"
+            log.exception("poll_crashed")
+            return
+        self.hub_errors.pop(code, None)
+        self.last_ok[code] = datetime.now(UTC)
+        if result.fetched:
+            log.info("poll_done", fetched=result.fetched, quarantined=result.quarantined)
+
+    # ------------------------------------------------------------------ delivery
 
     def deliver(self) -> None:
-        if self.stop.is_set() or not self._lock.acquire(blocking=False):
+        """Deliver due letters of the hubs this instance leads (also the `outbox` job)."""
+        self._deliver_wanted.set()
+        while not self.stop.is_set():
+            if not self._deliver_lock.acquire(blocking=False):
+                return  # the running delivery sees the flag and goes round again
+            try:
+                while self._deliver_wanted.is_set() and not self.stop.is_set():
+                    self._deliver_wanted.clear()
+                    self._deliver_once()
+            finally:
+                self._deliver_lock.release()
+            if not self._deliver_wanted.is_set():
+                return
+
+    def _deliver_once(self) -> None:
+        hubs = [h for h in self.hubs if self.leaders[h.code].leading]
+        if not hubs:
             return
         try:
-            counts = pipeline.deliver_due(self.rt, list(self.rt.settings.hubs))
-            if any(counts.values()):
-                log.info("delivery_done", **counts)
+            counts = pipeline.deliver_due(self.rt, hubs)
         except (TransientError, PermanentError) as exc:
             log.warning("delivery_failed", error=str(exc))
-        finally:
-            self._lock.release()
+            return
+        except SQLAlchemyError as exc:
+            log.warning("delivery_failed", error=type(exc).__name__)
+            return
+        if any(counts.values()):
+            log.info("delivery_done", **counts)
+
+    # ------------------------------------------------------------------ health
+
+    def healthy(self) -> bool:
+        """Every hub's cycle completed recently, or is running and not yet suspiciously long."""
+        now = time.monotonic()
+        limit = max(300.0, 5.0 * self.interval)
+        for code, done in self._cycle_done.items():
+            started = self._cycle_started.get(code)
+            if now - done < limit:
+                continue
+            if started is not None and now - started < RUNNING_CYCLE_LIMIT:
+                continue
+            return False
+        return True
+
+    def status(self) -> str:
+        leading = [c for c in self.leaders if self.leaders[c].leading]
+        standby = [c for c in self.leaders if not self.leaders[c].leading]
+        failing = sorted(self.hub_errors)
+        last = max(self.last_ok.values(), default=None)
+        parts = [f"leading {_join(leading)}"]
+        if standby:
+            parts.append(f"standby {_join(standby)}")
+        parts.append(f"failing {_join(failing)}")
+        if any(w.connected for w in self.watchers):
+            parts.append(f"idle {_join(w.hub.code for w in self.watchers if w.connected)}")
+        parts.append(f"last ok {last:%H:%M:%SZ}" if last else "no poll yet")
+        return "STATUS=" + "; ".join(parts)
+
+    # ------------------------------------------------------------------ lifecycle
 
     def _on_event(self, event: JobExecutionEvent) -> None:
         log.error("job_problem", job=event.job_id, code=event.code,
                   error=type(event.exception).__name__ if event.exception else None)
 
     def run(self) -> int:
-        interval = self.rt.settings.service.poll_interval_seconds
+        interval = self.interval
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._signal)
         sched = BackgroundScheduler(
-            executors={"default": ThreadPoolExecutor(max(2, len(self.rt.settings.hubs) + 1))},
+            executors={"default": ThreadPoolExecutor(len(self.hubs) + 3)},
             timezone=UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": interval},
         )
-        sched.add_listener(self._on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+        sched.add_listener(self._on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
         now = datetime.now(UTC)
-        for hub in self.rt.settings.hubs:
-            pipeline.recover_outbox(self.rt, hub)
+        for hub in self.hubs:
             sched.add_job(self.poll, IntervalTrigger(seconds=interval, jitter=min(5, interval / 10)),
                           args=[hub], id=f"poll:{hub.code}", next_run_time=now)
         sched.add_job(self.deliver, IntervalTrigger(seconds=max(5, interval // 2)), id="outbox")
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, self._signal)
+        if any(isinstance(lead, leader.AdvisoryLeader) for lead in self.leaders.values()):
+            sched.add_job(self.check_leaders, IntervalTrigger(seconds=LEADER_CHECK_SECONDS), id="leaders")
+        self._sched = sched
         sched.start()
-        sd_notify("READY=1", f"STATUS=watching {len(self.rt.settings.hubs)} hub(s)")
-        log.info("daemon_started", hubs=[h.code for h in self.rt.settings.hubs])
-        self._main_loop(interval)
-        sd_notify("STOPPING=1")
-        sched.shutdown(wait=True)  # the running message finishes; jobs check `stop`
-        log.info("daemon_stopped")
+        # Config and database were checked by the CLI before we got here; IMAP has not been
+        # touched on purpose (an IMAP outage must not fail the start and cause a restart storm).
+        sd_notify("READY=1", f"STATUS=started, {len(self.hubs)} hub(s)")
+        log.info("daemon_started", hubs=[h.code for h in self.hubs], idle=self.rt.settings.service.idle,
+                 poll_interval=interval)
+        if self.rt.settings.service.idle:
+            self._start_idle()
+        try:
+            self._main_loop()
+        finally:
+            sd_notify("STOPPING=1", "STATUS=stopping")
+            log.info("daemon_stopping")
+            self.stop.set()
+            sched.shutdown(wait=True)  # running cycles finish their current message; jobs check `stop`
+            for watcher in self.watchers:
+                watcher.join(timeout=STOP_JOIN_SECONDS)
+            for lead in self.leaders.values():
+                lead.release()
+            log.info("daemon_stopped")
         return 0
 
-    def _main_loop(self, interval: int) -> None:
+    def _start_idle(self) -> None:
+        for hub in self.hubs:
+            watcher = IdleWatcher(hub, self.rt.imap_token, on_mail=partial(self.request_poll, hub),
+                                  stop=self.stop, active=partial(self.leading, hub.code))
+            watcher.start()
+            self.watchers.append(watcher)
+
+    def _main_loop(self) -> None:
         wd = watchdog_interval()
-        while not self.stop.wait(wd or 5):
-            healthy = time.monotonic() - self.last_cycle < max(300, 5 * interval)
-            if wd and healthy:
+        period = min(wd, 5.0) if wd else 5.0
+        while not self.stop.wait(period):
+            if wd and self.healthy():
                 sd_notify("WATCHDOG=1")
-            failing = ",".join(sorted(self.hub_errors)) or "none"
-            sd_notify(f"STATUS=hubs {len(self.rt.settings.hubs)}, failing: {failing}")
+            sd_notify(self.status())
 
     def _signal(self, signum: int, _frame: FrameType | None) -> None:
         log.info("signal_received", signal=signal.Signals(signum).name)
         self.stop.set()
 
 
+def _join(codes: Iterable[str]) -> str:
+    return ",".join(codes) or "none"
+
+
 def run_once(rt: Runtime) -> int:
-    """One full cycle over every hub, then deliver. Exit code 1 when any hub failed."""
+    """One full cycle over every hub this instance may lead, then deliver.
+    Exit code 1 when any hub failed. Hubs another running instance leads are skipped."""
     failed = 0
-    for hub in rt.settings.hubs:
-        with structlog.contextvars.bound_contextvars(hub=hub.code, job="once"):
-            try:
-                pipeline.recover_outbox(rt, hub)
-                result = pipeline.poll_hub(rt, hub)
-                log.info("poll_done", fetched=result.fetched, quarantined=result.quarantined)
-            except (TransientError, PermanentError) as exc:
-                failed += 1
-                log.error("poll_failed", error=str(exc))
+    leaders = leader.for_hubs(rt.engine, [h.code for h in rt.settings.hubs])
+    led: list[HubSettings] = []
     try:
-        counts = pipeline.deliver_due(rt, list(rt.settings.hubs))
-        log.info("delivery_done", **counts)
-    except (TransientError, PermanentError) as exc:
-        failed += 1
-        log.error("delivery_failed", error=str(exc))
+        for hub in rt.settings.hubs:
+            with structlog.contextvars.bound_contextvars(hub=hub.code, job="once"):
+                if not leaders[hub.code].try_acquire():
+                    log.warning("hub_led_elsewhere")
+                    continue
+                led.append(hub)
+                try:
+                    pipeline.recover_outbox(rt, hub)
+                    result = pipeline.poll_hub(rt, hub)
+                    log.info("poll_done", fetched=result.fetched, quarantined=result.quarantined)
+                except (TransientError, PermanentError) as exc:
+                    failed += 1
+                    log.error("poll_failed", error=str(exc))
+        try:
+            if led:
+                counts = pipeline.deliver_due(rt, led)
+                log.info("delivery_done", **counts)
+        except (TransientError, PermanentError) as exc:
+            failed += 1
+            log.error("delivery_failed", error=str(exc))
+    finally:
+        for lead in leaders.values():
+            lead.release()
     return 1 if failed else 0

@@ -12,6 +12,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -274,6 +275,11 @@ def _calls(r: _Reader) -> CallSettings:
         raise r.fail("slot_minutes", "must be between 5 and 240")
     if not 1 <= calls.offer_count <= 9:
         raise r.fail("offer_count", "must be between 1 and 9")
+    for value in calls.closed_dates:
+        try:
+            date.fromisoformat(value)
+        except ValueError as exc:
+            raise r.fail("closed_dates", f"'{value}' is not a date like 2026-12-24") from exc
     return calls
 
 

@@ -4,12 +4,15 @@ RJMAIL_TEST_DATABASE_URL is set) and per-test hub mailboxes."""
 from __future__ import annotations
 
 import os
+import uuid
+from contextlib import contextmanager
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from tests.support import unique
 
@@ -28,21 +31,29 @@ def mailstack() -> Iterator[Any]:
         stack.stop()
 
 
-def _reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+@contextmanager
+def fresh_postgres(base_url: str) -> Iterator[str]:
+    """A new, empty database per test, so tests (and parallel runs) never see each other's rows."""
+    name = f"rjt_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(params=DB_KINDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "postgresql":
         assert PG_URL
-        _reset_postgres(PG_URL)
-        return PG_URL
-    return f"sqlite:///{tmp_path / 'rjmail.db'}"
+        with fresh_postgres(PG_URL) as url:
+            yield url
+        return
+    yield f"sqlite:///{tmp_path / 'rjmail.db'}"
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import itertools
 import os
 from contextlib import redirect_stdout
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -67,7 +68,7 @@ def run(config: Path, *args: str) -> tuple[int, str]:
 def referral(frm: str, to: str, subject: str = "Help please", body: str = "", *,
              name: str = "Alex Testperson", headers: dict[str, str] | None = None,
              message_id: str | None = None) -> bytes:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=policy.SMTP.clone(max_line_length=998))
     msg["From"] = f"{name} <{frm}>"
     msg["To"] = to
     msg["Subject"] = subject

@@ -161,3 +161,35 @@ class AuditEntry(SQLModel, table=True):
     case_ref: str | None = Field(default=None, index=True)
     reason: str
     detail: str | None = None
+
+
+class CallOffer(SQLModel, table=True):
+    """Slots offered to a person. An open offer holds its slots until expires_at."""
+
+    __tablename__ = "call_offer"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    hub: str = Field(index=True)
+    letter_message_id: str | None = None
+    slots_json: str = Field(sa_column=Column(Text, nullable=False))  # ISO UTC starts, in offer order
+    status: str = Field(default="open", index=True)  # open | taken | expired | released
+    expires_at: datetime
+    clarified: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Booking(SQLModel, table=True):
+    """A booked call. `slot_key` is unique while active, so two people can never hold one slot."""
+
+    __tablename__ = "booking"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    hub: str
+    start: datetime
+    minutes: int = 30
+    uid: str
+    sequence: int = 0
+    status: str = Field(default="active")  # active | cancelled
+    slot_key: str | None = Field(default=None, unique=True)
+    reminder_sent: bool = False
+    created_at: datetime = Field(default_factory=utcnow)

@@ -160,6 +160,8 @@ def _eml_name(part: Message, sub: Message) -> str:
 def _visit_leaf(part: Message, ctype: str, owner: int, found: Collected) -> None:
     disposition = part.get_content_disposition()
     filename = part.get_filename()
+    if ctype.startswith("multipart/"):
+        ctype = "text/plain"  # a multipart without a usable boundary is just text to us
     if ctype in {"text/plain", "text/html"} and disposition != "attachment":
         target = found.owners[owner]
         (target.plain if ctype == "text/plain" else target.html).append(part_text(part))

@@ -18,7 +18,9 @@ from rjmail.core.domain import (
     MailClass,
     MessageKind,
     Referral,
+    ThreadMatch,
 )
+from rjmail.core.withdrawal import wants_to_withdraw
 
 CLOSED_STATES = frozenset({CaseStatus.NOT_SUITABLE, CaseStatus.CLOSED})
 
@@ -41,6 +43,7 @@ class Decision:
     new_status: CaseStatus | None = None
     letters: tuple[LetterSpec, ...] = ()
     suppressed: tuple[str, ...] = field(default=())  # "letter: why it was not sent"
+    follow_up: str | None = None  # withdraw | call_choice | advisor_commands | offer_call
 
     @property
     def ledger_reason(self) -> str:
@@ -76,23 +79,49 @@ def decide_new_referral(mail: InboundMail, referral: Referral, policy: HubPolicy
     else:
         letters.append(_ack(mail, to, "acknowledgement", f"ack:{mail.message_id}"))
     letters.append(_notify(policy, "new_case", mail, mail.message_id))
+    # The call offer is a separate letter right after the acknowledgement (SPEC section 4).
+    follow_up = "offer_call" if referral.wants_call and letters[0].kind == "acknowledgement" else None
     return Decision(action="new_case", reason="new referral", referral=referral,
                     timeline_kind=MessageKind.REFERRAL, letters=tuple(letters),
-                    suppressed=tuple(suppressed))
+                    suppressed=tuple(suppressed), follow_up=follow_up)
+
+
+def person_verified(mail: InboundMail, case: CaseSnapshot, thread: ThreadMatch) -> bool:
+    """Automatic changes for the person need both: an address already on the case, and a reply
+    threading onto a letter rjmail signed about this case (SPEC section 3)."""
+    senders = {mail.from_addr, *mail.reply_to} - {""}
+    return bool(senders & case.known_addresses) and thread.signed_parent
 
 
 def decide_reply(mail: InboundMail, cls: Classification, case: CaseSnapshot, policy: HubPolicy,
-                 replies_today: int, from_advisor: bool = False) -> Decision:
-    """A message on an existing case: timeline, advisors told, and the closed/withdrawn policy."""
-    kind = MessageKind.ADVISOR_REPLY if from_advisor else MessageKind.REPLY
+                 replies_today: int, thread: ThreadMatch | None = None, text: str = "") -> Decision:
+    """A message on an existing case: timeline, advisors told, withdrawal or a call choice, and the
+    closed/withdrawn policy."""
+    from_advisor = cls.kind == MailClass.ADVISOR_COMMAND
+    kind = MessageKind.ADVISOR_COMMAND if from_advisor else MessageKind.REPLY
+    if from_advisor:
+        return Decision(action="timeline", reason=cls.reason, case_ref=case.ref, timeline_kind=kind,
+                        follow_up="advisor_commands")
+    verified = thread is not None and person_verified(mail, case, thread)
+    open_case = case.status not in CLOSED_STATES | {CaseStatus.WITHDRAWN}
+    if verified and open_case and wants_to_withdraw(text):
+        return Decision(action="timeline", reason=f"{cls.reason}; the person asked to withdraw",
+                        case_ref=case.ref, timeline_kind=kind, follow_up="withdraw",
+                        letters=(_notify(policy, "withdrawal", mail, mail.message_id),))
+    if verified and case.status == CaseStatus.CALL_OFFERED:
+        return Decision(action="timeline", reason=f"{cls.reason}; answer to a call offer", case_ref=case.ref,
+                        timeline_kind=kind, follow_up="call_choice")
     event = "spoof" if "possible spoof" in cls.reason else "new_message"
-    notify = _notify(policy, event, mail, mail.message_id,
-                     detail=cls.reason if event == "spoof" else None)
+    detail = cls.reason if event == "spoof" else None
+    if not verified and open_case and wants_to_withdraw(text):
+        detail = ("This message may ask to withdraw, but rjmail could not confirm it comes from the "
+                  "person (address not on the case, or not a reply to our email). Nothing was changed.")
+    notify = _notify(policy, event, mail, mail.message_id, detail=detail)
     if case.status == CaseStatus.WITHDRAWN:
         return Decision(action="timeline", reason=cls.reason, case_ref=case.ref, timeline_kind=kind,
                         letters=(notify,),
                         suppressed=("letter: case withdrawn, the person asked for no automatic mail",))
-    if case.status in CLOSED_STATES and not from_advisor:
+    if case.status in CLOSED_STATES:
         return _closed_reply(mail, cls, case, policy, replies_today, notify)
     return Decision(action="timeline", reason=cls.reason, case_ref=case.ref, timeline_kind=kind,
                     letters=(notify,))
@@ -116,18 +145,22 @@ def _closed_reply(mail: InboundMail, cls: Classification, case: CaseSnapshot, po
                     new_status=new_status, letters=tuple(letters), suppressed=tuple(suppressed))
 
 
-def decide_automatic(cls: Classification) -> Decision:
+def decide_automatic(mail: InboundMail, cls: Classification) -> Decision:
+    """Never answered. A bounce naming our own Message-IDs fails those letters instead."""
     return Decision(action="record_only", reason=f"automatic mail, never answered: {cls.reason}",
-                    case_ref=cls.case_ref, timeline_kind=MessageKind.REPLY if cls.case_ref else None)
+                    case_ref=cls.case_ref, timeline_kind=MessageKind.REPLY if cls.case_ref else None,
+                    follow_up="bounce" if mail.bounced_message_ids else None)
 
 
 def decide(mail: InboundMail, cls: Classification, case: CaseSnapshot | None, referral: Referral | None,
-           policy: HubPolicy, replies_today: int) -> Decision:
+           policy: HubPolicy, replies_today: int, thread: ThreadMatch | None = None,
+           text: str = "") -> Decision:
+    """`text` is the reply with quoted history removed (withdrawal and call choices read only that)."""
     if cls.kind == MailClass.DUPLICATE:
         return Decision(action="duplicate", reason=cls.reason)
     if cls.kind == MailClass.AUTOMATIC:
-        return decide_automatic(cls)
+        return decide_automatic(mail, cls)
     if cls.kind == MailClass.NEW_REFERRAL or case is None:
         assert referral is not None
         return decide_new_referral(mail, referral, policy, replies_today)
-    return decide_reply(mail, cls, case, policy, replies_today)
+    return decide_reply(mail, cls, case, policy, replies_today, thread, text)

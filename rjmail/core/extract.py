@@ -1,8 +1,53 @@
-"""Referral fields from a parsed mail (placeholder while the full extractor is written)."""
+"""Referral fields (SPEC section 3 "What a referral becomes") from one parsed mail.
+
+Precision matters more than recall: every field is left empty unless the text says it clearly.
+A professional referral keeps the professional (referrer_*, organisation) apart from the person
+referred (referred_person, phone, role, language, contact wishes).
+"""
 
 from __future__ import annotations
 
-from rjmail.core.domain import InboundMail, Referral
+import re
+from dataclasses import dataclass
+
+from rjmail.core.agency import (
+    AGENCY,
+    domain_matches,
+    organisation,
+    professional_phrase,
+    says_self_referral,
+)
+from rjmail.core.crimeref import find_crime_reference
+from rjmail.core.domain import ForwardedPart, InboundMail, Person, Referral
+from rjmail.core.forwards import own_text
+from rjmail.core.language import detected_language, stated_language
+from rjmail.core.names import clean_name, signature_lines, signature_start, signed_name, stated_name
+from rjmail.core.needs import access_needs
+from rjmail.core.phones import find_phone
+from rjmail.core.prefs import call_times, sentences, voicemail_ok, wants_call
+from rjmail.core.quotes import strip_quoted
+from rjmail.core.referred import referred_block
+from rjmail.core.relay import form_email, is_relay
+from rjmail.core.roles import first_person_role, third_person_role
+
+__all__ = ["extract", "strip_quoted"]
+
+_QUOTED = re.compile(r"(?m)^[ \t]*>.*\n?")
+_FIRST_PERSON = re.compile(
+    r"(?i)\b(?:i|i'm|i've|i'd|me|my|myself|ja|mnie|mój|moja|jestem|eu|mă|meu|mea|sunt|am|aș|îmi|"
+    r"aš|mano|man|mane|minha|fy|rwy'n|dw|yo|je|moi|ich|mein|meine|mich)\b"
+)
+_QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+_THIRD_PERSON = re.compile(r"(?i)\b(?:he|she|they|his|her|their|mr|mrs|ms|miss|client)\b")
+
+
+@dataclass(frozen=True)
+class _Texts:
+    own: str  # what the sender wrote (no forwarded blocks, no quoted lines)
+    body: str  # `own` without the signature
+    signature: tuple[str, ...]
+    referred: str  # words of the person forwarded by someone else, "" if none
+    referred_part: ForwardedPart | None
 
 
 def extract(
@@ -10,10 +55,133 @@ def extract(
     professional_domains: frozenset[str] = frozenset(),
     hub_addresses: frozenset[str] = frozenset(),
 ) -> Referral:
-    """Referral fields found in `mail`; empty where unsure."""
-    return Referral(referrer_email=mail.from_addr, referrer_name=mail.from_name or None)
+    """Referral fields found in `mail`; anything unclear is left empty (None / "unknown")."""
+    hubs = frozenset(a.lower() for a in hub_addresses)
+    texts = _texts(mail, hubs)
+    email = _referrer_email(mail, hubs, texts.own)
+    if _is_professional(mail, texts, professional_domains):
+        return _professional(mail, texts, email)
+    return _self(mail, texts, email)
 
 
-def strip_quoted(text: str) -> str:
-    """The new text of a reply, without quoted history."""
-    return text
+def _texts(mail: InboundMail, hubs: frozenset[str]) -> _Texts:
+    # Curly apostrophes ("don’t") would hide negations from every pattern.
+    own = _QUOTED.sub("", own_text(mail.text)).translate(_QUOTE_MARKS).strip()
+    others: list[ForwardedPart] = []
+    for part in mail.forwarded:
+        if part.from_addr and part.from_addr == mail.from_addr:
+            own += "\n\n" + _QUOTED.sub("", own_text(part.text))  # their own earlier mail
+        elif part.from_addr not in hubs or not part.from_addr:
+            others.append(part)
+    start = signature_start(own)
+    body = own[:start] if start is not None else own
+    first = others[0] if others else None
+    referred = _QUOTED.sub("", own_text(first.text)).translate(_QUOTE_MARKS).strip() if first else ""
+    signature = signature_lines(own) or _trailing_lines(own)
+    return _Texts(own, body.strip(), tuple(signature), referred, first)
+
+
+def _trailing_lines(text: str) -> list[str]:
+    """Without a sign-off, the last few short lines usually hold the signature block."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    return [ln for ln in lines[-4:] if len(ln) <= 70]
+
+
+def _referrer_email(mail: InboundMail, hubs: frozenset[str], own: str) -> str:
+    """Reply-To wins over a no-reply or web-form relay; otherwise the From address."""
+    if is_relay(mail):
+        for addr in mail.reply_to:
+            if addr not in hubs and addr != mail.from_addr:
+                return addr
+        found = form_email(own)
+        if found and found not in hubs:
+            return found
+    return mail.from_addr
+
+
+def _is_professional(mail: InboundMail, texts: _Texts, domains: frozenset[str]) -> bool:
+    if mail.from_addr and domain_matches(mail.from_addr, domains):
+        return True
+    if says_self_referral(texts.own):
+        return False
+    if professional_phrase(texts.body):
+        return True
+    agency = organisation(list(texts.signature), mail.from_name) or AGENCY.search(mail.from_name)
+    if not agency or first_person_role(texts.body) != "unknown":
+        return False
+    # An agency signature alone is not enough: a teacher may write about their own burglary.
+    return bool(texts.referred_part) or bool(referred_block(texts.body)) or (
+        third_person_role(texts.body) != "unknown")
+
+
+def _self(mail: InboundMail, texts: _Texts, email: str) -> Referral:
+    own, body = texts.own, texts.body
+    relay = is_relay(mail)
+    name = None if relay else clean_name(mail.from_name)
+    name = name or stated_name(own) or signed_name(own)
+    role = first_person_role(body)
+    writes_about_self = len(_FIRST_PERSON.findall(body)) >= 2 or role != "unknown"
+    return Referral(
+        referrer_email=email,
+        referrer_name=name,
+        phone=find_phone(own),
+        referral_type="self" if writes_about_self else "unknown",
+        role=role,
+        crime_reference=_crime_reference(mail),
+        wants_call=wants_call(body),
+        call_times=call_times(body),
+        voicemail_ok=voicemail_ok(body),
+        language=stated_language(body) or detected_language(body),
+        access_needs=access_needs(body),
+    )
+
+
+def _professional(mail: InboundMail, texts: _Texts, email: str) -> Referral:
+    person = _referred_person(texts)
+    about = _about_person(texts)
+    role = first_person_role(texts.referred) if texts.referred else "unknown"
+    if role == "unknown":
+        role = third_person_role(texts.body)
+    return Referral(
+        referrer_email=email,
+        referrer_name=clean_name(mail.from_name) or signed_name(texts.own),
+        phone=person.phone if person else None,
+        referral_type="professional",
+        role=role,
+        crime_reference=_crime_reference(mail),
+        wants_call=wants_call(about),
+        call_times=call_times(about),
+        voicemail_ok=voicemail_ok(about),
+        language=stated_language(texts.body + "\n" + texts.referred)
+        or detected_language(texts.referred),
+        access_needs=access_needs(texts.referred + "\n" + texts.body),
+        referred_person=person,
+        organisation=organisation(list(texts.signature), mail.from_name),
+    )
+
+
+def _about_person(texts: _Texts) -> str:
+    """The referred person's own words plus the professional's sentences about them."""
+    third = [s for s in sentences(texts.body) if _THIRD_PERSON.search(s)]
+    return "\n".join([texts.referred, *third]).strip()
+
+
+def _referred_person(texts: _Texts) -> Person | None:
+    part = texts.referred_part
+    if part is not None:
+        name = clean_name(part.from_name) or stated_name(texts.referred) or signed_name(texts.referred)
+        phone = find_phone(texts.referred)
+        person = Person(name=name, email=part.from_addr or None, phone=phone)
+        return person if (person.name or person.email or person.phone) else None
+    return referred_block(texts.body)
+
+
+def _crime_reference(mail: InboundMail) -> str | None:
+    found = find_crime_reference(mail.text)
+    if found:
+        return found
+    for part in mail.forwarded:
+        found = find_crime_reference(part.text)
+        if found:
+            return found
+    return find_crime_reference(mail.subject)

@@ -81,13 +81,14 @@ def _decode_word(match: re.Match[str]) -> str:
     charset, kind, payload = match.group(1), match.group(2).lower(), match.group(3)
     charset = charset.split("*", 1)[0]  # RFC 2231 language suffix
     try:
-        if kind == "b":
-            data = base64.b64decode(payload + "=" * (-len(payload) % 4))
-        else:
-            data = _decode_q(payload)
+        data = _decode_b(payload) if kind == "b" else _decode_q(payload)
     except (binascii.Error, ValueError):
         return match.group(0)
     return decode_bytes(data, charset)
+
+
+def _decode_b(payload: str) -> bytes:
+    return base64.b64decode(payload + "=" * (-len(payload) % 4))
 
 
 def _decode_q(payload: str) -> bytes:
@@ -120,14 +121,32 @@ def decode_header_value(value: str) -> str:
 
 def addresses(values: list[str]) -> tuple[tuple[str, str], ...]:
     """(display name, lower-case address) pairs from raw address header values."""
-    unfolded = [raw_to_text(_FOLD.sub("", v)) for v in values]
     out: list[tuple[str, str]] = []
-    for name, raw_addr in getaddresses(unfolded):
-        addr = raw_addr.strip().strip("<>").lower()
-        if not addr or any(c.isspace() for c in addr):
-            continue
-        out.append((decode_header_value(name).strip("\"' "), addr))
+    for value in values:
+        text = raw_to_text(_FOLD.sub("", value))
+        for name, raw_addr in _angle_first(text):
+            addr = raw_addr.strip().strip("<>").lower()
+            if not addr or any(c.isspace() for c in addr):
+                continue
+            out.append((decode_header_value(name).strip("\"' "), addr))
+    if any("@" in addr for _name, addr in out):
+        # An unquoted comma in a display name ("Smith, John <j@x>") leaves a bare "smith".
+        out = [(name, addr) for name, addr in out if "@" in addr]
     return tuple(out)
+
+
+_ANGLE = re.compile(r"<([^<>@\s]+@[^<>\s]+)>")
+
+
+def _angle_first(text: str) -> list[tuple[str, str]]:
+    """Addresses of one header value. When the value has <angle> addresses the parser did not return,
+    the angle addresses win: `advisor@example.org <attacker@example.test>` is the attacker's mail,
+    whatever its unquoted display text says."""
+    parsed = getaddresses([text])
+    angle = [a.lower() for a in _ANGLE.findall(text)]
+    if angle and any(addr.strip().strip("<>").lower() not in angle for _n, addr in parsed):
+        return [("", a) for a in angle]
+    return parsed
 
 
 def normalise_message_id(value: str) -> str:

@@ -25,38 +25,42 @@ _STATED = re.compile(
 _NEGATED = re.compile(r"(?i)\b(?:no|not|don'?t|do not|doesn'?t|without)\b[^.!?\n]{0,25}$")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split(" "))
+
+
 _STOPWORDS: dict[str, frozenset[str]] = {
-    "English": frozenset(
+    "English": _words(
         "the and i to of a my was is in it that he she me have for with not on this but be are "
-        "you at we they his her been had would what from".split()),
-    "Polish": frozenset(
+        "you at we they his her been had would what from"),
+    "Polish": _words(
         "i w na nie się że jest to z do jak mnie mój moja mam był była ale co o po przez tak "
-        "jestem proszę dzień dobry chciałabym chciałbym mój syn mąż".split()),
-    "Romanian": frozenset(
+        "jestem proszę dzień dobry chciałabym chciałbym mój syn mąż"),
+    "Romanian": _words(
         "și în nu de la cu că este am un o pe mă eu mi sunt fost care pentru mai vă bună ziua "
-        "doresc aș dori".split()),
-    "Lithuanian": frozenset(
+        "doresc aș dori"),
+    "Lithuanian": _words(
         "ir yra aš mano buvo kad su į iš man ne bet prašau laba diena norėčiau mane kai tai "
-        "jis ji".split()),
-    "Portuguese": frozenset(
+        "jis ji"),
+    "Portuguese": _words(
         "e o a de que não um uma para com em meu minha eu foi estou por os as mais bom dia "
-        "gostaria obrigado obrigada você".split()),
-    "Spanish": frozenset(
+        "gostaria obrigado obrigada você"),
+    "Spanish": _words(
         "el la de que y en un una por para con no mi me es fue yo los las pero estoy hola "
-        "gracias quisiera".split()),
-    "French": frozenset(
+        "gracias quisiera"),
+    "French": _words(
         "le la les de et je un une des est pas mon ma que qui dans pour avec suis été bonjour "
-        "merci vous".split()),
-    "German": frozenset(
+        "merci vous"),
+    "German": _words(
         "der die das und ich nicht ist ein eine mit mein meine war zu von auf für sie es bin "
-        "habe guten tag danke".split()),
-    "Welsh": frozenset(
+        "habe guten tag danke"),
+    "Welsh": _words(
         "y yr a ac i yn ar mae fy roedd ei o gyda ond wedi hefyd chi fi bore da diolch hoffwn "
-        "rwy'n dw i'n".split()),
-    "Italian": frozenset(
-        "il la di che e non un una per con mio mia sono è stato ho ma buongiorno grazie".split()),
-    "Dutch": frozenset(
-        "de het een en ik niet is van mijn was met op dat zijn voor maar hallo dank".split()),
+        "rwy'n dw i'n"),
+    "Italian": _words(
+        "il la di che e non un una per con mio mia sono è stato ho ma buongiorno grazie"),
+    "Dutch": _words(
+        "de het een en ik niet is van mijn was met op dat zijn voor maar hallo dank"),
 }
 _SCRIPTS = (
     ("Arabic", re.compile(r"[\u0600-\u06ff]")),

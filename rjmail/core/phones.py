@@ -33,22 +33,25 @@ _LABEL = re.compile(
 )
 _OWNED = re.compile(
     r"(?i)\b(?:call me|ring me|text me|reach me|contact me|get me|phone me|my (?:mobile|phone|"
-    r"number|mob|landline|tel)(?: number)?(?: is)?|me on|numer(?: telefonu)?(?: to)?)\b[^.!?]*$"
+    r"number|mob|landline|tel)(?: number)?(?: is)?|me on|numer(?: telefonu)?(?: to)?|give me a "
+    r"(?:call|ring|bell))\b[?:,]?[^.!?]*$"
 )
 _OTHERS = re.compile(
     r"(?i)\b(?:his|her|their|he|she|they|him|them|offender|suspect|support|helpline|line|police|"
     r"officer|office|switchboard|fax|reception|101|samaritans|services?|team|desk|"
     r"he's|she's)\b"
 )
+_LEADING_NUMBER = re.compile(r"^[+(0][\d ()+.-]{6,20}\d")
 _WORK = re.compile(r"(?i)\b(?:work|office|landline|home)\b")
 _MOBILE_LABEL = re.compile(r"(?i)\b(?:mob|mobile|cell|telemóvel|komórk\w*)\b")
 
 
 def normalise_phone(value: str) -> str | None:
     """E.164 of a single written number (UK default), or None when it is not a personal number."""
-    raw = value.strip()
-    if not raw or "/" in raw or not re.match(r"^[+(0]", raw):
+    lead = _LEADING_NUMBER.match(value.strip())
+    if lead is None or "/" in value:
         return None
+    raw = lead.group(0)
     try:
         number = phonenumbers.parse(raw, "GB")
     except phonenumbers.NumberParseException:
@@ -65,8 +68,10 @@ def _personal(number: phonenumbers.PhoneNumber) -> bool:
     return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in _PERSONAL_TYPES
 
 
-def _score(prefix: str, suffix: str) -> int:
+def _score(line_prefix: str, suffix: str) -> int:
     """How sure we are that a number written after `prefix` on its line is the writer's own."""
+    # Only the sentence holding the number counts: "He is in prison. My number is …" is fine.
+    prefix = re.split(r"[.!?]\s+", line_prefix)[-1]
     label = _LABEL.search(prefix)
     owned = _OWNED.search(prefix)
     lead = prefix[: label.start()] if label else prefix

@@ -62,6 +62,12 @@ def render_letter(templates: Templates, kind: str, context: Mapping[str, object]
     return RenderedLetter(subject=" ".join(subject.split()), text=text, html=html)
 
 
+# SMTP line endings and CR/LF checks, but no folding of long tokens: the default 78-column limit
+# turns a long Message-ID in In-Reply-To/References into an RFC 2047 encoded-word, which mail
+# clients then fail to thread.
+LETTER_POLICY = SMTP.clone(max_line_length=998)
+
+
 @dataclass(frozen=True)
 class Envelope:
     hub_name: str
@@ -76,7 +82,7 @@ class Envelope:
 
 def build_message(letter: RenderedLetter, env: Envelope,
                   attachments: Sequence[tuple[str, str, bytes]] = ()) -> EmailMessage:
-    msg = EmailMessage(policy=SMTP)
+    msg = EmailMessage(policy=LETTER_POLICY)
     msg["From"] = Address(display_name=env.hub_name, addr_spec=env.hub_address)
     msg["To"] = ", ".join(env.to)
     msg["Subject"] = letter.subject

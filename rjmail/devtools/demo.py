@@ -20,29 +20,55 @@ from rjmail.devtools.mailstack import MailStack
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "scripts" / "samples"
-HUBS = {"NOR": ("Norfolk RJ Hub", "rj-norfolk", "norfolk"), "SUF": ("Suffolk RJ Hub", "rj-suffolk", "suffolk")}
+HUBS = {
+    "NOR": ("Norfolk RJ Hub", "rj-norfolk", "norfolk"),
+    "SUF": ("Suffolk RJ Hub", "rj-suffolk", "suffolk"),
+}
 
 
 def write_config(state: Path, stack: MailStack) -> Path:
     (state / "imap-password").write_text(stack.PASSWORD)
     (state / "signing-key").write_text("demo-signing-key-not-for-production")
     lines = [
-        "[database]", f'url = "sqlite:///{state / "rjmail.db"}"', "",
-        "[paths]", f'templates = "{ROOT / "templates"}"', f'config = "{ROOT / "config"}"', "",
-        "[service]", "poll_interval_seconds = 5", "idle = false",
-        f'signing_key_file = "{state / "signing-key"}"', "",
-        "[smtp]", f'host = "{stack.host}"', f"port = {stack.smtp_port}", 'security = "none"', "",
+        "[database]",
+        f'url = "sqlite:///{state / "rjmail.db"}"',
+        "",
+        "[paths]",
+        f'templates = "{ROOT / "templates"}"',
+        f'config = "{ROOT / "config"}"',
+        "",
+        "[service]",
+        "poll_interval_seconds = 5",
+        "idle = false",
+        f'signing_key_file = "{state / "signing-key"}"',
+        "",
+        "[smtp]",
+        f'host = "{stack.host}"',
+        f"port = {stack.smtp_port}",
+        'security = "none"',
+        "",
     ]
     for code, (name, user, area) in HUBS.items():
         lines += [
-            "[[hubs]]", f'code = "{code}"', f'name = "{name}"', f'address = "{user}@example.org"',
+            "[[hubs]]",
+            f'code = "{code}"',
+            f'name = "{name}"',
+            f'address = "{user}@example.org"',
             f'notify = ["advisors-{code.lower()}@example.org"]',
             f'advisors = ["advisor-{code.lower()}@example.org"]',
-            'trusted_authserv_ids = ["mx.example.org"]', f'signposting = "{area}"',
-            "[hubs.imap]", f'host = "{stack.host}"', f"port = {stack.imap_port}", 'security = "none"',
-            f'username = "{user}"', f'password_file = "{state / "imap-password"}"', 'sent_folder = "Sent"',
-            "[hubs.calls]", 'hours = { mon = ["09:00-16:00"], tue = ["09:00-16:00"], '
-            'wed = ["09:00-16:00"], thu = ["09:00-16:00"], fri = ["09:00-12:00"] }', "",
+            'trusted_authserv_ids = ["mx.example.org"]',
+            f'signposting = "{area}"',
+            "[hubs.imap]",
+            f'host = "{stack.host}"',
+            f"port = {stack.imap_port}",
+            'security = "none"',
+            f'username = "{user}"',
+            f'password_file = "{state / "imap-password"}"',
+            'sent_folder = "Sent"',
+            "[hubs.calls]",
+            'hours = { mon = ["09:00-16:00"], tue = ["09:00-16:00"], '
+            'wed = ["09:00-16:00"], thu = ["09:00-16:00"], fri = ["09:00-12:00"] }',
+            "",
         ]
     path = state / "rjmail.toml"
     path.write_text("\n".join(lines))
@@ -65,15 +91,28 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     shutil.rmtree(args.state, ignore_errors=True)
     args.state.mkdir(parents=True)
-    users = ["rj-norfolk", "rj-suffolk", "advisors-nor", "advisors-suf", "sam.example", "jo.example",
-             "kim.example", "pc.example"]
+    users = [
+        "rj-norfolk",
+        "rj-suffolk",
+        "advisors-nor",
+        "advisors-suf",
+        "sam.example",
+        "jo.example",
+        "kim.example",
+        "pc.example",
+    ]
     with MailStack(users=users) as stack:
         config = str(write_config(args.state, stack))
         for sample in sorted(SAMPLES.glob("*.eml")):
             hub_user = "rj-suffolk" if "suffolk" in sample.name else "rj-norfolk"
             stack.append(hub_user, sample.read_bytes())
             print(f"appended {sample.name} to {hub_user}")
-        steps = [["db", "upgrade"], ["run", "--once"], ["cases", "list"], ["cases", "export", "--format", "json"]]
+        steps = [
+            ["db", "upgrade"],
+            ["run", "--once"],
+            ["cases", "list"],
+            ["cases", "export", "--format", "json"],
+        ]
         for step in steps:
             print(f"\n$ rjmail {' '.join(step)}")
             code = cli.main(["--config", config, *step])

@@ -1,0 +1,156 @@
+"""Call booking by email on the real stack: offer -> the person's choice -> confirmation + invite."""
+
+from __future__ import annotations
+
+import email
+import json
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from sqlmodel import Session, select
+
+from rjmail.adapters.tables import CallOffer, Case
+from rjmail.cli import build_runtime
+from rjmail.settings import load
+
+from tests.support import referral, run, unique, write_config
+
+pytestmark = pytest.mark.integration
+LONDON = ZoneInfo("Europe/London")
+ALL_WEEK = ('[hubs.calls]\nslot_minutes = 30\noffer_count = 3\nmin_notice_hours = 24\n'
+            'hours = { mon = ["09:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], '
+            'thu = ["09:00-17:00"], fri = ["09:00-17:00"], sat = ["09:00-17:00"], sun = ["09:00-17:00"] }\n')
+CALL_ME = ("Hello,\n\nSomeone damaged my car last month. Please call me on 07700 900321, "
+           "I am happy to talk on the phone.\n\nThanks,\nRiley")
+
+
+def _msgs(stack: Any, user: str) -> list[EmailMessage]:
+    out = []
+    for raw in stack.fetch_all(user):
+        msg = email.message_from_bytes(raw, policy=policy.default)
+        assert isinstance(msg, EmailMessage)
+        out.append(msg)
+    return out
+
+
+def _text(msg: EmailMessage) -> str:
+    body = msg.get_body(("plain",))
+    assert isinstance(body, EmailMessage)
+    return str(body.get_content())
+
+
+def _ics(msg: EmailMessage) -> icalendar.Calendar:
+    for part in msg.walk():
+        if part.get_content_type() == "text/calendar":
+            return icalendar.Calendar.from_ical(part.get_payload(decode=True))
+    raise AssertionError("no calendar part")
+
+
+class Desk:
+    def __init__(self, tmp_path: Path, stack: Any, db_url: str, hubs: list[dict[str, Any]]) -> None:
+        self.stack, self.hub = stack, hubs[0]
+        hubs = [dict(hubs[0], extra=""), hubs[1]]
+        self.config = write_config(tmp_path, stack, db_url, hubs)
+        self.config.write_text(self.config.read_text().replace("[hubs.imap]", ALL_WEEK + "[hubs.imap]", 1))
+        assert run(self.config, "db", "upgrade")[0] == 0
+
+    def cycle(self) -> None:
+        assert run(self.config, "run", "--once")[0] == 0
+
+    def cases(self) -> list[dict[str, Any]]:
+        code, out = run(self.config, "cases", "export", "--format", "json")
+        assert code == 0
+        return json.loads(out)
+
+    def new_person(self) -> str:
+        person = unique("caller-")
+        self.stack.add_user(person)
+        self.stack.append(self.hub["user"], referral(f"{person}@example.test", "x@example.org", body=CALL_ME))
+        return person
+
+    def reply(self, person: str, parent: EmailMessage, body: str) -> None:
+        raw = referral(f"{person}@example.test", "x@example.org", subject=f"Re: {parent['Subject']}",
+                       body=body, headers={"In-Reply-To": parent["Message-ID"], "References": parent["Message-ID"]})
+        self.stack.append(self.hub["user"], raw)
+
+
+@pytest.fixture
+def desk(tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]) -> Desk:
+    return Desk(tmp_path, mailstack, db_url, hubs)
+
+
+def test_reply_2_books_the_second_slot_with_a_valid_invite(desk):
+    """Referral asking for a call -> ack + offer -> reply "2" -> confirmation with the right invite."""
+    person = desk.new_person()
+    desk.cycle()
+    ack, offer = _msgs(desk.stack, person)
+    assert desk.cases()[0]["status"] == "call_offered"
+    lines = [ln for ln in _text(offer).splitlines() if ln.strip().startswith("2")]
+    assert lines, _text(offer)
+    desk.reply(person, offer, "2 please")
+    desk.cycle()
+    case = desk.cases()[0]
+    assert case["status"] == "call_booked" and case["call_slot"]
+    confirmation = _msgs(desk.stack, person)[-1]
+    cal = _ics(confirmation)
+    assert str(cal["METHOD"]) == "REQUEST"
+    event = next(iter(cal.walk("VEVENT")))
+    start = event.decoded("DTSTART")
+    booked = datetime.fromisoformat(case["call_slot"].replace("Z", "+00:00"))
+    assert start.astimezone(ZoneInfo("UTC")) == booked
+    assert str(event["CLASS"]) == "PRIVATE"
+    assert "restorative" not in str(event["SUMMARY"]).lower()
+    local = booked.astimezone(LONDON)
+    assert local.strftime("%-d %B") in lines[0] and local.strftime("%-d %B") in _text(confirmation)
+    kinds = [m["kind"] for m in case["messages"] if m["direction"] == "out"]
+    assert kinds == ["acknowledgement", "call_offer", "booking_confirmation"]
+    advisors = _msgs(desk.stack, desk.hub["notify"])
+    assert any(m["Subject"].endswith("Call booked") for m in advisors)
+
+
+def test_a_slot_taken_meanwhile_gets_an_apology_and_fresh_times(desk):
+    """Two people can never hold one slot: the second chooser is offered fresh times."""
+    first, second = desk.new_person(), desk.new_person()
+    desk.cycle()
+    offer = _msgs(desk.stack, first)[1]
+    refs = {c["referrer_email"].split("@")[0]: c["ref"] for c in desk.cases()}
+    # An advisor books the first person's option 1 for the second case directly.
+    cal_line = next(ln for ln in _text(offer).splitlines() if ln.strip().startswith("1"))
+    assert cal_line
+    rt = build_runtime(load(desk.config))
+    with Session(rt.engine) as s:
+        case = s.exec(select(Case).where(Case.ref == refs[first])).one()
+        slot = json.loads(s.exec(select(CallOffer).where(CallOffer.case_id == case.id)).one().slots_json)[0]
+    when = datetime.fromisoformat(slot).astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
+    note = next(m for m in _msgs(desk.stack, desk.hub["notify"]) if refs[second] in m["Subject"])
+    adv = desk.hub["advisors"][0]
+    raw = referral(adv, "x@example.org", subject=f"Re: {note['Subject']}", body=f"#book {when}",
+                   headers={"In-Reply-To": note["Message-ID"], "References": note["Message-ID"],
+                            "Authentication-Results": "mx.example.org; dmarc=pass header.from=example.org"})
+    desk.stack.append(desk.hub["user"], raw)
+    desk.cycle()
+    desk.reply(first, offer, "1")
+    desk.cycle()
+    cases = {c["ref"]: c for c in desk.cases()}
+    assert cases[refs[second]]["status"] == "call_booked"
+    assert cases[refs[first]]["status"] == "call_offered"
+    letters = _msgs(desk.stack, first)
+    assert len(letters) == 3 and "1" in _text(letters[-1])
+    assert cases[refs[first]]["call_slot"] is None
+
+
+def test_unclear_answer_gets_one_short_question_not_a_guess(desk):
+    """An ambiguous answer gets one clarifying reply and books nothing."""
+    person = desk.new_person()
+    desk.cycle()
+    offer = _msgs(desk.stack, person)[1]
+    desk.reply(person, offer, "2 or 3 maybe?")
+    desk.cycle()
+    assert desk.cases()[0]["status"] == "call_offered"
+    assert len(_msgs(desk.stack, person)) == 3
