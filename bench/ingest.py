@@ -8,7 +8,8 @@ Against a private mail stack (Dovecot + SMTP sink on loopback) and a SQLite data
 1. N referrals from N distinct referrers are APPENDed (MULTIAPPEND) to hub BIG's mailbox, and
    --small (1,000) more to hub SML's; `rjmail db upgrade`;
 2. intake: one `pipeline.poll_hub` over BIG (fetch + parse + classify + extract + store + outbox,
-   one transaction per message) -> messages/s;
+   one transaction per message) -> messages/s, overall and for the first and last tenth of the
+   messages (a growing per-message cost would show as a lower last-tenth rate);
 3. delivery: `pipeline.deliver_due` for BIG (acknowledgements + advisor notifications, one SMTP
    connection per call, at most 200 rows per call) repeated until nothing is due -> letters/s and
    acknowledgements/s;
@@ -183,9 +184,27 @@ def measure(stack: Any, workdir: Path, n: int, small: int, reps: int, database_u
     rt = cli.build_runtime(settings)
     big, sml = settings.hub("BIG"), settings.hub("SML")
 
+    # Per-message finishing times, to see whether the cost per message grows with the database.
+    stamps: list[float] = []
+    process = pipeline.process_fetched
+
+    def timed(*args: Any, **kwargs: Any) -> int:
+        try:
+            return process(*args, **kwargs)
+        finally:
+            stamps.append(time.perf_counter())
+
+    pipeline.process_fetched = timed  # type: ignore[assignment]
     started = time.perf_counter()
-    result = pipeline.poll_hub(rt, big)
+    try:
+        result = pipeline.poll_hub(rt, big)
+    finally:
+        pipeline.process_fetched = process  # type: ignore[assignment]
     out["intake_s"] = time.perf_counter() - started
+    tenth = max(1, len(stamps) // 10)
+    if len(stamps) > 2 * tenth:
+        out["first_tenth"] = tenth / (stamps[tenth - 1] - started)
+        out["last_tenth"] = tenth / (stamps[-1] - stamps[-tenth - 1])
     out["fetched"], out["quarantined"] = result.fetched, result.quarantined
     out["rss_after_intake"] = peak_rss_mib()
 
@@ -241,6 +260,8 @@ def report(r: dict[str, Any]) -> bool:
         ("seed: MULTIAPPEND of N referrals", f"{r['seed_big_s']:.2f} s", f"{n / r['seed_big_s']:.0f} msgs/s"),
         ("intake: poll_hub over N new", f"{r['intake_s']:.2f} s",
          f"{r['fetched'] / r['intake_s']:.1f} msgs/s"),
+        ("  first / last tenth of the intake", f"{r.get('first_tenth', 0):.1f} msgs/s",
+         f"{r.get('last_tenth', 0):.1f} msgs/s"),
         (f"delivery: deliver_due x {r['delivery_calls']}", f"{r['delivery_s']:.2f} s",
          f"{sent / r['delivery_s']:.1f} letters/s, {acks / r['delivery_s']:.1f} acks/s"),
         ("next poll: own copies taken in as duplicates", f"{r['copies_s']:.2f} s",

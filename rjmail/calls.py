@@ -313,3 +313,27 @@ def cancel_booking(s: Session, rt: Runtime, hub: HubSettings, case: Case, now: d
         ),
         now,
     )
+
+
+def due_reminders(s: Session, rt: Runtime, hub: HubSettings, now: datetime) -> int:
+    """Queue the single reminder for bookings starting within `reminder_hours`."""
+    hours = hub.calls.reminder_hours
+    if not hours:
+        return 0
+    sent = 0
+    rows = s.exec(select(Booking).where(Booking.hub == hub.code, Booking.status == "active",
+                                        col(Booking.reminder_sent).is_(False))).all()
+    for booking in rows:
+        start = _aware(booking.start)
+        if not now < start <= now + timedelta(hours=hours):
+            continue
+        booking.reminder_sent = True
+        s.add(booking)
+        case = s.get(Case, booking.case_id)
+        if case is None or case.status != CaseStatus.CALL_BOOKED.value:
+            continue
+        text = slot_text(Slot(start, start + timedelta(minutes=booking.minutes)), _tz(rt))
+        context = {"slot_text": text, "caller": case.advisor, "phone_known": bool(case.phone)}
+        key = f"reminder:{booking.uid}:{booking.sequence}"
+        sent += casework.letter_to_person(s, rt, hub, case, "reminder", key, now, context)
+    return sent

@@ -92,6 +92,8 @@ def poll_hub(rt: Runtime, hub: HubSettings) -> PollResult:
             _advance(rt, hub, folder, state.uidvalidity, state.uidnext - 1)
         if hub.imap.sent_folder:
             copy_to_sent(rt, hub, mailbox)
+    if hub.calls.reminder_hours:
+        send_reminders(rt, hub)
     return result
 
 
@@ -317,6 +319,8 @@ def apply(
     if case is None:
         return None
     summary = strip_quoted(mail.text)[:1500] if mail.text else None
+    if mail.calendar_method == "REPLY":
+        summary = f"Calendar response to our invite: {(mail.calendar_partstat or 'unknown').lower()}"
     kind = decision.timeline_kind or MessageKind.REPLY
     store.add_inbound(s, hub.code, case, kind.value, mail, raw, summary, now)
     if decision.new_status is not None and decision.new_status.value != case.status:
@@ -356,6 +360,14 @@ def queue_letter(
                 raw_size=len(item.raw),
             )
         )
+
+
+def send_reminders(rt: Runtime, hub: HubSettings) -> None:
+    """One gentle reminder per booking, `reminder_hours` before the call (off unless configured)."""
+    from rjmail import calls
+
+    with Session(rt.engine, expire_on_commit=False) as s, s.begin():
+        calls.due_reminders(s, rt, hub, rt.now())
 
 
 def copy_to_sent(rt: Runtime, hub: HubSettings, mailbox: Mailbox) -> int:

@@ -154,3 +154,34 @@ def test_unclear_answer_gets_one_short_question_not_a_guess(desk):
     desk.cycle()
     assert desk.cases()[0]["status"] == "call_offered"
     assert len(_msgs(desk.stack, person)) == 3
+
+
+def test_one_gentle_reminder_when_enabled_and_rebooking_updates_the_invite(desk):
+    """With reminder_hours set, exactly one reminder goes out; #book again keeps the UID, SEQUENCE+1."""
+    desk.config.write_text(desk.config.read_text().replace("min_notice_hours = 24\n",
+                                                           "min_notice_hours = 24\nreminder_hours = 2000\n", 1))
+    person = desk.new_person()
+    desk.cycle()
+    offer = _msgs(desk.stack, person)[1]
+    desk.reply(person, offer, "1")
+    desk.cycle()
+    desk.cycle()
+    desk.cycle()
+    letters = _msgs(desk.stack, person)
+    kinds = [m["kind"] for m in desk.cases()[0]["messages"] if m["direction"] == "out"]
+    assert kinds.count("reminder") == 1, kinds
+    first = _ics(letters[2])
+    note = _msgs(desk.stack, desk.hub["notify"])[0]
+    adv = desk.hub["advisors"][0]
+    booked = datetime.fromisoformat(desk.cases()[0]["call_slot"].replace("Z", "+00:00"))
+    hour = 16 if booked.astimezone(LONDON).hour == 15 else 15
+    later = (booked.astimezone(LONDON).replace(hour=hour, minute=0)).strftime("%Y-%m-%d %H:%M")
+    raw = referral(adv, "x@example.org", subject=f"Re: {note['Subject']}", body=f"#book {later}",
+                   headers={"In-Reply-To": note["Message-ID"], "References": note["Message-ID"],
+                            "Authentication-Results": "mx.example.org; dmarc=pass header.from=example.org"})
+    desk.stack.append(desk.hub["user"], raw)
+    desk.cycle()
+    update = _ics(_msgs(desk.stack, person)[-1])
+    ev1, ev2 = next(iter(first.walk("VEVENT"))), next(iter(update.walk("VEVENT")))
+    assert str(ev1["UID"]) == str(ev2["UID"])
+    assert int(ev2["SEQUENCE"]) == int(ev1["SEQUENCE"]) + 1

@@ -13,10 +13,10 @@ import stat
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,8 @@ def phone_variants(nsn: str) -> list[str]:
     """Every usual way to write a UK mobile: 07700 900123, 07700900123, +447700900123, ..."""
     local = "0" + nsn
     return [local, f"{local[:5]} {local[5:]}", f"{local[:5]} {local[5:8]} {local[8:]}", f"+44{nsn}",
-            f"+44 {nsn[:4]} {nsn[4:]}", f"+44 (0){nsn[:4]} {nsn[4:]}", f"0044{nsn}", f"{local[:5]}-{local[5:]}"]
+            f"+44 {nsn[:4]} {nsn[4:]}", f"+44 (0){nsn[:4]} {nsn[4:]}", f"0044{nsn}",
+            f"{local[:5]}-{local[5:]}"]
 
 
 def _msgs(stack: Any, user: str) -> list[EmailMessage]:
@@ -189,7 +190,7 @@ def test_logs_hold_no_personal_data_and_the_database_is_private(tmp_path, mailst
         headers={"Authentication-Results": TRUSTED_PASS}), note["Message-ID"])))
     second = cycle.logged(_cli(config, "run", "--once"))
     assert second.returncode == 0, second.stderr
-    code, out = run(config, "cases", "export", "--format", "json")
+    _, out = run(config, "cases", "export", "--format", "json")
     cases = {c["referrer_email"]: c for c in json.loads(out)}
     assert cases[f"{thaddeus}@example.test"]["status"] == "withdrawn"
     kinds = [m["kind"] for m in cases[f"{marigold}@example.test"]["messages"]]

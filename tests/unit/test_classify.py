@@ -175,14 +175,14 @@ def test_delivery_reports_and_read_receipts_are_automatic(raw):
 
 
 CALENDAR_REPLY = (
-    "From: Pat Example <pat@example.test>\r\nTo: rj-norfolk@example.org\r\nSubject: Phone call\r\n"
-    "Message-ID: <c1@example.test>\r\nMIME-Version: 1.0\r\n"
-    'Content-Type: multipart/alternative; boundary="B"\r\n\r\n'
-    "--B\r\nContent-Type: text/plain\r\n\r\nPat has accepted.\r\n"
-    "--B\r\nContent-Type: text/calendar; method=REPLY; charset=utf-8\r\n\r\n"
-    "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:rj-1\r\n"
-    "ATTENDEE;PARTSTAT=ACCEPTED:mailto:pat@example.test\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n--B--\r\n"
-).encode()
+    b"From: Pat Example <pat@example.test>\r\nTo: rj-norfolk@example.org\r\nSubject: Phone call\r\n"
+    b"Message-ID: <c1@example.test>\r\nMIME-Version: 1.0\r\n"
+    b'Content-Type: multipart/alternative; boundary="B"\r\n\r\n'
+    b"--B\r\nContent-Type: text/plain\r\n\r\nPat has accepted.\r\n"
+    b"--B\r\nContent-Type: text/calendar; method=REPLY; charset=utf-8\r\n\r\n"
+    b"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:rj-1\r\n"
+    b"ATTENDEE;PARTSTAT=ACCEPTED:mailto:pat@example.test\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n--B--\r\n"
+)
 
 
 def test_calendar_reply_is_automatic_but_kept_on_the_case():
