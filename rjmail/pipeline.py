@@ -71,30 +71,37 @@ def policy_for(rt: Runtime, hub: HubSettings) -> HubPolicy:
 
 
 def poll_hub(rt: Runtime, hub: HubSettings) -> PollResult:
-    """Fetch and process everything new in the hub's folder. Raises Transient/PermanentError."""
+    """Fetch and process everything new in the hub's folder (and its Sent folder, where advisors'
+    own replies are recorded). Raises Transient/PermanentError."""
     result = PollResult()
-    folder = hub.imap.folder
     with Mailbox(hub.imap, rt.imap_token) as mailbox:
-        with Session(rt.engine) as s:
-            cp = store.checkpoint(s, hub.code, folder)
-            last_uid, last_validity = (cp.last_uid, cp.uidvalidity) if cp else (0, None)
-        state = mailbox.state(folder)
-        if state.uidvalidity != last_validity:
-            if last_validity is not None:
-                log.warning("uidvalidity_changed", hub=hub.code, folder=folder)
-            last_uid = 0  # every stored UID is void: rescan; Message-ID dedup sends nothing twice
-        if state.uidnext - 1 > last_uid:
-            for fetched in mailbox.new_messages(folder, last_uid, rt.settings.service.max_message_bytes):
-                result.fetched += 1
-                quarantined = process_fetched(rt, hub, folder, state.uidvalidity, fetched)
-                result.quarantined += quarantined
-                result.processed += 1
-            _advance(rt, hub, folder, state.uidvalidity, state.uidnext - 1)
+        _poll_folder(rt, hub, mailbox, hub.imap.folder, result, sent=False)
         if hub.imap.sent_folder:
             copy_to_sent(rt, hub, mailbox)
+            _poll_folder(rt, hub, mailbox, hub.imap.sent_folder, result, sent=True)
     if hub.calls.reminder_hours:
         send_reminders(rt, hub)
     return result
+
+
+def _poll_folder(
+    rt: Runtime, hub: HubSettings, mailbox: Mailbox, folder: str, result: PollResult, *, sent: bool
+) -> None:
+    with Session(rt.engine) as s:
+        cp = store.checkpoint(s, hub.code, folder)
+        last_uid, last_validity = (cp.last_uid, cp.uidvalidity) if cp else (0, None)
+    state = mailbox.state(folder)
+    if state.uidvalidity != last_validity:
+        if last_validity is not None:
+            log.warning("uidvalidity_changed", hub=hub.code, folder=folder)
+        last_uid = 0  # every stored UID is void: rescan; Message-ID dedup sends nothing twice
+    if state.uidnext - 1 <= last_uid:
+        return  # the cheap path: one STATUS, however many old messages the folder holds
+    for fetched in mailbox.new_messages(folder, last_uid, rt.settings.service.max_message_bytes):
+        result.fetched += 1
+        result.quarantined += process_fetched(rt, hub, folder, state.uidvalidity, fetched, sent=sent)
+        result.processed += 1
+    _advance(rt, hub, folder, state.uidvalidity, state.uidnext - 1)
 
 
 def _advance(rt: Runtime, hub: HubSettings, folder: str, uidvalidity: int, uid: int) -> None:
@@ -103,7 +110,9 @@ def _advance(rt: Runtime, hub: HubSettings, folder: str, uidvalidity: int, uid: 
         store.advance_checkpoint(s, hub.code, folder, uidvalidity, uid, rt.now())
 
 
-def process_fetched(rt: Runtime, hub: HubSettings, folder: str, uidvalidity: int, f: Fetched) -> int:
+def process_fetched(
+    rt: Runtime, hub: HubSettings, folder: str, uidvalidity: int, f: Fetched, *, sent: bool = False
+) -> int:
     """Process one message in its own transaction. Returns 1 when it was quarantined."""
     with structlog.contextvars.bound_contextvars(hub=hub.code, folder=folder, uid=f.uid):
         if f.raw is None:
@@ -126,7 +135,7 @@ def process_fetched(rt: Runtime, hub: HubSettings, folder: str, uidvalidity: int
             return _quarantine(rt, hub, folder, uidvalidity, f, mail.message_id, problem)
         try:
             with Session(rt.engine, expire_on_commit=False) as s, s.begin():
-                handle(s, rt, hub, folder, uidvalidity, f.uid, mail, f.raw)
+                (handle_sent if sent else handle)(s, rt, hub, folder, uidvalidity, f.uid, mail, f.raw)
         except OperationalError:
             raise  # database busy or gone: the checkpoint did not move, the next poll retries
         except Exception as exc:
@@ -269,6 +278,42 @@ def bounced(s: Session, rt: Runtime, hub: HubSettings, mail: InboundMail, now: d
                 detail=f"The {item.kind.replace('_', ' ')} letter could not be delivered.",
             )
         log.warning("bounce_recorded", outbox_id=item.id, ref=case.ref if case else None)
+
+
+def handle_sent(
+    s: Session,
+    rt: Runtime,
+    hub: HubSettings,
+    folder: str,
+    uidvalidity: int,
+    uid: int,
+    mail: InboundMail,
+    raw: bytes,
+) -> None:
+    """Mail in the hub's Sent folder: an advisor's own reply goes on the case's timeline."""
+    now = rt.now()
+    case: Case | None = None
+    if store.already_seen(s, mail.message_id):
+        decision, reason = "duplicate", "rjmail's own letter or already recorded"
+    else:
+        thread = store.lookup_thread(s, mail, rt.key)
+        case = store.case_by_ref(s, thread.case.ref) if thread.case else None
+        decision = "advisor_reply" if case else "record_only"
+        reason = f"advisor's reply from the Sent folder ({thread.by})" if case else "sent mail about no case"
+    if case is not None:
+        summary = strip_quoted(mail.text)[:1500] if mail.text else None
+        row = store.add_inbound(s, hub.code, case, MessageKind.ADVISOR_REPLY.value, mail, raw, summary, now)
+        row.direction = "out"
+        store.audit(
+            s,
+            f"advisor:{mail.from_addr}",
+            "disclosure",
+            case.ref,
+            "advisor replied from the hub mailbox",
+            now=now,
+        )
+    store.record_intake(s, hub.code, folder, uidvalidity, uid, mail.message_id, decision, reason, case, now)
+    store.advance_checkpoint(s, hub.code, folder, uidvalidity, uid, now)
 
 
 def follow_up(

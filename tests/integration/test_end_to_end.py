@@ -173,3 +173,24 @@ def test_run_refuses_an_unmigrated_database(tmp_path, mailstack, db_url, hubs):
     config = write_config(tmp_path, mailstack, db_url, hubs)
     code, _ = run(config, "run", "--once")
     assert code == 3
+
+
+def test_advisor_replies_from_the_hub_sent_folder_are_recorded(tmp_path, mailstack, db_url, hubs):
+    """With sent_folder set, rjmail copies its letters there and records advisors' own replies."""
+    hub = dict(hubs[0], imap_extra='sent_folder = "Sent"')
+    config = _setup(tmp_path, mailstack, db_url, [hub, hubs[1]])
+    person = _person(mailstack)
+    mailstack.append(hub["user"], referral(f"{person}@example.test", "x@example.org"))
+    assert run(config, "run", "--once")[0] == 0
+    assert run(config, "run", "--once")[0] == 0  # copies our letters to Sent, then reads Sent
+    copies = mailstack.fetch_all(hub["user"], "Sent")
+    assert len(copies) == 2  # the acknowledgement and the advisor notification
+    ack = _inbox(mailstack, person)[0]
+    own = referral(f"{hub['user']}@example.org", f"{person}@example.test", subject=f"Re: {ack['Subject']}",
+                   body="Hello, thank you. I will ring you on Tuesday.", name="Norfolk RJ Hub",
+                   headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]})
+    mailstack.append(hub["user"], own, folder="Sent")
+    assert run(config, "run", "--once")[0] == 0
+    (case,) = _export(config)
+    assert [(m["direction"], m["kind"]) for m in case["messages"]] == [
+        ("in", "referral"), ("out", "acknowledgement"), ("out", "advisor_reply")]

@@ -166,6 +166,7 @@ def test_logs_hold_no_personal_data_and_the_database_is_private(tmp_path, mailst
     assert first.returncode == 0, first.stderr
 
     code, out = run(config, "cases", "export", "--format", "json")
+    assert code == 0
     cases = {c["referrer_email"]: c for c in json.loads(out)}
     assert f"{marigold}@example.test" in cases and f"{thaddeus}@example.test" in cases
     marigold_ref = cases[f"{marigold}@example.test"]["ref"]
