@@ -77,7 +77,6 @@ def letter_to_person(
         attachments=attachments,
     )
     queue_letter(s, rt, hub, case, letter, now)
-    store.audit(s, "rjmail", "disclosure", case.ref, f"{kind} letter queued to the person", now=now)
     return True
 
 

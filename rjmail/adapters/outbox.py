@@ -23,7 +23,7 @@ import structlog
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
-from rjmail.adapters.tables import OutboxItem
+from rjmail.adapters.tables import AuditEntry, Case, OutboxItem
 from rjmail.errors import PermanentError, TransientError
 
 log = structlog.get_logger("rjmail.outbox")
@@ -97,9 +97,22 @@ def deliver_one(engine: Engine, sender: Sender, item: OutboxItem, now: datetime,
         _finish(engine, item.id, status="failed", last_error=str(exc)[:500])
         log.error("delivery_failed", outbox_id=item.id, hub=item.hub, kind=item.kind, error=str(exc))
         return "failed"
-    _finish(engine, item.id, status="sent", sent_at=now, last_error=None)
+    _mark_sent(engine, item, now)
     log.info("delivered", outbox_id=item.id, hub=item.hub, kind=item.kind, attempts=item.attempts)
     return "sent"
+
+
+def _mark_sent(engine: Engine, item: OutboxItem, now: datetime) -> None:
+    """Sent, and for a letter to a person the disclosure goes in the audit trail (DPA 2018 s62)."""
+    with Session(engine) as s, s.begin():
+        row = s.get(OutboxItem, item.id)
+        if row is None:
+            return
+        row.status, row.sent_at, row.last_error = "sent", now, None
+        case = s.get(Case, row.case_id) if row.case_id else None
+        if row.person_letter:
+            s.add(AuditEntry(at=now, actor="rjmail", action="disclosure", case_ref=case.ref if case else None,
+                             reason=f"{row.kind} letter delivered to the person", detail=row.message_id))
 
 
 def stuck_rows(engine: Engine, hubs: list[str]) -> list[OutboxItem]:
