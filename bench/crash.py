@@ -74,6 +74,8 @@ class Result:
     losses: int = 0
     inbox_problems: int = 0
     notification_duplicates: int = 0
+    sent_folder_duplicates: int = 0
+    sent_folder_missing: int = 0
     once_runs: int = 0
     recovered: dict[str, int] = field(default_factory=dict)
     elapsed: float = 0.0
@@ -101,6 +103,8 @@ class Result:
             f"once_runs  {self.once_runs}",
             f"notification duplicates (advisor copies, no delivery proof by design) "
             f"{self.notification_duplicates}",
+            f"Sent-folder copies: duplicates {self.sent_folder_duplicates}, missing "
+            f"{self.sent_folder_missing}",
             f"kill phases {json.dumps(self.phases(), sort_keys=True)}",
             f"rows a kill left `sending`, settled at restart {json.dumps(self.recovered, sort_keys=True)}",
         ]
@@ -130,7 +134,7 @@ def write_config(workdir: Path, stack: Any, hubs: list[dict[str, str]], db_path:
             "advisors = []", 'trusted_authserv_ids = ["mx.example.org"]',
             f'signposting = "{hub["signposting"]}"',
             "[hubs.imap]", f'host = "{stack.host}"', f"port = {stack.imap_port}", 'security = "none"',
-            f'username = "{hub["user"]}"', f'password_file = "{secret}"', "",
+            f'username = "{hub["user"]}"', f'password_file = "{secret}"', 'sent_folder = "Sent"', "",
         ]
     path = workdir / "rjmail.toml"
     path.write_text("\n".join(lines))
@@ -323,6 +327,20 @@ def _check(result: Result, stack: Any, config: Path, referrers: list[str], notif
                 result.problems.append(f"INBOX of {person} holds {len(inbox)} messages: {subjects}")
 
 
+def _check_sent_folders(result: Result, stack: Any, db_path: Path, hubs: list[dict[str, str]]) -> None:
+    """Advisors see exactly what went out: each sent letter once in its hub's Sent folder (reported,
+    not asserted: a duplicate copy there is cosmetic)."""
+    with contextlib.closing(_db(db_path)) as conn:
+        sent = {(hub, mid) for hub, mid in conn.execute(
+            "SELECT hub, message_id FROM outbox WHERE status = 'sent'")}
+    for hub in hubs:
+        ids = collections.Counter(
+            str(email.message_from_bytes(raw)["Message-ID"]).strip()
+            for raw in stack.fetch_all(hub["user"], "Sent"))
+        result.sent_folder_duplicates += sum(n - 1 for n in ids.values() if n > 1)
+        result.sent_folder_missing += sum(1 for h, mid in sent if h == hub["code"] and mid not in ids)
+
+
 def _recoveries(log_file: Path) -> dict[str, int]:
     counts: collections.Counter[str] = collections.Counter()
     for line in log_file.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -421,11 +439,14 @@ def run_harness(stack: Any, workdir: Path, referrals: int, kills: int, *, seed: 
             rows = conn.execute("SELECT id, status, attempts, next_attempt_at FROM outbox "
                                 "WHERE status IN ('pending','sending') LIMIT 5").fetchall()
         result.problems.append(f"outbox still open after {result.once_runs} run --once: {rows}")
+    once = _cli(config, "run", "--once", timeout=300)  # copies the last letters to the Sent folders
+    result.once_runs += 1
     failed = int(_scalar(db_path, "SELECT count(*) FROM outbox WHERE status = 'failed'"))
     if failed:
         result.problems.append(f"{failed} outbox row(s) failed")
     _check(result, stack, config, referrers, [h["notify"] for h in hubs])
     result.recovered = _recoveries(log_file)
+    _check_sent_folders(result, stack, db_path, hubs)
     result.elapsed = time.monotonic() - started
     return result
 

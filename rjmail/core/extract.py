@@ -35,8 +35,11 @@ __all__ = ["extract", "strip_quoted"]
 _QUOTED = re.compile(r"(?m)^[ \t]*>.*\n?")
 _FIRST_PERSON = re.compile(
     r"(?i)\b(?:i|i'm|i've|i'd|me|my|myself|ja|mnie|mój|moja|jestem|eu|mă|meu|mea|sunt|am|aș|îmi|"
-    r"aš|mano|man|mane|minha|fy|rwy'n|dw|yo|je|moi|ich|mein|meine|mich)\b"
+    r"aš|mano|man|mane|minha|fui|sou|estou|gostaria|prefiro|fy|rwy'n|dw|yo|je|moi|ich|mein|meine|"
+    r"mich|we|our|us|chciałabym|chciałbym|mam)\b"
 )
+# Referral details sit near the top; bounding the text bounds the cost of hostile or huge mail.
+_LIMIT = 20_000
 _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 _THIRD_PERSON = re.compile(r"(?i)\b(?:he|she|they|his|her|their|mr|mrs|ms|miss|client)\b")
 
@@ -66,17 +69,18 @@ def extract(
 
 def _texts(mail: InboundMail, hubs: frozenset[str]) -> _Texts:
     # Curly apostrophes ("don’t") would hide negations from every pattern.
-    own = _QUOTED.sub("", own_text(mail.text)).translate(_QUOTE_MARKS).strip()
+    own = _QUOTED.sub("", own_text(mail.text[:_LIMIT])).translate(_QUOTE_MARKS).strip()
     others: list[ForwardedPart] = []
     for part in mail.forwarded:
         if part.from_addr and part.from_addr == mail.from_addr:
-            own += "\n\n" + _QUOTED.sub("", own_text(part.text))  # their own earlier mail
+            own += "\n\n" + _QUOTED.sub("", own_text(part.text[:_LIMIT]))  # their own earlier mail
         elif part.from_addr not in hubs or not part.from_addr:
             others.append(part)
     start = signature_start(own)
     body = own[:start] if start is not None else own
     first = others[0] if others else None
-    referred = _QUOTED.sub("", own_text(first.text)).translate(_QUOTE_MARKS).strip() if first else ""
+    referred = own_text(first.text[:_LIMIT]) if first else ""
+    referred = _QUOTED.sub("", referred).translate(_QUOTE_MARKS).strip()
     signature = signature_lines(own) or _trailing_lines(own)
     return _Texts(own, body.strip(), tuple(signature), referred, first)
 
@@ -177,11 +181,11 @@ def _referred_person(texts: _Texts) -> Person | None:
 
 
 def _crime_reference(mail: InboundMail) -> str | None:
-    found = find_crime_reference(mail.text)
+    found = find_crime_reference(mail.text[:_LIMIT])
     if found:
         return found
-    for part in mail.forwarded:
-        found = find_crime_reference(part.text)
+    for part in mail.forwarded[:5]:
+        found = find_crime_reference(part.text[:_LIMIT])
         if found:
             return found
     return find_crime_reference(mail.subject)

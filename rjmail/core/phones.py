@@ -28,7 +28,7 @@ _DRAMA = re.compile(
 _LABEL = re.compile(
     r"(?i)(?:\b(?:tel(?:ephone)?|phone(?: number| no)?|mob(?:ile)?(?: number| no)?|cell|"
     r"contact(?: number| no| tel)?|number|nr(?: tel)?|ffôn|rhif ffôn|telefon(?:u)?|telefone|"
-    r"telemóvel|telef\.?|tlf|m|t)\b\.?|\btel\.?)\s*(?:number|no\.?|nr\.?)?\s*(?:is|:|-|–|=)?\s*"
+    r"telemóvel|telef\.?|tlf|landline|home|work|daytime|m|t)\b\.?|\btel\.?)\s*(?:number|no\.?|nr\.?)?\s*(?:is|:|-|–|=)?\s*"
     r"(?:\(\w+\)\s*)?$"
 )
 _OWNED = re.compile(

@@ -28,7 +28,8 @@ _REFUSES = re.compile(
     r"(?:please\s+)?(?:only\s+)?e-?mail\s+me\s+(?:only|rather)|(?:can'?t|cannot|not\s+able\s+to|"
     r"unable\s+to)\s+(?:talk|speak)\s+on\s+the\s+phone|prefer\s+(?:e-?mail|to\s+e-?mail|writing|"
     r"to\s+write|written)|in\s+writing\s+only|(?:don'?t|do\s+not)\s+want\s+(?:anyone|anybody|"
-    r"someone|you|people)\s+to\s+(?:call|ring|phone)|not\s+ready\s+to\s+(?:talk|speak)\s+(?:on|"
+    r"someone|you|people)\s+to\s+(?:call|ring|phone)|(?:text|e-?mail|write\s+to)\s+me\s+rather\s+"
+    r"than\s+(?:call|ring|phon)\w*|not\s+ready\s+to\s+(?:talk|speak)\s+(?:on|"
     r"over|by)\s+the\s+phone)\b"
 )
 # "don't call before 6pm" restricts the time; it is not a refusal.
@@ -65,6 +66,7 @@ _MESSAGE_OK = re.compile(
     r"(?i)\b(?:(?:fine|ok|okay|happy|alright|safe|all\s+right)\s+(?:for\s+you\s+)?to\s+(?:leave\s+"
     r"(?:a\s+)?(?:message|voicemail|voice\s*mail)|text)|(?:you\s+)?can\s+leave\s+(?:a\s+)?"
     r"(?:message|voicemail)|(?:please\s+)?leave\s+(?:me\s+)?a\s+(?:message|voicemail)|"
+    r"(?:please\s+|you\s+can\s+|can\s+you\s+)text\s+me|"
     r"(?:texts?|voicemails?|messages)\s+(?:is|are)\s+(?:fine|ok|okay|safe))\b"
 )
 

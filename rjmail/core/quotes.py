@@ -25,6 +25,7 @@ _DEVICE = re.compile(
     r"wys[łl]ane z (?:mojego )?\w+.*|anfonwyd o('m)? \w+.*)$"
 )
 _QUOTED_LINE = re.compile(r"(?m)^[ \t]*>.*\n?")
+_LIMIT = 50_000
 _LANGUAGES = ["en", "de", "fr", "es", "pl", "nl", "it"]
 
 
@@ -43,7 +44,8 @@ def _cut_history(text: str) -> str:
 def strip_quoted(text: str) -> str:
     """Reply text without quoted history, quoted lines, device footers or signature; never raises."""
     try:
-        own = _cut_history(text.replace("\r\n", "\n"))
+        # Only the top of a long thread can be the new reply; bound the work on huge bodies.
+        own = _cut_history(text[:_LIMIT].replace("\r\n", "\n"))
         own = _QUOTED_LINE.sub("", own)
         own = _DEVICE.sub("", own).strip()
         if not own:

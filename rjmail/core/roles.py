@@ -29,15 +29,16 @@ _OFFENDER = re.compile(
     r"victim|owners?|shop)|him|her|them)\b)"
 )
 _FAMILY = re.compile(
-    rf"(?i)\b(?:my\s+(?:late\s+)?{_KIN}\s+(?:was|were|has\s+been|had\s+been|got)\s+{_GAP}"
+    rf"(?i)\b(?:my\s+(?:late\s+)?{_KIN}(?:\s+[\w'-]+)?\s+(?:was|were|has\s+been|had\s+been|got)\s+"
+    rf"{_GAP}"
     rf"(?:killed|murdered|{_HARM})|my\s+(?:late\s+)?{_KIN}(?:'s|’s)\s+(?:death|murder|killer|"
     rf"attacker)|(?:lost|losing)\s+my\s+{_KIN}|my\s+{_KIN}\s+(?:died|was\s+killed))\b"
 )
 _VICTIM = re.compile(
-    rf"(?i)\b(?:I\s+(?:was|got|have\s+been|had\s+been|was\s+being)\s+{_GAP}{_HARM}|"
+    rf"(?i)\b(?:(?:I|we)\s+(?:was|were|got|have\s+been|had\s+been|was\s+being)\s+{_GAP}{_HARM}|"
     rf"I(?:'m|\s+am)\s+(?:a|the)\s+victim|victim\s+of\s+(?:a|an|the|domestic|crime|burglary|"
     rf"assault)|happened\s+to\s+me|(?:attacked|assaulted|robbed|mugged|threatened|punched|abused|"
-    rf"harassed|stalked|scammed|hit)\s+me|broke\s+into\s+my|my\s+(?:\w+\s+)?{_PROPERTY}"
+    rf"harassed|stalked|scammed|hit|threatening|harassing|stalking|abusing|hitting)\s+me|broke\s+into\s+my|my\s+(?:\w+\s+)?{_PROPERTY}"
     rf"(?:\s+(?:in|on|at)\s+[\w']+(?:\s+[\w']+)?)?\s+(?:was|were|got|has\s+been|have\s+been)\s+"
     rf"{_GAP}(?:burgled|broken\s+into|vandalised|damaged|smashed|set\s+on\s+fire|stolen|targeted|"
     rf"attacked|robbed)|stole\s+(?:from\s+me|my))\b"
@@ -49,7 +50,8 @@ _PRO_OFFENDER = re.compile(
     rf"sentenced|in\s+custody|on\s+licen[cs]e|on\s+probation|remanded|subject\s+to)|{_THEY}\s+"
     rf"(?:has\s+)?(?:admitted|pleaded\s+guilty|accepts?\s+responsibility|accepted\s+"
     rf"responsibility)|(?:currently\s+)?(?:in\s+custody|serving)\s+(?:at|in)\s+HMP|{_THEY}\s+"
-    rf"(?:wants?|would\s+like|wishes)\s+to\s+(?:apologi[sz]e|make\s+amends))\b"
+    rf"(?:wants?|would\s+like|wishes)\s+to\s+(?:apologi[sz]e|make\s+amends|say\s+sorry|write\s+a\s+"
+    rf"letter\s+of\s+apology))\b"
 )
 _PRO_VICTIM = re.compile(
     rf"(?i)\b(?:{_THEY}\s+(?:is|was|were|has\s+been|had\s+been)\s+{_GAP}{_HARM}|(?:the|a)\s+"

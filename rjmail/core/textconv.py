@@ -8,10 +8,13 @@ from html.parser import HTMLParser
 import html2text
 
 _CELL_END = re.compile(r"(?i)(</t[dh]\s*>)")
+_HEADER_CELL = re.compile(r"(?i)([^:\s>])(\s*</th\s*>)")
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 _MANY_BLANKS = re.compile(r"\n{3,}")
-# html2text is slow on pathological markup; beyond this size use the simple fallback.
-_HTML_LIMIT = 2_000_000
+# html2text costs a few microseconds per character: beyond _HTML_LIMIT the simple fallback
+# converter is used, and nothing past _HTML_MAX is read (referral text is never that deep).
+_HTML_LIMIT = 300_000
+_HTML_MAX = 2_000_000
 
 
 def unflow(text: str, delsp: bool) -> str:
@@ -61,10 +64,12 @@ def html_to_text(html: str) -> str:
             conv.ignore_tables = True
             conv.unicode_snob = True
             # Without a gap, "<td>Name:</td><td>Jo</td>" would read as "Name:Jo".
-            return tidy(conv.handle(_CELL_END.sub(r"\1 ", html)))
+            # A form's "<th>Name</th><td>Jo</td>" reads as the field "Name: Jo".
+            marked = _HEADER_CELL.sub(r"\1:\2", html)
+            return tidy(conv.handle(_CELL_END.sub(r"\1 ", marked)))
         except Exception:  # noqa: S110 - html2text has assertion paths on broken markup
             pass
-    return tidy(_plain_html_text(html))
+    return tidy(_plain_html_text(html[:_HTML_MAX]))
 
 
 class _TextOnly(HTMLParser):

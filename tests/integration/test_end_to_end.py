@@ -194,3 +194,26 @@ def test_advisor_replies_from_the_hub_sent_folder_are_recorded(tmp_path, mailsta
     (case,) = _export(config)
     assert [(m["direction"], m["kind"]) for m in case["messages"]] == [
         ("in", "referral"), ("out", "acknowledgement"), ("out", "advisor_reply")]
+
+
+def test_uidvalidity_change_rescans_without_sending_twice(tmp_path, mailstack, db_url, hubs):
+    """A folder recreated with a new UIDVALIDITY is rescanned; only truly new mail is answered."""
+    hub = dict(hubs[0], imap_extra="")
+    config = _setup(tmp_path, mailstack, db_url, [hub, hubs[1]])
+    config.write_text(config.read_text().replace(
+        f'username = "{hub["user"]}"', f'username = "{hub["user"]}"\nfolder = "Referrals"', 1))
+    first, second = _person(mailstack), _person(mailstack)
+    old = referral(f"{first}@example.test", "x@example.org")
+    mailstack.append(hub["user"], old, folder="Referrals")
+    assert run(config, "run", "--once")[0] == 0
+    with mailstack.imap(hub["user"]) as client:
+        before = client.folder_status("Referrals", [b"UIDVALIDITY"])[b"UIDVALIDITY"]
+        client.delete_folder("Referrals")
+        client.create_folder("Referrals")
+        assert client.folder_status("Referrals", [b"UIDVALIDITY"])[b"UIDVALIDITY"] != before
+    mailstack.append(hub["user"], old, folder="Referrals")
+    mailstack.append(hub["user"], referral(f"{second}@example.test", "x@example.org"), folder="Referrals")
+    assert run(config, "run", "--once")[0] == 0
+    assert len(_export(config)) == 2
+    assert len(mailstack.fetch_all(first)) == 1
+    assert len(mailstack.fetch_all(second)) == 1

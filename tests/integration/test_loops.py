@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import email
 import json
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -221,7 +221,7 @@ def test_bounce_of_an_acknowledgement_is_never_answered(tmp_path, mailstack, db_
     assert _sent_to(mailstack, "mailer-daemon@mx.example.test") == 0
     assert len(mailstack.fetch_all(person)) == 1
     assert len(_export(config)) == 1
-    [(decision, reason)] = _sql(db_url, "SELECT decision, reason FROM intake WHERE reason LIKE :p",
+    [(decision, _reason)] = _sql(db_url, "SELECT decision, reason FROM intake WHERE reason LIKE :p",
                                 p="%automatic%")
     assert decision == "record_only"
 

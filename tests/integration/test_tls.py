@@ -26,14 +26,15 @@ def _config(tmp_path: Path, stack: Any, db_url: str, hubs: list[dict[str, Any]],
     """write_config, then switch the IMAP (every hub) and/or SMTP table to TLS."""
     config = write_config(tmp_path, stack, db_url, hubs)
     body = config.read_text()
+    ca = f'\nca_file = "{stack.ca_file}"'
     if imap is not None:
         security, port = imap
-        new = f'port = {port}\nsecurity = "{security}"' + (f'\nca_file = "{stack.ca_file}"' if imap_ca else "")
-        body = body.replace(f'port = {stack.imap_port}\nsecurity = "none"', new)
+        body = body.replace(f'port = {stack.imap_port}\nsecurity = "none"',
+                            f'port = {port}\nsecurity = "{security}"' + (ca if imap_ca else ""))
     if smtp is not None:
         security, port = smtp
-        new = f'port = {port}\nsecurity = "{security}"' + (f'\nca_file = "{stack.ca_file}"' if smtp_ca else "")
-        body = body.replace(f'port = {stack.smtp_port}\nsecurity = "none"', new)
+        body = body.replace(f'port = {stack.smtp_port}\nsecurity = "none"',
+                            f'port = {port}\nsecurity = "{security}"' + (ca if smtp_ca else ""))
     config.write_text(body)
     assert run(config, "db", "upgrade")[0] == 0
     return config

@@ -156,7 +156,8 @@ class TestBodies:
         """In multipart/alternative the plain part is the text and the HTML is kept."""
         raw = (
             b"From: a@example.com\nContent-Type: multipart/alternative; boundary=B\n\n--B\n"
-            b"Content-Type: text/plain\n\nplain words\n--B\nContent-Type: text/html\n\n<p>html words</p>\n--B--\n"
+            b"Content-Type: text/plain\n\nplain words\n--B\n"
+            b"Content-Type: text/html\n\n<p>html words</p>\n--B--\n"
         )
         mail = parse(raw)
         assert mail.text == "plain words"
@@ -164,7 +165,7 @@ class TestBodies:
 
     def test_missing_close_boundary_keeps_parts(self) -> None:
         """A multipart without its closing boundary still yields its text, with a defect."""
-        raw = b"From: a@example.com\nContent-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nhi\n"
+        raw = MIXED + b"hi\n"
         mail = parse(raw)
         assert mail.text == "hi"
         assert "CloseBoundaryNotFoundDefect" in mail.defects
@@ -189,7 +190,9 @@ class TestAttachments:
         raw = (
             MIXED + b"see\n"
             b"--B\nContent-Type: application/ms-tnef; name=winmail.dat\nContent-Disposition: attachment; "
-            b"filename=winmail.dat\nContent-Transfer-Encoding: base64\n\n" + base64.b64encode(blob) + b"\n--B--\n"
+            b"filename=winmail.dat\nContent-Transfer-Encoding: base64\n\n"
+            + base64.b64encode(blob)
+            + b"\n--B--\n"
         )
         names = [a.filename for a in parse(raw).attachments]
         assert names == ["winmail.dat", "statement.docx"]
@@ -208,9 +211,11 @@ class TestReports:
         """A DSN gives report_type and the Message-IDs of the returned message."""
         raw = (
             b"From: MAILER-DAEMON@example.org\nContent-Type: multipart/report; report-type=delivery-status; "
-            b"boundary=B\n\n--B\nContent-Type: text/plain\n\nfailed\n--B\nContent-Type: message/delivery-status\n\n"
+            b"boundary=B\n\n--B\nContent-Type: text/plain\n\nfailed\n"
+            b"--B\nContent-Type: message/delivery-status\n\n"
             b"Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; x@example.com\nAction: failed\n"
-            b"--B\nContent-Type: text/rfc822-headers\n\nFrom: rj-norfolk@example.org\nMessage-ID: <out1@example.org>\n"
+            b"--B\nContent-Type: text/rfc822-headers\n\n"
+            b"From: rj-norfolk@example.org\nMessage-ID: <out1@example.org>\n"
             b"--B--\n"
         )
         mail = parse(raw)
@@ -222,7 +227,8 @@ class TestReports:
         """A read receipt names the original via Original-Message-ID."""
         raw = (
             b"From: a@example.com\nContent-Type: multipart/report; report-type=disposition-notification; "
-            b"boundary=B\n\n--B\nContent-Type: text/plain\n\nread\n--B\nContent-Type: message/disposition-notification"
+            b"boundary=B\n\n--B\nContent-Type: text/plain\n\nread\n"
+            b"--B\nContent-Type: message/disposition-notification"
             b"\n\nFinal-Recipient: rfc822; a@example.com\nOriginal-Message-ID: <out2@example.org>\n"
             b"Disposition: manual-action/MDN-sent-manually; displayed\n--B--\n"
         )
@@ -270,9 +276,11 @@ class TestForwards:
     def test_attached_message(self) -> None:
         """An attached message/rfc822 is a forwarded part with its own body text."""
         raw = (
-            b"From: pc@example.com\nContent-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\n"
-            b"Forwarding\n--B\nContent-Type: message/rfc822\nContent-Disposition: attachment; filename=orig.eml\n\n"
-            b"From: Alex Green <alex@example.com>\nSubject: Help\nContent-Type: text/html\n\n<p>I need help</p>\n--B--\n"
+            b"From: pc@example.com\nContent-Type: multipart/mixed; boundary=B\n\n"
+            b"--B\nContent-Type: text/plain\n\nForwarding\n"
+            b"--B\nContent-Type: message/rfc822\nContent-Disposition: attachment; filename=orig.eml\n\n"
+            b"From: Alex Green <alex@example.com>\nSubject: Help\nContent-Type: text/html\n\n"
+            b"<p>I need help</p>\n--B--\n"
         )
         mail = parse(raw)
         (fwd,) = mail.forwarded
@@ -286,7 +294,8 @@ class TestLimitsAndErrors:
         """mime_depth and part_count describe the tree."""
         raw = (
             b"From: a@example.com\nContent-Type: multipart/mixed; boundary=A\n\n--A\n"
-            b"Content-Type: multipart/alternative; boundary=B\n\n--B\nContent-Type: text/plain\n\nx\n--B--\n--A--\n"
+            b"Content-Type: multipart/alternative; boundary=B\n\n"
+            b"--B\nContent-Type: text/plain\n\nx\n--B--\n--A--\n"
         )
         mail = parse(raw)
         assert (mail.mime_depth, mail.part_count) == (2, 3)

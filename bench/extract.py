@@ -1,0 +1,77 @@
+"""Referral extraction quality and speed over the labelled corpus.
+
+    .venv/bin/python bench/extract.py
+
+Per field: precision = correct non-empty predictions / non-empty predictions, recall = correct
+predictions / expected non-empty values (only messages whose manifest entry lists the field).
+Speed: parse + extract over every corpus message, repeated for at least two seconds.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rjmail.core.extract import extract
+from rjmail.core.parse import parse
+from tests.unit.test_corpus import (
+    CORPUS,
+    REFERRAL_FIELDS,
+    load_manifest,
+    normalised,
+    run,
+)
+
+
+def scores() -> dict[str, tuple[int, int, int, int]]:
+    """field -> (correct non-empty predictions, non-empty predictions, correct, expected non-empty)."""
+    settings, entries = load_manifest()
+    table = {field: [0, 0, 0, 0] for field in REFERRAL_FIELDS}
+    for name, expected in entries.items():
+        _mail, referral = run(name, settings)
+        for field in REFERRAL_FIELDS:
+            if field not in expected:
+                continue
+            want, got = expected[field], normalised(field, getattr(referral, field))
+            row = table[field]
+            if got != "":
+                row[1] += 1
+                row[0] += got == want
+            if want != "":
+                row[3] += 1
+                row[2] += got == want
+    return {field: (a, b, c, d) for field, (a, b, c, d) in table.items()}
+
+
+def speed(min_seconds: float = 2.0) -> tuple[int, float]:
+    """(messages processed, seconds) for parse + extract looped over the corpus."""
+    settings, _entries = load_manifest()
+    domains = frozenset(settings.get("professional_domains", []))
+    hubs = frozenset(settings.get("hub_addresses", []))
+    raws = [p.read_bytes() for p in sorted(CORPUS.glob("*.eml"))]
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < min_seconds:
+        for raw in raws:
+            extract(parse(raw), domains, hubs)
+            count += 1
+    return count, time.perf_counter() - start
+
+
+def main() -> int:
+    print(f"{'field':<18}{'precision':>10}{'recall':>9}{'pred':>7}{'expected':>10}")
+    worst = 1.0
+    for field, (right_pred, pred, right, wanted) in scores().items():
+        precision = right_pred / pred if pred else 1.0
+        recall = right / wanted if wanted else 1.0
+        worst = min(worst, precision)
+        print(f"{field:<18}{precision:>10.3f}{recall:>9.3f}{pred:>7}{wanted:>10}")
+    count, seconds = speed()
+    print(f"\nparse+extract: {count} messages in {seconds:.2f} s = {count / seconds:.0f} msgs/s")
+    return 0 if worst == 1.0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
