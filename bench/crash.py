@@ -5,8 +5,10 @@ sent twice.
 
 Against a private mail stack (Dovecot + SMTP sink on loopback) and a SQLite database:
 
-1. N referrals from N distinct referrers are APPENDed to two hub mailboxes (each referrer is a
-   mailbox user, so their acknowledgement lands in their own INBOX);
+1. N referrals from N distinct referrers are APPENDed to two hub mailboxes, in waves (one before
+   each daemon start, so every life of the daemon has intake and delivery work to be cut); each
+   referrer is a mailbox user, so their acknowledgement lands in their own INBOX; the hubs have a
+   Sent folder configured, as in the example config;
 2. `rjmail run` (the daemon, poll_interval_seconds = 1) is started as a subprocess and killed with
    SIGKILL at varied moments, at least `--kills` times: random delays after start, very short delays
    after readiness, right after the k-th message was processed (the next one is mid-fetch or
@@ -16,8 +18,11 @@ Against a private mail stack (Dovecot + SMTP sink on loopback) and a SQLite data
 4. then: exactly N cases, exactly one acknowledgement accepted by the SMTP server per referrer and
    exactly one message in each referrer's INBOX.
 
-The figures (kills, referrals, cases, acks, duplicates, losses, elapsed) are printed; the exit code
-is non-zero when any check fails. `run_harness` is also used by tests/integration/test_crash.py.
+The figures (kills, referrals, cases, acks, duplicates, losses, elapsed; also where each kill landed,
+how the rows it left `sending` were settled, duplicate advisor notifications and Sent-folder copies,
+which are reported but not failed) are printed; the exit code is non-zero when any check fails. The
+daemon's log, the database and the config stay in the work directory with --keep or on failure.
+`run_harness` is also used by tests/integration/test_crash.py.
 """
 
 from __future__ import annotations

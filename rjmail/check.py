@@ -54,6 +54,7 @@ def _reconcile(rt: Runtime, hub: HubSettings, mailbox: Mailbox, uidvalidity: int
     client.select_folder(hub.imap.folder, readonly=True)
     uids = client.search(["ALL"])
     if not uids:
+        report.ok(f"{hub.code}: {hub.imap.folder} is empty")
         return
     dates = client.fetch(uids, ["INTERNALDATE"])
     with Session(rt.engine) as s:

@@ -17,7 +17,7 @@ import structlog
 from structlog.tracebacks import ExceptionDictTransformer
 
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?<![\w+/-])(?:\+\d[\d\s().-]{7,18}\d|0\d(?:[\s().-]?\d){8,12})(?![\w/-])")
+PHONE = re.compile(r"(?<![\w+/-])(?:\+\d[\d\s().-]{7,18}\d|0\d(?:[\s().-]{0,2}\d){8,12})(?![\w/-])")
 SAFE_KEYS = frozenset({"timestamp", "level", "logger", "event", "hub", "case", "ref", "uid",
                        "uidvalidity", "folder", "outbox_id", "kind", "decision", "job"})
 SECRET_KEYS = frozenset({"body", "subject", "name", "display_name", "phone", "password", "token",

@@ -23,7 +23,7 @@ class SmtpSender:
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
-        ctx = tls_context(s.ca_file)
+        ctx = tls_context(s.ca_file) if s.security != "none" else None
         try:
             conn: smtplib.SMTP
             if s.security == "tls":

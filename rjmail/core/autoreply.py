@@ -8,13 +8,16 @@ from rjmail.core.domain import InboundMail
 
 _ROBOT_LOCALPARTS = {"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"}
 _NOREPLY = re.compile(r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|bounces?)([+-].*)?$")
+# The phrase must be the whole subject or be followed by ":" / "(" / " - ", as robots write them:
+# a person's "Out of office hours contact" or "Read this please" is not automatic.
 _AUTO_SUBJECT = re.compile(
     r"^\s*(automatic reply|auto[- ]?reply|auto[- ]?response|autosvar|out of (the )?office|"
     r"abwesenheitsnotiz|automatische antwort|r[ée]ponse automatique|respuesta autom[áa]tica|"
-    r"risposta automatica|automatyczna odpowied[źz]|ateb awtomatig|i am out of the office|"
+    r"risposta automatica|automatyczna odpowied[źz]|ateb awtomatig|automatisch antwoord|"
+    r"resposta autom[áa]tica|r[ăa]spuns automat|automatinis atsakymas|"
     r"undeliverable|undelivered mail|delivery status notification|returned mail|"
-    r"mail delivery (failed|failure|subsystem)|delivery failure|non[- ]?delivery|"
-    r"read:|read receipt|lu\s*:|gelesen:|delivered:|not read:)",
+    r"mail delivery (failed|failure|subsystem)|delivery failure|non[- ]?delivery( report)?|"
+    r"read|read receipt|lu|gelesen|delivered|not read)\s*(:|\(|$|-\s)",
     re.IGNORECASE,
 )
 # Headers whose mere presence marks machine-generated mail (Exchange, Gmail, common autoresponders).

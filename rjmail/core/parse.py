@@ -77,8 +77,8 @@ def _parse(raw: bytes) -> InboundMail:
         to=_addrs(raw_headers, "to"),
         cc=_addrs(raw_headers, "cc"),
         date=parse_date(_first(raw_headers, "date")),
-        in_reply_to=message_ids(" ".join(raw_headers.get("in-reply-to", []))),
-        references=message_ids(" ".join(raw_headers.get("references", []))),
+        in_reply_to=_thread_ids(raw_headers, "in-reply-to"),
+        references=_thread_ids(raw_headers, "references"),
         headers=headers,
         content_type=_content_type(msg),
         text=text,
@@ -95,6 +95,13 @@ def _parse(raw: bytes) -> InboundMail:
         part_count=found.parts,
         defects=tuple(found.defects),
     )
+
+
+def _thread_ids(raw_headers: dict[str, list[str]], name: str) -> tuple[str, ...]:
+    """Message-IDs of a threading header; some senders (Python's email package among them) fold a
+    long ID into an RFC 2047 encoded-word, which must be decoded before the IDs can be found."""
+    value = " ".join(raw_headers.get(name, []))
+    return message_ids(decode_header_value(value) if "=?" in value else value)
 
 
 def _first(raw_headers: dict[str, list[str]], name: str) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import configparser
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -331,3 +332,8 @@ def test_unit_file_passes_systemd_analyze_verify(tmp_path):
     problems = [line for line in (result.stdout + result.stderr).splitlines()
                 if "rjmail.service" in line]
     assert result.returncode == 0 and not problems, result.stdout + result.stderr
+    security = subprocess.run(["systemd-analyze", "security", "--offline=yes", str(copy)],
+                              capture_output=True, text=True, timeout=60)
+    level = re.search(r"Overall exposure level for rjmail.service: ([0-9.]+)", security.stdout)
+    if level is not None:  # older systemd-analyze has no --offline
+        assert float(level.group(1)) <= 2.0, security.stdout
