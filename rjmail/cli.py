@@ -72,20 +72,34 @@ def build_runtime(settings: Settings, *, check_schema: bool = True) -> Runtime:
     engine = db.make_engine(settings.database_url)
     if check_schema:
         db.ensure_migrated(engine)
-    composer = Composer(settings.templates_dir, settings.hubs, settings.service.signing_key.reveal().encode(),
-                        tuple(catalogues(settings)[0]))
+    composer = Composer(
+        settings.templates_dir,
+        settings.hubs,
+        settings.service.signing_key.reveal().encode(),
+        tuple(catalogues(settings)[0]),
+    )
     from rjmail.oauth import token_providers
 
     imap_token, smtp_token = token_providers(settings)
     from rjmail.adapters.outbox import DeliveryPolicy
 
     reasons, services = catalogues(settings)
-    return Runtime(settings=settings, engine=engine, composer=composer, now=utcnow,
-                   reasons=reasons, services=services,
-                   professional_domains=professional_domains(settings), imap_token=imap_token,
-                   smtp_token=smtp_token,
-                   delivery=DeliveryPolicy(max_attempts=settings.service.outbox_max_attempts,
-                                           backoff_cap_seconds=settings.service.outbox_backoff_cap_seconds))
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        composer=composer,
+        now=utcnow,
+        reasons=reasons,
+        services=services,
+        professional_domains=professional_domains(settings),
+        imap_token=imap_token,
+        smtp_token=smtp_token,
+        delivery=DeliveryPolicy(
+            max_attempts=settings.service.outbox_max_attempts,
+            backoff_cap_seconds=settings.service.outbox_backoff_cap_seconds,
+            proof_grace_seconds=settings.service.delivery_proof_grace_seconds,
+        ),
+    )
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -148,8 +162,12 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rjmail", description="Restorative Justice hub mail robot")
-    p.add_argument("--config", type=Path, default=None,
-                   help="config file (default $RJMAIL_CONFIG, ./rjmail.toml, /etc/rjmail/rjmail.toml)")
+    p.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="config file (default $RJMAIL_CONFIG, ./rjmail.toml, /etc/rjmail/rjmail.toml)",
+    )
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="the daemon")
     run.add_argument("--once", action="store_true", help="one full cycle over every hub, then exit")

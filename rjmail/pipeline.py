@@ -75,6 +75,7 @@ def poll_hub(rt: Runtime, hub: HubSettings) -> PollResult:
     own replies are recorded). Raises Transient/PermanentError."""
     result = PollResult()
     with Mailbox(hub.imap, rt.imap_token) as mailbox:
+        recover_outbox(rt, hub, mailbox)
         _poll_folder(rt, hub, mailbox, hub.imap.folder, result, sent=False)
         if hub.imap.sent_folder:
             copy_to_sent(rt, hub, mailbox)
@@ -438,37 +439,38 @@ def copy_to_sent(rt: Runtime, hub: HubSettings, mailbox: Mailbox) -> int:
 
 
 def deliver_due(rt: Runtime, hubs: list[HubSettings]) -> dict[str, int]:
-    """Send every due outbox row for these hubs over one SMTP connection."""
+    """Send every due outbox row for these hubs over one SMTP connection, batch after batch."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    ids = outbox.due_ids(rt.engine, [h.code for h in hubs], rt.now())
-    if not ids:
-        return counts
     sender = SmtpSender(rt.settings.smtp, rt.smtp_token)
     try:
-        for item_id in ids:
-            item = outbox.claim(rt.engine, item_id, rt.now(), rt.delivery)
-            if item is None:
-                continue
-            counts[outbox.deliver_one(rt.engine, sender, item, rt.now(), rt.delivery)] += 1
-            if counts["retry"] and not counts["sent"]:
-                break  # server unreachable: leave the rest for the next run
+        while ids := outbox.due_ids(rt.engine, [h.code for h in hubs], rt.now()):
+            for item_id in ids:
+                item = outbox.claim(rt.engine, item_id, rt.now(), rt.delivery)
+                if item is None:
+                    continue
+                counts[outbox.deliver_one(rt.engine, sender, item, rt.now(), rt.delivery)] += 1
+                if counts["retry"] and not counts["sent"]:
+                    return counts  # server unreachable: leave the rest for the next run
     finally:
         sender.close()
     return counts
 
 
-def recover_outbox(rt: Runtime, hub: HubSettings) -> dict[str, int]:
-    """After a crash: rows left `sending` are settled by looking for our copy in the hub mailbox."""
+def recover_outbox(rt: Runtime, hub: HubSettings, mailbox: Mailbox | None = None) -> dict[str, int]:
+    """Rows a crash left `sending` are settled by looking for our blind copy in the hub mailbox
+    (INBOX, where it is delivered, and the watched folder, where server rules may file it)."""
     if not outbox.stuck_rows(rt.engine, [hub.code]):
         return {}
+    folders = list(dict.fromkeys(["INBOX", hub.imap.folder]))
+
+    def delivered(box: Mailbox) -> Callable[[OutboxItem], bool]:
+        return lambda row: any(box.has_message_id(folder, row.message_id) for folder in folders)
+
     try:
-        with Mailbox(hub.imap, rt.imap_token) as mailbox:
-            return outbox.recover(
-                rt.engine,
-                [hub.code],
-                lambda row: mailbox.has_message_id(hub.imap.folder, row.message_id),
-                rt.now(),
-            )
+        if mailbox is not None:
+            return outbox.recover(rt.engine, [hub.code], delivered(mailbox), rt.now(), rt.delivery)
+        with Mailbox(hub.imap, rt.imap_token) as box:
+            return outbox.recover(rt.engine, [hub.code], delivered(box), rt.now(), rt.delivery)
     except (TransientError, PermanentError) as exc:
         log.warning("outbox_recovery_deferred", hub=hub.code, error=type(exc).__name__)
         return {}

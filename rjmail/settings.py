@@ -123,6 +123,7 @@ class ServiceSettings:
     retention_days: int | None
     outbox_max_attempts: int
     outbox_backoff_cap_seconds: int
+    delivery_proof_grace_seconds: int
 
 
 @dataclass(frozen=True)
@@ -322,7 +323,8 @@ def _service(r: _Reader) -> ServiceSettings:
     r.unknown({"poll_interval_seconds", "idle", "timezone", "signing_key_env", "signing_key_file",
                "signing_key_credential", "signing_key", "auto_replies_per_address_per_day",
                "max_message_bytes", "max_mime_depth", "max_parts", "signposting_max_age_days",
-               "retention_days", "outbox_max_attempts", "outbox_backoff_cap_seconds"})
+               "retention_days", "outbox_max_attempts", "outbox_backoff_cap_seconds",
+               "delivery_proof_grace_seconds"})
     key = read_secret(r, "signing_key")
     if key is None:
         raise r.fail("signing_key_env", "a signing key is required (signing_key_env or signing_key_file)")
@@ -345,6 +347,7 @@ def _service(r: _Reader) -> ServiceSettings:
         retention_days=r.get("retention_days", int),
         outbox_max_attempts=r.get("outbox_max_attempts", int, 20),
         outbox_backoff_cap_seconds=r.get("outbox_backoff_cap_seconds", int, 1800),
+        delivery_proof_grace_seconds=r.get("delivery_proof_grace_seconds", int, 600),
     )
 
 

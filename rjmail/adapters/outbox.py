@@ -43,6 +43,7 @@ class DeliveryPolicy:
     backoff_base_seconds: float = 30.0
     backoff_cap_seconds: float = 1800.0
     copy_to_self: bool = True
+    proof_grace_seconds: float = 600.0  # how long a relay may take to deliver our copy to the hub
 
 
 def backoff(attempts: int, policy: DeliveryPolicy) -> timedelta:
@@ -52,9 +53,20 @@ def backoff(attempts: int, policy: DeliveryPolicy) -> timedelta:
 
 def due_ids(engine: Engine, hubs: list[str], now: datetime, limit: int = 200) -> list[int]:
     with Session(engine) as s:
-        return [i for i in s.exec(select(OutboxItem.id).where(
-            OutboxItem.status == "pending", OutboxItem.next_attempt_at <= now,
-            col(OutboxItem.hub).in_(hubs)).order_by(col(OutboxItem.id)).limit(limit)).all() if i is not None]
+        return [
+            i
+            for i in s.exec(
+                select(OutboxItem.id)
+                .where(
+                    OutboxItem.status == "pending",
+                    OutboxItem.next_attempt_at <= now,
+                    col(OutboxItem.hub).in_(hubs),
+                )
+                .order_by(col(OutboxItem.id))
+                .limit(limit)
+            ).all()
+            if i is not None
+        ]
 
 
 def claim(engine: Engine, item_id: int, now: datetime, policy: DeliveryPolicy) -> OutboxItem | None:
@@ -63,10 +75,19 @@ def claim(engine: Engine, item_id: int, now: datetime, policy: DeliveryPolicy) -
         row = s.get(OutboxItem, item_id)
         if row is None or row.status != "pending":
             return None
-        result = s.exec(update(OutboxItem).where(  # type: ignore[call-overload]
-            col(OutboxItem.id) == item_id, col(OutboxItem.status) == "pending",
-        ).values(status="sending", attempts=OutboxItem.attempts + 1, claimed_at=now,
-                 next_attempt_at=now + backoff(row.attempts + 1, policy)))
+        result = s.exec(
+            update(OutboxItem)
+            .where(  # type: ignore[call-overload]
+                col(OutboxItem.id) == item_id,
+                col(OutboxItem.status) == "pending",
+            )
+            .values(
+                status="sending",
+                attempts=OutboxItem.attempts + 1,
+                claimed_at=now,
+                next_attempt_at=now + backoff(row.attempts + 1, policy),
+            )
+        )
         if result.rowcount != 1:
             return None
         s.refresh(row)
@@ -75,12 +96,16 @@ def claim(engine: Engine, item_id: int, now: datetime, policy: DeliveryPolicy) -
 
 def _finish(engine: Engine, item_id: int, **values: object) -> None:
     with Session(engine) as s, s.begin():
-        s.exec(update(OutboxItem).where(col(OutboxItem.id) == item_id)  # type: ignore[call-overload]
-               .values(**values))
+        s.exec(
+            update(OutboxItem)
+            .where(col(OutboxItem.id) == item_id)  # type: ignore[call-overload]
+            .values(**values)
+        )
 
 
-def deliver_one(engine: Engine, sender: Sender, item: OutboxItem, now: datetime,
-                policy: DeliveryPolicy) -> str:
+def deliver_one(
+    engine: Engine, sender: Sender, item: OutboxItem, now: datetime, policy: DeliveryPolicy
+) -> str:
     assert item.id is not None
     recipients = [r for r in item.recipients.split(",") if r]
     if policy.copy_to_self and item.person_letter and item.mail_from not in recipients:
@@ -90,8 +115,15 @@ def deliver_one(engine: Engine, sender: Sender, item: OutboxItem, now: datetime,
     except TransientError as exc:
         failed = item.attempts >= policy.max_attempts
         _finish(engine, item.id, status="failed" if failed else "pending", last_error=str(exc)[:500])
-        log.warning("delivery_retry", outbox_id=item.id, hub=item.hub, kind=item.kind,
-                    attempts=item.attempts, error=type(exc).__name__, gave_up=failed)
+        log.warning(
+            "delivery_retry",
+            outbox_id=item.id,
+            hub=item.hub,
+            kind=item.kind,
+            attempts=item.attempts,
+            error=str(exc),
+            gave_up=failed,
+        )
         return "failed" if failed else "retry"
     except PermanentError as exc:
         _finish(engine, item.id, status="failed", last_error=str(exc)[:500])
@@ -111,29 +143,50 @@ def _mark_sent(engine: Engine, item: OutboxItem, now: datetime) -> None:
         row.status, row.sent_at, row.last_error = "sent", now, None
         case = s.get(Case, row.case_id) if row.case_id else None
         if row.person_letter:
-            s.add(AuditEntry(at=now, actor="rjmail", action="disclosure", case_ref=case.ref if case else None,
-                             reason=f"{row.kind} letter delivered to the person", detail=row.message_id))
+            s.add(
+                AuditEntry(
+                    at=now,
+                    actor="rjmail",
+                    action="disclosure",
+                    case_ref=case.ref if case else None,
+                    reason=f"{row.kind} letter delivered to the person",
+                    detail=row.message_id,
+                )
+            )
 
 
 def stuck_rows(engine: Engine, hubs: list[str]) -> list[OutboxItem]:
     with Session(engine, expire_on_commit=False) as s:
-        return list(s.exec(select(OutboxItem).where(
-            OutboxItem.status == "sending", col(OutboxItem.hub).in_(hubs))).all())
+        return list(
+            s.exec(
+                select(OutboxItem).where(OutboxItem.status == "sending", col(OutboxItem.hub).in_(hubs))
+            ).all()
+        )
 
 
-def recover(engine: Engine, hubs: list[str], was_delivered: Callable[[OutboxItem], bool | None],
-            now: datetime) -> dict[str, int]:
-    """Resolve rows a crash left in `sending`: proof of delivery -> sent; none -> pending."""
-    counts = {"sent": 0, "pending": 0, "unknown": 0}
+def recover(
+    engine: Engine,
+    hubs: list[str],
+    was_delivered: Callable[[OutboxItem], bool | None],
+    now: datetime,
+    policy: DeliveryPolicy,
+) -> dict[str, int]:
+    """Settle rows a crash left in `sending`: proof of delivery -> sent. Without proof the row waits
+    `proof_grace_seconds` after its claim (a relay answers 250 when it queues, so our copy can arrive
+    minutes later; intake then marks it sent), and only then goes back to pending."""
+    counts = {"sent": 0, "pending": 0, "waiting": 0}
     for row in stuck_rows(engine, hubs):
         assert row.id is not None
         delivered = was_delivered(row)
-        if delivered is None:  # the mailbox could not be asked: decide later, never guess
-            counts["unknown"] += 1
+        claimed = row.claimed_at or now
+        claimed = claimed if claimed.tzinfo else claimed.replace(tzinfo=now.tzinfo)
+        if delivered is None or (
+            not delivered and now - claimed < timedelta(seconds=policy.proof_grace_seconds)
+        ):
+            counts["waiting"] += 1  # never guess: ask again on the next cycle
             continue
         status = "sent" if delivered else "pending"
-        _finish(engine, row.id, status=status, next_attempt_at=now,
-                **({"sent_at": now} if delivered else {}))
+        _finish(engine, row.id, status=status, next_attempt_at=now, **({"sent_at": now} if delivered else {}))
         counts[status] += 1
         log.info("outbox_recovered", outbox_id=row.id, hub=row.hub, result=status)
     return counts

@@ -7,7 +7,7 @@ import re
 from rjmail.core.domain import InboundMail
 
 _ROBOT_LOCALPARTS = {"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"}
-_NOREPLY = re.compile(r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|bounces?)([+-].*)?$")
+NOREPLY = re.compile(r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|bounces?)([+-].*)?$")
 # The phrase must be the whole subject or be followed by ":" / "(" / " - ", as robots write them:
 # a person's "Out of office hours contact" or "Read this please" is not automatic.
 _AUTO_SUBJECT = re.compile(
@@ -33,6 +33,12 @@ _MARKER_HEADERS = (
     "x-ms-exchange-message-is-ndr",
     "feedback-id-loop",
 )
+
+
+def is_noreply(address: str) -> bool:
+    """A no-reply relay address (web forms, prison email services): mail from it can be a real
+    referral, but a letter sent to it reaches nobody."""
+    return bool(NOREPLY.match(address.split("@", 1)[0]))
 
 
 def automatic_reason(mail: InboundMail, own_addresses: frozenset[str]) -> str | None:
@@ -69,8 +75,6 @@ def _sender_rules(mail: InboundMail, own: frozenset[str]) -> str | None:
     local = mail.from_addr.split("@", 1)[0]
     if local in _ROBOT_LOCALPARTS:
         return f"sender is {local}"
-    if _NOREPLY.match(local) and not mail.reply_to:
-        return "no-reply sender without Reply-To"
     if mail.from_addr in own:
         return "sent from one of rjmail's own hub addresses (loop)"
     return None

@@ -107,6 +107,9 @@ def _note_defects(part: Message, found: Collected) -> None:
             found.defects.append(name)
 
 
+_HEADER_BLOCKS = frozenset({"text/rfc822-headers", "message/rfc822-headers", "message/global-headers"})
+
+
 def _children_only(part: Message, owner: int) -> list[tuple[Message, int]]:
     payload = part.get_payload()
     if not isinstance(payload, list):
@@ -119,6 +122,13 @@ def _visit(
 ) -> list[tuple[Message, int]]:
     ctype = _ctype(part)
     payload = part.get_payload()
+    if ctype in _HEADER_BLOCKS:  # a bounce's returned headers, whatever the sender called the part
+        blocks = [m for m in payload if isinstance(m, Message)] if isinstance(payload, list) else []
+        for block in blocks or [part_text(part)]:
+            found.bounced_ids += ids_from_header_block(block, original_only=False)
+        return []
+    if ctype == "message/global" and isinstance(payload, list):
+        ctype = "message/rfc822"  # RFC 6533: the SMTPUTF8 form of a returned message
     if ctype == "message/rfc822" or (ctype in _REPORT_BODIES and isinstance(payload, list)):
         return _visit_message(part, ctype, owner, parent_type, found)
     if part.is_multipart() and isinstance(payload, list):

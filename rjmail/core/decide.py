@@ -20,6 +20,7 @@ from rjmail.core.domain import (
     Referral,
     ThreadMatch,
 )
+from rjmail.core.autoreply import is_noreply
 from rjmail.core.withdrawal import wants_to_withdraw
 
 CLOSED_STATES = frozenset({CaseStatus.NOT_SUITABLE, CaseStatus.CLOSED})
@@ -73,6 +74,9 @@ def decide_new_referral(mail: InboundMail, referral: Referral, policy: HubPolicy
     to = referral.referrer_email
     if not to:
         suppressed.append("acknowledgement: no address to answer")
+    elif is_noreply(to):
+        suppressed.append("acknowledgement: the only address is a no-reply relay; advisors will reach "
+                          "the person another way")
     elif replies_today >= policy.auto_reply_limit:
         suppressed.append(f"acknowledgement: {replies_today} automatic replies to this address today "
                           f"(limit {policy.auto_reply_limit})")

@@ -68,14 +68,15 @@ def extract(
 
 
 def _texts(mail: InboundMail, hubs: frozenset[str]) -> _Texts:
-    # Curly apostrophes ("don’t") would hide negations from every pattern.
-    own = _QUOTED.sub("", own_text(mail.text[:_LIMIT])).translate(_QUOTE_MARKS).strip()
+    own = _QUOTED.sub("", own_text(mail.text[:_LIMIT]))
     others: list[ForwardedPart] = []
     for part in mail.forwarded:
         if part.from_addr and part.from_addr == mail.from_addr:
             own += "\n\n" + _QUOTED.sub("", own_text(part.text[:_LIMIT]))  # their own earlier mail
         elif part.from_addr not in hubs or not part.from_addr:
             others.append(part)
+    # Curly apostrophes ("don’t") would hide negations from every pattern.
+    own = own.translate(_QUOTE_MARKS).strip()
     start = signature_start(own)
     body = own[:start] if start is not None else own
     first = others[0] if others else None

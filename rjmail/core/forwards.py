@@ -8,11 +8,13 @@ Apple "Begin forwarded message:", plus the same headers in a few European langua
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from email.utils import parseaddr
 
 from rjmail.core.domain import ForwardedPart
 from rjmail.core.headers import decode_header_value
 
+MAX_BLOCKS = 50  # a thread deeper than this is history, not content
 MARKER = re.compile(
     r"(?im)^[ \t]*(?:-{2,}[ \t]*(?:forwarded message|original message|weitergeleitete nachricht"
     r"|message transf[ée]r[ée]|mensaje reenviado|mensaje original|wiadomo[śs][ćc] przekazana"
@@ -35,21 +37,26 @@ _MAILTO = re.compile(r"\[mailto:([^\]\s]+)\]", re.I)
 
 
 def block_starts(text: str) -> list[tuple[int, int]]:
-    """(start, header start) offsets of each forwarded/quoted block, in order."""
+    """(start, header start) offsets of each forwarded/quoted block, in order (at most MAX_BLOCKS)."""
     starts: list[tuple[int, int]] = [(m.start(), m.end()) for m in MARKER.finditer(text)]
+    marker_ends = [end for _start, end in starts]
     for match in _FROM_LINE.finditer(text):
-        if any(s <= match.start() <= h + 2 for s, h in starts):
-            continue  # header block right after a marker line, already counted
-        if is_header_block(text[match.start() :].split("\n", 8)[:8]):
+        if len(starts) >= MAX_BLOCKS:
+            break
+        before = bisect_right(marker_ends, match.start()) - 1
+        if before >= 0 and not text[marker_ends[before] : match.start()].strip():
+            continue  # the header block right after a marker line, already counted
+        if is_header_block(text[match.start() : match.start() + 2000].split("\n", 8)[:8]):
             starts.append((_with_rule(text, match.start()), match.start()))
-    return sorted(starts)
+    return sorted(starts)[:MAX_BLOCKS]
 
 
 def _with_rule(text: str, at: int) -> int:
     """Include Outlook's "____" separator line just above a bare header block."""
-    before = text[:at].rstrip("\n")
+    before = text[max(0, at - 200) : at].rstrip("\n")
+    offset = max(0, at - 200)
     line_start = before.rfind("\n") + 1
-    return line_start if _OUTLOOK_RULE.match(before[line_start:]) else at
+    return offset + line_start if _OUTLOOK_RULE.match(before[line_start:]) else at
 
 
 def is_header_block(lines: list[str]) -> bool:

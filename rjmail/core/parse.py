@@ -25,6 +25,7 @@ from rjmail.core.headers import (
     parse_date,
     raw_to_text,
 )
+from rjmail.core.reports import ids_from_header_block
 
 __all__ = ["ParseError", "message_ids", "normalise_message_id", "parse"]
 
@@ -61,7 +62,6 @@ def _parse(raw: bytes) -> InboundMail:
     raw_headers = _raw_headers(msg)
     if not raw_headers:
         raise ParseError("no headers")
-    headers = {k: tuple(decode_header_value(v) for v in vs) for k, vs in raw_headers.items()}
     found = walk(msg)
     text, html = best_text(found.owners[0], found.tnef_text)
     senders = addresses(raw_headers.get("from", []))
@@ -70,7 +70,7 @@ def _parse(raw: bytes) -> InboundMail:
     from_name, from_addr = senders[0] if senders else ("", "")
     return InboundMail(
         message_id=_message_id(raw_headers, raw),
-        subject=headers.get("subject", ("",))[0],
+        subject=decode_header_value(_first(raw_headers, "subject") or ""),
         from_addr=from_addr,
         from_name=from_name,
         reply_to=_addrs(raw_headers, "reply-to"),
@@ -79,7 +79,7 @@ def _parse(raw: bytes) -> InboundMail:
         date=parse_date(_first(raw_headers, "date")),
         in_reply_to=_thread_ids(raw_headers, "in-reply-to"),
         references=_thread_ids(raw_headers, "references"),
-        headers=headers,
+        headers={k: tuple(decode_header_value(v) for v in vs) for k, vs in raw_headers.items()},
         content_type=_content_type(msg),
         text=text,
         html=html,
@@ -89,7 +89,7 @@ def _parse(raw: bytes) -> InboundMail:
         calendar_method=found.calendar_method,
         calendar_partstat=found.calendar_partstat,
         report_type=_report_type(msg),
-        bounced_message_ids=tuple(dict.fromkeys(found.bounced_ids)),
+        bounced_message_ids=_bounced(found, from_addr, text),
         forwarded=_attached_forwards(found) + inline_forwards(text),
         mime_depth=found.depth,
         part_count=found.parts,
@@ -139,6 +139,14 @@ def _report_type(msg: Message) -> str | None:
         return None
     value = msg.get_param("report-type")
     return str(value).strip().lower() if isinstance(value, str) and value.strip() else None
+
+
+def _bounced(found: Collected, from_addr: str, text: str) -> tuple[str, ...]:
+    ids = list(found.bounced_ids)
+    if not ids and from_addr.partition("@")[0] in {"mailer-daemon", "postmaster"}:
+        # Old-style bounces (qmail, some appliances) quote the returned headers as plain text.
+        ids = ids_from_header_block(text[:100_000], original_only=False)
+    return tuple(dict.fromkeys(ids))
 
 
 def _attached_forwards(found: Collected) -> tuple[ForwardedPart, ...]:

@@ -201,10 +201,6 @@ def _bounced_ack(tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[st
 # forms, and the non-standard message/rfc822-headers some servers use.
 RETURNED_PARTS = ["text/rfc822-headers", "message/rfc822", "message/global-headers", "message/global",
                   "message/rfc822-headers"]
-_NOT_YET = pytest.mark.xfail(strict=True, reason="bounce handling: lead (this returned-part type is not "
-                             "read by rjmail/core/bodies.py yet)")
-BOUNCE_CASES = [pytest.param(t, marks=_NOT_YET) if t.startswith(("message/global", "message/rfc822-"))
-                else t for t in RETURNED_PARTS]
 
 
 @pytest.mark.parametrize("returned", RETURNED_PARTS)
@@ -226,7 +222,7 @@ def test_bounce_of_an_acknowledgement_is_never_answered(tmp_path, mailstack, db_
     assert decision == "record_only"
 
 
-@pytest.mark.parametrize("returned", BOUNCE_CASES)
+@pytest.mark.parametrize("returned", RETURNED_PARTS)
 def test_bounce_marks_the_letter_failed_and_tells_the_advisors(tmp_path, mailstack, db_url, hubs,
                                                                returned):
     """A bounce of rjmail's own letter marks that outbox item failed and sends the advisors one

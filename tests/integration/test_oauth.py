@@ -186,8 +186,8 @@ def test_idle_logs_in_again_before_each_token_expires(tmp_path, m365_stack, hubs
             daemon = DaemonProcess(config, tmp_path / "daemon.log")
             try:
                 daemon.wait_for("idle_started", 20)
-                assert wait_until(lambda: sum(e["event"] == "idle_relogin" for e in daemon.events()) >= 2, 40), \
-                    daemon.tail()
+                relogins = lambda: sum(e["event"] == "idle_relogin" for e in daemon.events())  # noqa: E731
+                assert wait_until(lambda: relogins() >= 2, 40), daemon.tail()
                 assert wait_until(lambda: len(endpoint.requests) >= 3, 5)  # a new token for each login
                 assert not daemon.has("idle_connection_lost")
                 who = _person(m365_stack)

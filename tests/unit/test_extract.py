@@ -58,7 +58,8 @@ class TestReferrer:
     def test_name_from_text_and_sign_off(self) -> None:
         """"My name is …" and a sign-off name are used when the From has no name."""
         assert referral("My name is Ann Lee and I was robbed.\n", "a@example.com").referrer_name == "Ann Lee"
-        assert referral("I was robbed.\n\nKind regards,\nAnn Lee\n", "a@example.com").referrer_name == "Ann Lee"
+        signed = referral("I was robbed.\n\nKind regards,\nAnn Lee\n", "a@example.com")
+        assert signed.referrer_name == "Ann Lee"
 
 
 class TestPhone:
@@ -106,7 +107,9 @@ class TestCrimeReference:
         """Labelled and force-format references are kept exactly as written."""
         assert referral(body).crime_reference == expected
 
-    @pytest.mark.parametrize("body", ["It was never reported.\n", "Re [RJ-NOR-2026-0007]\n", "born 12/03/1984\n"])
+    @pytest.mark.parametrize(
+        "body", ["It was never reported.\n", "Re [RJ-NOR-2026-0007]\n", "born 12/03/1984\n"]
+    )
     def test_absent_or_not_a_reference(self, body: str) -> None:
         """No reference, our own case reference or a date gives None."""
         assert referral(body).crime_reference is None

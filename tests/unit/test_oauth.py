@@ -242,7 +242,7 @@ def test_certificate_expiry_and_thumbprint(tmp_path):
     path, cert = _certificate(tmp_path, not_after)
     pem = path.read_bytes()
     assert certificate_not_after(pem) == not_after
-    assert certificate_thumbprint(pem) == cert.fingerprint(hashes.SHA1()).hex().upper()  # noqa: S303
+    assert certificate_thumbprint(pem) == cert.fingerprint(hashes.SHA1()).hex().upper()
     assert credential_expiry(_settings(_cfg(certificate_file=str(path), client_secret=None))) == \
         date(2027, 3, 31)
 

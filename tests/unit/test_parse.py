@@ -234,6 +234,14 @@ class TestReports:
         )
         assert parse(raw).bounced_message_ids == ("<out2@example.org>",)
 
+    def test_plain_text_bounce_names_returned_message(self) -> None:
+        """An old-style text bounce from MAILER-DAEMON yields the quoted Message-ID."""
+        raw = (
+            b"From: MAILER-DAEMON@mx.example.org\nSubject: failure notice\n\nSorry.\n"
+            b"--- Below this line is a copy of the message.\n\nMessage-ID: <rj.9@example.org>\n"
+        )
+        assert parse(raw).bounced_message_ids == ("<rj.9@example.org>",)
+
     def test_calendar_reply(self) -> None:
         """A calendar REPLY gives its method and the attendee's PARTSTAT."""
         ics = (
