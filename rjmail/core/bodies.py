@@ -123,7 +123,8 @@ def _visit(
     ctype = _ctype(part)
     payload = part.get_payload()
     if ctype in _HEADER_BLOCKS:  # a bounce's returned headers, whatever the sender called the part
-        blocks = [m for m in payload if isinstance(m, Message)] if isinstance(payload, list) else []
+        blocks: list[Message | str] = [m for m in payload if isinstance(m, Message)] if isinstance(
+            payload, list) else []
         for block in blocks or [part_text(part)]:
             found.bounced_ids += ids_from_header_block(block, original_only=False)
         return []

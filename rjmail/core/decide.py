@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rjmail.core.autoreply import is_noreply
 from rjmail.core.domain import (
     CaseSnapshot,
     CaseStatus,
@@ -20,7 +21,6 @@ from rjmail.core.domain import (
     Referral,
     ThreadMatch,
 )
-from rjmail.core.autoreply import is_noreply
 from rjmail.core.withdrawal import wants_to_withdraw
 
 CLOSED_STATES = frozenset({CaseStatus.NOT_SUITABLE, CaseStatus.CLOSED})

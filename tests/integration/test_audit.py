@@ -16,7 +16,9 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def scene(tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]) -> Scene:
     scene = Scene(tmp_path, mailstack, db_url, hubs)
-    scene.config.write_text(scene.config.read_text().replace("[service]\n", "[service]\nretention_days = 0\n", 1))
+    scene.config.write_text(
+        scene.config.read_text().replace("[service]\n", "[service]\nretention_days = 0\n", 1)
+    )
     return scene
 
 

@@ -18,16 +18,19 @@ from sqlmodel import Session, select
 from rjmail.adapters.tables import CallOffer, Case
 from rjmail.cli import build_runtime
 from rjmail.settings import load
-
 from tests.support import referral, run, unique, write_config
 
 pytestmark = pytest.mark.integration
 LONDON = ZoneInfo("Europe/London")
-ALL_WEEK = ('[hubs.calls]\nslot_minutes = 30\noffer_count = 3\nmin_notice_hours = 24\n'
-            'hours = { mon = ["09:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], '
-            'thu = ["09:00-17:00"], fri = ["09:00-17:00"], sat = ["09:00-17:00"], sun = ["09:00-17:00"] }\n')
-CALL_ME = ("Hello,\n\nSomeone damaged my car last month. Please call me on 07700 900321, "
-           "I am happy to talk on the phone.\n\nThanks,\nRiley")
+ALL_WEEK = (
+    "[hubs.calls]\nslot_minutes = 30\noffer_count = 3\nmin_notice_hours = 24\n"
+    'hours = { mon = ["09:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], '
+    'thu = ["09:00-17:00"], fri = ["09:00-17:00"], sat = ["09:00-17:00"], sun = ["09:00-17:00"] }\n'
+)
+CALL_ME = (
+    "Hello,\n\nSomeone damaged my car last month. Please call me on 07700 900321, "
+    "I am happy to talk on the phone.\n\nThanks,\nRiley"
+)
 
 
 def _msgs(stack: Any, user: str) -> list[EmailMessage]:
@@ -75,8 +78,13 @@ class Desk:
         return person
 
     def reply(self, person: str, parent: EmailMessage, body: str) -> None:
-        raw = referral(f"{person}@example.test", "x@example.org", subject=f"Re: {parent['Subject']}",
-                       body=body, headers={"In-Reply-To": parent["Message-ID"], "References": parent["Message-ID"]})
+        raw = referral(
+            f"{person}@example.test",
+            "x@example.org",
+            subject=f"Re: {parent['Subject']}",
+            body=body,
+            headers={"In-Reply-To": parent["Message-ID"], "References": parent["Message-ID"]},
+        )
         self.stack.append(self.hub["user"], raw)
 
 
@@ -89,7 +97,7 @@ def test_reply_2_books_the_second_slot_with_a_valid_invite(desk):
     """Referral asking for a call -> ack + offer -> reply "2" -> confirmation with the right invite."""
     person = desk.new_person()
     desk.cycle()
-    ack, offer = _msgs(desk.stack, person)
+    _ack, offer = _msgs(desk.stack, person)
     assert desk.cases()[0]["status"] == "call_offered"
     lines = [ln for ln in _text(offer).splitlines() if ln.strip().startswith("2")]
     assert lines, _text(offer)
@@ -130,9 +138,17 @@ def test_a_slot_taken_meanwhile_gets_an_apology_and_fresh_times(desk):
     when = datetime.fromisoformat(slot).astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
     note = next(m for m in _msgs(desk.stack, desk.hub["notify"]) if refs[second] in m["Subject"])
     adv = desk.hub["advisors"][0]
-    raw = referral(adv, "x@example.org", subject=f"Re: {note['Subject']}", body=f"#book {when}",
-                   headers={"In-Reply-To": note["Message-ID"], "References": note["Message-ID"],
-                            "Authentication-Results": "mx.example.org; dmarc=pass header.from=example.org"})
+    raw = referral(
+        adv,
+        "x@example.org",
+        subject=f"Re: {note['Subject']}",
+        body=f"#book {when}",
+        headers={
+            "In-Reply-To": note["Message-ID"],
+            "References": note["Message-ID"],
+            "Authentication-Results": "mx.example.org; dmarc=pass header.from=example.org",
+        },
+    )
     desk.stack.append(desk.hub["user"], raw)
     desk.cycle()
     desk.reply(first, offer, "1")
@@ -158,8 +174,11 @@ def test_unclear_answer_gets_one_short_question_not_a_guess(desk):
 
 def test_one_gentle_reminder_when_enabled_and_rebooking_updates_the_invite(desk):
     """With reminder_hours set, exactly one reminder goes out; #book again keeps the UID, SEQUENCE+1."""
-    desk.config.write_text(desk.config.read_text().replace("min_notice_hours = 24\n",
-                                                           "min_notice_hours = 24\nreminder_hours = 2000\n", 1))
+    desk.config.write_text(
+        desk.config.read_text().replace(
+            "min_notice_hours = 24\n", "min_notice_hours = 24\nreminder_hours = 2000\n", 1
+        )
+    )
     person = desk.new_person()
     desk.cycle()
     offer = _msgs(desk.stack, person)[1]
@@ -176,9 +195,17 @@ def test_one_gentle_reminder_when_enabled_and_rebooking_updates_the_invite(desk)
     booked = datetime.fromisoformat(desk.cases()[0]["call_slot"].replace("Z", "+00:00"))
     hour = 16 if booked.astimezone(LONDON).hour == 15 else 15
     later = (booked.astimezone(LONDON).replace(hour=hour, minute=0)).strftime("%Y-%m-%d %H:%M")
-    raw = referral(adv, "x@example.org", subject=f"Re: {note['Subject']}", body=f"#book {later}",
-                   headers={"In-Reply-To": note["Message-ID"], "References": note["Message-ID"],
-                            "Authentication-Results": "mx.example.org; dmarc=pass header.from=example.org"})
+    raw = referral(
+        adv,
+        "x@example.org",
+        subject=f"Re: {note['Subject']}",
+        body=f"#book {later}",
+        headers={
+            "In-Reply-To": note["Message-ID"],
+            "References": note["Message-ID"],
+            "Authentication-Results": "mx.example.org; dmarc=pass header.from=example.org",
+        },
+    )
     desk.stack.append(desk.hub["user"], raw)
     desk.cycle()
     update = _ics(_msgs(desk.stack, person)[-1])
