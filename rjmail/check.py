@@ -14,6 +14,8 @@ from rjmail.errors import RjmailError
 from rjmail.pipeline import Runtime
 from rjmail.settings import HubSettings, Settings
 
+CREDENTIAL_WARN_DAYS = 30
+
 
 class Report:
     def __init__(self) -> None:
@@ -112,11 +114,17 @@ def _check_data(settings: Settings, report: Report) -> None:
                     f"{hub.code}: signposting entry '{svc.name}' in {path.name} last verified "
                     f"{svc.verified_on}: left out of letters until re-checked"
                 )
-    oauth = settings.oauth2
-    if oauth and oauth.secret_expires_on:
-        days = (date.fromisoformat(oauth.secret_expires_on) - date.today()).days
-        if days < 30:
-            report.warn(f"oauth2 client secret/certificate expires in {days} day(s)")
+    from rjmail.oauth import credential_expiry
+
+    try:
+        expires = credential_expiry(settings)
+    except RjmailError as exc:
+        report.fail(f"oauth2 credential: {exc}")
+        return
+    if expires is not None:
+        days = (expires - date.today()).days
+        say = report.warn if days < CREDENTIAL_WARN_DAYS else report.ok
+        say(f"oauth2 client secret/certificate expires on {expires} ({days} day(s))")
 
 
 def _check_db(settings: Settings, report: Report) -> None:

@@ -269,8 +269,9 @@ class Daemon:
     # ------------------------------------------------------------------ lifecycle
 
     def _on_event(self, event: JobExecutionEvent) -> None:
-        log.error("job_problem", job=event.job_id, code=event.code,
-                  error=type(event.exception).__name__ if event.exception else None)
+        # EVENT_JOB_MAX_INSTANCES / MISSED events carry no `exception` attribute.
+        exc = getattr(event, "exception", None)
+        log.error("job_problem", job=event.job_id, code=event.code, error=type(exc).__name__ if exc else None)
 
     def run(self) -> int:
         interval = self.interval
@@ -284,8 +285,13 @@ class Daemon:
         sched.add_listener(self._on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
         now = datetime.now(UTC)
         for hub in self.hubs:
-            sched.add_job(self.poll, IntervalTrigger(seconds=interval, jitter=min(5, interval / 10)),
-                          args=[hub], id=f"poll:{hub.code}", next_run_time=now)
+            sched.add_job(
+                self.poll,
+                IntervalTrigger(seconds=interval, jitter=min(5, interval / 10)),
+                args=[hub],
+                id=f"poll:{hub.code}",
+                next_run_time=now,
+            )
         sched.add_job(self.deliver, IntervalTrigger(seconds=max(5, interval // 2)), id="outbox")
         if any(isinstance(lead, leader.AdvisoryLeader) for lead in self.leaders.values()):
             sched.add_job(self.check_leaders, IntervalTrigger(seconds=LEADER_CHECK_SECONDS), id="leaders")
@@ -294,8 +300,12 @@ class Daemon:
         # Config and database were checked by the CLI before we got here; IMAP has not been
         # touched on purpose (an IMAP outage must not fail the start and cause a restart storm).
         sd_notify("READY=1", f"STATUS=started, {len(self.hubs)} hub(s)")
-        log.info("daemon_started", hubs=[h.code for h in self.hubs], idle=self.rt.settings.service.idle,
-                 poll_interval=interval)
+        log.info(
+            "daemon_started",
+            hubs=[h.code for h in self.hubs],
+            idle=self.rt.settings.service.idle,
+            poll_interval=interval,
+        )
         if self.rt.settings.service.idle:
             self._start_idle()
         try:
@@ -314,8 +324,13 @@ class Daemon:
 
     def _start_idle(self) -> None:
         for hub in self.hubs:
-            watcher = IdleWatcher(hub, self.rt.imap_token, on_mail=partial(self.request_poll, hub),
-                                  stop=self.stop, active=partial(self.leading, hub.code))
+            watcher = IdleWatcher(
+                hub,
+                self.rt.imap_token,
+                on_mail=partial(self.request_poll, hub),
+                stop=self.stop,
+                active=partial(self.leading, hub.code),
+            )
             watcher.start()
             self.watchers.append(watcher)
 
@@ -350,19 +365,18 @@ def run_once(rt: Runtime) -> int:
                     continue
                 led.append(hub)
                 try:
-                    pipeline.recover_outbox(rt, hub)
                     result = pipeline.poll_hub(rt, hub)
                     log.info("poll_done", fetched=result.fetched, quarantined=result.quarantined)
-                except (TransientError, PermanentError) as exc:
+                except (TransientError, PermanentError, SQLAlchemyError) as exc:
                     failed += 1
-                    log.error("poll_failed", error=str(exc))
+                    log.error("poll_failed", error=str(exc).splitlines()[0])
         try:
             if led:
                 counts = pipeline.deliver_due(rt, led)
                 log.info("delivery_done", **counts)
-        except (TransientError, PermanentError) as exc:
+        except (TransientError, PermanentError, SQLAlchemyError) as exc:
             failed += 1
-            log.error("delivery_failed", error=str(exc))
+            log.error("delivery_failed", error=str(exc).splitlines()[0])
     finally:
         for lead in leaders.values():
             lead.release()

@@ -10,12 +10,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from rjmail.errors import NotMigratedError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATION_LOCK = 0x726A6D61696C00  # 'rjmail' + 0: distinct from the per-hub leader locks
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -77,6 +78,10 @@ def _alembic_config() -> Config:
 def upgrade(engine: Engine) -> None:
     cfg = _alembic_config()
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several hosts may run `db upgrade` at once (ExecStartPre): one migrates, the others
+            # wait and then find nothing to do. Released at the end of the transaction.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     for suffix in ("", "-wal", "-shm"):

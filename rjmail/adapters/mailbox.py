@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError
+from imapclient.exceptions import IMAPClientError, LoginError
 from imapclient.util import to_unicode
 
 from rjmail.errors import PermanentError, TransientError
@@ -71,19 +71,24 @@ class Mailbox:
     def open(self) -> None:
         s = self.settings
         try:
-            client = IMAPClient(s.host, port=s.port, ssl=s.security == "tls",
-                                ssl_context=tls_context(s.ca_file) if s.security != "none" else None,
-                                timeout=s.timeout_seconds)
+            self._client = IMAPClient(
+                s.host,
+                port=s.port,
+                ssl=s.security == "tls",
+                ssl_context=tls_context(s.ca_file) if s.security != "none" else None,
+                timeout=s.timeout_seconds,
+            )
+        except (IMAPClientError, OSError, ssl.SSLError) as exc:
+            raise _translate(exc) from exc
+        try:
             if s.security == "starttls":
-                client.starttls(tls_context(s.ca_file))
-            client.normalise_times = False
-            _keepalive(client)
-            self._login(client)
-        except IMAPClientError as exc:
-            raise _classify(exc) from exc
-        except (OSError, ssl.SSLError) as exc:
-            raise TransientError(f"IMAP connection failed: {type(exc).__name__}: {exc}") from exc
-        self._client = client
+                self._client.starttls(tls_context(s.ca_file))
+            self._client.normalise_times = False
+            _keepalive(self._client)
+            self._login(self._client)
+        except (IMAPClientError, OSError, ssl.SSLError) as exc:
+            self.close()  # never leave a half-open socket behind a failed STARTTLS or login
+            raise _translate(exc) from exc
 
     def _login(self, client: IMAPClient) -> None:
         s = self.settings
@@ -114,10 +119,11 @@ class Mailbox:
         """Messages with UID > after_uid, oldest first, in batches."""
         self._call(self.client.select_folder, folder, readonly=True)
         # "N:*" always matches the highest UID even when it is <= N, so filter.
-        uids = sorted(u for u in self._call(self.client.search, ["UID", f"{after_uid + 1}:*"])
-                      if u > after_uid)
+        uids = sorted(
+            u for u in self._call(self.client.search, ["UID", f"{after_uid + 1}:*"]) if u > after_uid
+        )
         for start in range(0, len(uids), FETCH_BATCH):
-            batch = uids[start:start + FETCH_BATCH]
+            batch = uids[start : start + FETCH_BATCH]
             sizes = self._call(self.client.fetch, batch, ["RFC822.SIZE"])
             small = [u for u in batch if int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) <= max_bytes]
             bodies = self._call(self.client.fetch, small, ["BODY.PEEK[]"]) if small else {}
@@ -139,18 +145,16 @@ class Mailbox:
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except IMAPClientError as exc:
-            raise _classify(exc) from exc
-        except (OSError, ssl.SSLError) as exc:
-            raise TransientError(f"IMAP connection lost: {type(exc).__name__}") from exc
+        except (IMAPClientError, OSError, ssl.SSLError) as exc:
+            raise _translate(exc) from exc
 
 
-def _classify(exc: IMAPClientError) -> Exception:
-    from imapclient.exceptions import LoginError
-
+def _translate(exc: Exception) -> Exception:
     if isinstance(exc, LoginError):
         return PermanentError(f"IMAP login refused: {exc}")
-    return TransientError(f"IMAP error: {type(exc).__name__}: {exc}")
+    if isinstance(exc, IMAPClientError):
+        return TransientError(f"IMAP error: {type(exc).__name__}: {exc}")
+    return TransientError(f"IMAP connection failed: {type(exc).__name__}: {exc}")
 
 
 def _keepalive(client: IMAPClient) -> None:

@@ -35,7 +35,8 @@ def _quarantine(db_url: str) -> list[tuple[str, int]]:
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
-            return [(r[0], r[1]) for r in conn.execute(text("SELECT reason, size FROM quarantine ORDER BY id"))]
+            rows = conn.execute(text("SELECT reason, size FROM quarantine ORDER BY id"))
+            return [(r[0], r[1]) for r in rows]
     finally:
         engine.dispose()
 
@@ -58,6 +59,7 @@ def test_over_limit_mail_is_quarantined_and_advisors_told(tmp_path: Path, mailst
     assert "max_message_bytes" in reasons[0][0] and reasons[0][1] > 20000
     assert "max_mime_depth" in reasons[1][0] or "max_parts" in reasons[1][0]
     code, out = run(config, "cases", "export", "--format", "json")
+    assert code == 0
     assert [c["referrer_email"] for c in json.loads(out)] == [f"{person}@example.test"]
     assert len(mailstack.fetch_all(hub["notify"])) == 3  # two quarantine notices, one new case
     assert len(mailstack.fetch_all(hub["user"])) >= 3
