@@ -35,6 +35,11 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
 
 
+def _advisor_of(case: Case) -> tuple[str, ...] | None:
+    """Bookings go to the case's advisor when one is assigned, else to the notify list."""
+    return (case.advisor,) if case.advisor else None
+
+
 def taken_starts(s: Session, hub: str, now: datetime) -> set[datetime]:
     """Starts already booked, or held by an offer that has not expired."""
     taken = {
@@ -178,24 +183,17 @@ def _confirm_booking(
         {"slot_text": text, "caller": case.advisor, "phone_known": bool(case.phone)},
         attachments=attachment,
     )
-    from rjmail.core.domain import LetterSpec
-    from rjmail.pipeline import queue_letter
-
-    to = (case.advisor,) if case.advisor else hub.notify
-    queue_letter(
+    casework.notify_advisors(
         s,
         rt,
         hub,
         case,
-        LetterSpec(
-            kind="notification",
-            to=to,
-            to_advisors=True,
-            attachments=attachment,
-            context={"event": "booking", "detail": text},
-            idempotency_key=f"notify:booking:{key}",
-        ),
+        "booking",
+        f"booking:{key}",
         now,
+        detail=text,
+        to=_advisor_of(case),
+        attachments=attachment,
     )
 
 
@@ -295,23 +293,17 @@ def cancel_booking(s: Session, rt: Runtime, hub: HubSettings, case: Case, now: d
         tz=_tz(rt),
         now=now,
     )
-    from rjmail.core.domain import LetterSpec
-    from rjmail.pipeline import queue_letter
-
-    queue_letter(
+    casework.notify_advisors(
         s,
         rt,
         hub,
         case,
-        LetterSpec(
-            kind="notification",
-            to=(case.advisor,) if case.advisor else hub.notify,
-            to_advisors=True,
-            attachments=(("cancel.ics", "text/calendar", ics),),
-            context={"event": "booking", "detail": "The booked call is cancelled."},
-            idempotency_key=f"notify:cancel:{booking.uid}:{booking.sequence}",
-        ),
+        "booking",
+        f"cancel:{booking.uid}:{booking.sequence}",
         now,
+        detail="The booked call is cancelled.",
+        to=_advisor_of(case),
+        attachments=(("cancel.ics", "text/calendar", ics),),
     )
 
 
@@ -321,8 +313,11 @@ def due_reminders(s: Session, rt: Runtime, hub: HubSettings, now: datetime) -> i
     if not hours:
         return 0
     sent = 0
-    rows = s.exec(select(Booking).where(Booking.hub == hub.code, Booking.status == "active",
-                                        col(Booking.reminder_sent).is_(False))).all()
+    rows = s.exec(
+        select(Booking).where(
+            Booking.hub == hub.code, Booking.status == "active", col(Booking.reminder_sent).is_(False)
+        )
+    ).all()
     for booking in rows:
         start = _aware(booking.start)
         if not now < start <= now + timedelta(hours=hours):

@@ -90,13 +90,18 @@ def notify_advisors(
     now: datetime,
     detail: str | None = None,
     summary: str | None = None,
+    *,
+    to: tuple[str, ...] | None = None,
+    attachments: tuple[tuple[str, str, bytes], ...] = (),
 ) -> None:
+    """A notification to the hub's notify list (or `to`, e.g. the case's advisor)."""
     from rjmail.pipeline import queue_letter
 
     letter = LetterSpec(
         kind="notification",
-        to=hub.notify,
+        to=to or hub.notify,
         to_advisors=True,
+        attachments=attachments,
         context={"event": event, "detail": detail},
         idempotency_key=f"notify:{event}:{key}",
     )

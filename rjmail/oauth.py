@@ -14,7 +14,6 @@ the token it used runs out (Exchange ends such sessions with `BYE ... AccessToke
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
 import re
 import threading
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from rjmail.errors import ConfigError, PermanentError, TransientError
-from rjmail.settings import OAuth2Settings, Settings
+from rjmail.settings import OAuth2Settings, Settings, is_loopback
 
 REFRESH_MARGIN_SECONDS = 300.0
 DEFAULT_LIFETIME_SECONDS = 3600.0
@@ -46,8 +45,13 @@ class TokenProvider:
     injectable so caching and refresh can be tested without waiting or a network.
     """
 
-    def __init__(self, cfg: OAuth2Settings, *, clock: Callable[[], float] = time.monotonic,
-                 fetch: Fetcher | None = None) -> None:
+    def __init__(
+        self,
+        cfg: OAuth2Settings,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        fetch: Fetcher | None = None,
+    ) -> None:
         self.cfg = cfg
         self._clock = clock
         self._fetch = fetch or (self._fetch_http if cfg.token_url else self._fetch_msal)
@@ -67,8 +71,8 @@ class TokenProvider:
             import msal
 
             self._app = msal.ConfidentialClientApplication(
-                self.cfg.client_id, authority=self.cfg.authority,
-                client_credential=_msal_credential(self.cfg))
+                self.cfg.client_id, authority=self.cfg.authority, client_credential=_msal_credential(self.cfg)
+            )
         return self._app
 
     def _fetch_msal(self) -> dict[str, Any]:
@@ -82,13 +86,18 @@ class TokenProvider:
 
     def _fetch_http(self) -> dict[str, Any]:
         assert self.cfg.token_url
-        form: dict[str, str] = {"grant_type": "client_credentials", "client_id": self.cfg.client_id,
-                                "scope": self.cfg.scope}
+        form: dict[str, str] = {
+            "grant_type": "client_credentials",
+            "client_id": self.cfg.client_id,
+            "scope": self.cfg.scope,
+        }
         if self.cfg.client_secret is not None:
             form["client_secret"] = self.cfg.client_secret.reveal()
         request = urllib.request.Request(  # noqa: S310 (scheme checked in _check_token_url)
-            self.cfg.token_url, data=urllib.parse.urlencode(form).encode(),
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"})
+            self.cfg.token_url,
+            data=urllib.parse.urlencode(form).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:  # noqa: S310
                 body = response.read()
@@ -100,8 +109,10 @@ class TokenProvider:
                 answer = json.loads(body)
             except ValueError:
                 answer = {}
-            return {"error": answer.get("error", f"HTTP {exc.code}"),
-                    "error_description": answer.get("error_description", "")}
+            return {
+                "error": answer.get("error", f"HTTP {exc.code}"),
+                "error_description": answer.get("error_description", ""),
+            }
         except (urllib.error.URLError, OSError) as exc:
             raise TransientError(f"oauth2: token endpoint unreachable: {exc}") from exc
         try:
@@ -162,19 +173,11 @@ def _check_token_url(url: str) -> None:
     host = parsed.hostname or ""
     if parsed.scheme == "https" and host:
         return
-    if parsed.scheme == "http" and _loopback(host):
+    if parsed.scheme == "http" and is_loopback(host):
         return
-    raise ConfigError("must be an https:// URL (http:// only for a loopback test endpoint)",
-                      key="oauth2.token_url")
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    raise ConfigError(
+        "must be an https:// URL (http:// only for a loopback test endpoint)", key="oauth2.token_url"
+    )
 
 
 # ---------------------------------------------------------------------- certificates
@@ -185,8 +188,9 @@ def _read_pem(cfg: OAuth2Settings) -> bytes:
     try:
         return Path(cfg.certificate_file).read_bytes()
     except OSError as exc:
-        raise ConfigError(f"cannot read certificate file: {exc.strerror}",
-                          key="oauth2.certificate_file") from exc
+        raise ConfigError(
+            f"cannot read certificate file: {exc.strerror}", key="oauth2.certificate_file"
+        ) from exc
 
 
 def _certificate(pem: bytes) -> Any:
@@ -195,8 +199,9 @@ def _certificate(pem: bytes) -> Any:
 
     found = _PEM_CERT.search(pem)
     if found is None:
-        raise ConfigError("no -----BEGIN CERTIFICATE----- block in the certificate file",
-                          key="oauth2.certificate_file")
+        raise ConfigError(
+            "no -----BEGIN CERTIFICATE----- block in the certificate file", key="oauth2.certificate_file"
+        )
     try:
         return x509.load_pem_x509_certificate(found.group(0))
     except ValueError as exc:
@@ -220,8 +225,10 @@ def certificate_not_after(pem: bytes) -> datetime:
 def _msal_credential(cfg: OAuth2Settings) -> Any:
     if cfg.certificate_file:
         pem = _read_pem(cfg)
-        return {"private_key": pem.decode(),
-                "thumbprint": cfg.certificate_thumbprint or certificate_thumbprint(pem)}
+        return {
+            "private_key": pem.decode(),
+            "thumbprint": cfg.certificate_thumbprint or certificate_thumbprint(pem),
+        }
     if cfg.client_secret is not None:
         return cfg.client_secret.reveal()
     raise PermanentError("oauth2: a client secret or certificate is needed")
@@ -253,7 +260,7 @@ def token_providers(settings: Settings) -> tuple[TokenProvider | None, TokenProv
     uses_smtp = settings.smtp.auth == "oauth2"
     if settings.oauth2 is None:
         if uses_imap or uses_smtp:
-            raise ConfigError("auth = \"oauth2\" needs an [oauth2] table", path=str(settings.path))
+            raise ConfigError('auth = "oauth2" needs an [oauth2] table', path=str(settings.path))
         return None, None
     provider = TokenProvider(settings.oauth2)
     return (provider if uses_imap else None), (provider if uses_smtp else None)

@@ -184,7 +184,7 @@ class _Reader:
                 raise self.fail(name, "unknown setting (typo?)")
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
@@ -229,7 +229,7 @@ def _server(r: _Reader, default_port: int, *, imap: bool) -> ServerSettings | Im
     security = r.get("security", str, "tls")
     if security not in SECURITY_MODES:
         raise r.fail("security", f"must be one of {', '.join(SECURITY_MODES)}")
-    if security == "none" and not _is_loopback(host):
+    if security == "none" and not is_loopback(host):
         raise r.fail("security", "'none' (plaintext) is only allowed for loopback hosts")
     port = r.get("port", int, default_port if security != "none" else (143 if imap else 25))
     if not 0 < port < 65536:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import email
 import io
 import itertools
+import json
 import os
 from contextlib import redirect_stdout
 from datetime import UTC, datetime
@@ -80,3 +82,40 @@ def referral(frm: str, to: str, subject: str = "Help please", body: str = "", *,
         "Hello,\n\nI was burgled last year and I would like to hear more about meeting the person "
         f"who did it.\n\nThanks,\n{name}\n"))
     return msg.as_bytes()
+
+
+def setup_config(tmp: Path, stack: Any, db_url: str, hubs: list[dict[str, Any]], **kw: Any) -> Path:
+    """write_config + `rjmail db upgrade`."""
+    config = write_config(tmp, stack, db_url, hubs, **kw)
+    assert run(config, "db", "upgrade")[0] == 0
+    return config
+
+
+def new_person(stack: Any, prefix: str = "person-") -> str:
+    """A fresh mailbox on the stack for an invented person; returns its login (local part)."""
+    user = unique(prefix)
+    stack.add_user(user)
+    return user
+
+
+def export_cases(config: Path) -> list[dict[str, Any]]:
+    code, out = run(config, "cases", "export", "--format", "json")
+    assert code == 0
+    cases: list[dict[str, Any]] = json.loads(out)
+    return cases
+
+
+def inbox(stack: Any, user: str, folder: str = "INBOX") -> list[EmailMessage]:
+    """Every message in a mailbox of the stack, parsed."""
+    out = []
+    for raw in stack.fetch_all(user, folder):
+        msg = email.message_from_bytes(raw, policy=policy.default)
+        assert isinstance(msg, EmailMessage)
+        out.append(msg)
+    return out
+
+
+def body_text(msg: EmailMessage) -> str:
+    body = msg.get_body(("plain",))
+    assert isinstance(body, EmailMessage)
+    return str(body.get_content())

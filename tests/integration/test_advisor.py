@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import email
 import json
-from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support import referral, run, unique, write_config
+from tests.support import body_text, inbox, referral, run, unique, write_config
 
 pytestmark = pytest.mark.integration
 TRUSTED_PASS = "mx.example.org; dmarc=pass header.from=example.org; spf=pass"
 
 
-def _msgs(stack: Any, user: str) -> list[EmailMessage]:
-    out = []
-    for raw in stack.fetch_all(user):
-        msg = email.message_from_bytes(raw, policy=policy.default)
-        assert isinstance(msg, EmailMessage)
-        out.append(msg)
-    return out
 
 
-def _text(msg: EmailMessage) -> str:
-    body = msg.get_body(("plain",))
-    assert isinstance(body, EmailMessage)
-    return str(body.get_content())
 
 
 class Scene:
@@ -55,7 +42,7 @@ class Scene:
         return cases[0]
 
     def notification(self) -> EmailMessage:
-        return _msgs(self.stack, self.hub["notify"])[0]
+        return inbox(self.stack, self.hub["notify"])[0]
 
     def advisor_reply(self, body: str, *, auth: str | None = TRUSTED_PASS, frm: str | None = None,
                       parent: EmailMessage | None = None, display: str = "Advisor One") -> None:
@@ -66,19 +53,17 @@ class Scene:
         raw = referral(frm or self.advisor, f"{self.hub['user']}@example.org",
                        subject=f"Re: {parent['Subject']}", body=body, name=display, headers=headers)
         self.stack.append(self.hub["user"], raw)
-        code, out = run(self.config, "run", "--once")
-        print(out)
-        assert code == 0
+        assert run(self.config, "run", "--once")[0] == 0
 
     def person_reply(self, body: str, *, frm: str | None = None) -> None:
-        ack = _msgs(self.stack, self.person)[0]
+        ack = inbox(self.stack, self.person)[0]
         raw = referral(frm or f"{self.person}@example.test", "x@example.org", subject=f"Re: {ack['Subject']}",
                        body=body, headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]})
         self.stack.append(self.hub["user"], raw)
         assert run(self.config, "run", "--once")[0] == 0
 
     def advisor_inbox(self) -> list[EmailMessage]:
-        return _msgs(self.stack, self.advisor.split("@")[0])
+        return inbox(self.stack, self.advisor.split("@")[0])
 
 
 @pytest.fixture
@@ -91,14 +76,14 @@ def test_verified_not_suitable_sends_the_letter_with_signposting(scene):
     scene.advisor_reply("#not-suitable other-party-declined Thank you for talking with me.\n\n> quoted")
     case = scene.case()
     assert case["status"] == "not_suitable"
-    letters = _msgs(scene.stack, scene.person)
+    letters = inbox(scene.stack, scene.person)
     assert len(letters) == 2
-    text = _text(letters[1])
+    text = body_text(letters[1])
     assert "Victim Care" in text and "999" in text
     assert "Thank you for talking with me." in text
     assert letters[1]["Subject"] == f"Norfolk RJ Hub [{scene.ref}]"
     confirmations = scene.advisor_inbox()
-    assert len(confirmations) == 1 and "not suitable" in _text(confirmations[0]).lower()
+    assert len(confirmations) == 1 and "not suitable" in body_text(confirmations[0]).lower()
     assert [m["kind"] for m in case["messages"]][-2:] == ["advisor_command", "not_suitable"]
 
 
@@ -112,7 +97,7 @@ def test_unverified_advisor_commands_do_nothing_and_warn(scene, auth):
     scene.advisor_reply("#close", auth=auth)
     assert scene.case()["status"] == "new"
     assert scene.advisor_inbox() == []
-    warnings = _msgs(scene.stack, scene.hub["notify"])
+    warnings = inbox(scene.stack, scene.hub["notify"])
     assert "not verified" in warnings[-1]["Subject"]
 
 
@@ -135,14 +120,14 @@ def test_command_must_answer_an_rjmail_notification(scene):
 def test_unknown_command_and_refused_transition_get_clear_errors(scene):
     """Unknown commands list the valid ones; #not-suitable on a withdrawn case is refused."""
     scene.advisor_reply("#frobnicate")
-    error = _text(scene.advisor_inbox()[-1])
+    error = body_text(scene.advisor_inbox()[-1])
     assert "#offer-call" in error and "#not-suitable" in error
     scene.advisor_reply("#withdraw")
     assert scene.case()["status"] == "withdrawn"
     scene.advisor_reply("#not-suitable safety")
     assert scene.case()["status"] == "withdrawn"
-    assert "withdrawn" in _text(scene.advisor_inbox()[-1])
-    letters = _msgs(scene.stack, scene.person)
+    assert "withdrawn" in body_text(scene.advisor_inbox()[-1])
+    letters = inbox(scene.stack, scene.person)
     assert [m["kind"] for m in scene.case()["messages"] if m["direction"] == "out"] == [
         "acknowledgement", "withdrawal_confirmation"]
     assert len(letters) == 2
@@ -156,7 +141,7 @@ def test_assign_note_hold_and_close(scene):
     assert len(scene.advisor_inbox()) == 3
     scene.advisor_reply("#close", parent=scene.advisor_inbox()[0])
     assert scene.case()["status"] == "closed"
-    assert len(_msgs(scene.stack, scene.person)) == 1
+    assert len(inbox(scene.stack, scene.person)) == 1
 
 
 def test_person_can_withdraw_with_one_reply(scene):
@@ -164,10 +149,10 @@ def test_person_can_withdraw_with_one_reply(scene):
     scene.person_reply("Please withdraw my referral. Thank you.")
     case = scene.case()
     assert case["status"] == "withdrawn"
-    letters = _msgs(scene.stack, scene.person)
-    assert len(letters) == 2 and "999" in _text(letters[1])
+    letters = inbox(scene.stack, scene.person)
+    assert len(letters) == 2 and "999" in body_text(letters[1])
     scene.person_reply("Sorry, one more thing to say.")
-    assert len(_msgs(scene.stack, scene.person)) == 2  # no automatic mail after withdrawal
+    assert len(inbox(scene.stack, scene.person)) == 2  # no automatic mail after withdrawal
 
 
 @pytest.mark.parametrize("body", ["I don't want to stop, I just need more time.",
@@ -184,5 +169,5 @@ def test_withdrawal_from_another_address_is_only_shown_to_advisors(scene):
     scene.stack.add_user(other)
     scene.person_reply("Please withdraw my referral.", frm=f"{other}@example.test")
     assert scene.case()["status"] == "new"
-    note = _msgs(scene.stack, scene.hub["notify"])[-1]
-    assert "could not confirm" in _text(note)
+    note = inbox(scene.stack, scene.hub["notify"])[-1]
+    assert "could not confirm" in body_text(note)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import email
 import json
 from datetime import datetime
-from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ from sqlmodel import Session, select
 from rjmail.adapters.tables import CallOffer, Case
 from rjmail.cli import build_runtime
 from rjmail.settings import load
-from tests.support import referral, run, unique, write_config
+from tests.support import body_text, inbox, referral, run, unique, write_config
 
 pytestmark = pytest.mark.integration
 LONDON = ZoneInfo("Europe/London")
@@ -33,19 +31,8 @@ CALL_ME = (
 )
 
 
-def _msgs(stack: Any, user: str) -> list[EmailMessage]:
-    out = []
-    for raw in stack.fetch_all(user):
-        msg = email.message_from_bytes(raw, policy=policy.default)
-        assert isinstance(msg, EmailMessage)
-        out.append(msg)
-    return out
 
 
-def _text(msg: EmailMessage) -> str:
-    body = msg.get_body(("plain",))
-    assert isinstance(body, EmailMessage)
-    return str(body.get_content())
 
 
 def _ics(msg: EmailMessage) -> icalendar.Calendar:
@@ -97,15 +84,15 @@ def test_reply_2_books_the_second_slot_with_a_valid_invite(desk):
     """Referral asking for a call -> ack + offer -> reply "2" -> confirmation with the right invite."""
     person = desk.new_person()
     desk.cycle()
-    _ack, offer = _msgs(desk.stack, person)
+    _ack, offer = inbox(desk.stack, person)
     assert desk.cases()[0]["status"] == "call_offered"
-    lines = [ln for ln in _text(offer).splitlines() if ln.strip().startswith("2")]
-    assert lines, _text(offer)
+    lines = [ln for ln in body_text(offer).splitlines() if ln.strip().startswith("2")]
+    assert lines, body_text(offer)
     desk.reply(person, offer, "2 please")
     desk.cycle()
     case = desk.cases()[0]
     assert case["status"] == "call_booked" and case["call_slot"]
-    confirmation = _msgs(desk.stack, person)[-1]
+    confirmation = inbox(desk.stack, person)[-1]
     cal = _ics(confirmation)
     assert str(cal["METHOD"]) == "REQUEST"
     event = next(iter(cal.walk("VEVENT")))
@@ -115,10 +102,10 @@ def test_reply_2_books_the_second_slot_with_a_valid_invite(desk):
     assert str(event["CLASS"]) == "PRIVATE"
     assert "restorative" not in str(event["SUMMARY"]).lower()
     local = booked.astimezone(LONDON)
-    assert local.strftime("%-d %B") in lines[0] and local.strftime("%-d %B") in _text(confirmation)
+    assert local.strftime("%-d %B") in lines[0] and local.strftime("%-d %B") in body_text(confirmation)
     kinds = [m["kind"] for m in case["messages"] if m["direction"] == "out"]
     assert kinds == ["acknowledgement", "call_offer", "booking_confirmation"]
-    advisors = _msgs(desk.stack, desk.hub["notify"])
+    advisors = inbox(desk.stack, desk.hub["notify"])
     assert any(m["Subject"].endswith("Call booked") for m in advisors)
 
 
@@ -126,17 +113,17 @@ def test_a_slot_taken_meanwhile_gets_an_apology_and_fresh_times(desk):
     """Two people can never hold one slot: the second chooser is offered fresh times."""
     first, second = desk.new_person(), desk.new_person()
     desk.cycle()
-    offer = _msgs(desk.stack, first)[1]
+    offer = inbox(desk.stack, first)[1]
     refs = {c["referrer_email"].split("@")[0]: c["ref"] for c in desk.cases()}
     # An advisor books the first person's option 1 for the second case directly.
-    cal_line = next(ln for ln in _text(offer).splitlines() if ln.strip().startswith("1"))
+    cal_line = next(ln for ln in body_text(offer).splitlines() if ln.strip().startswith("1"))
     assert cal_line
     rt = build_runtime(load(desk.config))
     with Session(rt.engine) as s:
         case = s.exec(select(Case).where(Case.ref == refs[first])).one()
         slot = json.loads(s.exec(select(CallOffer).where(CallOffer.case_id == case.id)).one().slots_json)[0]
     when = datetime.fromisoformat(slot).astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
-    note = next(m for m in _msgs(desk.stack, desk.hub["notify"]) if refs[second] in m["Subject"])
+    note = next(m for m in inbox(desk.stack, desk.hub["notify"]) if refs[second] in m["Subject"])
     adv = desk.hub["advisors"][0]
     raw = referral(
         adv,
@@ -156,8 +143,8 @@ def test_a_slot_taken_meanwhile_gets_an_apology_and_fresh_times(desk):
     cases = {c["ref"]: c for c in desk.cases()}
     assert cases[refs[second]]["status"] == "call_booked"
     assert cases[refs[first]]["status"] == "call_offered"
-    letters = _msgs(desk.stack, first)
-    assert len(letters) == 3 and "1" in _text(letters[-1])
+    letters = inbox(desk.stack, first)
+    assert len(letters) == 3 and "1" in body_text(letters[-1])
     assert cases[refs[first]]["call_slot"] is None
 
 
@@ -165,11 +152,11 @@ def test_unclear_answer_gets_one_short_question_not_a_guess(desk):
     """An ambiguous answer gets one clarifying reply and books nothing."""
     person = desk.new_person()
     desk.cycle()
-    offer = _msgs(desk.stack, person)[1]
+    offer = inbox(desk.stack, person)[1]
     desk.reply(person, offer, "2 or 3 maybe?")
     desk.cycle()
     assert desk.cases()[0]["status"] == "call_offered"
-    assert len(_msgs(desk.stack, person)) == 3
+    assert len(inbox(desk.stack, person)) == 3
 
 
 def test_one_gentle_reminder_when_enabled_and_rebooking_updates_the_invite(desk):
@@ -181,16 +168,16 @@ def test_one_gentle_reminder_when_enabled_and_rebooking_updates_the_invite(desk)
     )
     person = desk.new_person()
     desk.cycle()
-    offer = _msgs(desk.stack, person)[1]
+    offer = inbox(desk.stack, person)[1]
     desk.reply(person, offer, "1")
     desk.cycle()
     desk.cycle()
     desk.cycle()
-    letters = _msgs(desk.stack, person)
+    letters = inbox(desk.stack, person)
     kinds = [m["kind"] for m in desk.cases()[0]["messages"] if m["direction"] == "out"]
     assert kinds.count("reminder") == 1, kinds
     first = _ics(letters[2])
-    note = _msgs(desk.stack, desk.hub["notify"])[0]
+    note = inbox(desk.stack, desk.hub["notify"])[0]
     adv = desk.hub["advisors"][0]
     booked = datetime.fromisoformat(desk.cases()[0]["call_slot"].replace("Z", "+00:00"))
     hour = 16 if booked.astimezone(LONDON).hour == 15 else 15
@@ -208,7 +195,7 @@ def test_one_gentle_reminder_when_enabled_and_rebooking_updates_the_invite(desk)
     )
     desk.stack.append(desk.hub["user"], raw)
     desk.cycle()
-    update = _ics(_msgs(desk.stack, person)[-1])
+    update = _ics(inbox(desk.stack, person)[-1])
     ev1, ev2 = next(iter(first.walk("VEVENT"))), next(iter(update.walk("VEVENT")))
     assert str(ev1["UID"]) == str(ev2["UID"])
     assert int(ev2["SEQUENCE"]) == int(ev1["SEQUENCE"]) + 1

@@ -12,29 +12,20 @@ from typing import Any
 import pytest
 
 from rjmail import cli
-from tests.support import referral, run, unique, write_config
+from tests.support import new_person, referral, run, setup_config, write_config
 
 pytestmark = pytest.mark.integration
 
 
-def _setup(tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]], **kw: Any) -> Path:
-    config = write_config(tmp_path, mailstack, db_url, hubs, **kw)
-    code, _ = run(config, "db", "upgrade")
-    assert code == 0
-    return config
 
 
-def _person(mailstack: Any) -> str:
-    user = unique("person-")
-    mailstack.add_user(user)
-    return user
 
 
 def _one_case(tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]],
               **kw: Any) -> tuple[Path, str]:
     """A config with one referral taken in; returns (config, case reference)."""
-    config = _setup(tmp_path, mailstack, db_url, hubs, **kw)
-    person = _person(mailstack)
+    config = setup_config(tmp_path, mailstack, db_url, hubs, **kw)
+    person = new_person(mailstack)
     mailstack.append(hubs[0]["user"], referral(f"{person}@example.test", f"{hubs[0]['user']}@example.org"))
     assert run(config, "run", "--once")[0] == 0
     code, out = run(config, "cases", "export", "--format", "json")
@@ -51,9 +42,9 @@ def _text_lines(out: str) -> list[str]:
 # --------------------------------------------------------------------------- rjmail check
 
 
-def test_check_passes_on_a_healthy_setup(tmp_path, mailstack, db_url, hubs):
+def test_check_passes_on_a_healthysetup_config(tmp_path, mailstack, db_url, hubs):
     """`rjmail check` connects to every server, finds the schema current and exits 0."""
-    config = _setup(tmp_path, mailstack, db_url, hubs)
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
     code, out = run(config, "check")
     lines = _text_lines(out)
     assert code == 0, out
@@ -68,7 +59,7 @@ def test_check_passes_on_a_healthy_setup(tmp_path, mailstack, db_url, hubs):
 
 def test_check_names_the_hub_with_a_wrong_imap_password(tmp_path, mailstack, db_url, hubs):
     """A hub that cannot log in makes `check` fail, naming that hub; the other hub still checks out."""
-    config = _setup(tmp_path, mailstack, db_url, hubs)
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
     wrong = tmp_path / "wrong-password"
     wrong.write_text("not-the-password")
     text = config.read_text()
@@ -95,8 +86,8 @@ def test_check_without_the_schema_fails(tmp_path, mailstack, db_url, hubs):
 
 def test_check_reports_an_old_message_with_no_intake_record(tmp_path, mailstack, db_url, hubs):
     """A message older than one poll interval that rjmail never took in is reported until it is."""
-    config = _setup(tmp_path, mailstack, db_url, hubs)
-    person = _person(mailstack)
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
+    person = new_person(mailstack)
     raw = referral(f"{person}@example.test", f"{hubs[1]['user']}@example.org")
     with mailstack.imap(hubs[1]["user"]) as client:
         client.append("INBOX", raw, msg_time=datetime.now(UTC) - timedelta(hours=2))
@@ -116,10 +107,10 @@ def test_check_reports_an_old_message_with_no_intake_record(tmp_path, mailstack,
 
 def test_check_ignores_a_message_younger_than_one_poll_interval(tmp_path, mailstack, db_url, hubs):
     """A message that just arrived is not a problem yet: the next poll will take it."""
-    config = _setup(tmp_path, mailstack, db_url, hubs, extra_service="")
+    config = setup_config(tmp_path, mailstack, db_url, hubs, extra_service="")
     text = config.read_text().replace("poll_interval_seconds = 2", "poll_interval_seconds = 600")
     config.write_text(text)
-    person = _person(mailstack)
+    person = new_person(mailstack)
     mailstack.append(hubs[0]["user"], referral(f"{person}@example.test", "x@example.org"))
     code, out = run(config, "check")
     assert code == 0, out
@@ -130,7 +121,7 @@ def test_check_ignores_a_message_younger_than_one_poll_interval(tmp_path, mailst
 
 def test_templates_preview_prints_the_plain_letter(tmp_path, mailstack, db_url, hubs):
     """`templates preview acknowledgement --hub SUF` prints the subject and plain text for that hub."""
-    config = _setup(tmp_path, mailstack, db_url, hubs)
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
     code, out = run(config, "templates", "preview", "acknowledgement", "--hub", "SUF")
     assert code == 0
     assert out.startswith("Subject: Suffolk RJ Hub [RJ-SUF-")
@@ -141,7 +132,7 @@ def test_templates_preview_prints_the_plain_letter(tmp_path, mailstack, db_url, 
 
 def test_templates_preview_html(tmp_path, mailstack, db_url, hubs):
     """`--html` prints the HTML part of the same letter."""
-    config = _setup(tmp_path, mailstack, db_url, hubs)
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
     code, out = run(config, "templates", "preview", "acknowledgement", "--hub", "SUF", "--html")
     assert code == 0
     assert out.startswith("Subject: Suffolk RJ Hub [RJ-SUF-")
@@ -153,7 +144,7 @@ def test_templates_preview_html(tmp_path, mailstack, db_url, hubs):
                                   "withdrawal_confirmation", "notification"])
 def test_templates_preview_renders_each_letter(tmp_path, mailstack, db_url, hubs, name):
     """Every letter kind named in the case JSON, and the advisor notification, previews."""
-    config = _setup(tmp_path, mailstack, db_url, hubs)
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
     code, out = run(config, "templates", "preview", name)
     assert code == 0
     assert out.startswith("Subject: ")
@@ -201,7 +192,7 @@ def test_cases_show_prints_the_timeline_and_is_audited(tmp_path, mailstack, db_u
 
 def test_cases_show_unknown_reference(tmp_path, mailstack, db_url, hubs, capsys):
     """An unknown reference exits 1 with a message, and nothing is audited."""
-    config = _setup(tmp_path, mailstack, db_url, hubs)
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
     assert cli.main(["--config", str(config), "cases", "show", "RJ-NOR-2026-9999"]) == 1
     assert "no case RJ-NOR-2026-9999" in capsys.readouterr().err
 
@@ -262,7 +253,7 @@ def test_retention_dry_run_lists_nothing_for_fresh_cases(tmp_path, mailstack, db
 
 def test_retention_without_a_configured_period_refuses(tmp_path, mailstack, db_url, hubs, capsys):
     """No retention period is assumed safe: without retention_days the command is a config error."""
-    config = _setup(tmp_path, mailstack, db_url, hubs)
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
     capsys.readouterr()
     assert cli.main(["--config", str(config), "retention", "--dry-run"]) == 2
     assert "service.retention_days" in capsys.readouterr().err

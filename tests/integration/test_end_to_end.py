@@ -4,62 +4,51 @@ database and letters delivered through the real SMTP server into real IMAP inbox
 from __future__ import annotations
 
 import email
-import json
-from email import policy
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from rjmail.core import signing
-from tests.support import SIGNING_KEY, referral, run, unique, write_config
+from tests.support import (
+    SIGNING_KEY,
+    export_cases,
+    inbox,
+    new_person,
+    referral,
+    run,
+    setup_config,
+    write_config,
+)
 
 pytestmark = pytest.mark.integration
 
 
-def _setup(tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]], **kw: Any) -> Path:
-    config = write_config(tmp_path, mailstack, db_url, hubs, **kw)
-    code, _ = run(config, "db", "upgrade")
-    assert code == 0
-    return config
 
 
-def _person(mailstack: Any) -> str:
-    user = unique("person-")
-    mailstack.add_user(user)
-    return user
 
 
-def _export(config: Path) -> list[dict[str, Any]]:
-    code, out = run(config, "cases", "export", "--format", "json")
-    assert code == 0
-    return json.loads(out)
 
 
-def _inbox(mailstack: Any, user: str) -> list[email.message.EmailMessage]:
-    return [email.message_from_bytes(raw, policy=policy.default)  # type: ignore[misc]
-            for raw in mailstack.fetch_all(user)]
 
 
 def test_referrals_become_cases_with_one_acknowledgement_each(tmp_path, mailstack, db_url, hubs):
     """Each referral in a hub mailbox gives one case and one acknowledgement in the person's inbox."""
-    config = _setup(tmp_path, mailstack, db_url, hubs)
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
     nor = hubs[0]
-    people = [_person(mailstack) for _ in range(3)]
+    people = [new_person(mailstack) for _ in range(3)]
     originals = [referral(f"{p}@example.test", f"{nor['user']}@example.org") for p in people]
     for raw in originals:
         mailstack.append(nor["user"], raw)
 
     assert run(config, "run", "--once")[0] == 0
 
-    cases = _export(config)
+    cases = export_cases(config)
     assert sorted(c["referrer_email"] for c in cases) == sorted(f"{p}@example.test" for p in people)
     assert {c["hub"] for c in cases} == {"NOR"}
     assert sorted(c["ref"] for c in cases)[0].startswith("RJ-NOR-")
     for person, raw in zip(people, originals, strict=True):
-        inbox = _inbox(mailstack, person)
-        assert len(inbox) == 1
-        ack = inbox[0]
+        received = inbox(mailstack, person)
+        assert len(received) == 1
+        ack = received[0]
         original_id = email.message_from_bytes(raw)["Message-ID"]
         case = next(c for c in cases if c["referrer_email"] == f"{person}@example.test")
         assert f"[{case['ref']}]" in ack["Subject"]
@@ -71,20 +60,20 @@ def test_referrals_become_cases_with_one_acknowledgement_each(tmp_path, mailstac
         assert signed is not None and signed.ref == case["ref"]
         assert "999" in ack.get_body(("plain",)).get_content()
         assert [m["kind"] for m in case["messages"]] == ["referral", "acknowledgement"]
-    notes = _inbox(mailstack, nor["notify"])
+    notes = inbox(mailstack, nor["notify"])
     assert len(notes) == 3
     assert all(n["Auto-Submitted"] == "auto-generated" for n in notes)
 
 
 def test_second_run_sends_nothing_new(tmp_path, mailstack, db_url, hubs):
     """A second cycle over the same mailbox creates no case and sends no letter."""
-    config = _setup(tmp_path, mailstack, db_url, hubs)
-    person = _person(mailstack)
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
+    person = new_person(mailstack)
     mailstack.append(hubs[0]["user"], referral(f"{person}@example.test", "x@example.org"))
     assert run(config, "run", "--once")[0] == 0
     spooled = len(mailstack.spooled())
     assert run(config, "run", "--once")[0] == 0
-    assert len(_export(config)) == 1
+    assert len(export_cases(config)) == 1
     assert len(mailstack.spooled()) == spooled
     assert len(mailstack.fetch_all(person)) == 1
 
@@ -97,43 +86,43 @@ def test_second_run_sends_nothing_new(tmp_path, mailstack, db_url, hubs):
 ])
 def test_automatic_mail_gets_nothing(tmp_path, mailstack, db_url, hubs, headers):
     """Out-of-office and other automatic mail is recorded but never answered."""
-    config = _setup(tmp_path, mailstack, db_url, hubs)
-    person = _person(mailstack)
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
+    person = new_person(mailstack)
     subject = headers.pop("Subject", "Out of office")
     mailstack.append(hubs[0]["user"], referral(f"{person}@example.test", "x@example.org",
                                                subject=subject, headers=headers))
     before = len(mailstack.spooled())
     assert run(config, "run", "--once")[0] == 0
-    assert _export(config) == []
+    assert export_cases(config) == []
     assert mailstack.fetch_all(person) == []
     assert len(mailstack.spooled()) == before
 
 
 def test_same_message_to_both_hubs_makes_one_case(tmp_path, mailstack, db_url, hubs):
     """Mail sent to both hub addresses is one case with one acknowledgement."""
-    config = _setup(tmp_path, mailstack, db_url, hubs)
-    person = _person(mailstack)
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
+    person = new_person(mailstack)
     raw = referral(f"{person}@example.test", f"{hubs[0]['user']}@example.org")
     mailstack.append(hubs[0]["user"], raw)
     mailstack.append(hubs[1]["user"], raw)
     assert run(config, "run", "--once")[0] == 0
-    assert len(_export(config)) == 1
+    assert len(export_cases(config)) == 1
     assert len(mailstack.fetch_all(person)) == 1
 
 
 def test_reply_with_reference_joins_the_case(tmp_path, mailstack, db_url, hubs):
     """A reply quoting the case reference goes on that case's timeline, not a new case."""
-    config = _setup(tmp_path, mailstack, db_url, hubs)
-    person = _person(mailstack)
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
+    person = new_person(mailstack)
     mailstack.append(hubs[0]["user"], referral(f"{person}@example.test", "x@example.org"))
     assert run(config, "run", "--once")[0] == 0
-    ack = _inbox(mailstack, person)[0]
+    ack = inbox(mailstack, person)[0]
     reply = referral(f"{person}@example.test", "x@example.org", subject=f"Re: {ack['Subject']}",
                      body="Thank you. Mornings are best for me.",
                      headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]})
     mailstack.append(hubs[0]["user"], reply)
     assert run(config, "run", "--once")[0] == 0
-    cases = _export(config)
+    cases = export_cases(config)
     assert len(cases) == 1
     assert [m["kind"] for m in cases[0]["messages"]] == ["referral", "acknowledgement", "reply"]
     assert len(mailstack.fetch_all(person)) == 1  # no second acknowledgement
@@ -141,13 +130,13 @@ def test_reply_with_reference_joins_the_case(tmp_path, mailstack, db_url, hubs):
 
 def test_unparseable_mail_is_quarantined_and_the_rest_still_processed(tmp_path, mailstack, db_url, hubs):
     """Mail that cannot be understood is kept in quarantine, advisors are told, nothing is lost."""
-    config = _setup(tmp_path, mailstack, db_url, hubs)
-    person = _person(mailstack)
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
+    person = new_person(mailstack)
     mailstack.append(hubs[0]["user"], b"\x00\x01\x02 not an email at all \xff\xfe")
     mailstack.append(hubs[0]["user"], referral(f"{person}@example.test", "x@example.org"))
     assert run(config, "run", "--once")[0] == 0
-    assert len(_export(config)) == 1
-    notes = _inbox(mailstack, hubs[0]["notify"])
+    assert len(export_cases(config)) == 1
+    notes = inbox(mailstack, hubs[0]["notify"])
     assert len(notes) == 2
     assert any("could not be read" in n["Subject"] for n in notes)
     kept = mailstack.fetch_all(hubs[0]["user"])  # the originals plus rjmail's own delivery copy
@@ -157,14 +146,14 @@ def test_unparseable_mail_is_quarantined_and_the_rest_still_processed(tmp_path, 
 def test_one_hub_with_a_wrong_password_does_not_stop_the_other(tmp_path, mailstack, db_url, hubs):
     """A hub that cannot log in fails alone; the other hub's referrals are still answered."""
     bad = dict(hubs[0], imap_extra="")
-    config = _setup(tmp_path, mailstack, db_url, [bad, hubs[1]])
+    config = setup_config(tmp_path, mailstack, db_url, [bad, hubs[1]])
     text = config.read_text().replace(f'username = "{hubs[0]["user"]}"', 'username = "nobody-here"', 1)
     config.write_text(text)
-    person = _person(mailstack)
+    person = new_person(mailstack)
     mailstack.append(hubs[1]["user"], referral(f"{person}@example.test", "x@example.org"))
     code, _ = run(config, "run", "--once")
     assert code == 1
-    assert [c["hub"] for c in _export(config)] == ["SUF"]
+    assert [c["hub"] for c in export_cases(config)] == ["SUF"]
     assert len(mailstack.fetch_all(person)) == 1
 
 
@@ -178,20 +167,20 @@ def test_run_refuses_an_unmigrated_database(tmp_path, mailstack, db_url, hubs):
 def test_advisor_replies_from_the_hub_sent_folder_are_recorded(tmp_path, mailstack, db_url, hubs):
     """With sent_folder set, rjmail copies its letters there and records advisors' own replies."""
     hub = dict(hubs[0], imap_extra='sent_folder = "Sent"')
-    config = _setup(tmp_path, mailstack, db_url, [hub, hubs[1]])
-    person = _person(mailstack)
+    config = setup_config(tmp_path, mailstack, db_url, [hub, hubs[1]])
+    person = new_person(mailstack)
     mailstack.append(hub["user"], referral(f"{person}@example.test", "x@example.org"))
     assert run(config, "run", "--once")[0] == 0
     assert run(config, "run", "--once")[0] == 0  # copies our letters to Sent, then reads Sent
     copies = mailstack.fetch_all(hub["user"], "Sent")
     assert len(copies) == 2  # the acknowledgement and the advisor notification
-    ack = _inbox(mailstack, person)[0]
+    ack = inbox(mailstack, person)[0]
     own = referral(f"{hub['user']}@example.org", f"{person}@example.test", subject=f"Re: {ack['Subject']}",
                    body="Hello, thank you. I will ring you on Tuesday.", name="Norfolk RJ Hub",
                    headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]})
     mailstack.append(hub["user"], own, folder="Sent")
     assert run(config, "run", "--once")[0] == 0
-    (case,) = _export(config)
+    (case,) = export_cases(config)
     assert [(m["direction"], m["kind"]) for m in case["messages"]] == [
         ("in", "referral"), ("out", "acknowledgement"), ("out", "advisor_reply")]
 
@@ -199,10 +188,10 @@ def test_advisor_replies_from_the_hub_sent_folder_are_recorded(tmp_path, mailsta
 def test_uidvalidity_change_rescans_without_sending_twice(tmp_path, mailstack, db_url, hubs):
     """A folder recreated with a new UIDVALIDITY is rescanned; only truly new mail is answered."""
     hub = dict(hubs[0], imap_extra="")
-    config = _setup(tmp_path, mailstack, db_url, [hub, hubs[1]])
+    config = setup_config(tmp_path, mailstack, db_url, [hub, hubs[1]])
     config.write_text(config.read_text().replace(
         f'username = "{hub["user"]}"', f'username = "{hub["user"]}"\nfolder = "Referrals"', 1))
-    first, second = _person(mailstack), _person(mailstack)
+    first, second = new_person(mailstack), new_person(mailstack)
     old = referral(f"{first}@example.test", "x@example.org")
     mailstack.append(hub["user"], old, folder="Referrals")
     assert run(config, "run", "--once")[0] == 0
@@ -214,6 +203,6 @@ def test_uidvalidity_change_rescans_without_sending_twice(tmp_path, mailstack, d
     mailstack.append(hub["user"], old, folder="Referrals")
     mailstack.append(hub["user"], referral(f"{second}@example.test", "x@example.org"), folder="Referrals")
     assert run(config, "run", "--once")[0] == 0
-    assert len(_export(config)) == 2
+    assert len(export_cases(config)) == 2
     assert len(mailstack.fetch_all(first)) == 1
     assert len(mailstack.fetch_all(second)) == 1
