@@ -4,6 +4,7 @@ RJMAIL_TEST_DATABASE_URL is set) and per-test hub mailboxes."""
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,22 @@ from sqlalchemy.engine import make_url
 from tests.support import unique
 
 PG_URL = os.environ.get("RJMAIL_TEST_DATABASE_URL")
+LOG_COPY = Path(tempfile.mkdtemp(prefix="rjmail-logs-")) / "all.jsonl"
+os.environ["RJMAIL_LOG_COPY"] = str(LOG_COPY)  # every rjmail process of this run, subprocesses too
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Privacy sweep: no name, address, phone number or body line of the test data in any log line."""
+    from tests.privacy_terms import leaked_terms
+
+    if not LOG_COPY.exists():
+        return
+    leaks = leaked_terms(LOG_COPY.read_text(encoding="utf-8", errors="replace"))
+    lines = len(LOG_COPY.read_text(encoding="utf-8", errors="replace").splitlines())
+    print(f"\nprivacy sweep: {lines} log lines from the whole run scanned, {len(leaks)} leak(s)")
+    if leaks:
+        print("personal data found in logs: " + ", ".join(sorted(leaks)[:20]))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 DB_KINDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
