@@ -10,6 +10,7 @@ import structlog
 from sqlmodel import Session
 
 from rjmail import calls, casework
+from rjmail.adapters import store
 from rjmail.adapters.tables import Case
 from rjmail.core.catalogue import services_for
 from rjmail.core.commands import Command, CommandError, not_suitable_args, parse_commands, refusal
@@ -69,6 +70,9 @@ def _one(
 def _suitable(
     s: Session, rt: Runtime, hub: HubSettings, case: Case, cmd: Command, actor: str, key: str, now: datetime
 ) -> str:
+    if case.withdrawn_at is not None:  # the person came back after withdrawing
+        case.withdrawn_at = None
+        store.audit(s, actor, "change", case.ref, "the person came back after withdrawing", now=now)
     casework.set_status(s, case, CaseStatus.IN_PROGRESS, actor, "#suitable", now)
     sent = casework.letter_to_person(s, rt, hub, case, "next_steps", f"next_steps:{key}", now)
     return f"{case.ref} is now in progress." + (
@@ -94,6 +98,8 @@ def _not_suitable(
         "advisor_note": note,
         "services": [{"name": x.name, "description": x.description, "contact": x.contact} for x in services],
     }
+    calls.release_offers(s, case, now)
+    calls.cancel_booking(s, rt, hub, case, now)
     casework.set_status(s, case, CaseStatus.NOT_SUITABLE, actor, f"#not-suitable {code}", now)
     sent = casework.letter_to_person(s, rt, hub, case, "not_suitable", f"not_suitable:{key}", now, context)
     where = "sent" if sent else "not sent (no address for the person)"
@@ -118,7 +124,10 @@ def withdraw(
     calls.release_offers(s, case, now)
     calls.cancel_booking(s, rt, hub, case, now)
     casework.set_status(s, case, CaseStatus.WITHDRAWN, actor, reason, now)
-    casework.letter_to_person(s, rt, hub, case, "withdrawal_confirmation", f"withdrawal:{case.ref}", now)
+    case.withdrawn_at = now  # stays set through a later #close: no automatic mail until they come back
+    casework.letter_to_person(
+        s, rt, hub, case, "withdrawal_confirmation", f"withdrawal:{case.ref}:{key}", now
+    )
 
 
 def _hold(
@@ -145,8 +154,6 @@ def _assign(
     advisor = cmd.args.lower()
     if advisor not in hub.advisors:
         return f"!{advisor} is not an advisor of {hub.name}. Advisors: {', '.join(hub.advisors)}"
-    from rjmail.adapters import store
-
     store.audit(s, actor, "change", case.ref, f"advisor set to {advisor}", now=now)
     case.advisor, case.updated_at = advisor, now
     s.add(case)

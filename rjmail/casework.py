@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, select
 
 from rjmail.adapters import store
-from rjmail.adapters.tables import Case, Message
+from rjmail.adapters.tables import Case, Message, OutboxItem
 from rjmail.core.domain import CaseStatus, LetterSpec
 
 if TYPE_CHECKING:
@@ -38,11 +38,30 @@ def set_status(s: Session, case: Case, status: CaseStatus, actor: str, reason: s
     s.add(case)
 
 
-def last_inbound(s: Session, case: Case, from_addr: str | None = None) -> Message | None:
-    query = select(Message).where(Message.case_id == case.id, Message.direction == "in")
-    if from_addr:
-        query = query.where(Message.from_addr == from_addr)
-    return s.exec(query.order_by(col(Message.at).desc(), col(Message.id).desc())).first()
+def thread_parent(s: Session, case: Case, to: str) -> tuple[str | None, tuple[str, ...]]:
+    """(In-Reply-To, References) for a letter to `to`: the person's own latest message on the case,
+    else our latest letter to them, else a new thread — never an advisor's or a professional's mail,
+    whose IDs must not reach the person."""
+    mine = s.exec(
+        select(Message)
+        .where(
+            Message.case_id == case.id,
+            Message.direction == "in",
+            Message.from_addr == to,
+            col(Message.kind).in_(("referral", "reply")),
+        )
+        .order_by(col(Message.at).desc(), col(Message.id).desc())
+    ).first()
+    if mine is not None:
+        return mine.message_id, tuple((mine.references or "").split())
+    ours = s.exec(
+        select(OutboxItem)
+        .where(
+            OutboxItem.case_id == case.id, OutboxItem.to_addr == to, col(OutboxItem.person_letter).is_(True)
+        )
+        .order_by(col(OutboxItem.id).desc())
+    ).first()
+    return (ours.message_id, ()) if ours is not None else (None, ())
 
 
 def letter_to_person(
@@ -63,15 +82,15 @@ def letter_to_person(
     to = person_address(case)
     if not to:
         return False
-    if case.status == CaseStatus.WITHDRAWN.value and kind != "withdrawal_confirmation":
+    withdrawn = case.status == CaseStatus.WITHDRAWN.value or case.withdrawn_at is not None
+    if withdrawn and kind != "withdrawal_confirmation":
         return False
-    parent = last_inbound(s, case, to) or last_inbound(s, case)
-    refs = tuple((parent.references or "").split()) if parent else ()
+    parent, refs = thread_parent(s, case, to.lower())
     letter = LetterSpec(
         kind=kind,
         to=(to,),
         context=dict(context or {}),
-        reply_to_message_id=parent.message_id if parent else None,
+        reply_to_message_id=parent,
         references=refs,
         idempotency_key=key,
         attachments=attachments,

@@ -34,6 +34,15 @@ def first_name(name: str | None) -> str | None:
     return word if word.isalpha() and len(word) > 1 else None
 
 
+def greeting_name(case: Case | None, recipient: str) -> str | None:
+    """Greet the person the letter goes to: the referred person, not the professional who wrote."""
+    if case is None:
+        return None
+    if case.referred_email and recipient.lower() == case.referred_email.lower():
+        return first_name(case.referred_name)
+    return first_name(case.referrer_name)
+
+
 def case_view(case: Case) -> dict[str, Any]:
     return {
         "ref": case.ref, "status": case.status, "referrer_name": case.referrer_name,
@@ -62,7 +71,7 @@ class Composer:
         ctx: dict[str, Any] = {
             "hub": {"code": hub.code, "name": hub.name, "address": hub.address, "phone": hub.phone},
             "ref": case.ref if case else "",
-            "greeting_name": first_name(case.referrer_name) if case else None,
+            "greeting_name": greeting_name(case, letter.to[0] if letter.to else ""),
             "wants_call": case.wants_call if case else None,
             "reason_codes": list(self.reason_codes),
         }

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import structlog
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from rjmail.adapters import outbox, store
@@ -28,6 +28,15 @@ from rjmail.letters import Composer
 from rjmail.settings import HubSettings, Settings
 
 log = structlog.get_logger("rjmail.pipeline")
+
+
+# Timeline kinds are the case-JSON vocabulary (SPEC section 7); these letters are recorded as the
+# nearest kind in it (the outbox keeps the exact template name).
+TIMELINE_KIND = {
+    "closed_reply": "acknowledgement",
+    "clarify_choice": "call_offer",
+    "slot_taken": "call_offer",
+}
 
 
 @dataclass
@@ -140,7 +149,12 @@ def process_fetched(
         except OperationalError:
             raise  # database busy or gone: the checkpoint did not move, the next poll retries
         except Exception as exc:
-            log.exception("processing_failed")
+            # Type and place only: a traceback's text can carry what the sender wrote.
+            tb = exc.__traceback__
+            while tb is not None and tb.tb_next is not None:
+                tb = tb.tb_next
+            where = f"{tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}" if tb else "?"
+            log.error("processing_failed", error=type(exc).__name__, at=where)
             return _quarantine(
                 rt, hub, folder, uidvalidity, f, mail.message_id, f"processing failed: {type(exc).__name__}"
             )
@@ -165,11 +179,31 @@ def _quarantine(
     message_id: str | None,
     reason: str,
 ) -> int:
+    try:
+        return _store_quarantine(rt, hub, folder, uidvalidity, f, message_id, reason, f.raw)
+    except OperationalError:
+        raise
+    except SQLAlchemyError:
+        # Whatever in the message made the database refuse it, the record must still be written:
+        # without the raw bytes (they stay in the mailbox) and without the sender's Message-ID.
+        return _store_quarantine(
+            rt, hub, folder, uidvalidity, f, None, reason.encode("ascii", "replace").decode(), None
+        )
+
+
+def _store_quarantine(
+    rt: Runtime,
+    hub: HubSettings,
+    folder: str,
+    uidvalidity: int,
+    f: Fetched,
+    message_id: str | None,
+    reason: str,
+    raw: bytes | None,
+) -> int:
     now = rt.now()
     with Session(rt.engine, expire_on_commit=False) as s, s.begin():
-        item = store.quarantine(
-            s, hub.code, folder, uidvalidity, f.uid, f.raw, f.size, reason, message_id, now
-        )
+        item = store.quarantine(s, hub.code, folder, uidvalidity, f.uid, raw, f.size, reason, message_id, now)
         letter = LetterSpec(
             kind="notification",
             to=hub.notify,
@@ -201,37 +235,37 @@ def handle(
     if seen:
         outbox.mark_sent_by_copy(s, mail.message_id, now)
     thread = store.lookup_thread(s, mail, rt.key) if not seen else ThreadMatch()
+    # A message about another hub's case is that hub's business: its advisors, its trusted servers,
+    # its notify list and its letters (hubs are isolated even when people write to the wrong one).
+    owner = rt.settings.hub(thread.case.hub) if thread.case else hub
     ctx = ClassifyContext(
-        hub_code=hub.code,
+        hub_code=owner.code,
         own_addresses=rt.own_addresses,
-        advisors=frozenset(hub.advisors),
-        trusted_authserv_ids=frozenset(hub.trusted_authserv_ids),
+        advisors=frozenset(owner.advisors),
+        trusted_authserv_ids=frozenset(owner.trusted_authserv_ids),
         thread=thread,
         already_seen=seen,
     )
     cls = classify(mail, ctx)
-    referral = (
-        extract(mail, rt.professional_domains, rt.own_addresses)
-        if cls.kind == MailClass.NEW_REFERRAL or thread.case is None
-        else None
-    )
-    to = referral.referrer_email if referral else (mail.reply_to[0] if mail.reply_to else mail.from_addr)
+    wanted = cls.kind in (MailClass.NEW_REFERRAL, MailClass.REPLY) or thread.case is None
+    referral = extract(mail, rt.professional_domains, rt.own_addresses) if wanted else None
+    to = referral.referrer_email if referral else mail.from_addr
     own_words = strip_quoted(mail.text) if mail.text else ""
     decision = decide(
         mail,
         cls,
         thread.case,
         referral,
-        policy_for(rt, hub),
+        policy_for(rt, owner),
         store.replies_today(s, to, now) if to else 0,
         thread,
         own_words,
     )
-    case = apply(s, rt, hub, mail, raw, decision, now)
+    case = apply(s, rt, owner, mail, raw, decision, now)
     if decision.follow_up == "bounce":
-        bounced(s, rt, hub, mail, now)
+        bounced(s, rt, owner, mail, now)
     elif case is not None and decision.follow_up:
-        follow_up(s, rt, hub, case, mail, decision.follow_up, own_words, now)
+        follow_up(s, rt, owner, case, mail, decision.follow_up, own_words, now)
     store.record_intake(
         s,
         hub.code,
@@ -271,7 +305,7 @@ def bounced(s: Session, rt: Runtime, hub: HubSettings, mail: InboundMail, now: d
             casework.notify_advisors(
                 s,
                 rt,
-                hub,
+                rt.settings.hub(item.hub),
                 case,
                 "delivery_failure",
                 message_id,
@@ -338,7 +372,9 @@ def follow_up(
         )
     elif what == "offer_call":
         calls.offer(s, rt, hub, case, f"offer:{mail.message_id}", now)
-    elif what == "call_choice" and not calls.on_choice(s, rt, hub, case, own_words, mail.message_id, now):
+    elif what == "call_choice":
+        calls.on_choice(s, rt, hub, case, own_words, mail.message_id, now)
+        # Whatever the choice did, advisors see what the person wrote (it may say more than "2").
         casework.notify_advisors(
             s, rt, hub, case, "new_message", mail.message_id, now, summary=own_words[:400]
         )
@@ -398,7 +434,7 @@ def queue_letter(
                 case_id=case.id,
                 hub=hub.code,
                 direction="out",
-                kind=letter.kind,
+                kind=TIMELINE_KIND.get(letter.kind, letter.kind),
                 message_id=item.message_id,
                 in_reply_to=letter.reply_to_message_id,
                 subject=item.subject,
@@ -438,6 +474,25 @@ def copy_to_sent(rt: Runtime, hub: HubSettings, mailbox: Mailbox) -> int:
     return len(rows)
 
 
+def _tell_delivery_failure(rt: Runtime, item: OutboxItem) -> None:
+    """A letter to a person will never arrive (refused, or retries used up): advisors must know."""
+    from rjmail import casework
+
+    with Session(rt.engine, expire_on_commit=False) as s, s.begin():
+        case = s.get(Case, item.case_id) if item.case_id else None
+        detail = f"The {item.kind.replace('_', ' ')} letter could not be delivered."
+        casework.notify_advisors(
+            s,
+            rt,
+            rt.settings.hub(item.hub),
+            case,
+            "delivery_failure",
+            item.message_id,
+            now=rt.now(),
+            detail=detail,
+        )
+
+
 def deliver_due(rt: Runtime, hubs: list[HubSettings]) -> dict[str, int]:
     """Send every due outbox row for these hubs over one SMTP connection, batch after batch."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
@@ -448,7 +503,10 @@ def deliver_due(rt: Runtime, hubs: list[HubSettings]) -> dict[str, int]:
                 item = outbox.claim(rt.engine, item_id, rt.now(), rt.delivery)
                 if item is None:
                     continue
-                counts[outbox.deliver_one(rt.engine, sender, item, rt.now(), rt.delivery)] += 1
+                result = outbox.deliver_one(rt.engine, sender, item, rt.now(), rt.delivery)
+                counts[result] += 1
+                if result == "failed" and item.person_letter:
+                    _tell_delivery_failure(rt, item)
                 if counts["retry"] and not counts["sent"]:
                     return counts  # server unreachable: leave the rest for the next run
     finally:

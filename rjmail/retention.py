@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, col, select
 
 from rjmail.adapters import store
-from rjmail.adapters.tables import Case, Message
+from rjmail.adapters.tables import Case, Message, OutboxItem, QuarantineItem
 from rjmail.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -28,6 +28,12 @@ def due_cases(session: Session, now: datetime, days: int) -> list[Case]:
         Case.updated_at < cutoff)).all())
 
 
+def old_quarantine(session: Session, now: datetime, days: int) -> list[QuarantineItem]:
+    """Quarantined raw messages past retention (the originals stay in the mailbox)."""
+    return list(session.exec(select(QuarantineItem).where(
+        col(QuarantineItem.raw).is_not(None), QuarantineItem.at < now - timedelta(days=days))).all())
+
+
 def anonymise(session: Session, case: Case, now: datetime, actor: str) -> None:
     """Blank personal fields and message contents; keep hub, status, role, type, dates (statistics)."""
     for name in PERSONAL_FIELDS:
@@ -37,6 +43,10 @@ def anonymise(session: Session, case: Case, now: datetime, actor: str) -> None:
     for msg in session.exec(select(Message).where(Message.case_id == case.id)).all():
         msg.raw = msg.summary = msg.subject = msg.from_addr = msg.attachments_json = None
         session.add(msg)
+    for item in session.exec(select(OutboxItem).where(OutboxItem.case_id == case.id)).all():
+        # The letters and notifications themselves carry names, addresses and summaries.
+        item.raw, item.subject, item.to_addr, item.recipients = b"", "", "", ""
+        session.add(item)
     store.audit(session, actor, "erasure", case.ref, "retention period passed",
                 detail="personal fields and message contents erased", now=now)
 
@@ -56,5 +66,13 @@ def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{'would anonymise' if args.dry_run else 'anonymised'} {case.ref}")
             if not args.dry_run:
                 anonymise(s, case, now, operator())
+        held = old_quarantine(s, now, days)
+        for item in held:
+            print(f"{'would erase' if args.dry_run else 'erased'} quarantined message {item.id}")
+            if not args.dry_run:
+                item.raw = None
+                s.add(item)
+                store.audit(s, operator(), "erasure", None, "retention period passed",
+                            detail=f"raw bytes of quarantine item {item.id}", now=now)
     print(f"{len(cases)} case(s) {'due' if args.dry_run else 'anonymised'}")
     return 0

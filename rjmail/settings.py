@@ -307,6 +307,8 @@ def _hub(r: _Reader) -> HubSettings:
     on_closed = r.get("on_closed_reply", str, "notify")
     if on_closed not in ON_CLOSED:
         raise r.fail("on_closed_reply", f"must be one of {', '.join(ON_CLOSED)}")
+    if not r.strings("notify", required=True):
+        raise r.fail("notify", "at least one address is needed: advisors must hear about every referral")
     imap = _server(r.table("imap", required=True), 993, imap=True)
     assert isinstance(imap, ImapSettings)
     return HubSettings(
@@ -338,6 +340,8 @@ def _service(r: _Reader) -> ServiceSettings:
     poll = r.get("poll_interval_seconds", int, 60)
     if poll < 1:
         raise r.fail("poll_interval_seconds", "must be at least 1")
+    if r.get("delivery_proof_grace_seconds", int, 600) < 1:
+        raise r.fail("delivery_proof_grace_seconds", "must be at least 1")
     return ServiceSettings(
         poll_interval_seconds=poll, idle=r.get("idle", bool, True), timezone=tz, signing_key=key,
         auto_replies_per_address_per_day=r.get("auto_replies_per_address_per_day", int, 5),

@@ -39,15 +39,15 @@ def make_engine(url: str) -> Engine:
     sqlite_path = _sqlite_file(url)
     if sqlite_path is not None:
         _create_private(sqlite_path)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         _harden_sqlite(engine)
         return engine
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url)
+        engine = create_engine(url, hide_parameters=True)
         _harden_sqlite(engine)
         return engine
     return create_engine(
-        url, pool_pre_ping=True,
+        url, pool_pre_ping=True, hide_parameters=True,  # SQL errors must not put personal data in logs
         connect_args={"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
                       "keepalives_count": 3, "application_name": "rjmail"},
     )

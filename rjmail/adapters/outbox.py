@@ -95,12 +95,17 @@ def claim(engine: Engine, item_id: int, now: datetime, policy: DeliveryPolicy) -
 
 
 def _finish(engine: Engine, item_id: int, **values: object) -> None:
+    """Record the outcome of our own claim. Only a row still `sending` changes: if intake meanwhile
+    saw our delivery copy and marked it `sent`, a late timeout must not put it back to pending."""
     with Session(engine) as s, s.begin():
         s.exec(
             update(OutboxItem)
-            .where(col(OutboxItem.id) == item_id)  # type: ignore[call-overload]
+            .where(col(OutboxItem.id) == item_id, col(OutboxItem.status) == "sending")  # type: ignore[call-overload]
             .values(**values)
         )
+
+
+IN_FLIGHT: set[int] = set()  # rows this process is sending right now; recovery leaves them alone
 
 
 def deliver_one(
@@ -110,6 +115,7 @@ def deliver_one(
     recipients = [r for r in item.recipients.split(",") if r]
     if policy.copy_to_self and item.person_letter and item.mail_from not in recipients:
         recipients.append(item.mail_from)
+    IN_FLIGHT.add(item.id)
     try:
         sender.send(item.mail_from, recipients, item.raw)
     except TransientError as exc:
@@ -129,6 +135,8 @@ def deliver_one(
         _finish(engine, item.id, status="failed", last_error=str(exc)[:500])
         log.error("delivery_failed", outbox_id=item.id, hub=item.hub, kind=item.kind, error=str(exc))
         return "failed"
+    finally:
+        IN_FLIGHT.discard(item.id)
     _mark_sent(engine, item, now)
     log.info("delivered", outbox_id=item.id, hub=item.hub, kind=item.kind, attempts=item.attempts)
     return "sent"
@@ -177,6 +185,8 @@ def recover(
     counts = {"sent": 0, "pending": 0, "waiting": 0}
     for row in stuck_rows(engine, hubs):
         assert row.id is not None
+        if row.id in IN_FLIGHT:
+            continue  # not stuck: this process's delivery thread is sending it now
         delivered = was_delivered(row)
         claimed = row.claimed_at or now
         claimed = claimed if claimed.tzinfo else claimed.replace(tzinfo=now.tzinfo)

@@ -65,6 +65,10 @@ class SmtpSender:
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise TransientError(f"SMTP send failed: {type(exc).__name__}") from exc
+        except (UnicodeError, ValueError) as exc:
+            # e.g. a non-ASCII address the server cannot take: retrying will never help.
+            self.close()
+            raise PermanentError(f"the message cannot be sent as addressed: {type(exc).__name__}") from exc
         if refused:
             raise PermanentError(f"{len(refused)} recipient(s) refused")
 

@@ -27,13 +27,13 @@ from rjmail.core.domain import CaseSnapshot, CaseStatus, InboundMail, Referral, 
 
 
 def snapshot(session: Session, case: Case) -> CaseSnapshot:
-    addresses = {a for a in (case.referrer_email, case.referred_email) if a}
-    rows = session.exec(select(Message.from_addr).where(
-        Message.case_id == case.id, Message.direction == "in")).all()
-    addresses |= {a for a in rows if a}
+    # Only the addresses the referral itself gave: anyone can write in quoting a reference, and
+    # such a sender must never become someone who can withdraw or book for the person.
+    addresses = {a.lower() for a in (case.referrer_email, case.referred_email) if a}
     return CaseSnapshot(ref=case.ref, hub=case.hub, status=CaseStatus(case.status),
                         referrer_email=case.referrer_email, known_addresses=frozenset(addresses),
-                        advisor=case.advisor, wants_call=case.wants_call)
+                        advisor=case.advisor, wants_call=case.wants_call,
+                        withdrawn=case.withdrawn_at is not None)
 
 
 def case_by_ref(session: Session, ref: str) -> Case | None:

@@ -69,6 +69,7 @@ class Case(SQLModel, table=True):
     referred_phone: str | None = None
     advisor: str | None = None
     call_slot: datetime | None = None
+    withdrawn_at: datetime | None = None  # sticky: a later #close must not re-enable automatic mail
     anonymised_at: datetime | None = None
 
 

@@ -20,10 +20,13 @@ def _parse(value: str) -> authres.AuthenticationResultsHeader | None:
 
 
 def trusted_header(mail: InboundMail, trusted: frozenset[str]) -> authres.AuthenticationResultsHeader | None:
+    """The topmost header naming a trusted authserv-id, parsed. Found by its raw id (the text before
+    the first ';'), so a header of ours that fails to parse stops the search instead of letting a
+    forged one further down count."""
     for value in mail.headers.get("authentication-results", ()):
-        parsed = _parse(value)
-        if parsed is not None and str(parsed.authserv_id).lower() in trusted:
-            return parsed
+        words = value.split(";", 1)[0].split()
+        if words and words[0].lower() in trusted:
+            return _parse(value)
     return None
 
 

@@ -22,8 +22,9 @@ ALLOWED_FROM: dict[str, frozenset[CaseStatus]] = {
                              CaseStatus.IN_PROGRESS, CaseStatus.ON_HOLD}),
     "book": frozenset({CaseStatus.NEW, CaseStatus.CALL_OFFERED, CaseStatus.CALL_BOOKED,
                        CaseStatus.IN_PROGRESS, CaseStatus.ON_HOLD}),
-    "suitable": frozenset({CaseStatus.NEW, CaseStatus.CALL_OFFERED, CaseStatus.CALL_BOOKED,
-                           CaseStatus.ON_HOLD, CaseStatus.NOT_SUITABLE}),
+    # Also from withdrawn/closed: a person can always come back, and #suitable is how an advisor
+    # reopens their case.
+    "suitable": frozenset(set(CaseStatus) - {CaseStatus.IN_PROGRESS}),
     "not-suitable": frozenset({CaseStatus.NEW, CaseStatus.CALL_OFFERED, CaseStatus.CALL_BOOKED,
                                CaseStatus.IN_PROGRESS, CaseStatus.ON_HOLD}),
     "withdraw": frozenset(set(CaseStatus) - _FINAL),
@@ -99,7 +100,8 @@ def refusal(command: Command, status: CaseStatus) -> str | None:
     if status in ALLOWED_FROM[command.name]:
         return None
     if status == CaseStatus.WITHDRAWN:
-        return f"the case is withdrawn: #{command.name} is not possible. Only #note, #assign or #close."
+        return (f"the case is withdrawn: #{command.name} is not possible. Only #note, #assign, #close, "
+                "or #suitable if the person has come back.")
     return f"#{command.name} is not possible while the case is {status.value.replace('_', ' ')}"
 
 

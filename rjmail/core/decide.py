@@ -7,7 +7,7 @@ transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rjmail.core.autoreply import is_noreply
 from rjmail.core.domain import (
@@ -93,8 +93,8 @@ def decide_new_referral(mail: InboundMail, referral: Referral, policy: HubPolicy
 def person_verified(mail: InboundMail, case: CaseSnapshot, thread: ThreadMatch) -> bool:
     """Automatic changes for the person need both: an address already on the case, and a reply
     threading onto a letter rjmail signed about this case (SPEC section 3)."""
-    senders = {mail.from_addr, *mail.reply_to} - {""}
-    return bool(senders & case.known_addresses) and thread.signed_parent
+    # From only: Reply-To is whatever the sender wants it to be.
+    return mail.from_addr in case.known_addresses and thread.signed_parent
 
 
 def decide_reply(mail: InboundMail, cls: Classification, case: CaseSnapshot, policy: HubPolicy,
@@ -121,32 +121,33 @@ def decide_reply(mail: InboundMail, cls: Classification, case: CaseSnapshot, pol
         detail = ("This message may ask to withdraw, but rjmail could not confirm it comes from the "
                   "person (address not on the case, or not a reply to our email). Nothing was changed.")
     notify = _notify(policy, event, mail, mail.message_id, detail=detail)
-    if case.status == CaseStatus.WITHDRAWN:
+    if case.status == CaseStatus.WITHDRAWN or case.withdrawn:
         return Decision(action="timeline", reason=cls.reason, case_ref=case.ref, timeline_kind=kind,
                         letters=(notify,),
                         suppressed=("letter: case withdrawn, the person asked for no automatic mail",))
     if case.status in CLOSED_STATES:
-        return _closed_reply(mail, cls, case, policy, replies_today, notify)
+        return _closed_reply(mail, cls, case, policy, replies_today, notify, verified)
     return Decision(action="timeline", reason=cls.reason, case_ref=case.ref, timeline_kind=kind,
                     letters=(notify,))
 
 
 def _closed_reply(mail: InboundMail, cls: Classification, case: CaseSnapshot, policy: HubPolicy,
-                  replies_today: int, notify: LetterSpec) -> Decision:
-    if policy.on_closed_reply == "new_case":
-        return Decision(action="new_case", reason=f"message on closed {case.ref}: policy new_case",
-                        timeline_kind=MessageKind.REFERRAL)
-    new_status = CaseStatus.IN_PROGRESS if policy.on_closed_reply == "reopen" else None
+                  replies_today: int, notify: LetterSpec, verified: bool) -> Decision:
+    """Only an address the referral gave gets the short reply; reopening also needs the message to
+    answer one of our letters (SPEC section 3: automatic changes need both)."""
+    reopen = policy.on_closed_reply == "reopen" and verified
     letters = [notify]
     suppressed: list[str] = []
-    if replies_today >= policy.auto_reply_limit:
+    if mail.from_addr not in case.known_addresses:
+        suppressed.append("closed_reply: sender is not an address on the case")
+    elif replies_today >= policy.auto_reply_limit:
         suppressed.append("closed_reply: automatic reply limit for this address reached")
-    elif mail.from_addr:
-        letters.insert(0, _ack(mail, mail.reply_to[0] if mail.reply_to else mail.from_addr,
-                               "closed_reply", f"closed_reply:{mail.message_id}"))
+    else:
+        letters.insert(0, _ack(mail, mail.from_addr, "closed_reply", f"closed_reply:{mail.message_id}"))
     return Decision(action="timeline", reason=f"{cls.reason}; case is {case.status}, policy "
                     f"{policy.on_closed_reply}", case_ref=case.ref, timeline_kind=MessageKind.REPLY,
-                    new_status=new_status, letters=tuple(letters), suppressed=tuple(suppressed))
+                    new_status=CaseStatus.IN_PROGRESS if reopen else None, letters=tuple(letters),
+                    suppressed=tuple(suppressed))
 
 
 def decide_automatic(mail: InboundMail, cls: Classification) -> Decision:
@@ -154,6 +155,12 @@ def decide_automatic(mail: InboundMail, cls: Classification) -> Decision:
     return Decision(action="record_only", reason=f"automatic mail, never answered: {cls.reason}",
                     case_ref=cls.case_ref, timeline_kind=MessageKind.REPLY if cls.case_ref else None,
                     follow_up="bounce" if mail.bounced_message_ids else None)
+
+
+def _new_case_policy(cls: Classification, case: CaseSnapshot, policy: HubPolicy) -> bool:
+    """`on_closed_reply = "new_case"`: a person's message on a closed case starts a new case."""
+    return (policy.on_closed_reply == "new_case" and case.status in CLOSED_STATES
+            and not case.withdrawn and cls.kind == MailClass.REPLY)
 
 
 def decide(mail: InboundMail, cls: Classification, case: CaseSnapshot | None, referral: Referral | None,
@@ -167,4 +174,8 @@ def decide(mail: InboundMail, cls: Classification, case: CaseSnapshot | None, re
     if cls.kind == MailClass.NEW_REFERRAL or case is None:
         assert referral is not None
         return decide_new_referral(mail, referral, policy, replies_today)
+    if _new_case_policy(cls, case, policy):
+        assert referral is not None
+        fresh = decide_new_referral(mail, referral, policy, replies_today)
+        return replace(fresh, reason=f"message on {case.status} {case.ref}: policy new_case")
     return decide_reply(mail, cls, case, policy, replies_today, thread, text)

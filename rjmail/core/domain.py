@@ -140,6 +140,7 @@ class CaseSnapshot:
     known_addresses: frozenset[str] = frozenset()
     advisor: str | None = None
     wants_call: bool | None = None
+    withdrawn: bool = False  # the person withdrew at some point and no advisor has reopened since
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import hashlib
 import re
 from datetime import UTC, datetime
 from email.utils import getaddresses, parsedate_to_datetime
@@ -24,8 +25,18 @@ _COMMENT = re.compile(r"\([^()]*\)")
 
 # Single-byte Western charsets are often declared by clients that actually wrote UTF-8.
 WESTERN = frozenset(
-    {"us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "iso-8859-15", "windows-1252",
-     "cp1252", "iso8859-1", "l1"}
+    {
+        "us-ascii",
+        "ascii",
+        "iso-8859-1",
+        "latin-1",
+        "latin1",
+        "iso-8859-15",
+        "windows-1252",
+        "cp1252",
+        "iso8859-1",
+        "l1",
+    }
 )
 
 
@@ -154,9 +165,22 @@ def normalise_message_id(value: str) -> str:
     text = _COMMENT.sub(" ", raw_to_text(_FOLD.sub("", value or "")))
     match = _MSGID.search(text)
     if match:
-        return f"<{match.group(1)}>"
+        return _bounded(f"<{match.group(1)}>")
     bare = _BARE_MSGID.search(text)
-    return f"<{bare.group(0)}>" if bare else ""
+    return _bounded(f"<{bare.group(0)}>") if bare else ""
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_ID = 250
+
+
+def _bounded(message_id: str) -> str:
+    """IDs are database keys: no control characters (PostgreSQL rejects NUL) and a bounded length
+    (an index row has a size limit). A hostile ID is replaced by a stable digest of itself."""
+    if len(message_id) <= MAX_ID and not _CONTROL.search(message_id):
+        return message_id
+    digest = hashlib.sha256(message_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"<{digest}@rjmail.invalid>"
 
 
 def message_ids(value: str | None) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ Only ParseError ever escapes parse().
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import hashlib
 from email import policy
@@ -39,11 +40,34 @@ def parse(raw: bytes) -> InboundMail:
     if not isinstance(raw, bytes | bytearray | memoryview):
         raise ParseError(f"expected bytes, got {type(raw).__name__}")
     try:
-        return _parse(bytes(raw))
+        return _without_nul(_parse(bytes(raw)))
     except ParseError:
         raise
     except (Exception, RecursionError, MemoryError) as exc:
         raise ParseError(f"unparseable message: {type(exc).__name__}") from exc
+
+
+def _no_nul(value: str) -> str:
+    return value.replace("\x00", "") if "\x00" in value else value
+
+
+def _without_nul(mail: InboundMail) -> InboundMail:
+    """NUL never means anything in mail text and PostgreSQL refuses it in text columns."""
+    return dataclasses.replace(
+        mail,
+        subject=_no_nul(mail.subject),
+        from_name=_no_nul(mail.from_name),
+        text=_no_nul(mail.text),
+        html=_no_nul(mail.html) if mail.html else mail.html,
+        headers={k: tuple(_no_nul(v) for v in vs) for k, vs in mail.headers.items()},
+        attachments=tuple(dataclasses.replace(a, filename=_no_nul(a.filename)) for a in mail.attachments),
+        forwarded=tuple(
+            dataclasses.replace(
+                f, from_name=_no_nul(f.from_name), subject=_no_nul(f.subject), text=_no_nul(f.text)
+            )
+            for f in mail.forwarded
+        ),
+    )
 
 
 def _raw_headers(msg: Message) -> dict[str, list[str]]:

@@ -46,7 +46,8 @@ def test_not_suitable_with_a_note_parses():
 @pytest.mark.parametrize(("name", "status", "allowed"), [
     ("not-suitable", CaseStatus.WITHDRAWN, False),
     ("not-suitable", CaseStatus.NEW, True),
-    ("suitable", CaseStatus.CLOSED, False),
+    ("suitable", CaseStatus.CLOSED, True),
+    ("suitable", CaseStatus.IN_PROGRESS, False),
     ("withdraw", CaseStatus.WITHDRAWN, False),
     ("note", CaseStatus.WITHDRAWN, True),
     ("close", CaseStatus.CLOSED, False),

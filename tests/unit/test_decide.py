@@ -164,25 +164,36 @@ def test_closed_case_policy_notify(status):
     assert "policy notify" in d.reason
 
 
-def test_closed_case_reply_goes_to_reply_to_when_given():
-    """The short acknowledgement goes where the person asked replies to go."""
+def test_closed_case_reply_ignores_reply_to_and_strangers():
+    """The short acknowledgement goes only to an address the referral gave, never to a Reply-To a
+    sender chose, and a stranger quoting the reference gets nothing."""
     d = decide(inbound(f"Re: [{REF}]", reply_to="pat.home@example.test"), REPLY, case(CaseStatus.CLOSED),
                None, policy("notify"), 0)
-    assert d.letters[0].to == ("pat.home@example.test",)
+    assert d.letters[0].to == (PERSON,)
+    stranger = decide(inbound(f"Re: [{REF}]", frm="mallory@example.test"), REPLY, case(CaseStatus.CLOSED),
+                      None, policy("reopen"), 0)
+    assert kinds(stranger) == ["notification"]
+    assert stranger.new_status is None
 
 
 def test_closed_case_policy_reopen():
-    """reopen: the case goes back to in_progress, with the same letters as notify."""
-    d = decide(inbound(f"Re: [{REF}]"), REPLY, case(CaseStatus.CLOSED), None, policy("reopen"), 0)
+    """reopen: a verified reply from the person puts the case back in progress, same letters as notify;
+    without the signed thread it only notifies."""
+    thread = signed_thread(CaseStatus.CLOSED)
+    d = decide(inbound(f"Re: [{REF}]"), REPLY, case(CaseStatus.CLOSED), None, policy("reopen"), 0, thread)
     assert d.new_status == CaseStatus.IN_PROGRESS
+    unthreaded = decide(inbound(f"Re: [{REF}]"), REPLY, case(CaseStatus.CLOSED), None, policy("reopen"), 0)
+    assert unthreaded.new_status is None
     assert kinds(d) == ["closed_reply", "notification"]
     assert "policy reopen" in d.reason
 
 
 def test_closed_case_policy_new_case():
-    """new_case: the message starts a new case (and the old one stays closed)."""
-    d = decide(inbound(f"Re: [{REF}]"), REPLY, case(CaseStatus.NOT_SUITABLE), None, policy("new_case"), 0)
+    """new_case: the message starts a new case, acknowledged and notified like any referral."""
+    d = decide(inbound(f"Re: [{REF}]"), REPLY, case(CaseStatus.NOT_SUITABLE), Referral(referrer_email=PERSON),
+               policy("new_case"), 0)
     assert d.action == "new_case"
+    assert kinds(d) == ["acknowledgement", "notification"]
     assert d.timeline_kind == MessageKind.REFERRAL
     assert d.case_ref is None
     assert "new_case" in d.reason
