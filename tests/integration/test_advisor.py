@@ -171,3 +171,33 @@ def test_withdrawal_from_another_address_is_only_shown_to_advisors(scene):
     assert scene.case()["status"] == "new"
     note = inbox(scene.stack, scene.hub["notify"])[-1]
     assert "could not confirm" in body_text(note)
+
+
+def test_a_stranger_quoting_the_reference_cannot_reopen_or_withdraw(tmp_path, mailstack, db_url, hubs):
+    """With on_closed_reply = reopen, a stranger's mail about a closed case gets no letter, reopens
+    nothing, and so has no signed letter to answer 'stop' to."""
+    hubs = [dict(hubs[0], extra='on_closed_reply = "reopen"'), hubs[1]]
+    scene = Scene(tmp_path, mailstack, db_url, hubs)
+    scene.advisor_reply("#not-suitable safety")
+    mallory = unique("other-")
+    mailstack.add_user(mallory)
+    raw = referral(f"{mallory}@example.test", "x@example.org", subject=f"Re: [{scene.ref}]",
+                   body="Hello, any news?", headers={"Reply-To": f"{scene.person}@example.test"})
+    mailstack.append(scene.hub["user"], raw)
+    assert run(scene.config, "run", "--once")[0] == 0
+    assert scene.case()["status"] == "not_suitable"
+    assert mailstack.fetch_all(mallory) == []
+    assert len(inbox(mailstack, scene.person)) == 2  # acknowledgement + not-suitable, nothing more
+
+
+def test_mail_to_the_wrong_hub_is_handled_by_the_case_hub(scene, hubs):
+    """A reply about a Norfolk case sent to the Suffolk address is Norfolk's: Suffolk's advisors
+    are not told and cannot act on it."""
+    suffolk = hubs[1]
+    raw = referral(f"{scene.person}@example.test", "x@example.org", subject=f"Re: [{scene.ref}]",
+                   body="One more thing I wanted to say.")
+    scene.stack.append(suffolk["user"], raw)
+    assert run(scene.config, "run", "--once")[0] == 0
+    assert scene.stack.fetch_all(suffolk["notify"]) == []
+    assert "New message" in inbox(scene.stack, scene.hub["notify"])[-1]["Subject"]
+    assert [m["kind"] for m in scene.case()["messages"]][-1] == "reply"
