@@ -101,6 +101,12 @@ def _poll_folder(
         cp = store.checkpoint(s, hub.code, folder)
         last_uid, last_validity = (cp.last_uid, cp.uidvalidity) if cp else (0, None)
     state = mailbox.state(folder)
+    if last_validity is None and not hub.imap.process_existing and not sent:
+        # Going live on a mailbox that already holds old mail: start after it, answer nobody from
+        # the past (an operator opts in with process_existing = false).
+        log.warning("existing_mail_skipped", hub=hub.code, folder=folder, uid=state.uidnext - 1)
+        _advance(rt, hub, folder, state.uidvalidity, state.uidnext - 1)
+        return
     if state.uidvalidity != last_validity:
         if last_validity is not None:
             log.warning("uidvalidity_changed", hub=hub.code, folder=folder)
@@ -126,16 +132,13 @@ def process_fetched(
     """Process one message in its own transaction. Returns 1 when it was quarantined."""
     with structlog.contextvars.bound_contextvars(hub=hub.code, folder=folder, uid=f.uid):
         if f.raw is None:
-            return _quarantine(
-                rt,
-                hub,
-                folder,
-                uidvalidity,
-                f,
-                None,
-                f"message of {f.size} bytes is over "
-                f"max_message_bytes ({rt.settings.service.max_message_bytes})",
+            limit = rt.settings.service.max_message_bytes
+            why = (
+                f"message of {f.size} bytes is over max_message_bytes ({limit})"
+                if f.size > limit
+                else "the IMAP server returned no content for this message"
             )
+            return _quarantine(rt, hub, folder, uidvalidity, f, None, why)
         try:
             mail = parse(f.raw)
         except ParseError as exc:

@@ -77,6 +77,7 @@ class ServerSettings:
 class ImapSettings(ServerSettings):
     folder: str = "INBOX"
     sent_folder: str | None = None
+    process_existing: bool = True  # false: the first poll starts after the mail already there
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ def _server(r: _Reader, default_port: int, *, imap: bool) -> ServerSettings | Im
     allowed = {"host", "port", "security", "username", "password_env", "password_file",
                "password_credential", "ca_file", "auth", "timeout_seconds", "password"}
     if imap:
-        allowed |= {"folder", "sent_folder"}
+        allowed |= {"folder", "sent_folder", "process_existing"}
     r.unknown(allowed)
     host = r.get("host", str, required=True)
     security = r.get("security", str, "tls")
@@ -251,7 +252,8 @@ def _server(r: _Reader, default_port: int, *, imap: bool) -> ServerSettings | Im
     }
     if imap:
         return ImapSettings(**common, folder=r.get("folder", str, "INBOX"),
-                            sent_folder=r.get("sent_folder", str, "") or None)
+                            sent_folder=r.get("sent_folder", str, "") or None,
+                            process_existing=r.get("process_existing", bool, True))
     return ServerSettings(**common)
 
 

@@ -206,3 +206,16 @@ def test_uidvalidity_change_rescans_without_sending_twice(tmp_path, mailstack, d
     assert len(export_cases(config)) == 2
     assert len(mailstack.fetch_all(first)) == 1
     assert len(mailstack.fetch_all(second)) == 1
+
+
+def test_going_live_on_an_old_mailbox_answers_nobody_from_the_past(tmp_path, mailstack, db_url, hubs):
+    """process_existing = false: mail already in the folder at the first poll is left alone."""
+    hub = dict(hubs[0], imap_extra="process_existing = false")
+    config = setup_config(tmp_path, mailstack, db_url, [hub, hubs[1]])
+    old, new = new_person(mailstack), new_person(mailstack)
+    mailstack.append(hub["user"], referral(f"{old}@example.test", "x@example.org"))
+    assert run(config, "run", "--once")[0] == 0
+    mailstack.append(hub["user"], referral(f"{new}@example.test", "x@example.org"))
+    assert run(config, "run", "--once")[0] == 0
+    assert [c["referrer_email"] for c in export_cases(config)] == [f"{new}@example.test"]
+    assert mailstack.fetch_all(old) == []
