@@ -65,6 +65,10 @@ def open_offer(s: Session, case: Case, now: datetime) -> CallOffer | None:
     return offer
 
 
+def _offers_made(s: Session, case: Case) -> int:
+    return len(s.exec(select(CallOffer.id).where(CallOffer.case_id == case.id)).all())
+
+
 def release_offers(s: Session, case: Case, now: datetime) -> None:
     for offer in s.exec(select(CallOffer).where(CallOffer.case_id == case.id, CallOffer.status == "open")):
         offer.status = "released"
@@ -85,11 +89,14 @@ def offer(
     *,
     actor: str = "rjmail",
     kind: str = "call_offer",
+    exclude: frozenset[datetime] = frozenset(),
 ) -> str:
-    """Send `offer_count` free slots, held for `hold_hours`. Returns a line for the advisor."""
+    """Send `offer_count` free slots (none of `exclude`), held for `hold_hours`. Returns a line for
+    the advisor."""
     release_offers(s, case, now)
     s.flush()
-    slots = free_slots(hub.calls, _tz(rt), now, taken_starts(s, hub.code, now), hub.calls.offer_count)
+    taken = taken_starts(s, hub.code, now) | exclude
+    slots = free_slots(hub.calls, _tz(rt), now, taken, hub.calls.offer_count)
     if not slots:
         casework.notify_advisors(s, rt, hub, case, "slot_none", key, now)
         return (
@@ -229,6 +236,20 @@ def on_choice(
     key = f"choice:{message_id}"
     if choice.kind == "slot" and choice.number:
         return _take(s, rt, hub, case, current, offered[choice.number - 1].start, key, now)
+    if choice.kind == "other_times" and _offers_made(s, case) < 2:
+        # They asked for other times: one fresh offer without the times they could not do.
+        casework.notify_advisors(
+            s,
+            rt,
+            hub,
+            case,
+            "slot_none",
+            key,
+            now,
+            detail="The person asked for other times; a second offer was sent.",
+        )
+        offer(s, rt, hub, case, f"reoffer:{key}", now, exclude=frozenset(x.start for x in offered))
+        return True
     if choice.kind in ("none", "other_times"):
         casework.notify_advisors(
             s,

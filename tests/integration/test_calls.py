@@ -199,3 +199,18 @@ def test_one_gentle_reminder_when_enabled_and_rebooking_updates_the_invite(desk)
     ev1, ev2 = next(iter(first.walk("VEVENT"))), next(iter(update.walk("VEVENT")))
     assert str(ev1["UID"]) == str(ev2["UID"])
     assert int(ev2["SEQUENCE"]) == int(ev1["SEQUENCE"]) + 1
+
+
+def test_asking_for_other_times_gets_one_fresh_offer(desk):
+    """'Do you have anything in the evening?' gets one new offer without the times already offered."""
+    person = desk.new_person()
+    desk.cycle()
+    first = inbox(desk.stack, person)[1]
+    desk.reply(person, first, "None of those suit me, could you do another time please?")
+    desk.cycle()
+    letters = inbox(desk.stack, person)
+    assert len(letters) == 3
+    offered = {ln.strip() for ln in body_text(first).splitlines() if ln.strip()[:1].isdigit()}
+    again = {ln.strip() for ln in body_text(letters[2]).splitlines() if ln.strip()[:1].isdigit()}
+    assert offered and again and not offered & again
+    assert desk.cases()[0]["status"] == "call_offered"
