@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from imapclient.exceptions import IMAPClientError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from rjmail.adapters import db
@@ -46,7 +48,7 @@ def _check_hub(rt: Runtime, hub: HubSettings, report: Report) -> None:
                 mailbox.state(hub.imap.sent_folder)
                 report.ok(f"{hub.code}: sent folder {hub.imap.sent_folder}")
             _reconcile(rt, hub, mailbox, state.uidvalidity, report)
-    except RjmailError as exc:
+    except (RjmailError, IMAPClientError, OSError) as exc:
         report.fail(f"{hub.code}: IMAP: {exc}")
 
 
@@ -135,6 +137,9 @@ def _check_db(settings: Settings, report: Report) -> None:
     except RjmailError as exc:
         report.fail(str(exc))
         return
+    except SQLAlchemyError as exc:
+        report.fail(f"database unreachable: {str(exc).splitlines()[0]}")
+        return
     with Session(engine) as s:
         failed = len(s.exec(select(OutboxItem.id).where(OutboxItem.status == "failed")).all())
         stuck = len(
@@ -162,7 +167,10 @@ def run_checks(settings: Settings) -> int:
 
     rt = build_runtime(settings, check_schema=False)
     for hub in settings.hubs:
-        _check_hub(rt, hub, report)
+        try:
+            _check_hub(rt, hub, report)
+        except SQLAlchemyError as exc:  # reconciliation reads the ledger
+            report.fail(f"{hub.code}: database: {str(exc).splitlines()[0]}")
     _check_smtp(rt, report)
     print(f"{report.problems} problem(s), {report.warnings} warning(s)")
     return 1 if report.problems else 0
