@@ -79,23 +79,31 @@ def policy_for(rt: Runtime, hub: HubSettings) -> HubPolicy:
     )
 
 
-def poll_hub(rt: Runtime, hub: HubSettings) -> PollResult:
+def poll_hub(rt: Runtime, hub: HubSettings, keep_going: Callable[[], bool] | None = None) -> PollResult:
     """Fetch and process everything new in the hub's folder (and its Sent folder, where advisors'
-    own replies are recorded). Raises Transient/PermanentError."""
+    own replies are recorded). `keep_going` is asked before each message (shutdown, leadership).
+    Raises Transient/PermanentError."""
     result = PollResult()
     with Mailbox(hub.imap, rt.imap_token) as mailbox:
         recover_outbox(rt, hub, mailbox)
-        _poll_folder(rt, hub, mailbox, hub.imap.folder, result, sent=False)
+        _poll_folder(rt, hub, mailbox, hub.imap.folder, result, sent=False, keep_going=keep_going)
         if hub.imap.sent_folder:
             copy_to_sent(rt, hub, mailbox)
-            _poll_folder(rt, hub, mailbox, hub.imap.sent_folder, result, sent=True)
+            _poll_folder(rt, hub, mailbox, hub.imap.sent_folder, result, sent=True, keep_going=keep_going)
     if hub.calls.reminder_hours:
         send_reminders(rt, hub)
     return result
 
 
 def _poll_folder(
-    rt: Runtime, hub: HubSettings, mailbox: Mailbox, folder: str, result: PollResult, *, sent: bool
+    rt: Runtime,
+    hub: HubSettings,
+    mailbox: Mailbox,
+    folder: str,
+    result: PollResult,
+    *,
+    sent: bool,
+    keep_going: Callable[[], bool] | None = None,
 ) -> None:
     with Session(rt.engine) as s:
         cp = store.checkpoint(s, hub.code, folder)
@@ -114,6 +122,11 @@ def _poll_folder(
     if state.uidnext - 1 <= last_uid:
         return  # the cheap path: one STATUS, however many old messages the folder holds
     for fetched in mailbox.new_messages(folder, last_uid, rt.settings.service.max_message_bytes):
+        if keep_going is not None and not keep_going():
+            # Shutting down, or another instance took the hub: stop between messages. Every
+            # processed message moved the checkpoint itself, so nothing is skipped or repeated.
+            log.info("poll_interrupted", hub=hub.code, folder=folder, uid=fetched.uid)
+            return
         result.fetched += 1
         result.quarantined += process_fetched(rt, hub, folder, state.uidvalidity, fetched, sent=sent)
         result.processed += 1

@@ -187,7 +187,10 @@ class Daemon:
     def _poll_once(self, hub: HubSettings) -> None:
         code = hub.code
         try:
-            result = pipeline.poll_hub(self.rt, hub)
+            lead = self.leaders[code]
+            result = pipeline.poll_hub(
+                self.rt, hub, keep_going=lambda: not self.stop.is_set() and lead.still_leading()
+            )
         except (TransientError, PermanentError) as exc:
             self.hub_errors[code] = type(exc).__name__
             log.warning("poll_failed", error=str(exc))
