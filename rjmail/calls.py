@@ -236,31 +236,17 @@ def on_choice(
     key = f"choice:{message_id}"
     if choice.kind == "slot" and choice.number:
         return _take(s, rt, hub, case, current, offered[choice.number - 1].start, key, now)
-    if choice.kind == "other_times" and _offers_made(s, case) < 2:
-        # They asked for other times: one fresh offer without the times they could not do.
-        casework.notify_advisors(
-            s,
-            rt,
-            hub,
-            case,
-            "slot_none",
-            key,
-            now,
-            detail="The person asked for other times; a second offer was sent.",
-        )
-        offer(s, rt, hub, case, f"reoffer:{key}", now, exclude=frozenset(x.start for x in offered))
-        return True
     if choice.kind in ("none", "other_times"):
-        casework.notify_advisors(
-            s,
-            rt,
-            hub,
-            case,
-            "slot_none",
-            key,
-            now,
-            detail="The person said none of the offered times suit them.",
+        # Asked for other times: one fresh offer without the times they could not do.
+        again = choice.kind == "other_times" and _offers_made(s, case) < 2
+        detail = (
+            "The person asked for other times; a second offer was sent."
+            if again
+            else "The person said none of the offered times suit them."
         )
+        casework.notify_advisors(s, rt, hub, case, "slot_none", key, now, detail=detail)
+        if again:
+            offer(s, rt, hub, case, f"reoffer:{key}", now, exclude=frozenset(x.start for x in offered))
         return True
     if choice.kind == "unclear" and not current.clarified:
         current.clarified = True
