@@ -2,44 +2,108 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
+from rjmail.core.catalogue import services_for
 from rjmail.core.domain import LetterSpec
 from rjmail.core.render import build_templates, render_letter
+from rjmail.errors import ConfigError
 from rjmail.letters import COMMANDS_REASONS_FALLBACK, Composer
-from rjmail.settings import Settings
+from rjmail.settings import HubSettings, Settings
 
-SAMPLE_SLOTS = [{"number": 1, "text": "Tuesday 8 December at 10:30am"},
-                {"number": 2, "text": "Wednesday 9 December at 2pm"},
-                {"number": 3, "text": "Thursday 10 December at 9:30am"}]
+SAMPLE_SLOTS = [
+    {"number": 1, "text": "Tuesday 8 December at 10:30am"},
+    {"number": 2, "text": "Wednesday 9 December at 2pm"},
+    {"number": 3, "text": "Thursday 10 December at 9:30am"},
+]
 SAMPLE_CASE = {
-    "ref": "RJ-NOR-2026-0001", "status": "new", "referrer_name": "Sam Example",
-    "referrer_email": "sam@example.org", "phone": "+447700900123", "role": "victim",
-    "referral_type": "self", "crime_reference": "36/12345/24", "wants_call": True,
-    "call_times": "weekday mornings", "voicemail_ok": False, "language": None, "advisor": None,
-    "call_slot": None, "organisation": None, "referred_name": None,
+    "ref": "RJ-NOR-2026-0001",
+    "status": "new",
+    "referrer_name": "Sam Example",
+    "referrer_email": "sam@example.org",
+    "phone": "+447700900123",
+    "role": "victim",
+    "referral_type": "self",
+    "crime_reference": "36/12345/24",
+    "wants_call": True,
+    "call_times": "weekday mornings",
+    "voicemail_ok": False,
+    "language": None,
+    "advisor": None,
+    "call_slot": None,
+    "organisation": None,
+    "referred_name": None,
 }
 
 
 def sample_context(kind: str) -> dict[str, Any]:
     return {
-        "greeting_name": "Sam", "wants_call": True, "slots": SAMPLE_SLOTS,
-        "slot_text": "Tuesday 8 December at 10:30am", "caller": None, "phone_known": True,
+        "greeting_name": "Sam",
+        "wants_call": True,
+        "slots": SAMPLE_SLOTS,
+        "slot_text": "Tuesday 8 December at 10:30am",
+        "caller": None,
+        "phone_known": True,
         "reason_text": "the other person has not agreed to take part.",
-        "advisor_note": None, "services": [], "event": "new_case", "case": SAMPLE_CASE,
-        "summary": "I would like to talk to someone about what happened.", "detail": None,
-        "command": "#suitable", "ok": True, "message": "RJ-NOR-2026-0001 is now in progress.",
+        "advisor_note": None,
+        "services": [],
+        "event": "new_case",
+        "case": SAMPLE_CASE,
+        "summary": "I would like to talk to someone about what happened.",
+        "detail": None,
+        "command": "#suitable",
+        "ok": True,
+        "message": "RJ-NOR-2026-0001 is now in progress.",
+    }
+
+
+LETTERS = (
+    "acknowledgement",
+    "call_offer",
+    "booking_confirmation",
+    "next_steps",
+    "not_suitable",
+    "withdrawal_confirmation",
+    "reminder",
+    "closed_reply",
+    "clarify_choice",
+    "slot_taken",
+    "notification",
+    "command_result",
+)
+
+
+def _not_suitable_sample(settings: Settings, hub: HubSettings) -> dict[str, Any]:
+    """A real reason and the hub's real signposting, so staff see what people will read."""
+    from rjmail.cli import catalogues
+
+    reasons, services = catalogues(settings)
+    reason = reasons.get("other-party-declined") or next(iter(reasons.values()))
+    chosen = services_for(
+        services[hub.code], reason.topics, date.today(), settings.service.signposting_max_age_days
+    )
+    return {
+        "reason_text": reason.text,
+        "services": [{"name": x.name, "description": x.description, "contact": x.contact} for x in chosen],
     }
 
 
 def preview(settings: Settings, name: str, hub_code: str | None, *, html: bool) -> str:
+    if name not in LETTERS:
+        raise ConfigError(f"no letter called '{name}'; letters: {', '.join(LETTERS)}")
+    codes = [h.code for h in settings.hubs]
+    if hub_code and hub_code.upper() not in codes:
+        raise ConfigError(f"no hub '{hub_code}'; hubs: {', '.join(codes)}")
     hub = settings.hub(hub_code.upper()) if hub_code else settings.hubs[0]
     composer = Composer(settings.templates_dir, (hub,), b"preview-key-not-secret")
-    letter = LetterSpec(kind=name, to=("sam@example.org",), to_advisors=name in (
-        "notification", "command_result"))
+    letter = LetterSpec(
+        kind=name, to=("sam@example.org",), to_advisors=name in ("notification", "command_result")
+    )
     ctx = composer.context(hub, None, letter, None)
     ctx.update(sample_context(name))
+    if name == "not_suitable":
+        ctx.update(_not_suitable_sample(settings, hub))
     ctx["ref"] = f"RJ-{hub.code}-{datetime.now(UTC).year}-0001"
     ctx["reason_codes"] = list(COMMANDS_REASONS_FALLBACK)
     rendered = render_letter(build_templates(settings.templates_dir, hub.code), name, ctx)
