@@ -407,9 +407,24 @@ def load(path: Path) -> Settings:
         path=path, database_url=db.get("url", str, "sqlite:///rjmail.db"),
         service=_service(root.table("service")), smtp=smtp, hubs=hubs,
         oauth2=_oauth2(root.table("oauth2")),
-        templates_dir=(base / paths.get("templates", str, "templates")).resolve(),
-        config_dir=(base / paths.get("config", str, "config")).resolve(),
+        templates_dir=_content_dir(paths, "templates", base),
+        config_dir=_content_dir(paths, "config", base),
     )
+
+
+SHIPPED = Path(__file__).resolve().parents[1]  # the checkout / install root holding templates/ and config/
+
+
+def _content_dir(paths: _Reader, name: str, base: Path) -> Path:
+    """`[paths] <name>` when set (relative to the config file); else `<name>/` beside the config file
+    when the operator made one (local overrides); else the shipped one."""
+    if name in paths.data:
+        chosen = (base / paths.get(name, str)).resolve()
+        if not chosen.is_dir():
+            raise paths.fail(name, f"not a directory: {chosen}")
+        return chosen
+    local = base / name
+    return local.resolve() if local.is_dir() else SHIPPED / name
 
 
 def _check_unique(root: _Reader, hubs: tuple[HubSettings, ...]) -> None:

@@ -55,8 +55,10 @@ class Decision:
 
 
 def _ack(mail: InboundMail, to: str, kind: str, key: str) -> LetterSpec:
-    return LetterSpec(kind=kind, to=(to,), reply_to_message_id=mail.message_id,
-                      references=mail.references, idempotency_key=key)
+    # A Message-ID we had to invent (the sender gave none) means nothing to the person's mail client.
+    invented = mail.message_id.endswith("@rjmail.invalid>")
+    return LetterSpec(kind=kind, to=(to,), reply_to_message_id=None if invented else mail.message_id,
+                      references=() if invented else mail.references, idempotency_key=key)
 
 
 def _notify(policy: HubPolicy, event: str, mail: InboundMail, key: str,

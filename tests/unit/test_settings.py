@@ -148,8 +148,9 @@ def test_full_config_with_several_hubs_loads(tmp_path, secrets_env):
     assert settings.service.signing_key.reveal() == SIGNING
     assert settings.service.retention_days == 2557
     assert settings.database_url == "sqlite:////var/lib/rjmail/rjmail.db"
-    assert settings.templates_dir == (tmp_path / "templates").resolve()
-    assert settings.config_dir == (tmp_path / "config").resolve()
+    # No [paths] and no local folders: the shipped templates and config are used.
+    assert (settings.templates_dir / "acknowledgement.txt.j2").is_file()
+    assert (settings.config_dir / "reasons.toml").is_file()
     with pytest.raises(KeyError):
         settings.hub("XXX")
 
@@ -451,3 +452,12 @@ def test_settings_are_frozen(tmp_path, secrets_env):
     with pytest.raises(AttributeError):
         settings.hubs[0].code = "XXX"  # type: ignore[misc]
     assert copy.deepcopy(settings.service.signing_key) == settings.service.signing_key
+
+
+def test_local_template_folder_beside_the_config_wins(tmp_path, secrets_env):
+    """A templates/ folder next to rjmail.toml is used; [paths] pointing nowhere is an error."""
+    (tmp_path / "templates").mkdir()
+    assert load(write(tmp_path, full_config())).templates_dir == (tmp_path / "templates").resolve()
+    data = full_config()
+    data["paths"] = {"templates": "nowhere"}
+    assert_names(config_error(tmp_path, data), "paths.templates", tmp_path / "rjmail.toml")
