@@ -6,6 +6,7 @@ second writer gets an IntegrityError and is offered fresh times instead.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -33,6 +34,10 @@ def _tz(rt: Runtime) -> ZoneInfo:
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
+
+
+# Invites land in shared calendars: nothing in them may say who is calling or why.
+NEUTRAL_ORGANIZER = "Phone call"
 
 
 def _advisor_of(case: Case) -> tuple[str, ...] | None:
@@ -141,7 +146,7 @@ def _claim(s: Session, hub: str, case: Case, start: datetime, minutes: int, now:
                 start=start,
                 minutes=minutes,
                 created_at=now,
-                uid=f"{case.ref.lower()}-call-{int(now.timestamp())}@rjmail",
+                uid=f"call-{hashlib.sha256(f'{case.ref}:{now.isoformat()}'.encode()).hexdigest()[:20]}@rjmail",
                 slot_key=key,
             )
             s.add(booking)
@@ -170,7 +175,7 @@ def _confirm_booking(
         start=start,
         minutes=booking.minutes,
         organizer=hub.address,
-        organizer_name=hub.name,
+        organizer_name=NEUTRAL_ORGANIZER,
         attendee=casework.person_address(case),
         tz=tz,
         now=now,
@@ -295,7 +300,7 @@ def cancel_booking(s: Session, rt: Runtime, hub: HubSettings, case: Case, now: d
         start=_aware(booking.start),
         minutes=booking.minutes,
         organizer=hub.address,
-        organizer_name=hub.name,
+        organizer_name=NEUTRAL_ORGANIZER,
         attendee=casework.person_address(case),
         tz=_tz(rt),
         now=now,

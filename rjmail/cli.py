@@ -197,7 +197,18 @@ def parser() -> argparse.ArgumentParser:
     aud.add_argument("ref", nargs="?")
     aud.set_defaults(func=cmd_audit)
     _extra_commands(sub)
+    # SPEC: every command takes --config, so it is accepted after the subcommand too.
+    for action in [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]:
+        for child in action.choices.values():
+            _add_config(child)
     return p
+
+
+def _add_config(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    for action in [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]:
+        for child in action.choices.values():
+            _add_config(child)
 
 
 def _extra_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -21,6 +21,7 @@ from rjmail.core.domain import (
     Referral,
     ThreadMatch,
 )
+from rjmail.core.prefs import wants_call
 from rjmail.core.withdrawal import wants_to_withdraw
 
 CLOSED_STATES = frozenset({CaseStatus.NOT_SUITABLE, CaseStatus.CLOSED})
@@ -57,19 +58,30 @@ class Decision:
 def _ack(mail: InboundMail, to: str, kind: str, key: str) -> LetterSpec:
     # A Message-ID we had to invent (the sender gave none) means nothing to the person's mail client.
     invented = mail.message_id.endswith("@rjmail.invalid>")
-    return LetterSpec(kind=kind, to=(to,), reply_to_message_id=None if invented else mail.message_id,
-                      references=() if invented else mail.references, idempotency_key=key)
+    return LetterSpec(
+        kind=kind,
+        to=(to,),
+        reply_to_message_id=None if invented else mail.message_id,
+        references=() if invented else mail.references,
+        idempotency_key=key,
+    )
 
 
-def _notify(policy: HubPolicy, event: str, mail: InboundMail, key: str,
-            detail: str | None = None) -> LetterSpec:
-    return LetterSpec(kind="notification", to=policy.notify, to_advisors=True,
-                      context={"event": event, "detail": detail},
-                      idempotency_key=f"notify:{event}:{key}")
+def _notify(
+    policy: HubPolicy, event: str, mail: InboundMail, key: str, detail: str | None = None
+) -> LetterSpec:
+    return LetterSpec(
+        kind="notification",
+        to=policy.notify,
+        to_advisors=True,
+        context={"event": event, "detail": detail},
+        idempotency_key=f"notify:{event}:{key}",
+    )
 
 
-def decide_new_referral(mail: InboundMail, referral: Referral, policy: HubPolicy,
-                        replies_today: int) -> Decision:
+def decide_new_referral(
+    mail: InboundMail, referral: Referral, policy: HubPolicy, replies_today: int
+) -> Decision:
     """A new case: an acknowledgement to the person (unless the loop guard says no) and a notification."""
     letters: list[LetterSpec] = []
     suppressed: list[str] = []
@@ -77,19 +89,29 @@ def decide_new_referral(mail: InboundMail, referral: Referral, policy: HubPolicy
     if not to:
         suppressed.append("acknowledgement: no address to answer")
     elif is_noreply(to):
-        suppressed.append("acknowledgement: the only address is a no-reply relay; advisors will reach "
-                          "the person another way")
+        suppressed.append(
+            "acknowledgement: the only address is a no-reply relay; advisors will reach "
+            "the person another way"
+        )
     elif replies_today >= policy.auto_reply_limit:
-        suppressed.append(f"acknowledgement: {replies_today} automatic replies to this address today "
-                          f"(limit {policy.auto_reply_limit})")
+        suppressed.append(
+            f"acknowledgement: {replies_today} automatic replies to this address today "
+            f"(limit {policy.auto_reply_limit})"
+        )
     else:
         letters.append(_ack(mail, to, "acknowledgement", f"ack:{mail.message_id}"))
     letters.append(_notify(policy, "new_case", mail, mail.message_id))
     # The call offer is a separate letter right after the acknowledgement (SPEC section 4).
     follow_up = "offer_call" if referral.wants_call and letters[0].kind == "acknowledgement" else None
-    return Decision(action="new_case", reason="new referral", referral=referral,
-                    timeline_kind=MessageKind.REFERRAL, letters=tuple(letters),
-                    suppressed=tuple(suppressed), follow_up=follow_up)
+    return Decision(
+        action="new_case",
+        reason="new referral",
+        referral=referral,
+        timeline_kind=MessageKind.REFERRAL,
+        letters=tuple(letters),
+        suppressed=tuple(suppressed),
+        follow_up=follow_up,
+    )
 
 
 def person_verified(mail: InboundMail, case: CaseSnapshot, thread: ThreadMatch) -> bool:
@@ -99,42 +121,104 @@ def person_verified(mail: InboundMail, case: CaseSnapshot, thread: ThreadMatch) 
     return mail.from_addr in case.known_addresses and thread.signed_parent
 
 
-def decide_reply(mail: InboundMail, cls: Classification, case: CaseSnapshot, policy: HubPolicy,
-                 replies_today: int, thread: ThreadMatch | None = None, text: str = "") -> Decision:
+def _person_request(
+    mail: InboundMail,
+    cls: Classification,
+    case: CaseSnapshot,
+    policy: HubPolicy,
+    kind: MessageKind,
+    text: str,
+) -> Decision | None:
+    """What a verified reply from the person asks for: withdrawal, a call, or a slot choice."""
+    if wants_to_withdraw(text):
+        return Decision(
+            action="timeline",
+            reason=f"{cls.reason}; the person asked to withdraw",
+            case_ref=case.ref,
+            timeline_kind=kind,
+            follow_up="withdraw",
+            letters=(_notify(policy, "withdrawal", mail, mail.message_id),),
+        )
+    if case.status in (CaseStatus.NEW, CaseStatus.IN_PROGRESS) and wants_call(text):
+        # They answered our letter's "just reply 'call me'": send the times to choose from.
+        return Decision(
+            action="timeline",
+            reason=f"{cls.reason}; the person asked for a call",
+            case_ref=case.ref,
+            timeline_kind=kind,
+            follow_up="offer_call",
+            letters=(_notify(policy, "new_message", mail, mail.message_id),),
+        )
+    if case.status == CaseStatus.CALL_OFFERED:
+        return Decision(
+            action="timeline",
+            reason=f"{cls.reason}; answer to a call offer",
+            case_ref=case.ref,
+            timeline_kind=kind,
+            follow_up="call_choice",
+        )
+    return None
+
+
+def decide_reply(
+    mail: InboundMail,
+    cls: Classification,
+    case: CaseSnapshot,
+    policy: HubPolicy,
+    replies_today: int,
+    thread: ThreadMatch | None = None,
+    text: str = "",
+) -> Decision:
     """A message on an existing case: timeline, advisors told, withdrawal or a call choice, and the
     closed/withdrawn policy."""
     from_advisor = cls.kind == MailClass.ADVISOR_COMMAND
     kind = MessageKind.ADVISOR_COMMAND if from_advisor else MessageKind.REPLY
     if from_advisor:
-        return Decision(action="timeline", reason=cls.reason, case_ref=case.ref, timeline_kind=kind,
-                        follow_up="advisor_commands")
+        return Decision(
+            action="timeline",
+            reason=cls.reason,
+            case_ref=case.ref,
+            timeline_kind=kind,
+            follow_up="advisor_commands",
+        )
     verified = thread is not None and person_verified(mail, case, thread)
     open_case = case.status not in CLOSED_STATES | {CaseStatus.WITHDRAWN}
-    if verified and open_case and wants_to_withdraw(text):
-        return Decision(action="timeline", reason=f"{cls.reason}; the person asked to withdraw",
-                        case_ref=case.ref, timeline_kind=kind, follow_up="withdraw",
-                        letters=(_notify(policy, "withdrawal", mail, mail.message_id),))
-    if verified and case.status == CaseStatus.CALL_OFFERED:
-        return Decision(action="timeline", reason=f"{cls.reason}; answer to a call offer", case_ref=case.ref,
-                        timeline_kind=kind, follow_up="call_choice")
+    acted = _person_request(mail, cls, case, policy, kind, text) if verified and open_case else None
+    if acted is not None:
+        return acted
     event = "spoof" if "possible spoof" in cls.reason else "new_message"
     detail = cls.reason if event == "spoof" else None
     if not verified and open_case and wants_to_withdraw(text):
-        detail = ("This message may ask to withdraw, but rjmail could not confirm it comes from the "
-                  "person (address not on the case, or not a reply to our email). Nothing was changed.")
+        detail = (
+            "This message may ask to withdraw, but rjmail could not confirm it comes from the "
+            "person (address not on the case, or not a reply to our email). Nothing was changed."
+        )
     notify = _notify(policy, event, mail, mail.message_id, detail=detail)
     if case.status == CaseStatus.WITHDRAWN or case.withdrawn:
-        return Decision(action="timeline", reason=cls.reason, case_ref=case.ref, timeline_kind=kind,
-                        letters=(notify,),
-                        suppressed=("letter: case withdrawn, the person asked for no automatic mail",))
+        return Decision(
+            action="timeline",
+            reason=cls.reason,
+            case_ref=case.ref,
+            timeline_kind=kind,
+            letters=(notify,),
+            suppressed=("letter: case withdrawn, the person asked for no automatic mail",),
+        )
     if case.status in CLOSED_STATES:
         return _closed_reply(mail, cls, case, policy, replies_today, notify, verified)
-    return Decision(action="timeline", reason=cls.reason, case_ref=case.ref, timeline_kind=kind,
-                    letters=(notify,))
+    return Decision(
+        action="timeline", reason=cls.reason, case_ref=case.ref, timeline_kind=kind, letters=(notify,)
+    )
 
 
-def _closed_reply(mail: InboundMail, cls: Classification, case: CaseSnapshot, policy: HubPolicy,
-                  replies_today: int, notify: LetterSpec, verified: bool) -> Decision:
+def _closed_reply(
+    mail: InboundMail,
+    cls: Classification,
+    case: CaseSnapshot,
+    policy: HubPolicy,
+    replies_today: int,
+    notify: LetterSpec,
+    verified: bool,
+) -> Decision:
     """Only an address the referral gave gets the short reply; reopening also needs the message to
     answer one of our letters (SPEC section 3: automatic changes need both)."""
     reopen = policy.on_closed_reply == "reopen" and verified
@@ -146,28 +230,48 @@ def _closed_reply(mail: InboundMail, cls: Classification, case: CaseSnapshot, po
         suppressed.append("closed_reply: automatic reply limit for this address reached")
     else:
         letters.insert(0, _ack(mail, mail.from_addr, "closed_reply", f"closed_reply:{mail.message_id}"))
-    return Decision(action="timeline", reason=f"{cls.reason}; case is {case.status}, policy "
-                    f"{policy.on_closed_reply}", case_ref=case.ref, timeline_kind=MessageKind.REPLY,
-                    new_status=CaseStatus.IN_PROGRESS if reopen else None, letters=tuple(letters),
-                    suppressed=tuple(suppressed))
+    return Decision(
+        action="timeline",
+        reason=f"{cls.reason}; case is {case.status}, policy {policy.on_closed_reply}",
+        case_ref=case.ref,
+        timeline_kind=MessageKind.REPLY,
+        new_status=CaseStatus.IN_PROGRESS if reopen else None,
+        letters=tuple(letters),
+        suppressed=tuple(suppressed),
+    )
 
 
 def decide_automatic(mail: InboundMail, cls: Classification) -> Decision:
     """Never answered. A bounce naming our own Message-IDs fails those letters instead."""
-    return Decision(action="record_only", reason=f"automatic mail, never answered: {cls.reason}",
-                    case_ref=cls.case_ref, timeline_kind=MessageKind.REPLY if cls.case_ref else None,
-                    follow_up="bounce" if mail.bounced_message_ids else None)
+    return Decision(
+        action="record_only",
+        reason=f"automatic mail, never answered: {cls.reason}",
+        case_ref=cls.case_ref,
+        timeline_kind=MessageKind.REPLY if cls.case_ref else None,
+        follow_up="bounce" if mail.bounced_message_ids else None,
+    )
 
 
 def _new_case_policy(cls: Classification, case: CaseSnapshot, policy: HubPolicy) -> bool:
     """`on_closed_reply = "new_case"`: a person's message on a closed case starts a new case."""
-    return (policy.on_closed_reply == "new_case" and case.status in CLOSED_STATES
-            and not case.withdrawn and cls.kind == MailClass.REPLY)
+    return (
+        policy.on_closed_reply == "new_case"
+        and case.status in CLOSED_STATES
+        and not case.withdrawn
+        and cls.kind == MailClass.REPLY
+    )
 
 
-def decide(mail: InboundMail, cls: Classification, case: CaseSnapshot | None, referral: Referral | None,
-           policy: HubPolicy, replies_today: int, thread: ThreadMatch | None = None,
-           text: str = "") -> Decision:
+def decide(
+    mail: InboundMail,
+    cls: Classification,
+    case: CaseSnapshot | None,
+    referral: Referral | None,
+    policy: HubPolicy,
+    replies_today: int,
+    thread: ThreadMatch | None = None,
+    text: str = "",
+) -> Decision:
     """`text` is the reply with quoted history removed (withdrawal and call choices read only that)."""
     if cls.kind == MailClass.DUPLICATE:
         return Decision(action="duplicate", reason=cls.reason)

@@ -11,14 +11,16 @@ import re
 
 _CALL = r"(?:call|ring|phone|telephone|contact)"
 _WANTS = re.compile(
-    rf"(?i)\b(?:(?:please|pls|can|could|would)\s+(?:someone\s+|somebody\s+|you\s+|one of you\s+)?"
+    rf"(?im)\b(?:(?:please|pls|can|could|would)\s+(?:someone\s+|somebody\s+|you\s+|one of you\s+)?"
     rf"(?:{_CALL}\s+me|give\s+me\s+a\s+(?:call|ring|bell))|(?:like|want|need)\s+(?:someone|"
     rf"somebody|you|one\s+of\s+you|an?\s+advisor)\s+to\s+(?:{_CALL}\s+me|give\s+me\s+a\s+call)|"
     rf"(?:give me|want|like|prefer|have)\s+a\s+(?:phone\s+)?(?:call|ring|chat on the phone)|"
     rf"(?:happy|glad|ok|okay|fine|willing|prefer|like|rather|love)\s+to\s+(?:talk|speak|chat)\s+"
     rf"(?:on|over|by)\s+the\s+phone|(?:talk|speak|chat)\s+(?:to|with)\s+(?:someone|somebody|an? "
     rf"advisor)\s+(?:on|over|by)\s+the\s+phone|{_CALL}\s+me\s+(?:on|at|back)|"
-    rf"phone\s+call\s+would\s+be\s+(?:good|great|best|fine)|prefer\s+(?:a\s+)?(?:phone|call))\b"
+    rf"phone\s+call\s+would\s+be\s+(?:good|great|best|fine)|prefer\s+(?:a\s+)?(?:phone|call)|"
+    # The acknowledgement says: just reply "call me".
+    rf"(?:yes|please)[\s,!.]+(?:please[\s,!.]+)?call\s+me|^[^\w\n]*call\s+me)\b"
 )
 _REFUSES = re.compile(
     r"(?i)\b(?:(?:rather|prefer)\s+not\s+(?:to\s+)?(?:speak|talk|be\s+(?:called|rung|phoned)|"

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from rjmail.adapters.tables import CallOffer, Case
 from rjmail.cli import build_runtime
 from rjmail.settings import load
-from tests.support import body_text, inbox, referral, run, unique, write_config
+from tests.support import body_text, inbox, new_person, referral, run, unique, write_config
 
 pytestmark = pytest.mark.integration
 LONDON = ZoneInfo("Europe/London")
@@ -214,3 +214,15 @@ def test_asking_for_other_times_gets_one_fresh_offer(desk):
     again = {ln.strip() for ln in body_text(letters[2]).splitlines() if ln.strip()[:1].isdigit()}
     assert offered and again and not offered & again
     assert desk.cases()[0]["status"] == "call_offered"
+
+
+def test_replying_call_me_to_the_acknowledgement_sends_an_offer(desk):
+    """The acknowledgement says 'just reply "call me"': doing so gets the call offer."""
+    person = new_person(desk.stack, "caller-")
+    desk.stack.append(desk.hub["user"], referral(f"{person}@example.test", "x@example.org"))
+    desk.cycle()
+    ack = inbox(desk.stack, person)[0]
+    desk.reply(person, ack, "Yes please, call me.")
+    desk.cycle()
+    assert desk.cases()[0]["status"] == "call_offered"
+    assert len(inbox(desk.stack, person)) == 2
