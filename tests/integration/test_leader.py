@@ -7,15 +7,14 @@ from __future__ import annotations
 import json
 import os
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from rjmail.leader import AdvisoryLeader, lock_engine, lock_key
+from tests.conftest import fresh_postgres
 from tests.integration.test_daemon import DaemonProcess, daemon_config, inbox_count, wait_until
 from tests.support import referral, run, unique
 
@@ -28,18 +27,10 @@ POLL = 5
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    """A database of its own: other tests reset the shared one's schema whenever they like."""
+    """A database of its own, created and dropped around the test."""
     assert PG_URL
-    name = f"rjmail_leader_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres(PG_URL) as url:
+        yield url
 
 
 def test_lock_keys_are_stable_and_distinct():
