@@ -7,10 +7,10 @@ Against a private mail stack (Dovecot + SMTP sink on loopback) and a SQLite data
 
 1. N referrals from N distinct referrers are APPENDed (MULTIAPPEND) to hub BIG's mailbox, and
    --small (1,000) more to hub SML's; `rjmail db upgrade`;
-2. intake: one `pipeline.poll_hub` over BIG (fetch + parse + classify + extract + store + outbox,
+2. intake: one `intake.poll_hub` over BIG (fetch + parse + classify + extract + store + outbox,
    one transaction per message) -> messages/s, overall and for the first and last tenth of the
    messages (a growing per-message cost would show as a lower last-tenth rate);
-3. delivery: `pipeline.deliver_due` for BIG (acknowledgements + advisor notifications, one SMTP
+3. delivery: `delivery.deliver_due` for BIG (acknowledgements + advisor notifications, one SMTP
    connection per call, at most 200 rows per call) repeated until nothing is due -> letters/s and
    acknowledgements/s;
 4. one more poll of BIG takes in rjmail's own copies of the acknowledgements (the SMTP sink, like
@@ -162,7 +162,7 @@ def _messages(stack: Any, user: str) -> int:
 
 
 def measure(stack: Any, workdir: Path, n: int, small: int, reps: int, database_url: str) -> dict[str, Any]:
-    from rjmail import cli, pipeline
+    from rjmail import cli, delivery, intake, runtime
     from rjmail import logging as rjlog
     from rjmail.settings import load
 
@@ -181,12 +181,12 @@ def measure(stack: Any, workdir: Path, n: int, small: int, reps: int, database_u
     rjlog.configure(stream=log_file)  # cli.main reconfigured logging to stdout
 
     settings = load(config)
-    rt = cli.build_runtime(settings)
+    rt = runtime.build_runtime(settings)
     big, sml = settings.hub("BIG"), settings.hub("SML")
 
     # Per-message finishing times, to see whether the cost per message grows with the database.
     stamps: list[float] = []
-    process = pipeline.process_fetched
+    process = intake.process_fetched
 
     def timed(*args: Any, **kwargs: Any) -> int:
         try:
@@ -194,12 +194,12 @@ def measure(stack: Any, workdir: Path, n: int, small: int, reps: int, database_u
         finally:
             stamps.append(time.perf_counter())
 
-    pipeline.process_fetched = timed  # type: ignore[assignment]
+    intake.process_fetched = timed  # type: ignore[assignment]
     started = time.perf_counter()
     try:
-        result = pipeline.poll_hub(rt, big)
+        result = intake.poll_hub(rt, big)
     finally:
-        pipeline.process_fetched = process  # type: ignore[assignment]
+        intake.process_fetched = process  # type: ignore[assignment]
     out["intake_s"] = time.perf_counter() - started
     tenth = max(1, len(stamps) // 10)
     if len(stamps) > 2 * tenth:
@@ -214,7 +214,7 @@ def measure(stack: Any, workdir: Path, n: int, small: int, reps: int, database_u
     calls = 0
     started = time.perf_counter()
     while True:
-        batch = pipeline.deliver_due(rt, [big])
+        batch = delivery.deliver_due(rt, [big])
         calls += 1
         for key in counts:
             counts[key] += batch.get(key, 0)
@@ -227,11 +227,11 @@ def measure(stack: Any, workdir: Path, n: int, small: int, reps: int, database_u
     # Letters to people are also delivered to the hub mailbox (rjmail's own copy, which crash
     # recovery looks for); the next poll takes them in as duplicates. Steady state after that.
     started = time.perf_counter()
-    out["copies"] = pipeline.poll_hub(rt, big).fetched
+    out["copies"] = intake.poll_hub(rt, big).fetched
     out["copies_s"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    small_result = pipeline.poll_hub(rt, sml)
+    small_result = intake.poll_hub(rt, sml)
     out["intake_small_s"] = time.perf_counter() - started
     out["fetched_small"] = small_result.fetched
 
@@ -239,7 +239,7 @@ def measure(stack: Any, workdir: Path, n: int, small: int, reps: int, database_u
     for _ in range(reps):
         for hub in (sml, big):
             started = time.perf_counter()
-            r = pipeline.poll_hub(rt, hub)
+            r = intake.poll_hub(rt, hub)
             idle[hub.code].append(time.perf_counter() - started)
             if r.fetched:
                 raise SystemExit(f"idle poll of {hub.code} fetched {r.fetched} message(s)")

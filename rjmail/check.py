@@ -12,8 +12,11 @@ from rjmail.adapters import db
 from rjmail.adapters.mailbox import Mailbox
 from rjmail.adapters.smtp import SmtpSender
 from rjmail.adapters.tables import Intake, OutboxItem, QuarantineItem
+from rjmail.core.catalogue import load_services, stale_services
+from rjmail.core.domain import OutboxStatus
 from rjmail.errors import RjmailError
-from rjmail.pipeline import Runtime
+from rjmail.oauth import credential_expiry
+from rjmail.runtime import Runtime, build_runtime
 from rjmail.settings import HubSettings, Settings
 
 CREDENTIAL_WARN_DAYS = 30
@@ -102,8 +105,6 @@ def _check_smtp(rt: Runtime, report: Report) -> None:
 
 
 def _check_data(settings: Settings, report: Report) -> None:
-    from rjmail.core.catalogue import load_services, stale_services
-
     for hub in settings.hubs:
         for area in (hub.signposting, "national"):
             path = settings.config_dir / "signposting" / f"{area}.toml"
@@ -116,8 +117,6 @@ def _check_data(settings: Settings, report: Report) -> None:
                     f"{hub.code}: signposting entry '{svc.name}' in {path.name} last verified "
                     f"{svc.verified_on}: left out of letters until re-checked"
                 )
-    from rjmail.oauth import credential_expiry
-
     try:
         expires = credential_expiry(settings)
     except RjmailError as exc:
@@ -141,11 +140,12 @@ def _check_db(settings: Settings, report: Report) -> None:
         report.fail(f"database unreachable: {str(exc).splitlines()[0]}")
         return
     with Session(engine) as s:
-        failed = len(s.exec(select(OutboxItem.id).where(OutboxItem.status == "failed")).all())
+        failed = len(s.exec(select(OutboxItem.id).where(OutboxItem.status == OutboxStatus.FAILED)).all())
         stuck = len(
             s.exec(
                 select(OutboxItem.id).where(
-                    col(OutboxItem.status).in_(["pending", "sending"]), OutboxItem.attempts > 3
+                    col(OutboxItem.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+                    OutboxItem.attempts > 3,
                 )
             ).all()
         )
@@ -163,8 +163,6 @@ def run_checks(settings: Settings) -> int:
     report.ok(f"config {settings.path}: {len(settings.hubs)} hub(s)")
     _check_db(settings, report)
     _check_data(settings, report)
-    from rjmail.cli import build_runtime
-
     rt = build_runtime(settings, check_schema=False)
     for hub in settings.hubs:
         try:

@@ -1,114 +1,35 @@
-"""Composition root and the `rjmail` command line (SPEC section 7)."""
+"""The `rjmail` command line (SPEC section 7): parse arguments, build the runtime, call the module
+that does the work. The runtime itself is composed in rjmail.runtime."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
-import tomllib
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import structlog
 from sqlmodel import Session
 
+from rjmail import daemon, reports
 from rjmail import logging as rjlog
-from rjmail import reports
 from rjmail.adapters import db, store
-from rjmail.core.catalogue import Reason, Service, load_reasons, load_services
+from rjmail.check import run_checks
 from rjmail.errors import ConfigError, NotMigratedError, RjmailError
-from rjmail.letters import Composer
-from rjmail.pipeline import Runtime
+from rjmail.preview import preview
+from rjmail.retention import cmd_retention
+from rjmail.runtime import build_runtime, operator, utcnow
 from rjmail.settings import Settings, default_config_path, load
 
 log = structlog.get_logger("rjmail.cli")
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def operator() -> str:
-    try:
-        return f"operator:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "operator:unknown"
-
-
-def professional_domains(settings: Settings) -> frozenset[str]:
-    path = settings.config_dir / "professional_domains.toml"
-    if not path.exists():
-        return frozenset()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from exc
-    return frozenset(d.lower() for d in data.get("domains", []) if isinstance(d, str))
-
-
-def catalogues(settings: Settings) -> tuple[dict[str, Reason], dict[str, list[Service]]]:
-    """Reason codes and, per hub, its area's signposting plus the national list."""
-    path = settings.config_dir / "reasons.toml"
-    reasons = load_reasons(_read(path), str(path))
-    services: dict[str, list[Service]] = {}
-    for hub in settings.hubs:
-        services[hub.code] = []
-        for area in dict.fromkeys((hub.signposting, "national")):
-            file = settings.config_dir / "signposting" / f"{area}.toml"
-            services[hub.code] += load_services(_read(file), str(file))
-    return reasons, services
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from exc
-
-
-def build_runtime(settings: Settings, *, check_schema: bool = True) -> Runtime:
-    engine = db.make_engine(settings.database_url)
-    if check_schema:
-        db.ensure_migrated(engine)
-    composer = Composer(
-        settings.templates_dir,
-        settings.hubs,
-        settings.service.signing_key.reveal().encode(),
-        tuple(catalogues(settings)[0]),
-    )
-    from rjmail.oauth import token_providers
-
-    imap_token, smtp_token = token_providers(settings)
-    from rjmail.adapters.outbox import DeliveryPolicy
-
-    reasons, services = catalogues(settings)
-    return Runtime(
-        settings=settings,
-        engine=engine,
-        composer=composer,
-        now=utcnow,
-        reasons=reasons,
-        services=services,
-        professional_domains=professional_domains(settings),
-        imap_token=imap_token,
-        smtp_token=smtp_token,
-        delivery=DeliveryPolicy(
-            max_attempts=settings.service.outbox_max_attempts,
-            backoff_cap_seconds=settings.service.outbox_backoff_cap_seconds,
-            proof_grace_seconds=settings.service.delivery_proof_grace_seconds,
-        ),
-    )
-
-
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from rjmail import scheduler
-
     rt = build_runtime(settings)
     if args.once:
-        return scheduler.run_once(rt)
-    return scheduler.Daemon(rt).run()
+        return daemon.run_once(rt)
+    return daemon.Daemon(rt).run()
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
@@ -148,15 +69,11 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_templates(args: argparse.Namespace, settings: Settings) -> int:
-    from rjmail.preview import preview
-
     print(preview(settings, args.name, args.hub, html=args.html))
     return 0
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    from rjmail.check import run_checks
-
     return run_checks(settings)
 
 
@@ -212,8 +129,6 @@ def _add_config(parser: argparse.ArgumentParser) -> None:
 
 
 def _extra_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from rjmail.retention import cmd_retention
-
     ret = sub.add_parser("retention", help="anonymise closed cases past retention_days")
     ret.add_argument("--dry-run", action="store_true")
     ret.set_defaults(func=cmd_retention)

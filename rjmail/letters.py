@@ -99,6 +99,6 @@ class Composer:
             case_id=case.id if case else None, hub=hub_code, kind=letter.kind,
             idempotency_key=letter.idempotency_key, message_id=message_id, mail_from=hub.address,
             to_addr=letter.to[0].lower(), recipients=",".join(letter.to), subject=rendered.subject,
-            raw=msg.as_bytes(), status="pending", next_attempt_at=now, created_at=now,
+            raw=msg.as_bytes(), next_attempt_at=now, created_at=now,
             person_letter=letter.kind in PERSON_LETTERS,
         )

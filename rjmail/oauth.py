@@ -26,8 +26,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from rjmail.configread import is_loopback
 from rjmail.errors import ConfigError, PermanentError, TransientError
-from rjmail.settings import OAuth2Settings, Settings, is_loopback
+from rjmail.settings import OAuth2Settings, Settings
 
 REFRESH_MARGIN_SECONDS = 300.0
 DEFAULT_LIFETIME_SECONDS = 3600.0

@@ -10,6 +10,7 @@ from rjmail.core.domain import LetterSpec
 from rjmail.core.render import build_templates, render_letter
 from rjmail.errors import ConfigError
 from rjmail.letters import COMMANDS_REASONS_FALLBACK, Composer
+from rjmail.runtime import catalogues
 from rjmail.settings import HubSettings, Settings
 
 SAMPLE_SLOTS = [
@@ -76,8 +77,6 @@ LETTERS = (
 
 def _not_suitable_sample(settings: Settings, hub: HubSettings) -> dict[str, Any]:
     """A real reason and the hub's real signposting, so staff see what people will read."""
-    from rjmail.cli import catalogues
-
     reasons, services = catalogues(settings)
     reason = reasons.get("other-party-declined") or next(iter(reasons.values()))
     chosen = services_for(

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
 from rjmail.adapters import store
 from rjmail.adapters.tables import Case, Message, OutboxItem, QuarantineItem
 from rjmail.errors import ConfigError
-
-if TYPE_CHECKING:
-    from rjmail.settings import Settings
+from rjmail.runtime import build_runtime, operator
+from rjmail.settings import Settings
 
 FINAL_STATES = ("closed", "not_suitable", "withdrawn")
 PERSONAL_FIELDS = ("referrer_email", "referrer_name", "phone", "crime_reference", "call_times",
@@ -52,8 +50,6 @@ def anonymise(session: Session, case: Case, now: datetime, actor: str) -> None:
 
 
 def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
-    from rjmail.cli import build_runtime, operator
-
     days = settings.service.retention_days
     if days is None:
         raise ConfigError("retention_days is not set; the force's records policy decides it",

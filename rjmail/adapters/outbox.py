@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Protocol
 
 import structlog
@@ -24,6 +25,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from rjmail.adapters.tables import AuditEntry, Case, OutboxItem
+from rjmail.core.domain import OutboxStatus
 from rjmail.errors import PermanentError, TransientError
 
 log = structlog.get_logger("rjmail.outbox")
@@ -35,6 +37,14 @@ class Sender(Protocol):
     def send(self, mail_from: str, recipients: Sequence[str], raw: bytes) -> None: ...
 
     def close(self) -> None: ...
+
+
+class DeliveryResult(StrEnum):
+    """The outcome of one send attempt (counted per delivery run)."""
+
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,7 @@ def due_ids(engine: Engine, hubs: list[str], now: datetime, limit: int = 200) ->
             for i in s.exec(
                 select(OutboxItem.id)
                 .where(
-                    OutboxItem.status == "pending",
+                    OutboxItem.status == OutboxStatus.PENDING,
                     OutboxItem.next_attempt_at <= now,
                     col(OutboxItem.hub).in_(hubs),
                 )
@@ -73,16 +83,16 @@ def claim(engine: Engine, item_id: int, now: datetime, policy: DeliveryPolicy) -
     """pending -> sending for exactly one worker; None if someone else got it first."""
     with Session(engine, expire_on_commit=False) as s, s.begin():
         row = s.get(OutboxItem, item_id)
-        if row is None or row.status != "pending":
+        if row is None or row.status != OutboxStatus.PENDING:
             return None
         result = s.exec(
             update(OutboxItem)
             .where(  # type: ignore[call-overload]
                 col(OutboxItem.id) == item_id,
-                col(OutboxItem.status) == "pending",
+                col(OutboxItem.status) == OutboxStatus.PENDING,
             )
             .values(
-                status="sending",
+                status=OutboxStatus.SENDING,
                 attempts=OutboxItem.attempts + 1,
                 claimed_at=now,
                 next_attempt_at=now + backoff(row.attempts + 1, policy),
@@ -100,7 +110,7 @@ def _finish(engine: Engine, item_id: int, **values: object) -> None:
     with Session(engine) as s, s.begin():
         s.exec(
             update(OutboxItem)
-            .where(col(OutboxItem.id) == item_id, col(OutboxItem.status) == "sending")  # type: ignore[call-overload]
+            .where(col(OutboxItem.id) == item_id, col(OutboxItem.status) == OutboxStatus.SENDING)  # type: ignore[call-overload]
             .values(**values)
         )
 
@@ -110,7 +120,7 @@ IN_FLIGHT: set[int] = set()  # rows this process is sending right now; recovery 
 
 def deliver_one(
     engine: Engine, sender: Sender, item: OutboxItem, now: datetime, policy: DeliveryPolicy
-) -> str:
+) -> DeliveryResult:
     assert item.id is not None
     recipients = [r for r in item.recipients.split(",") if r]
     if policy.copy_to_self and item.person_letter and item.mail_from not in recipients:
@@ -120,7 +130,8 @@ def deliver_one(
         sender.send(item.mail_from, recipients, item.raw)
     except TransientError as exc:
         failed = item.attempts >= policy.max_attempts
-        _finish(engine, item.id, status="failed" if failed else "pending", last_error=str(exc)[:500])
+        status = OutboxStatus.FAILED if failed else OutboxStatus.PENDING
+        _finish(engine, item.id, status=status, last_error=str(exc)[:500])
         log.warning(
             "delivery_retry",
             outbox_id=item.id,
@@ -130,16 +141,16 @@ def deliver_one(
             error=str(exc),
             gave_up=failed,
         )
-        return "failed" if failed else "retry"
+        return DeliveryResult.FAILED if failed else DeliveryResult.RETRY
     except PermanentError as exc:
-        _finish(engine, item.id, status="failed", last_error=str(exc)[:500])
+        _finish(engine, item.id, status=OutboxStatus.FAILED, last_error=str(exc)[:500])
         log.error("delivery_failed", outbox_id=item.id, hub=item.hub, kind=item.kind, error=str(exc))
-        return "failed"
+        return DeliveryResult.FAILED
     finally:
         IN_FLIGHT.discard(item.id)
     _mark_sent(engine, item, now)
     log.info("delivered", outbox_id=item.id, hub=item.hub, kind=item.kind, attempts=item.attempts)
-    return "sent"
+    return DeliveryResult.SENT
 
 
 def _mark_sent(engine: Engine, item: OutboxItem, now: datetime) -> None:
@@ -148,7 +159,7 @@ def _mark_sent(engine: Engine, item: OutboxItem, now: datetime) -> None:
         row = s.get(OutboxItem, item.id)
         if row is None:
             return
-        row.status, row.sent_at, row.last_error = "sent", now, None
+        row.status, row.sent_at, row.last_error = OutboxStatus.SENT, now, None
         case = s.get(Case, row.case_id) if row.case_id else None
         if row.person_letter:
             s.add(
@@ -167,7 +178,9 @@ def stuck_rows(engine: Engine, hubs: list[str]) -> list[OutboxItem]:
     with Session(engine, expire_on_commit=False) as s:
         return list(
             s.exec(
-                select(OutboxItem).where(OutboxItem.status == "sending", col(OutboxItem.hub).in_(hubs))
+                select(OutboxItem).where(
+                    OutboxItem.status == OutboxStatus.SENDING, col(OutboxItem.hub).in_(hubs)
+                )
             ).all()
         )
 
@@ -195,9 +208,9 @@ def recover(
         ):
             counts["waiting"] += 1  # never guess: ask again on the next cycle
             continue
-        status = "sent" if delivered else "pending"
+        status = OutboxStatus.SENT if delivered else OutboxStatus.PENDING
         _finish(engine, row.id, status=status, next_attempt_at=now, **({"sent_at": now} if delivered else {}))
-        counts[status] += 1
+        counts[status.value] += 1
         log.info("outbox_recovered", outbox_id=row.id, hub=row.hub, result=status)
     return counts
 
@@ -207,7 +220,40 @@ def mark_sent_by_copy(session: Session, message_id: str, now: datetime) -> bool:
     row = session.exec(select(OutboxItem).where(OutboxItem.message_id == message_id)).first()
     if row is None:
         return False
-    if row.status in ("sending", "pending"):
-        row.status, row.sent_at = "sent", row.sent_at or now
+    if row.status in (OutboxStatus.SENDING, OutboxStatus.PENDING):
+        row.status, row.sent_at = OutboxStatus.SENT, row.sent_at or now
         session.add(row)
     return True
+
+
+def mark_bounced(session: Session, message_id: str) -> OutboxItem | None:
+    """A delivery report names this letter: it failed after all. None when unknown or already failed."""
+    item = session.exec(select(OutboxItem).where(OutboxItem.message_id == message_id)).first()
+    if item is None or item.status == OutboxStatus.FAILED:
+        return None
+    item.status = OutboxStatus.FAILED
+    item.last_error = "bounced: the receiving server reported it undeliverable"
+    session.add(item)
+    return item
+
+
+def sent_not_copied(engine: Engine, hub: str, limit: int = 200) -> list[tuple[int, bytes]]:
+    """(id, raw) of delivered letters not yet appended to the hub's Sent folder."""
+    with Session(engine) as s:
+        rows = s.exec(
+            select(OutboxItem.id, OutboxItem.raw)
+            .where(
+                OutboxItem.hub == hub,
+                OutboxItem.status == OutboxStatus.SENT,
+                col(OutboxItem.copied_to_sent).is_(False),
+            )
+            .limit(limit)
+        ).all()
+    return [(row_id, raw) for row_id, raw in rows if row_id is not None]
+
+
+def mark_copied(engine: Engine, item_id: int) -> None:
+    with Session(engine) as s, s.begin():
+        item = s.get(OutboxItem, item_id)
+        if item is not None:
+            item.copied_to_sent = True

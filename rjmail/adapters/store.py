@@ -23,7 +23,7 @@ from rjmail.adapters.tables import (
 )
 from rjmail.core import signing
 from rjmail.core.classify import subject_ref
-from rjmail.core.domain import CaseSnapshot, CaseStatus, InboundMail, Referral, ThreadMatch
+from rjmail.core.domain import CaseSnapshot, CaseStatus, InboundMail, MailboxPosition, Referral, ThreadMatch
 
 
 def snapshot(session: Session, case: Case) -> CaseSnapshot:
@@ -138,17 +138,17 @@ def add_inbound(session: Session, hub: str, case: Case | None, kind: str, mail: 
     return row
 
 
-def record_intake(session: Session, hub: str, folder: str, uidvalidity: int, uid: int,
-                  message_id: str, decision: str, reason: str, case: Case | None, now: datetime) -> None:
-    session.add(Intake(hub=hub, folder=folder, uidvalidity=uidvalidity, uid=uid, message_id=message_id,
-                       decision=decision, reason=reason[:2000], case_id=case.id if case else None,
-                       at=now))
+def record_intake(session: Session, pos: MailboxPosition, message_id: str, decision: str, reason: str,
+                  case: Case | None, now: datetime) -> None:
+    session.add(Intake(hub=pos.hub, folder=pos.folder, uidvalidity=pos.uidvalidity, uid=pos.uid,
+                       message_id=message_id, decision=str(decision), reason=reason[:2000],
+                       case_id=case.id if case else None, at=now))
 
 
-def quarantine(session: Session, hub: str, folder: str, uidvalidity: int, uid: int, raw: bytes | None,
-               size: int, reason: str, message_id: str | None, now: datetime) -> QuarantineItem:
-    item = QuarantineItem(hub=hub, folder=folder, uidvalidity=uidvalidity, uid=uid, message_id=message_id,
-                          reason=reason[:2000], size=size, raw=raw, at=now)
+def quarantine(session: Session, pos: MailboxPosition, raw: bytes | None, size: int, reason: str,
+               message_id: str | None, now: datetime) -> QuarantineItem:
+    item = QuarantineItem(hub=pos.hub, folder=pos.folder, uidvalidity=pos.uidvalidity, uid=pos.uid,
+                          message_id=message_id, reason=reason[:2000], size=size, raw=raw, at=now)
     session.add(item)
     session.flush()
     return item
@@ -159,15 +159,14 @@ def checkpoint(session: Session, hub: str, folder: str) -> FolderCheckpoint | No
         FolderCheckpoint.hub == hub, FolderCheckpoint.folder == folder)).first()
 
 
-def advance_checkpoint(session: Session, hub: str, folder: str, uidvalidity: int, uid: int,
-                       now: datetime) -> None:
-    """Move the folder's high-water mark; a new UIDVALIDITY restarts it (every old UID is void)."""
-    row = checkpoint(session, hub, folder)
+def advance_checkpoint(session: Session, pos: MailboxPosition, now: datetime) -> None:
+    """Move the folder's high-water mark to `pos`; a new UIDVALIDITY restarts it (every old UID is void)."""
+    row = checkpoint(session, pos.hub, pos.folder)
     if row is None:
-        row = FolderCheckpoint(hub=hub, folder=folder, uidvalidity=uidvalidity, last_uid=0)
-    if row.uidvalidity != uidvalidity:
-        row.uidvalidity, row.last_uid = uidvalidity, 0
-    row.last_uid = max(row.last_uid, uid)
+        row = FolderCheckpoint(hub=pos.hub, folder=pos.folder, uidvalidity=pos.uidvalidity, last_uid=0)
+    if row.uidvalidity != pos.uidvalidity:
+        row.uidvalidity, row.last_uid = pos.uidvalidity, 0
+    row.last_uid = max(row.last_uid, pos.uid)
     row.updated_at = now
     session.add(row)
 

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, LargeBinary, MetaData, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from rjmail.core.domain import OutboxStatus
+
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -126,7 +128,7 @@ class OutboxItem(SQLModel, table=True):
     recipients: str  # comma-separated envelope recipients
     subject: str
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    status: str = Field(default="pending", index=True)  # pending|sending|sent|failed
+    status: str = Field(default=OutboxStatus.PENDING.value, index=True)  # moved only by adapters.outbox
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow)
     claimed_at: datetime | None = None

@@ -52,5 +52,5 @@ def _advisor(mail: InboundMail, ctx: ClassifyContext, ref: str) -> Classificatio
         problems.append("does not reply to an rjmail notification about this case")
     if problems:
         return Classification(MailClass.REPLY, "advisor address not verified: " + "; ".join(problems)
-                              + " (possible spoof)", ref)
+                              + " (possible spoof)", ref, spoof=True)
     return Classification(MailClass.ADVISOR_COMMAND, "verified advisor reply", ref)

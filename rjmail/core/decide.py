@@ -11,9 +11,11 @@ from dataclasses import dataclass, field, replace
 
 from rjmail.core.autoreply import is_noreply
 from rjmail.core.domain import (
+    Action,
     CaseSnapshot,
     CaseStatus,
     Classification,
+    FollowUp,
     InboundMail,
     LetterSpec,
     MailClass,
@@ -37,7 +39,7 @@ class HubPolicy:
 
 @dataclass(frozen=True)
 class Decision:
-    action: str  # new_case | timeline | record_only | duplicate
+    action: Action
     reason: str
     case_ref: str | None = None
     referral: Referral | None = None
@@ -45,7 +47,7 @@ class Decision:
     new_status: CaseStatus | None = None
     letters: tuple[LetterSpec, ...] = ()
     suppressed: tuple[str, ...] = field(default=())  # "letter: why it was not sent"
-    follow_up: str | None = None  # withdraw | call_choice | advisor_commands | offer_call
+    follow_up: FollowUp | None = None
 
     @property
     def ledger_reason(self) -> str:
@@ -102,9 +104,9 @@ def decide_new_referral(
         letters.append(_ack(mail, to, "acknowledgement", f"ack:{mail.message_id}"))
     letters.append(_notify(policy, "new_case", mail, mail.message_id))
     # The call offer is a separate letter right after the acknowledgement (SPEC section 4).
-    follow_up = "offer_call" if referral.wants_call and letters[0].kind == "acknowledgement" else None
+    follow_up = FollowUp.OFFER_CALL if referral.wants_call and letters[0].kind == "acknowledgement" else None
     return Decision(
-        action="new_case",
+        action=Action.NEW_CASE,
         reason="new referral",
         referral=referral,
         timeline_kind=MessageKind.REFERRAL,
@@ -132,30 +134,30 @@ def _person_request(
     """What a verified reply from the person asks for: withdrawal, a call, or a slot choice."""
     if wants_to_withdraw(text):
         return Decision(
-            action="timeline",
+            action=Action.TIMELINE,
             reason=f"{cls.reason}; the person asked to withdraw",
             case_ref=case.ref,
             timeline_kind=kind,
-            follow_up="withdraw",
+            follow_up=FollowUp.WITHDRAW,
             letters=(_notify(policy, "withdrawal", mail, mail.message_id),),
         )
     if case.status in (CaseStatus.NEW, CaseStatus.IN_PROGRESS) and wants_call(text):
         # They answered our letter's "just reply 'call me'": send the times to choose from.
         return Decision(
-            action="timeline",
+            action=Action.TIMELINE,
             reason=f"{cls.reason}; the person asked for a call",
             case_ref=case.ref,
             timeline_kind=kind,
-            follow_up="offer_call",
+            follow_up=FollowUp.OFFER_CALL,
             letters=(_notify(policy, "new_message", mail, mail.message_id),),
         )
     if case.status == CaseStatus.CALL_OFFERED:
         return Decision(
-            action="timeline",
+            action=Action.TIMELINE,
             reason=f"{cls.reason}; answer to a call offer",
             case_ref=case.ref,
             timeline_kind=kind,
-            follow_up="call_choice",
+            follow_up=FollowUp.CALL_CHOICE,
         )
     return None
 
@@ -175,18 +177,18 @@ def decide_reply(
     kind = MessageKind.ADVISOR_COMMAND if from_advisor else MessageKind.REPLY
     if from_advisor:
         return Decision(
-            action="timeline",
+            action=Action.TIMELINE,
             reason=cls.reason,
             case_ref=case.ref,
             timeline_kind=kind,
-            follow_up="advisor_commands",
+            follow_up=FollowUp.ADVISOR_COMMANDS,
         )
     verified = thread is not None and person_verified(mail, case, thread)
     open_case = case.status not in CLOSED_STATES | {CaseStatus.WITHDRAWN}
     acted = _person_request(mail, cls, case, policy, kind, text) if verified and open_case else None
     if acted is not None:
         return acted
-    event = "spoof" if "possible spoof" in cls.reason else "new_message"
+    event = "spoof" if cls.spoof else "new_message"
     detail = cls.reason if event == "spoof" else None
     if not verified and open_case and wants_to_withdraw(text):
         detail = (
@@ -196,7 +198,7 @@ def decide_reply(
     notify = _notify(policy, event, mail, mail.message_id, detail=detail)
     if case.status == CaseStatus.WITHDRAWN or case.withdrawn:
         return Decision(
-            action="timeline",
+            action=Action.TIMELINE,
             reason=cls.reason,
             case_ref=case.ref,
             timeline_kind=kind,
@@ -206,7 +208,7 @@ def decide_reply(
     if case.status in CLOSED_STATES:
         return _closed_reply(mail, cls, case, policy, replies_today, notify, verified)
     return Decision(
-        action="timeline", reason=cls.reason, case_ref=case.ref, timeline_kind=kind, letters=(notify,)
+        action=Action.TIMELINE, reason=cls.reason, case_ref=case.ref, timeline_kind=kind, letters=(notify,)
     )
 
 
@@ -231,7 +233,7 @@ def _closed_reply(
     else:
         letters.insert(0, _ack(mail, mail.from_addr, "closed_reply", f"closed_reply:{mail.message_id}"))
     return Decision(
-        action="timeline",
+        action=Action.TIMELINE,
         reason=f"{cls.reason}; case is {case.status}, policy {policy.on_closed_reply}",
         case_ref=case.ref,
         timeline_kind=MessageKind.REPLY,
@@ -244,11 +246,11 @@ def _closed_reply(
 def decide_automatic(mail: InboundMail, cls: Classification) -> Decision:
     """Never answered. A bounce naming our own Message-IDs fails those letters instead."""
     return Decision(
-        action="record_only",
+        action=Action.RECORD_ONLY,
         reason=f"automatic mail, never answered: {cls.reason}",
         case_ref=cls.case_ref,
         timeline_kind=MessageKind.REPLY if cls.case_ref else None,
-        follow_up="bounce" if mail.bounced_message_ids else None,
+        follow_up=FollowUp.BOUNCE if mail.bounced_message_ids else None,
     )
 
 
@@ -274,7 +276,7 @@ def decide(
 ) -> Decision:
     """`text` is the reply with quoted history removed (withdrawal and call choices read only that)."""
     if cls.kind == MailClass.DUPLICATE:
-        return Decision(action="duplicate", reason=cls.reason)
+        return Decision(action=Action.DUPLICATE, reason=cls.reason)
     if cls.kind == MailClass.AUTOMATIC:
         return decide_automatic(mail, cls)
     if cls.kind == MailClass.NEW_REFERRAL or case is None:

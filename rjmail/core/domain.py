@@ -39,6 +39,36 @@ class MessageKind(StrEnum):
     REMINDER = "reminder"
 
 
+class Action(StrEnum):
+    """What intake did with an inbound message: the `decision` column of the intake ledger."""
+
+    NEW_CASE = "new_case"
+    TIMELINE = "timeline"
+    RECORD_ONLY = "record_only"
+    DUPLICATE = "duplicate"
+    ADVISOR_REPLY = "advisor_reply"  # an advisor's own reply found in the Sent folder
+    QUARANTINE = "quarantine"
+
+
+class FollowUp(StrEnum):
+    """Work a decision hands on to the case operations, after the message is filed."""
+
+    WITHDRAW = "withdraw"
+    CALL_CHOICE = "call_choice"
+    ADVISOR_COMMANDS = "advisor_commands"
+    OFFER_CALL = "offer_call"
+    BOUNCE = "bounce"
+
+
+class OutboxStatus(StrEnum):
+    """A letter's place in the outbox; only rjmail.adapters.outbox moves a row between them."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 class MailClass(StrEnum):
     """What the classifier decided an inbound message is (SPEC section 3, in rule order)."""
 
@@ -47,6 +77,20 @@ class MailClass(StrEnum):
     ADVISOR_COMMAND = "advisor_command"
     REPLY = "reply"
     NEW_REFERRAL = "new_referral"
+
+
+@dataclass(frozen=True)
+class MailboxPosition:
+    """Where one message sits: UIDs mean something only inside (hub, folder, UIDVALIDITY)."""
+
+    hub: str
+    folder: str
+    uidvalidity: int
+    uid: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.hub}:{self.folder}:{self.uidvalidity}:{self.uid}"
 
 
 @dataclass(frozen=True)
@@ -158,6 +202,7 @@ class Classification:
     kind: MailClass
     reason: str  # human readable rule name, recorded in the ledger
     case_ref: str | None = None
+    spoof: bool = False  # claims to be an advisor but could not be verified
 
 
 @dataclass(frozen=True)

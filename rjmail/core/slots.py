@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from rjmail.settings import DAYS, CallSettings
+from rjmail.core.callhours import DAYS, CallSettings
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",

@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import Session, select
 
 from rjmail.adapters.tables import CallOffer, Case
-from rjmail.cli import build_runtime
+from rjmail.runtime import build_runtime
 from rjmail.settings import load
 from tests.support import body_text, inbox, new_person, referral, run, unique, write_config
 

@@ -277,6 +277,7 @@ def _assert_possible_spoof(m: InboundMail) -> None:
     result = classify(m, ctx(thread_for(m)))
     assert result.kind == MailClass.REPLY, result
     assert "possible spoof" in result.reason
+    assert result.spoof
     assert result.case_ref == REF
 
 

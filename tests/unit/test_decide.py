@@ -145,11 +145,21 @@ def test_withdrawn_case_gets_no_letter_to_the_person():
 def test_possible_spoof_is_flagged_to_advisors():
     """An unverified advisor-looking reply is kept and shown to advisors as a possible spoof."""
     cls = Classification(MailClass.REPLY, "advisor address not verified: no passing "
-                         "Authentication-Results from a trusted server (possible spoof)", REF)
+                         "Authentication-Results from a trusted server (possible spoof)", REF, spoof=True)
     d = decide(inbound(f"Re: [{REF}]"), cls, case(CaseStatus.NEW), None, policy(), 0)
     assert kinds(d) == ["notification"]
     assert d.letters[0].context["event"] == "spoof"
     assert "possible spoof" in d.letters[0].context["detail"]
+
+
+def test_spoof_follows_the_flag_not_the_wording():
+    """The advisors' warning is keyed on the classifier's flag, never on its human-readable text."""
+    cls = Classification(MailClass.REPLY, "threads onto the case by subject", REF, spoof=True)
+    d = decide(inbound(f"Re: [{REF}]"), cls, case(CaseStatus.NEW), None, policy(), 0)
+    assert d.letters[0].context["event"] == "spoof"
+    plain = Classification(MailClass.REPLY, "mentions a possible spoof in passing", REF)
+    d = decide(inbound(f"Re: [{REF}]"), plain, case(CaseStatus.NEW), None, policy(), 0)
+    assert d.letters[0].context["event"] == "new_message"
 
 
 @pytest.mark.parametrize("status", [CaseStatus.CLOSED, CaseStatus.NOT_SUITABLE])

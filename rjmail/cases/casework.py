@@ -1,23 +1,18 @@
-"""Case changes shared by advisor commands and people's replies: status, letters, timeline, audit.
-
-Every function runs inside the caller's transaction (one per inbound message).
-"""
+"""Case changes shared by advisor commands, people's replies and calls: status, letters, notes."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from rjmail.adapters import store
 from rjmail.adapters.tables import Case, Message, OutboxItem
+from rjmail.cases.context import CaseContext, queue_letter
 from rjmail.core.domain import CaseStatus, LetterSpec
 
-if TYPE_CHECKING:
-    from rjmail.pipeline import Runtime
-    from rjmail.settings import HubSettings
+Attachments = tuple[tuple[str, str, bytes], ...]  # (filename, mime type, bytes)
 
 
 def person_address(case: Case) -> str | None:
@@ -27,15 +22,22 @@ def person_address(case: Case) -> str | None:
     return case.referrer_email
 
 
-def set_status(s: Session, case: Case, status: CaseStatus, actor: str, reason: str, now: datetime) -> None:
+def set_status(ctx: CaseContext, case: Case, status: CaseStatus, actor: str, reason: str) -> None:
     if case.status == status.value:
         return
-    store.audit(s, actor, "change", case.ref, f"status {case.status} -> {status.value}: {reason}", now=now)
+    store.audit(
+        ctx.session,
+        actor,
+        "change",
+        case.ref,
+        f"status {case.status} -> {status.value}: {reason}",
+        now=ctx.now,
+    )
     case.status = status.value
-    case.updated_at = now
+    case.updated_at = ctx.now
     if status in (CaseStatus.CLOSED, CaseStatus.NOT_SUITABLE, CaseStatus.WITHDRAWN):
-        case.closed_at = now
-    s.add(case)
+        case.closed_at = ctx.now
+    ctx.session.add(case)
 
 
 def thread_parent(s: Session, case: Case, to: str) -> tuple[str | None, tuple[str, ...]]:
@@ -65,27 +67,22 @@ def thread_parent(s: Session, case: Case, to: str) -> tuple[str | None, tuple[st
 
 
 def letter_to_person(
-    s: Session,
-    rt: Runtime,
-    hub: HubSettings,
+    ctx: CaseContext,
     case: Case,
     kind: str,
     key: str,
-    now: datetime,
     context: Mapping[str, Any] | None = None,
-    attachments: tuple[tuple[str, str, bytes], ...] = (),
+    attachments: Attachments = (),
 ) -> bool:
     """Queue a letter to the person, threaded on their latest message. Never to a withdrawn case
     (except the withdrawal confirmation itself): the person asked for silence."""
-    from rjmail.pipeline import queue_letter
-
     to = person_address(case)
     if not to:
         return False
     withdrawn = case.status == CaseStatus.WITHDRAWN.value or case.withdrawn_at is not None
     if withdrawn and kind != "withdrawal_confirmation":
         return False
-    parent, refs = thread_parent(s, case, to.lower())
+    parent, refs = thread_parent(ctx.session, case, to.lower())
     letter = LetterSpec(
         kind=kind,
         to=(to,),
@@ -95,48 +92,43 @@ def letter_to_person(
         idempotency_key=key,
         attachments=attachments,
     )
-    queue_letter(s, rt, hub, case, letter, now)
+    queue_letter(ctx, case, letter)
     return True
 
 
 def notify_advisors(
-    s: Session,
-    rt: Runtime,
-    hub: HubSettings,
+    ctx: CaseContext,
     case: Case | None,
     event: str,
     key: str,
-    now: datetime,
     detail: str | None = None,
     summary: str | None = None,
     *,
     to: tuple[str, ...] | None = None,
-    attachments: tuple[tuple[str, str, bytes], ...] = (),
+    attachments: Attachments = (),
 ) -> None:
     """A notification to the hub's notify list (or `to`, e.g. the case's advisor)."""
-    from rjmail.pipeline import queue_letter
-
     letter = LetterSpec(
         kind="notification",
-        to=to or hub.notify,
+        to=to or ctx.hub.notify,
         to_advisors=True,
         attachments=attachments,
         context={"event": event, "detail": detail},
         idempotency_key=f"notify:{event}:{key}",
     )
-    queue_letter(s, rt, hub, case, letter, now, summary)
+    queue_letter(ctx, case, letter, summary)
 
 
-def add_note(s: Session, case: Case, hub: str, text: str, actor: str, now: datetime, key: str) -> None:
-    s.add(
+def add_note(ctx: CaseContext, case: Case, text: str, actor: str, key: str) -> None:
+    ctx.session.add(
         Message(
             case_id=case.id,
-            hub=hub,
+            hub=ctx.hub.code,
             direction="in",
             kind="note",
             message_id=f"<note.{key}>",
             subject="Internal note",
-            at=now,
+            at=ctx.now,
             from_addr=actor,
             summary=text[:2000],
         )

@@ -1,4 +1,4 @@
-"""Call booking by email: offers that hold real free slots, the person's choice, invites.
+"""Call booking by email: offers that hold real free slots, the person's choice, invites, reminders.
 
 Two people can never hold one slot: a booking takes a unique `slot_key` inside a savepoint, so the
 second writer gets an IntegrityError and is offered fresh times instead.
@@ -9,35 +9,31 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from rjmail import casework
 from rjmail.adapters import store
 from rjmail.adapters.tables import Booking, CallOffer, Case
+from rjmail.cases.casework import letter_to_person, notify_advisors, person_address, set_status
+from rjmail.cases.context import CaseContext
+from rjmail.cases.outcomes import ChoiceOutcome, Done, Refused, Result
 from rjmail.core.choice import interpret_choice
 from rjmail.core.domain import CaseStatus
 from rjmail.core.invite import call_invite
 from rjmail.core.slots import Slot, free_slots, parse_book_time, slot_text
 
-if TYPE_CHECKING:
-    from rjmail.pipeline import Runtime
-    from rjmail.settings import HubSettings
+# Invites land in shared calendars: nothing in them may say who is calling or why.
+NEUTRAL_ORGANIZER = "Phone call"
 
 
-def _tz(rt: Runtime) -> ZoneInfo:
-    return ZoneInfo(rt.settings.service.timezone)
+def _tz(ctx: CaseContext) -> ZoneInfo:
+    return ZoneInfo(ctx.rt.settings.service.timezone)
 
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
-
-
-# Invites land in shared calendars: nothing in them may say who is calling or why.
-NEUTRAL_ORGANIZER = "Phone call"
 
 
 def _advisor_of(case: Case) -> tuple[str, ...] | None:
@@ -74,7 +70,7 @@ def _offers_made(s: Session, case: Case) -> int:
     return len(s.exec(select(CallOffer.id).where(CallOffer.case_id == case.id)).all())
 
 
-def release_offers(s: Session, case: Case, now: datetime) -> None:
+def release_offers(s: Session, case: Case) -> None:
     for offer in s.exec(select(CallOffer).where(CallOffer.case_id == case.id, CallOffer.status == "open")):
         offer.status = "released"
         s.add(offer)
@@ -85,27 +81,24 @@ def _slots_context(slots: list[Slot], tz: ZoneInfo) -> list[dict[str, object]]:
 
 
 def offer(
-    s: Session,
-    rt: Runtime,
-    hub: HubSettings,
+    ctx: CaseContext,
     case: Case,
     key: str,
-    now: datetime,
     *,
     actor: str = "rjmail",
     kind: str = "call_offer",
     exclude: frozenset[datetime] = frozenset(),
-) -> str:
-    """Send `offer_count` free slots (none of `exclude`), held for `hold_hours`. Returns a line for
-    the advisor."""
-    release_offers(s, case, now)
+) -> Result:
+    """Send `offer_count` free slots (none of `exclude`), held for `hold_hours`."""
+    s, hub, now = ctx.session, ctx.hub, ctx.now
+    release_offers(s, case)
     s.flush()
     taken = taken_starts(s, hub.code, now) | exclude
-    slots = free_slots(hub.calls, _tz(rt), now, taken, hub.calls.offer_count)
+    slots = free_slots(hub.calls, _tz(ctx), now, taken, hub.calls.offer_count)
     if not slots:
-        casework.notify_advisors(s, rt, hub, case, "slot_none", key, now)
-        return (
-            "!There are no free call times in the hub's hours: no offer was sent. Use #book after "
+        notify_advisors(ctx, case, "slot_none", key)
+        return Refused(
+            "There are no free call times in the hub's hours: no offer was sent. Use #book after "
             "agreeing a time, or add call hours."
         )
     s.add(
@@ -117,13 +110,12 @@ def offer(
             expires_at=now + timedelta(hours=hub.calls.hold_hours),
         )
     )
-    sent = casework.letter_to_person(
-        s, rt, hub, case, kind, key, now, {"slots": _slots_context(slots, _tz(rt))}
-    )
-    if not sent:
-        return "!No call offer was sent: there is no address for the person (or the case is withdrawn)."
-    casework.set_status(s, case, CaseStatus.CALL_OFFERED, actor, "call offer sent", now)
-    return f"A call offer with {len(slots)} times was sent for {case.ref}."
+    if not letter_to_person(ctx, case, kind, key, {"slots": _slots_context(slots, _tz(ctx))}):
+        return Refused(
+            "No call offer was sent: there is no address for the person (or the case is withdrawn)."
+        )
+    set_status(ctx, case, CaseStatus.CALL_OFFERED, actor, "call offer sent")
+    return Done(f"A call offer with {len(slots)} times was sent for {case.ref}.")
 
 
 def _claim(s: Session, hub: str, case: Case, start: datetime, minutes: int, now: datetime) -> Booking | None:
@@ -156,178 +148,129 @@ def _claim(s: Session, hub: str, case: Case, start: datetime, minutes: int, now:
         return None
 
 
-def _confirm_booking(
-    s: Session,
-    rt: Runtime,
-    hub: HubSettings,
-    case: Case,
-    booking: Booking,
-    key: str,
-    now: datetime,
-    actor: str,
-) -> None:
-    tz = _tz(rt)
-    start = _aware(booking.start)
-    ics = call_invite(
-        method="REQUEST",
+def _invite(ctx: CaseContext, case: Case, booking: Booking, method: str) -> bytes:
+    return call_invite(
+        method=method,
         uid=booking.uid,
         sequence=booking.sequence,
-        start=start,
+        start=_aware(booking.start),
         minutes=booking.minutes,
-        organizer=hub.address,
+        organizer=ctx.hub.address,
         organizer_name=NEUTRAL_ORGANIZER,
-        attendee=casework.person_address(case),
-        tz=tz,
-        now=now,
-    )
-    text = slot_text(Slot(start, start + timedelta(minutes=booking.minutes)), tz)
-    case.call_slot, case.updated_at = start, now
-    casework.set_status(s, case, CaseStatus.CALL_BOOKED, actor, f"call booked for {start.isoformat()}", now)
-    attachment = (("invite.ics", "text/calendar", ics),)
-    casework.letter_to_person(
-        s,
-        rt,
-        hub,
-        case,
-        "booking_confirmation",
-        key,
-        now,
-        {"slot_text": text, "caller": case.advisor, "phone_known": bool(case.phone)},
-        attachments=attachment,
-    )
-    casework.notify_advisors(
-        s,
-        rt,
-        hub,
-        case,
-        "booking",
-        f"booking:{key}",
-        now,
-        detail=text,
-        to=_advisor_of(case),
-        attachments=attachment,
+        attendee=person_address(case),
+        tz=_tz(ctx),
+        now=ctx.now,
     )
 
 
-def book_direct(
-    s: Session, rt: Runtime, hub: HubSettings, case: Case, when: str, key: str, now: datetime, *, actor: str
-) -> str:
-    start = parse_book_time(when, _tz(rt))
+def _confirm_booking(ctx: CaseContext, case: Case, booking: Booking, key: str, actor: str) -> None:
+    start = _aware(booking.start)
+    text = slot_text(Slot(start, start + timedelta(minutes=booking.minutes)), _tz(ctx))
+    case.call_slot, case.updated_at = start, ctx.now
+    set_status(ctx, case, CaseStatus.CALL_BOOKED, actor, f"call booked for {start.isoformat()}")
+    attachment = (("invite.ics", "text/calendar", _invite(ctx, case, booking, "REQUEST")),)
+    context = {"slot_text": text, "caller": case.advisor, "phone_known": bool(case.phone)}
+    letter_to_person(ctx, case, "booking_confirmation", key, context, attachments=attachment)
+    notify_advisors(
+        ctx, case, "booking", f"booking:{key}", detail=text, to=_advisor_of(case), attachments=attachment
+    )
+
+
+def book_direct(ctx: CaseContext, case: Case, when: str, key: str, *, actor: str) -> Result:
+    start = parse_book_time(when, _tz(ctx))
     if start is None:
-        return f"!'{when}' is not a valid UK date and time (e.g. 2026-12-08 10:30)."
-    if start <= now:
-        return "!That time is in the past."
-    booking = _claim(s, hub.code, case, start, hub.calls.slot_minutes, now)
+        return Refused(f"'{when}' is not a valid UK date and time (e.g. 2026-12-08 10:30).")
+    if start <= ctx.now:
+        return Refused("That time is in the past.")
+    booking = _claim(ctx.session, ctx.hub.code, case, start, ctx.hub.calls.slot_minutes, ctx.now)
     if booking is None:
-        return "!That time is already booked for another case."
-    release_offers(s, case, now)
-    _confirm_booking(s, rt, hub, case, booking, key, now, actor)
-    return (
-        f"Call booked for {case.ref}: {slot_text(Slot(start, start), _tz(rt))}. Confirmation and invite sent."
-    )
+        return Refused("That time is already booked for another case.")
+    release_offers(ctx.session, case)
+    _confirm_booking(ctx, case, booking, key, actor)
+    when_text = slot_text(Slot(start, start), _tz(ctx))
+    return Done(f"Call booked for {case.ref}: {when_text}. Confirmation and invite sent.")
 
 
-def on_choice(
-    s: Session, rt: Runtime, hub: HubSettings, case: Case, text: str, message_id: str, now: datetime
-) -> bool:
-    """A verified reply to an open offer. Returns True when it was understood as being about the call."""
-    current = open_offer(s, case, now)
+def on_choice(ctx: CaseContext, case: Case, text: str, message_id: str) -> ChoiceOutcome:
+    """A verified reply to an open offer: book the chosen time, offer others, or ask once which."""
+    current = open_offer(ctx.session, case, ctx.now)
     if current is None:
-        return False
+        return ChoiceOutcome.NOT_ABOUT_CALL
     offered = [
         Slot(datetime.fromisoformat(x), datetime.fromisoformat(x)) for x in json.loads(current.slots_json)
     ]
-    choice = interpret_choice(text, offered, _tz(rt))
+    choice = interpret_choice(text, offered, _tz(ctx))
     key = f"choice:{message_id}"
     if choice.kind == "slot" and choice.number:
-        return _take(s, rt, hub, case, current, offered[choice.number - 1].start, key, now)
+        return _take(ctx, case, current, offered[choice.number - 1].start, key)
     if choice.kind in ("none", "other_times"):
-        # Asked for other times: one fresh offer without the times they could not do.
-        again = choice.kind == "other_times" and _offers_made(s, case) < 2
-        detail = (
-            "The person asked for other times; a second offer was sent."
-            if again
-            else "The person said none of the offered times suit them."
-        )
-        casework.notify_advisors(s, rt, hub, case, "slot_none", key, now, detail=detail)
-        if again:
-            offer(s, rt, hub, case, f"reoffer:{key}", now, exclude=frozenset(x.start for x in offered))
-        return True
+        return _none_suit(ctx, case, offered, key, again=choice.kind == "other_times")
     if choice.kind == "unclear" and not current.clarified:
         current.clarified = True
-        s.add(current)
-        casework.letter_to_person(
-            s, rt, hub, case, "clarify_choice", key, now, {"slots": _slots_context(offered, _tz(rt))}
-        )
-        return True
-    return False
+        ctx.session.add(current)
+        letter_to_person(ctx, case, "clarify_choice", key, {"slots": _slots_context(offered, _tz(ctx))})
+        return ChoiceOutcome.CLARIFY
+    return ChoiceOutcome.NOT_ABOUT_CALL
 
 
-def _take(
-    s: Session,
-    rt: Runtime,
-    hub: HubSettings,
-    case: Case,
-    current: CallOffer,
-    start: datetime,
-    key: str,
-    now: datetime,
-) -> bool:
+def _none_suit(ctx: CaseContext, case: Case, offered: list[Slot], key: str, *, again: bool) -> ChoiceOutcome:
+    """Asked for other times: one fresh offer without the times they could not do."""
+    again = again and _offers_made(ctx.session, case) < 2
+    detail = (
+        "The person asked for other times; a second offer was sent."
+        if again
+        else "The person said none of the offered times suit them."
+    )
+    notify_advisors(ctx, case, "slot_none", key, detail=detail)
+    if not again:
+        return ChoiceOutcome.NONE_SUIT
+    offer(ctx, case, f"reoffer:{key}", exclude=frozenset(x.start for x in offered))
+    return ChoiceOutcome.REOFFERED
+
+
+def _take(ctx: CaseContext, case: Case, current: CallOffer, start: datetime, key: str) -> ChoiceOutcome:
     current.status = "taken"
-    s.add(current)
-    s.flush()
-    booking = _claim(s, hub.code, case, start, hub.calls.slot_minutes, now)
+    ctx.session.add(current)
+    ctx.session.flush()
+    booking = _claim(ctx.session, ctx.hub.code, case, start, ctx.hub.calls.slot_minutes, ctx.now)
     if booking is None:  # taken meanwhile by someone else: apologise and offer fresh times
-        offer(s, rt, hub, case, f"retake:{key}", now, kind="slot_taken")
-        return True
-    _confirm_booking(s, rt, hub, case, booking, key, now, "rjmail")
-    return True
+        offer(ctx, case, f"retake:{key}", kind="slot_taken")
+        return ChoiceOutcome.SLOT_TAKEN
+    _confirm_booking(ctx, case, booking, key, "rjmail")
+    return ChoiceOutcome.BOOKED
 
 
-def cancel_booking(s: Session, rt: Runtime, hub: HubSettings, case: Case, now: datetime) -> None:
+def cancel_booking(ctx: CaseContext, case: Case) -> None:
     """Free the case's slot and send advisors a METHOD:CANCEL so their calendars drop the call.
     The person gets no separate mail: after a withdrawal they asked for silence."""
+    s = ctx.session
     booking = s.exec(select(Booking).where(Booking.case_id == case.id, Booking.status == "active")).first()
     if booking is None:
         return
     booking.status, booking.slot_key, booking.sequence = "cancelled", None, booking.sequence + 1
     s.add(booking)
-    store.audit(s, "rjmail", "change", case.ref, "booked call cancelled", now=now)
-    ics = call_invite(
-        method="CANCEL",
-        uid=booking.uid,
-        sequence=booking.sequence,
-        start=_aware(booking.start),
-        minutes=booking.minutes,
-        organizer=hub.address,
-        organizer_name=NEUTRAL_ORGANIZER,
-        attendee=casework.person_address(case),
-        tz=_tz(rt),
-        now=now,
-    )
-    casework.notify_advisors(
-        s,
-        rt,
-        hub,
+    store.audit(s, "rjmail", "change", case.ref, "booked call cancelled", now=ctx.now)
+    notify_advisors(
+        ctx,
         case,
         "booking",
         f"cancel:{booking.uid}:{booking.sequence}",
-        now,
         detail="The booked call is cancelled.",
         to=_advisor_of(case),
-        attachments=(("cancel.ics", "text/calendar", ics),),
+        attachments=(("cancel.ics", "text/calendar", _invite(ctx, case, booking, "CANCEL")),),
     )
 
 
-def due_reminders(s: Session, rt: Runtime, hub: HubSettings, now: datetime) -> int:
+def due_reminders(ctx: CaseContext) -> int:
     """Queue the single reminder for bookings starting within `reminder_hours`."""
-    hours = hub.calls.reminder_hours
+    hours = ctx.hub.calls.reminder_hours
     if not hours:
         return 0
+    s, now = ctx.session, ctx.now
     sent = 0
     rows = s.exec(
         select(Booking).where(
-            Booking.hub == hub.code, Booking.status == "active", col(Booking.reminder_sent).is_(False)
+            Booking.hub == ctx.hub.code, Booking.status == "active", col(Booking.reminder_sent).is_(False)
         )
     ).all()
     for booking in rows:
@@ -339,8 +282,8 @@ def due_reminders(s: Session, rt: Runtime, hub: HubSettings, now: datetime) -> i
         case = s.get(Case, booking.case_id)
         if case is None or case.status != CaseStatus.CALL_BOOKED.value:
             continue
-        text = slot_text(Slot(start, start + timedelta(minutes=booking.minutes)), _tz(rt))
+        text = slot_text(Slot(start, start + timedelta(minutes=booking.minutes)), _tz(ctx))
         context = {"slot_text": text, "caller": case.advisor, "phone_known": bool(case.phone)}
         key = f"reminder:{booking.uid}:{booking.sequence}"
-        sent += casework.letter_to_person(s, rt, hub, case, "reminder", key, now, context)
+        sent += letter_to_person(ctx, case, "reminder", key, context)
     return sent

@@ -43,11 +43,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
-from rjmail import leader, pipeline
+from rjmail import delivery, intake, leader
 from rjmail.adapters import outbox
 from rjmail.errors import PermanentError, TransientError
 from rjmail.idle import IdleWatcher
-from rjmail.pipeline import Runtime
+from rjmail.runtime import Runtime
 from rjmail.settings import HubSettings
 
 log = structlog.get_logger("rjmail.daemon")
@@ -129,7 +129,7 @@ class Daemon:
         """Settle rows left `sending` by a crash (ours or the previous leader's). Never while our
         own delivery runs: its in-flight rows are `sending` too and would be sent twice."""
         with self._deliver_lock:
-            pipeline.recover_outbox(self.rt, hub)
+            delivery.recover_outbox(self.rt, hub)
             if not outbox.stuck_rows(self.rt.engine, [hub.code]):
                 self._needs_recovery.discard(hub.code)
 
@@ -188,7 +188,7 @@ class Daemon:
         code = hub.code
         try:
             lead = self.leaders[code]
-            result = pipeline.poll_hub(
+            result = intake.poll_hub(
                 self.rt, hub, keep_going=lambda: not self.stop.is_set() and lead.still_leading()
             )
         except (TransientError, PermanentError) as exc:
@@ -230,7 +230,7 @@ class Daemon:
         if not hubs:
             return
         try:
-            counts = pipeline.deliver_due(self.rt, hubs)
+            counts = delivery.deliver_due(self.rt, hubs)
         except (TransientError, PermanentError) as exc:
             log.warning("delivery_failed", error=str(exc))
             return
@@ -368,14 +368,14 @@ def run_once(rt: Runtime) -> int:
                     continue
                 led.append(hub)
                 try:
-                    result = pipeline.poll_hub(rt, hub)
+                    result = intake.poll_hub(rt, hub)
                     log.info("poll_done", fetched=result.fetched, quarantined=result.quarantined)
                 except (TransientError, PermanentError, SQLAlchemyError) as exc:
                     failed += 1
                     log.error("poll_failed", error=str(exc).splitlines()[0])
         try:
             if led:
-                counts = pipeline.deliver_due(rt, led)
+                counts = delivery.deliver_due(rt, led)
                 log.info("delivery_done", **counts)
         except (TransientError, PermanentError, SQLAlchemyError) as exc:
             failed += 1

@@ -1,0 +1,189 @@
+"""File one parsed message on its case: a new case, a reply, a bounce, a calendar reply, or an
+advisor's own reply found in the Sent folder. Returns what was done; the caller records it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import structlog
+
+from rjmail.adapters import outbox, store
+from rjmail.adapters.tables import Case
+from rjmail.cases import advisor, calls
+from rjmail.cases.casework import notify_advisors
+from rjmail.cases.context import CaseContext, queue_letter
+from rjmail.core.classify import ClassifyContext, classify
+from rjmail.core.decide import Decision, HubPolicy, decide
+from rjmail.core.domain import (
+    Action,
+    Classification,
+    FollowUp,
+    InboundMail,
+    MailClass,
+    MessageKind,
+    Referral,
+    ThreadMatch,
+)
+from rjmail.core.extract import extract, strip_quoted
+from rjmail.settings import HubSettings
+
+log = structlog.get_logger("rjmail.cases")
+
+
+@dataclass(frozen=True)
+class Filed:
+    """What happened to one inbound message: the ledger's decision and reason, and its case."""
+
+    action: Action
+    reason: str
+    case: Case | None = None
+    decision: Decision | None = None
+
+
+def policy_for(ctx: CaseContext, hub: HubSettings) -> HubPolicy:
+    return HubPolicy(
+        code=hub.code,
+        notify=hub.notify,
+        on_closed_reply=hub.on_closed_reply,
+        auto_reply_limit=ctx.rt.settings.service.auto_replies_per_address_per_day,
+    )
+
+
+def _classify(ctx: CaseContext, mail: InboundMail) -> tuple[CaseContext, Classification, ThreadMatch]:
+    """Classify against the owning hub: a message about another hub's case is that hub's business
+    (its advisors, its trusted servers, its notify list and its letters)."""
+    s, rt = ctx.session, ctx.rt
+    seen = store.already_seen(s, mail.message_id)
+    if seen:
+        outbox.mark_sent_by_copy(s, mail.message_id, ctx.now)
+    thread = store.lookup_thread(s, mail, rt.key) if not seen else ThreadMatch()
+    owner = ctx.for_hub(thread.case.hub) if thread.case else ctx
+    cls = classify(
+        mail,
+        ClassifyContext(
+            hub_code=owner.hub.code,
+            own_addresses=rt.own_addresses,
+            advisors=frozenset(owner.hub.advisors),
+            trusted_authserv_ids=frozenset(owner.hub.trusted_authserv_ids),
+            thread=thread,
+            already_seen=seen,
+        ),
+    )
+    return owner, cls, thread
+
+
+def file_message(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:
+    """Classify, decide and apply one message in the caller's transaction."""
+    owner, cls, thread = _classify(ctx, mail)
+    wanted = cls.kind in (MailClass.NEW_REFERRAL, MailClass.REPLY) or thread.case is None
+    referral = extract(mail, ctx.rt.professional_domains, ctx.rt.own_addresses) if wanted else None
+    to = referral.referrer_email if referral else mail.from_addr
+    own_words = strip_quoted(mail.text) if mail.text else ""
+    replies = store.replies_today(owner.session, to, owner.now) if to else 0
+    decision = decide(
+        mail, cls, thread.case, referral, policy_for(owner, owner.hub), replies, thread, own_words
+    )
+    case = apply(owner, mail, raw, decision)
+    if decision.follow_up == FollowUp.BOUNCE:
+        bounced(owner, mail)
+    elif case is not None and decision.follow_up:
+        follow_up(owner, case, mail, decision.follow_up, own_words)
+    log.info(
+        "message_processed",
+        decision=decision.action.value,
+        classification=cls.kind.value,
+        ref=case.ref if case else None,
+        letters=[le.kind for le in decision.letters],
+        suppressed=len(decision.suppressed),
+    )
+    return Filed(decision.action, decision.ledger_reason, case, decision)
+
+
+def _timeline_summary(mail: InboundMail) -> str | None:
+    if mail.calendar_method == "REPLY":
+        return f"Calendar response to our invite: {(mail.calendar_partstat or 'unknown').lower()}"
+    return strip_quoted(mail.text)[:1500] if mail.text else None
+
+
+def _case_for(ctx: CaseContext, mail: InboundMail, decision: Decision) -> Case | None:
+    if decision.action == Action.NEW_CASE:
+        referral: Referral = decision.referral or extract(
+            mail, ctx.rt.professional_domains, ctx.rt.own_addresses
+        )
+        return store.create_case(ctx.session, ctx.hub.code, referral, ctx.now)
+    if decision.case_ref:
+        return store.case_by_ref(ctx.session, decision.case_ref)
+    return None
+
+
+def apply(ctx: CaseContext, mail: InboundMail, raw: bytes, decision: Decision) -> Case | None:
+    """Write the decision: case, timeline entry, status, outbox letters."""
+    s, now = ctx.session, ctx.now
+    if decision.action == Action.DUPLICATE:
+        return store.case_for_message_id(s, mail.message_id)
+    case = _case_for(ctx, mail, decision)
+    if case is None:
+        return None
+    summary = _timeline_summary(mail)
+    kind = decision.timeline_kind or MessageKind.REPLY
+    store.add_inbound(s, ctx.hub.code, case, kind.value, mail, raw, summary, now)
+    if decision.new_status is not None and decision.new_status.value != case.status:
+        store.audit(
+            s, "rjmail", "change", case.ref, f"status {case.status} -> {decision.new_status}", now=now
+        )
+        case.status = decision.new_status.value
+        case.updated_at = now
+        s.add(case)
+    for letter in decision.letters:
+        queue_letter(ctx, case, letter, summary)
+    return case
+
+
+def bounced(ctx: CaseContext, mail: InboundMail) -> None:
+    """A delivery report about our own letters: mark them failed and tell the advisors once."""
+    for message_id in mail.bounced_message_ids:
+        item = outbox.mark_bounced(ctx.session, message_id)
+        if item is None:
+            continue
+        case = ctx.session.get(Case, item.case_id) if item.case_id else None
+        if item.person_letter:
+            detail = f"The {item.kind.replace('_', ' ')} letter could not be delivered."
+            notify_advisors(ctx.for_hub(item.hub), case, "delivery_failure", message_id, detail=detail)
+        log.warning("bounce_recorded", outbox_id=item.id, ref=case.ref if case else None)
+
+
+def follow_up(ctx: CaseContext, case: Case, mail: InboundMail, what: FollowUp, own_words: str) -> None:
+    """Work a decision hands on: commands, a withdrawal, a call offer or a call choice."""
+    if what == FollowUp.ADVISOR_COMMANDS:
+        advisor.execute(ctx, case, mail)
+    elif what == FollowUp.WITHDRAW:
+        advisor.withdraw(ctx, case, "person", "the person asked to withdraw by email", mail.message_id)
+    elif what == FollowUp.OFFER_CALL:
+        calls.offer(ctx, case, f"offer:{mail.message_id}")
+    elif what == FollowUp.CALL_CHOICE:
+        calls.on_choice(ctx, case, own_words, mail.message_id)
+        # Whatever the choice did, advisors see what the person wrote (it may say more than "2").
+        notify_advisors(ctx, case, "new_message", mail.message_id, summary=own_words[:400])
+
+
+def file_sent(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:
+    """Mail in the hub's Sent folder: an advisor's own reply goes on the case's timeline."""
+    s, now = ctx.session, ctx.now
+    if store.already_seen(s, mail.message_id):
+        return Filed(Action.DUPLICATE, "rjmail's own letter or already recorded")
+    thread = store.lookup_thread(s, mail, ctx.rt.key)
+    case = store.case_by_ref(s, thread.case.ref) if thread.case else None
+    if case is None:
+        return Filed(Action.RECORD_ONLY, "sent mail about no case")
+    summary = strip_quoted(mail.text)[:1500] if mail.text else None
+    row = store.add_inbound(s, ctx.hub.code, case, MessageKind.ADVISOR_REPLY.value, mail, raw, summary, now)
+    row.direction = "out"
+    store.audit(
+        s,
+        f"advisor:{mail.from_addr}",
+        "disclosure",
+        case.ref,
+        "advisor replied from the hub mailbox",
+        now=now,
+    )
+    return Filed(Action.ADVISOR_REPLY, f"advisor's reply from the Sent folder ({thread.by})", case)
