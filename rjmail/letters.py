@@ -9,6 +9,7 @@ from typing import Any
 
 from rjmail.adapters.tables import Case, OutboxItem
 from rjmail.core import signing
+from rjmail.core.casefields import VIEW_FIELDS
 from rjmail.core.domain import LetterSpec
 from rjmail.core.render import (
     PERSON_LETTERS,
@@ -44,15 +45,10 @@ def greeting_name(case: Case | None, recipient: str) -> str | None:
 
 
 def case_view(case: Case) -> dict[str, Any]:
-    return {
-        "ref": case.ref, "status": case.status, "referrer_name": case.referrer_name,
-        "referrer_email": case.referrer_email, "phone": case.phone, "role": case.role,
-        "referral_type": case.referral_type, "crime_reference": case.crime_reference,
-        "wants_call": case.wants_call, "call_times": case.call_times, "voicemail_ok": case.voicemail_ok,
-        "language": case.language, "advisor": case.advisor,
-        "call_slot": case.call_slot.isoformat() if case.call_slot else None,
-        "organisation": case.organisation, "referred_name": case.referred_name,
-    }
+    """The case as advisors' letters show it (rjmail.core.casefields decides which fields)."""
+    view = {name: getattr(case, name) for name in VIEW_FIELDS}
+    view["call_slot"] = case.call_slot.isoformat() if case.call_slot else None
+    return view
 
 
 class Composer:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from rjmail.core.casefields import VIEW_FIELDS
 from rjmail.core.catalogue import services_for
 from rjmail.core.domain import LetterSpec
 from rjmail.core.render import build_templates, render_letter
@@ -18,7 +19,8 @@ SAMPLE_SLOTS = [
     {"number": 2, "text": "Wednesday 9 December at 2pm"},
     {"number": 3, "text": "Thursday 10 December at 9:30am"},
 ]
-SAMPLE_CASE = {
+# Invented values; which fields the sample has comes from rjmail.core.casefields (the case view).
+_SAMPLE_VALUES: dict[str, Any] = {
     "ref": "RJ-NOR-2026-0001",
     "status": "new",
     "referrer_name": "Sam Example",
@@ -30,12 +32,8 @@ SAMPLE_CASE = {
     "wants_call": True,
     "call_times": "weekday mornings",
     "voicemail_ok": False,
-    "language": None,
-    "advisor": None,
-    "call_slot": None,
-    "organisation": None,
-    "referred_name": None,
 }
+SAMPLE_CASE = {name: _SAMPLE_VALUES.get(name) for name in VIEW_FIELDS}
 
 
 def sample_context(kind: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from rjmail.adapters.tables import AuditEntry, Case, Intake, Message
+from rjmail.core.casefields import JSON_FIELDS
 
 
 def iso(value: datetime | None) -> str | None:
@@ -21,16 +22,12 @@ def iso(value: datetime | None) -> str | None:
 def case_json(session: Session, case: Case) -> dict[str, Any]:
     messages = session.exec(select(Message).where(Message.case_id == case.id)
                             .order_by(col(Message.at), col(Message.id))).all()
-    return {
-        "ref": case.ref, "hub": case.hub, "status": case.status, "created_at": iso(case.created_at),
-        "referrer_email": case.referrer_email, "referrer_name": case.referrer_name, "phone": case.phone,
-        "referral_type": case.referral_type, "role": case.role, "crime_reference": case.crime_reference,
-        "wants_call": case.wants_call, "call_times": case.call_times, "voicemail_ok": case.voicemail_ok,
-        "language": case.language, "access_needs": case.access_needs, "advisor": case.advisor,
-        "call_slot": iso(case.call_slot), "organisation": case.organisation,
-        "referred_person": ({"name": case.referred_name, "email": case.referred_email,
-                             "phone": case.referred_phone} if case.referral_type == "professional"
-                            else None),
+    data: dict[str, Any] = {name: getattr(case, name) for name in JSON_FIELDS}
+    data["created_at"], data["call_slot"] = iso(case.created_at), iso(case.call_slot)
+    data["referred_person"] = (
+        {"name": case.referred_name, "email": case.referred_email, "phone": case.referred_phone}
+        if case.referral_type == "professional" else None)
+    return data | {
         "messages": [
             {"direction": m.direction, "kind": m.kind, "message_id": m.message_id, "at": iso(m.at),
              "subject": m.subject}

@@ -9,14 +9,13 @@ from sqlmodel import Session, col, select
 
 from rjmail.adapters import store
 from rjmail.adapters.tables import Case, Message, OutboxItem, QuarantineItem
+from rjmail.core.casefields import PERSONAL_FIELDS
 from rjmail.errors import ConfigError
 from rjmail.runtime import build_runtime, operator
 from rjmail.settings import Settings
 
 FINAL_STATES = ("closed", "not_suitable", "withdrawn")
-PERSONAL_FIELDS = ("referrer_email", "referrer_name", "phone", "crime_reference", "call_times",
-                   "language", "access_needs", "organisation", "referred_name", "referred_email",
-                   "referred_phone", "advisor")
+
 
 
 def due_cases(session: Session, now: datetime, days: int) -> list[Case]:

@@ -22,6 +22,7 @@ from rjmail.adapters.tables import (
     QuarantineItem,
 )
 from rjmail.core import signing
+from rjmail.core.casefields import REFERRAL_FIELDS, SNAPSHOT_FIELDS
 from rjmail.core.classify import subject_ref
 from rjmail.core.domain import CaseSnapshot, CaseStatus, InboundMail, MailboxPosition, Referral, ThreadMatch
 
@@ -30,9 +31,9 @@ def snapshot(session: Session, case: Case) -> CaseSnapshot:
     # Only the addresses the referral itself gave: anyone can write in quoting a reference, and
     # such a sender must never become someone who can withdraw or book for the person.
     addresses = {a.lower() for a in (case.referrer_email, case.referred_email) if a}
-    return CaseSnapshot(ref=case.ref, hub=case.hub, status=CaseStatus(case.status),
-                        referrer_email=case.referrer_email, known_addresses=frozenset(addresses),
-                        advisor=case.advisor, wants_call=case.wants_call,
+    fields = {name: getattr(case, name) for name in SNAPSHOT_FIELDS}
+    fields["status"] = CaseStatus(case.status)
+    return CaseSnapshot(**fields, known_addresses=frozenset(addresses),
                         withdrawn=case.withdrawn_at is not None)
 
 
@@ -110,14 +111,11 @@ def create_case(session: Session, hub: str, referral: Referral, now: datetime) -
     person = referral.referred_person
     case = Case(
         ref=next_ref(session, hub, now.year), hub=hub, status=CaseStatus.NEW.value, created_at=now,
-        updated_at=now, referrer_email=referral.referrer_email or None,
-        referrer_name=referral.referrer_name, phone=referral.phone, referral_type=referral.referral_type,
-        role=referral.role, crime_reference=referral.crime_reference, wants_call=referral.wants_call,
-        call_times=referral.call_times, voicemail_ok=referral.voicemail_ok, language=referral.language,
-        access_needs=referral.access_needs, organisation=referral.organisation,
+        updated_at=now, **{name: getattr(referral, name) for name in REFERRAL_FIELDS},
         referred_name=person.name if person else None, referred_email=person.email if person else None,
         referred_phone=person.phone if person else None,
     )
+    case.referrer_email = referral.referrer_email or None
     session.add(case)
     session.flush()
     audit(session, "rjmail", "collection", case.ref, "new referral received by email", now=now)

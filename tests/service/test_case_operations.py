@@ -7,10 +7,13 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from rjmail.adapters.tables import Booking, CallOffer
+from rjmail.adapters import store
+from rjmail.adapters.tables import Booking, CallOffer, Case
 from rjmail.cases import advisor, calls
+from rjmail.cases.context import CaseContext
 from rjmail.cases.outcomes import ChoiceOutcome, Done, Refused
-from rjmail.core.domain import Action, CaseStatus, FollowUp
+from rjmail.core.domain import Action, CaseStatus, FollowUp, InboundMail
+from rjmail.core.parse import parse
 from tests.service.conftest import ADVISOR, CALL_ME, PERSON, Desk
 from tests.support import referral
 
@@ -174,16 +177,12 @@ def test_booking_a_time_in_the_past_is_refused(desk: Desk):
         assert s.exec(select(Booking)).all() == []
 
 
-def desk_case(ctx, ref: str):  # type: ignore[no-untyped-def]
+def desk_case(ctx: CaseContext, ref: str) -> Case:
     """The case row inside the operation's own session."""
-    from rjmail.adapters import store
-
     case = store.case_by_ref(ctx.session, ref)
     assert case is not None
     return case
 
 
-def _mail(desk: Desk, body: str):  # type: ignore[no-untyped-def]
-    from rjmail.core.parse import parse
-
+def _mail(desk: Desk, body: str) -> InboundMail:
     return parse(referral(ADVISOR, "rj-nor@example.org", body=body, name="Advisor One"))

@@ -69,7 +69,7 @@ def test_safe_keys_are_kept_verbatim():
     """Identifiers on the allow-list are what operators need: they are left as they are."""
     event = {"hub": "NOR", "case": "RJ-NOR-2026-0042", "ref": "RJ-SUF-2025-0007", "uid": 4711,
              "uidvalidity": 1700000000, "folder": "INBOX", "outbox_id": 12, "kind": "acknowledgement",
-             "decision": "new_case", "job": "poll:NOR", "level": "info", "logger": "rjmail.pipeline",
+             "decision": "new_case", "job": "poll:NOR", "level": "info", "logger": "rjmail.cases",
              "timestamp": "2026-03-02T10:00:00.000000Z"}
     assert set(event) <= SAFE_KEYS
     assert run(event="message_processed", **event) == {"event": "message_processed", **event}
