@@ -84,4 +84,7 @@ def svg(chart: Chart, width_in: float = 7.0, height_in: float = 2.2) -> str:
     accessible = (f'<title id="{chart.ident}-t">{escape(chart.title)}</title>'
                   f'<desc id="{chart.ident}-d">{escape(chart.description)}</desc>')
     text = text[:head_end] + accessible + text[head_end:]
-    return re.sub(r'(<svg[^>]*?) (width|height)="[^"]*"', r"\1", text, count=2)
+    text = re.sub(r"<metadata>.*?</metadata>", "", text, count=1, flags=re.S)  # RDF boilerplate
+    for attr in ("width", "height"):  # the viewBox stays, so CSS scales the chart to the page
+        text = re.sub(rf'(<svg[^>]*?) {attr}="[^"]*"', r"\1", text, count=1)
+    return text
