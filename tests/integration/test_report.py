@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.integration.test_advisor import TRUSTED_PASS
 from tests.support import export_cases, inbox, new_person, referral, run, setup_config
 
 pytestmark = pytest.mark.integration
+TRUSTED_PASS = "mx.example.org; dmarc=pass header.from=example.org; spf=pass"
 NAMES = [f"Alex Testperson{chr(65 + i)}" for i in range(14)]
 
 
@@ -44,7 +44,8 @@ def test_report_counts_referrals_and_outcomes_and_hides_people(tmp_path, mailsta
     assert run(config, "run", "--once")[0] == 0
 
     today = datetime.now(ZoneInfo("Europe/London")).date()
-    span = ["--from", (today - timedelta(days=40)).isoformat(), "--to", (today + timedelta(days=1)).isoformat()]
+    first, last = today - timedelta(days=40), today + timedelta(days=1)
+    span = ["--from", first.isoformat(), "--to", last.isoformat()]
     code, out = run(config, "report", *span, "--format", "json")
     assert code == 0
     nor_report = json.loads(out)["hubs"][0]
