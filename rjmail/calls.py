@@ -249,7 +249,7 @@ def on_choice(
             if again
             else "The person said none of the offered times suit them."
         )
-        casework.notify_advisors(s, rt, hub, case, "slot_none", key, now, detail=detail)
+        casework.notify_advisors(s, rt, hub, case, "times_declined", key, now, detail=detail)
         if again:
             offer(s, rt, hub, case, f"reoffer:{key}", now, exclude=frozenset(x.start for x in offered))
         return True

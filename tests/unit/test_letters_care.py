@@ -22,6 +22,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from rjmail.core.catalogue import load_reasons, load_services, services_for
+from rjmail.core.notice import with_notice
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -145,6 +146,7 @@ def render() -> Callable[[str, dict[str, Any]], Rendered]:
     text_env, html_env = _make_env(False), _make_env(True)
 
     def _render(kind: str, context: dict[str, Any]) -> Rendered:
+        context = with_notice(context)
         subject = text_env.get_template(f"{kind}.subject.j2").render(context)
         return Rendered(
             subject=subject,
