@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from rjmail.core.slots import Slot, slot_text
 
 SUMMARY_LIMIT = 1200
-_YES_NO = {True: "yes", False: "no"}
+_YES_NO: dict[object, str] = {True: "yes", False: "no"}
 _DAY_NAMES = {d: d.title() for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 LONDON = ZoneInfo("Europe/London")
 LANGUAGE_NAMES = {"en": "English", "pl": "Polish", "lt": "Lithuanian", "ro": "Romanian", "pt": "Portuguese"}
