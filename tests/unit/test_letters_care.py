@@ -62,7 +62,7 @@ PERSON_CONTRACT: dict[str, frozenset[str]] = {
     "call_offer": frozenset({"slots"}),
     "slot_taken": frozenset({"slots"}),
     "clarify_choice": frozenset({"slots"}),
-    "booking_confirmation": frozenset({"slot_text", "caller", "phone_known"}),
+    "booking_confirmation": frozenset({"slot_text", "caller", "phone_known", "invite_discreet"}),
     "reminder": frozenset({"slot_text", "caller", "phone_known"}),
     "not_suitable": frozenset({"reason_text", "advisor_note", "services"}),
     "next_steps": frozenset(),
