@@ -239,6 +239,7 @@ def _person_letters() -> list[Letter]:
                                     "slot_text": SLOTS[0]["text"],
                                     "caller": caller,
                                     "phone_known": phone_known,
+                                    "invite_discreet": phone_known,  # both wordings, no extra loop
                                 },
                             )
                         )
