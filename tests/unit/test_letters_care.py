@@ -447,7 +447,7 @@ def test_call_letters_ask_for_a_safe_number_only_when_unknown(
     kind: str, render: Callable[..., Rendered]
 ) -> None:
     """Without a phone number the letter gently asks for one that is safe to call."""
-    context = {**_base("SUF", "Sam"), "slot_text": SLOTS[1]["text"], "caller": None}
+    context = {**_base("SUF", "Sam"), "slot_text": SLOTS[1]["text"], "caller": None, "invite_discreet": False}
     unknown = render(kind, {**context, "phone_known": False}).text
     known = render(kind, {**context, "phone_known": True}).text
     assert "safe for us to call" in unknown
