@@ -77,6 +77,7 @@ def build_runtime(settings: Settings, *, check_schema: bool = True) -> Runtime:
         settings.hubs,
         settings.service.signing_key.reveal().encode(),
         tuple(catalogues(settings)[0]),
+        settings.service.timezone,
     )
     from rjmail.oauth import token_providers
 

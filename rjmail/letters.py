@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rjmail.adapters.tables import Case, OutboxItem
 from rjmail.core import signing
 from rjmail.core.domain import LetterSpec
+from rjmail.core.notice import shorten, with_notice
 from rjmail.core.render import (
     PERSON_LETTERS,
     Envelope,
@@ -59,7 +61,9 @@ class Composer:
     """Renders letters for every hub; built once by the CLI and passed down."""
 
     def __init__(self, templates_dir: Path, hubs: tuple[HubSettings, ...], signing_key: bytes,
-                 reason_codes: tuple[str, ...] = COMMANDS_REASONS_FALLBACK) -> None:
+                 reason_codes: tuple[str, ...] = COMMANDS_REASONS_FALLBACK,
+                 timezone: str = "Europe/London") -> None:
+        self._tz = ZoneInfo(timezone)
         self._templates: dict[str, Templates] = {h.code: build_templates(templates_dir, h.code)
                                                  for h in hubs}
         self._hubs = {h.code: h for h in hubs}
@@ -76,10 +80,11 @@ class Composer:
             "reason_codes": list(self.reason_codes),
         }
         if letter.to_advisors:
-            ctx.update({"case": case_view(case) if case else None, "summary": summary,
+            ctx.update({"case": case_view(case) if case else None,
+                        "summary": shorten(summary) if summary else None,
                         "detail": None, "event": "new_message"})
         ctx.update(letter.context)
-        return ctx
+        return with_notice(ctx, self._tz) if letter.to_advisors else ctx
 
     def compose(self, hub_code: str, case: Case | None, letter: LetterSpec, now: datetime,
                 summary: str | None = None, extra: Mapping[str, Any] | None = None) -> OutboxItem:
