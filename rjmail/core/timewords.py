@@ -260,14 +260,22 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def windows_in(text: str) -> tuple[tuple[CallWindow, ...], tuple[int, int]] | None:
-    """Windows named in `text` (English words) and the span of the words, None when none are named.
+def windows_in(text: str) -> tuple[tuple[CallWindow, ...] | None, tuple[int, int]] | None:
+    """(windows, span of the words) for call times named in `text` (English words), None if none.
 
-    Raises Unclear when call times are named but cannot be read safely.
+    The windows are None when call times are named but cannot be read safely.
     """
     items = read_items(text)
     if not items:
         return None
+    span = (_phrase_start(text, items[0]), items[-1].end)
+    try:
+        return _build(text, items), span
+    except Unclear:
+        return None, span
+
+
+def _build(text: str, items: list[_Item]) -> tuple[CallWindow, ...]:
     if any(i.unclear for i in items) or any(
         not any(i.start <= m.start() < i.end for i in items) for m in _STRAY_TIME.finditer(text)
     ):
@@ -278,8 +286,7 @@ def windows_in(text: str) -> tuple[tuple[CallWindow, ...], tuple[int, int]] | No
             raise Unclear("nothing left after the exclusions")
         ordered = tuple(d for d in DAYS if d in days)
         found |= {CallWindow(ordered, _hhmm(s), _hhmm(e)) for s, e in spans}
-    windows = tuple(sorted(found, key=lambda w: (w.start, w.end, [DAYS.index(d) for d in w.days])))
-    return windows, (_phrase_start(text, items[0]), items[-1].end)
+    return tuple(sorted(found, key=lambda w: (w.start, w.end, [DAYS.index(d) for d in w.days])))
 
 
 def _phrase_start(text: str, first: _Item) -> int:
