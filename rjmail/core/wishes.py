@@ -41,7 +41,7 @@ from rjmail.core.timewords import CallWindow, windows_in
 from rjmail.core.wishlang import Rewritten, rewrite
 from rjmail.core.wishwords import email_only, texts_ok, voicemail_ok, wants_call
 
-__all__ = ["CallWindow", "ContactWishes", "read_contact_wishes", "says_yes"]
+__all__ = ["CallWindow", "ContactWishes", "read_contact_wishes", "says_yes", "sentences"]
 
 LANGUAGES = ("en", "pl", "lt", "ro", "pt")
 
@@ -74,8 +74,8 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
     """Contact wishes in `text` (the person's own words); anything unclear stays None."""
     written = rewrite(text.translate(_QUOTE_MARKS), language.lower()[:2])
     words = written.text
-    only_email = email_only(words)
     windows, times = _call_times(written)
+    only_email = email_only(words, gives_call_times=windows is not None)
     return ContactWishes(
         wants_call=False if only_email else wants_call(words),
         call_windows=windows,
@@ -133,3 +133,21 @@ _YES = re.compile(
 def says_yes(text: str) -> bool:
     """A bare "yes please" (any of the five languages): the caller decides what it answers."""
     return bool(_YES.match(text.strip()))
+
+
+_FIELD_LINE = re.compile(r"^\s*(?:[\w'() -]{1,30}:\s|[-*•]\s)")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences with hard-wrapped lines re-joined ("Key: value" lines stay on their own)."""
+    out: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        lines: list[str] = []
+        for line in paragraph.split("\n"):
+            if lines and not _FIELD_LINE.match(line) and not _FIELD_LINE.match(lines[-1]):
+                lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+            else:
+                lines.append(line.strip())
+        for line in lines:
+            out += [s for s in re.split(r"(?<=[.!?])\s+", line) if s.strip()]
+    return out

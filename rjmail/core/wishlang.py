@@ -37,7 +37,7 @@ _PL_DAYS = [
 _PL_DAY = "(?:" + "|".join(p for p, _ in _PL_DAYS) + ")"
 _PL = [
     (r"proszę\s+nie\s+dzwonić|nie\s+dzwońcie(?:\s+do\s+mnie)?|nie\s+dzwonić", _NO_CALL),
-    (r"proszę\s+(?:o\s+)?(?:zadzwonić|kontakt\s+telefoniczny|telefon)(?:\s+do\s+mnie)?|"
+    (r"proszę\s+(?:o\s+)?(?:zadzwonić|dzwonić|kontakt\s+telefoniczny|telefon)(?:\s+do\s+mnie)?|"
      r"zadzwońcie(?:\s+do\s+mnie)?|(?:możecie|możesz|może\s+pani?)\s+(?:do\s+mnie\s+)?zadzwonić|"
      r"chciał(?:a|)bym\s+(?:porozmawiać\s+(?:przez\s+telefon|telefonicznie)|rozmowę\s+telefoniczną)",
      _CALL_ME),
@@ -154,7 +154,7 @@ class Rewritten:
 
     def span(self, start: int, end: int) -> str:
         """The person's own words for the rewritten span [start, end)."""
-        return self.original[self._back(start, True) : self._back(end, False)].strip()
+        return " ".join(self.original[self._back(start, True) : self._back(end, False)].split())
 
     def _back(self, pos: int, is_start: bool) -> int:
         i = bisect_right([a[0] for a in self.anchors], pos) - 1

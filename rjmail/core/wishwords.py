@@ -47,6 +47,7 @@ _EMAIL_ONLY = re.compile(
     r"(?:is|gets)\s+(?:checked|monitored|watched)|not\s+safe\s+(?:for\s+(?:you|anyone)\s+)?to\s+"
     r"(?:call|ring|phone)|(?:can'?t|cannot)\s+(?:safely\s+)?(?:take|have)\s+(?:phone\s+)?calls)\b"
 )
+_CALL_IF = re.compile(r"(?i)\b(?:if|when)\s+(?:you|someone|an?\s+advisor)\s+(?:do\s+)?(?:call|ring|phone)")
 # "don't call before 6pm" restricts the time; it is not a refusal.
 _TIME_QUALIFIER = re.compile(
     r"(?i)^\s*(?:me\s+)?(?:(?:before|after|until|between)\s+(?:\d|noon|midday|lunch|work|school|"
@@ -91,9 +92,20 @@ def _before(text: str, at: int) -> str:
     return text[max(0, at - 60) : at]
 
 
-def email_only(text: str) -> bool:
-    """True for "please only email me", "don't call or text", "he checks my phone" and the like."""
-    return any(not negated(_before(text, m.start())) for m in _EMAIL_ONLY.finditer(text))
+def email_only(text: str, gives_call_times: bool = False) -> bool:
+    """True for "please only email me", "don't call or text", "he checks my phone" and the like.
+
+    A checked phone alone does not mean email only when the person also says when a call is safe
+    ("he checks my phone ... if you call, the safest time is 10 to 2").
+    """
+    for m in _EMAIL_ONLY.finditer(text):
+        if negated(_before(text, m.start())):
+            continue
+        if re.fullmatch(_PHONE_CHECKED, m.group(0), re.IGNORECASE) and (
+                gives_call_times or _CALL_IF.search(text)):
+            continue
+        return True
+    return False
 
 
 def wants_call(text: str) -> bool | None:
