@@ -18,6 +18,7 @@ _WANTS = re.compile(
     rf"(?:call|ring|bell))|(?:like|want|need)\s+(?:someone|somebody|you|one\s+of\s+you|an?\s+advisor)\s+"
     rf"to\s+(?:{_CALL}\s+me|give\s+me\s+a\s+call)|(?:give me|want|like|prefer|have|welcome|appreciate|"
     rf"receive|get)\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?(?:call|ring|chat\s+on\s+the\s+phone)|"
+    rf"mind\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?call|"
     rf"(?:happy|glad|ok|okay|fine|willing|prefer|like|rather|love)\s+to\s+(?:talk|speak|chat)\s+"
     rf"(?:on|over|by)\s+the\s+(?:phone|telephone)|(?:talk|speak|chat)\s+(?:to|with)\s+(?:someone|somebody|"
     rf"an?\s+advisor|you)\s+(?:on|over|by)\s+the\s+(?:phone|telephone)|{_CALL}\s+me\s+(?:on|at|back)|"
