@@ -122,7 +122,8 @@ def wants_call(text: str) -> bool | None:
     for match in _WANTS.finditer(text):
         if any(start <= match.start() < end for start, end in restricted):
             continue
-        if negated(_before(text, match.start())):
+        # The request itself is read too, so "I wouldn't mind a call" is not a negation.
+        if negated(text[max(0, match.start() - 60) : match.end()]):
             return False
         asked = True
     return True if asked else None
