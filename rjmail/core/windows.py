@@ -94,9 +94,9 @@ def _day_words(days: tuple[str, ...]) -> tuple[str, str]:
     if len(days) == 6:
         missing = next(d for d in DAYS if d not in days)
         return "", f"any day except {_NAMES[missing]}"
-    names = [f"{_NAMES[d]}s" for d in days]
+    names = [_NAMES[d] for d in days]
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    return "", listed
+    return listed, " and ".join(f"{n}s" for n in listed.rsplit(" and ", 1))  # "Tuesday and Thursday"
 
 
 def _one(window: CallWindow) -> str:
@@ -105,7 +105,7 @@ def _one(window: CallWindow) -> str:
     if not when:
         return days or "any day"
     if adjective and when.split()[0] in ("mornings", "afternoons", "evenings"):
-        return f"{adjective} {when}"  # "weekday evenings after 6pm"
+        return f"{adjective} {when}"  # "weekday evenings after 6pm", "Tuesday and Thursday afternoons"
     if not days:
         return when
     return f"{days}, {when}" if days.startswith("any day") else f"{days} {when}"
