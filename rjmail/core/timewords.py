@@ -92,7 +92,7 @@ class _Group:
     spans: tuple[tuple[int, int], ...] | None = None
 
 
-class Unclear(ValueError):
+class UnclearError(ValueError):
     """The words name call times that the grammar cannot turn into windows safely."""
 
 
@@ -103,10 +103,10 @@ def clock(token: str) -> tuple[int, bool]:
         return 12 * 60, False
     m = re.match(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h|o'?clock)?", t)
     if not m:
-        raise Unclear(token)
+        raise UnclearError(token)
     hour, minute, unit = int(m.group(1)), int(m.group(2) or 0), (m.group(3) or "").replace(".", "")
     if hour > 23 or minute > 59:
-        raise Unclear(token)
+        raise UnclearError(token)
     if unit == "pm" and hour < 12:
         hour += 12
     elif unit == "am" and hour == 12:
@@ -119,9 +119,9 @@ def clock(token: str) -> tuple[int, bool]:
 
 def _day_set(words: str) -> frozenset[str]:
     found: set[str] = set()
-    for w in re.findall(rf"(?i){_DAY}", words):
-        w = w.lower()
-        if w.startswith("week") and "end" not in w or w.startswith("mon") and "fri" in w:
+    for word in re.findall(rf"(?i){_DAY}", words):
+        w = word.lower()
+        if (w.startswith("week") and "end" not in w) or (w.startswith("mon") and "fri" in w):
             found |= set(WEEKDAYS)
         elif "weekend" in w:
             found |= set(WEEKEND)
@@ -134,7 +134,7 @@ def _time_spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
     if m.group("range"):
         first, second = m.group("r1") or m.group("q1"), m.group("r2") or m.group("q2")
         if m.group("q1") and not re.search(r"(?i)am|pm|:|\.|noon|midday|h\b", first + second):
-            raise Unclear(m.group(0))  # "2-3" alone could be anything
+            raise UnclearError(m.group(0))  # "2-3" alone could be anything
         start, _ = clock(first)
         end, bare = clock(second)
         if end <= start and bare and end < 12 * 60:
@@ -144,18 +144,18 @@ def _time_spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
         at, bare = clock(m.group("bt"))
         if m.group("bw").lower() in ("after", "from"):
             if bare and 8 * 60 <= at < 10 * 60:
-                raise Unclear(m.group(0))  # "after 8": morning or evening?
+                raise UnclearError(m.group(0))  # "after 8": morning or evening?
             return ((at, LATEST),) if at < LATEST else _unclear(m)
         return ((EARLIEST, at),) if at > EARLIEST else _unclear(m)
     word = (m.group("pw") or m.group("part")).lower()
     key = next((k for k in PARTS if k in word), "day")
     if m.group("mod"):
-        raise Unclear(m.group(0))  # "early evening" has no fixed meaning
+        raise UnclearError(m.group(0))  # "early evening" has no fixed meaning
     return (PARTS[key],)
 
 
 def _unclear(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
-    raise Unclear(m.group(0))
+    raise UnclearError(m.group(0))
 
 
 def _complement(spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
@@ -211,7 +211,7 @@ def _item(text: str, m: re.Match[str]) -> _Item:
     unclear = bool(m.group("part") and _ONE_OFF.search(text[max(0, m.start() - 12) : m.start()]))
     try:
         spans = _time_spans(m)
-    except Unclear:
+    except UnclearError:
         return _Item("time", m.start(), m.end(), unclear=True)
     return _Item("time", m.start(), m.end(), spans=spans, negated=_negated(text, m), unclear=unclear)
 
@@ -234,9 +234,10 @@ def _groups(text: str, items: list[_Item]) -> list[_Group]:
 
 
 def _windows(text: str, items: list[_Item]) -> list[tuple[frozenset[str], tuple[tuple[int, int], ...]]]:
-    allowed_days, allowed_times = frozenset(DAYS), ((EARLIEST, LATEST),)
+    allowed_days = frozenset(DAYS)
+    allowed_times: tuple[tuple[int, int], ...] = ((EARLIEST, LATEST),)
     for item in items:
-        if item.kind == "dayx" or item.kind == "days" and item.negated:
+        if item.kind == "dayx" or (item.kind == "days" and item.negated):
             allowed_days -= item.days
         elif item.kind == "time" and item.negated:
             allowed_times = _intersect(allowed_times, _complement(item.spans))
@@ -247,12 +248,12 @@ def _windows(text: str, items: list[_Item]) -> list[tuple[frozenset[str], tuple[
         days = frozenset().union(*loose_days) if loose_days else frozenset(DAYS)
         return [(days & allowed_days, allowed_times)]
     if loose_days and any(g.days for g in timed):
-        raise Unclear("days and times do not pair up")
+        raise UnclearError("days and times do not pair up")
     shared = frozenset().union(*loose_days) if loose_days else None
     out, previous = [], shared
     for group in timed:
         if group.days is None and previous is None and any(g.days for g in timed):
-            raise Unclear("which days go with this time?")
+            raise UnclearError("which days go with this time?")
         days = group.days or previous or frozenset(DAYS)
         previous = days
         out.append((days & allowed_days, _intersect(group.spans or (), allowed_times)))
@@ -274,7 +275,7 @@ def windows_in(text: str) -> tuple[tuple[CallWindow, ...] | None, tuple[int, int
     span = (_phrase_start(text, items[0]), items[-1].end)
     try:
         return _build(text, items), span
-    except Unclear:
+    except UnclearError:
         return None, span
 
 
@@ -282,11 +283,11 @@ def _build(text: str, items: list[_Item]) -> tuple[CallWindow, ...]:
     if any(i.unclear for i in items) or any(
         not any(i.start <= m.start() < i.end for i in items) for m in _STRAY_TIME.finditer(text)
     ):
-        raise Unclear(text)
+        raise UnclearError(text)
     found: set[CallWindow] = set()
     for days, spans in _windows(text, items):
         if not days or not spans:
-            raise Unclear("nothing left after the exclusions")
+            raise UnclearError("nothing left after the exclusions")
         ordered = tuple(d for d in DAYS if d in days)
         found |= {CallWindow(ordered, _hhmm(s), _hhmm(e)) for s, e in spans}
     return tuple(sorted(found, key=lambda w: (w.start, w.end, [DAYS.index(d) for d in w.days])))

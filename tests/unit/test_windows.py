@@ -68,8 +68,10 @@ class TestDescribe:
             ([CallWindow(("sat", "sun"), "09:00", "21:00")], "weekends"),
             ([CallWindow(("tue", "thu"), "12:00", "17:00")], "Tuesday and Thursday afternoons"),
             ([CallWindow(WEEKDAYS, "09:00", "11:00")], "weekday mornings before 11am"),
-            ([CallWindow(ALL, "09:00", "12:00"), CallWindow(ALL, "17:00", "21:00")], "mornings or evenings"),
-            ([CallWindow(("mon", "tue", "thu"), "18:00", "21:00")], "Monday, Tuesday and Thursday evenings after 6pm"),
+            ([CallWindow(ALL, "09:00", "12:00"), CallWindow(ALL, "17:00", "21:00")],
+             "mornings or evenings"),
+            ([CallWindow(("mon", "tue", "thu"), "18:00", "21:00")],
+             "Monday, Tuesday and Thursday evenings after 6pm"),
             ([CallWindow(("mon", "thu"), "09:00", "21:00")], "Mondays and Thursdays"),
             ([CallWindow(("fri",), "10:00", "14:00")], "Fridays between 10am and 2pm"),
             (None, "any time"),
@@ -81,12 +83,14 @@ class TestDescribe:
 
     def test_clock_words(self) -> None:
         """Clock times in letter style."""
-        assert [clock_words(t) for t in ("18:00", "18:30", "12:00", "09:00")] == ["6pm", "6:30pm", "12 noon", "9am"]
+        times = ("18:00", "18:30", "12:00", "09:00")
+        assert [clock_words(t) for t in times] == ["6pm", "6:30pm", "12 noon", "9am"]
 
 
 def test_excluded_days() -> None:
     """Days no window allows, for saying "never on a Wednesday"."""
-    assert excluded_days([CallWindow(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "21:00")]) == ("wed",)
+    six_days = CallWindow(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "21:00")
+    assert excluded_days([six_days]) == ("wed",)
     assert excluded_days(None) == ()
 
 

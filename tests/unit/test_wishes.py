@@ -30,7 +30,8 @@ class TestFixedMeanings:
             ("Please call between 6 and 8.", [(ALL, "18:00", "20:00")]),
             ("Please call on weekdays.", [(WEEKDAYS, "09:00", "21:00")]),
             ("Weekends are best to call.", [(("sat", "sun"), "09:00", "21:00")]),
-            ("Please call, but not on Wednesdays.", [(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "21:00")]),
+            ("Please call, but not on Wednesdays.",
+             [(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "21:00")]),
             ("Please call me after 6pm, not on Wednesdays.",
              [(("mon", "tue", "thu", "fri", "sat", "sun"), "18:00", "21:00")]),
         ],
@@ -145,7 +146,9 @@ class TestCommunityLanguages:
             ("pt", "O melhor é à noite.", [(ALL, "17:00", "21:00")]),
         ],
     )
-    def test_time_phrases(self, language: str, text: str, expected: list[tuple[tuple[str, ...], str, str]]) -> None:
+    def test_time_phrases(
+        self, language: str, text: str, expected: list[tuple[tuple[str, ...], str, str]]
+    ) -> None:
         """Time phrases in Polish, Lithuanian, Romanian and Portuguese read as windows."""
         assert windows(text, language) == expected
 

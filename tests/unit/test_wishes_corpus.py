@@ -27,7 +27,7 @@ def load_wishes(path: Path = WISHES) -> list[dict[str, Any]]:
 
 def expected_value(field: str, value: Any) -> Any:
     """A TOML expectation in comparable terms: "" for empty (false email_only, unknown role)."""
-    if value is False and field == "email_only" or value == "unknown" and field == "role":
+    if (value is False and field == "email_only") or (value == "unknown" and field == "role"):
         return ""
     return value
 
