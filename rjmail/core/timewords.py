@@ -63,7 +63,8 @@ _POST_NEG = re.compile(
 )
 _BUSY = re.compile(
     r"(?i)\b(?:i\s+work|work(?:ing|s)?\s+(?:in|during|on|at|from|until|till|every)|at\s+work|busy|"
-    r"shifts?|asleep|sleep|school\s+run|college|lectures?|in\s+class|childcare|appointments?|"
+    r"shifts?|asleep|sleep|school|nursery|college|lectures?|in\s+class|childcare|appointments?|gym|"
+    r"goes\s+to|go\s+to|"
     # when someone who must not know is around: a time NOT to call
     r"checks?\s+my\s+phone|(?:he|she|they|partner|husband|wife|ex)(?:\s+is|\s+are|'s|'re)\s+"
     r"(?:usually\s+)?(?:home|in|around|back|here))\b"
@@ -133,8 +134,9 @@ def _day_set(words: str) -> frozenset[str]:
 def _time_spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
     if m.group("range"):
         first, second = m.group("r1") or m.group("q1"), m.group("r2") or m.group("q2")
-        if m.group("q1") and not re.search(r"(?i)am|pm|:|\.|noon|midday|h\b", first + second):
-            raise UnclearError(m.group(0))  # "2-3" alone could be anything
+        if m.group("q1") and not re.search(r"(?i)am|pm|:|\.|noon|midday|h\b", first + second) and not (
+                8 <= int(first) <= 12 and 1 <= int(second) <= 7):
+            raise UnclearError(m.group(0))  # "2-3" alone could be anything; "9-5" is a working day
         start, _ = clock(first)
         end, bare = clock(second)
         if end <= start and bare and end < 12 * 60:

@@ -25,6 +25,9 @@ _WANTS = re.compile(
     rf"(?:phone\s+|telephone\s+)?call\s+would\s+be\s+(?:good|great|best|fine|welcome|helpful|lovely)|"
     rf"prefer\s+(?:a\s+)?(?:phone|call)|(?:happy|fine|ok|okay)\s+for\s+(?:you|someone|an?\s+advisor)\s+"
     rf"to\s+{_CALL}\s+me|(?:you\s+)?(?:can|may)\s+{_CALL}\s+me|feel\s+free\s+to\s+{_CALL}\s+me|"
+    # "please ring after 6pm": a request with a time, never "please call 999"
+    rf"(?:please|pls)\s+(?:call|ring|phone)(?=\s+(?:after|before|between|in\s+the|(?:on\s+)?(?:mon|tue|wed|thu|"
+    rf"fri|sat|sun|week)\w*|any\s*time|at\s+(?:weekends|lunch)|mornings|afternoons|evenings|during)\b)|"
     # The acknowledgement says: just reply "call me".
     rf"(?:yes|please)[\s,!.]+(?:please[\s,!.]+)?call\s+me|^[^\w\n]*call\s+me)\b"
 )
