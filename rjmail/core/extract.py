@@ -30,6 +30,7 @@ from rjmail.core.referred import referred_block
 from rjmail.core.relay import form_email, is_relay
 from rjmail.core.roles import first_person_role, third_person_role
 from rjmail.core.wishes import read_contact_wishes, sentences
+from rjmail.core.wishwords import phone_checked
 
 __all__ = ["extract", "strip_quoted"]
 
@@ -170,11 +171,20 @@ def _wishes(text: str, language: str | None) -> dict[str, Any]:
     wishes = read_contact_wishes(text, _LANGUAGE_CODES.get(language or "", "en"))
     return {
         "wants_call": wishes.wants_call, "call_times": wishes.call_times,
-        # The case's voicemail_ok has always meant "a message on the phone" (voicemail or text).
-        "voicemail_ok": wishes.texts_ok if wishes.voicemail_ok is None else wishes.voicemail_ok,
+        "voicemail_ok": _case_voicemail_ok(text, wishes.voicemail_ok, wishes.texts_ok),
         "call_windows": wishes.call_windows,
         "texts_ok": wishes.texts_ok, "email_only": wishes.email_only,
     }
+
+
+def _case_voicemail_ok(text: str, voicemail: bool | None, texts: bool | None) -> bool | None:
+    """The case's voicemail_ok has always meant "a message on the phone is safe" (voicemail or text),
+    and a checked phone makes any message unsafe."""
+    if voicemail is not None:
+        return voicemail
+    if texts is not None:
+        return texts
+    return False if phone_checked(text) else None
 
 
 def _about_person(texts: _Texts) -> str:

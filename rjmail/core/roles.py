@@ -35,13 +35,16 @@ _OFFENDER = re.compile(
     r"victim|owners?|shop)|him|her|them)\b)"
 )
 _FAMILY = re.compile(
-    rf"(?i)\b(?:(?:my|our)\s+(?:late\s+)?{_KIN}(?:\s+[\w'-]+)?\s+(?:was|were|has\s+been|had\s+been|got)\s+"
+    # "me and my kids were threatened" is the writer's own harm (victim), not only a relative's
+    rf"(?i)(?<!me and )(?<!I and )\b(?:(?:my|our)\s+(?:late\s+)?{_KIN}(?:\s+[\w'-]+)?\s+"
+    rf"(?:was|were|has\s+been|had\s+been|got)\s+"
     rf"{_GAP}"
     rf"(?:killed|murdered|{_HARM})|my\s+(?:late\s+)?{_KIN}(?:'s|’s)\s+(?:death|murder|killer|"
     rf"attacker)|(?:lost|losing)\s+(?:my|our)\s+{_KIN}|(?:my|our)\s+{_KIN}\s+(?:died|was\s+killed))\b"
 )
 _VICTIM = re.compile(
-    rf"(?i)\b(?:(?:I|we)\s+(?:was|were|got|have\s+been|had\s+been|was\s+being)\s+{_GAP}{_HARM}|"
+    rf"(?i)\b(?:(?:I|we|(?:me|I)\s+and\s+my\s+{_KIN})\s+(?:was|were|got|have\s+been|had\s+been|"
+    rf"was\s+being)\s+{_GAP}{_HARM}|"
     rf"I(?:'m|\s+am)\s+(?:a|the)\s+victim|victim\s+of\s+(?:a|an|the|domestic|crime|burglary|"
     rf"assault)|happened\s+to\s+me|(?:attacked|assaulted|robbed|mugged|threatened|punched|abused|"
     rf"harassed|stalked|scammed|hit|threatening|harassing|stalking|abusing|hitting|beat|kicked|stabbed|"

@@ -28,7 +28,7 @@ Other wishes:
 - wants_call: True for a call request in everyday wording ("I would welcome a telephone call",
   "could someone ring me", "proszę zadzwonić", "paskambinkite man", "vă rog să mă sunați",
   "liguem-me"); False for a refusal. Refusals beat requests.
-- voicemail_ok / texts_ok: False for "no voicemail" / "don't text" (both for a checked phone), True
+- voicemail_ok / texts_ok: False for "no voicemail" / "don't text", True
   only when said to be fine.
 """
 
@@ -58,7 +58,7 @@ class ContactWishes:
 
 _CALL_CUE = re.compile(
     r"(?i)\b(?:call|calls|ring|phone|reach|contact|speak|talk|free|available|best|better|suits?|please|"
-    r"pls|only|ideally|if\s+possible|fine|"
+    r"pls|ideally|if\s+possible|fine|"
     r"prefer|preferably|easier|convenient|safe\s+time|good\s+time|safest|answer|works?\s+(?:best|better|"
     r"for\s+me)|i'?m\s+(?:usually\s+|normally\s+|mostly\s+|generally\s+)?(?:in|home|at\s+home|around))\b"
 )

@@ -53,6 +53,7 @@ _PL = [
     (r"po\s+(?:godz(?:\.|inie)?\s*)?(?=\d)", "after "), (r"przed\s+(?:godz(?:\.|iną)?\s*)?(?=\d)", "before "),
     (r"między\s+(?:godz(?:\.|iną)?\s*)?(?=\d)", "between "), (r"od\s+(?:godz(?:\.|iny)?\s*)?(?=\d)", "from "),
     (r"do\s+(?:godz(?:\.|iny)?\s*)?(?=\d)", "until "), (r"(?<=\d)\s+(?:a|i)\s+(?=\d)", " and "),
+    (r"pracuję", "I work"), (r"nie\s+mogę", "is not possible"),
     (r"najlepiej|najlepsz(?:e|y)", "best"), (r"pasuje|pasują", "suits"), (r"zadzwonić|dzwonić", "call"),
     *_PL_DAYS,
 ]
@@ -76,6 +77,7 @@ _LT = [
     (rf"ne\s+(?={_LT_DAY})", "not on "), (rf"išskyrus\s+(?={_LT_DAY})", "except "),
     (r"po\s+(?=\d)", "after "), (r"prieš\s+(?=\d)", "before "), (r"nuo\s+(?=\d)", "from "),
     (r"iki\s+(?=\d)", "until "), (r"(?<=\d)\s*val\b\.?", "h"),
+    (r"dirbu", "I work"), (r"negaliu", "is not possible"),
     (r"geriausia|geriausiai", "best"), (r"tinka", "suits"), (r"skambinti|skambinkite", "call"),
     *_LT_DAYS,
 ]
@@ -103,6 +105,7 @@ _RO = [
     (r"după\s+(?:ora\s+)?(?=\d)", "after "), (r"înainte\s+de\s+(?:ora\s+)?(?=\d)", "before "),
     (r"între\s+(?:orele\s+)?(?=\d)", "between "), (r"(?<=\d)\s+și\s+(?=\d)", " and "),
     (r"de\s+la\s+(?:ora\s+)?(?=\d)", "from "), (r"până\s+la\s+(?:ora\s+)?(?=\d)", "until "),
+    (r"lucrez", "I work"), (r"nu\s+pot", "is not possible"),
     (r"cel\s+mai\s+bine", "best"), (r"îmi\s+convine|convine", "suits"), (r"sunați|suna", "call"),
     *_RO_DAYS,
 ]
@@ -133,6 +136,7 @@ _PT = [
     (r"entre\s+as\s+(?=\d)", "between "), (r"das\s+(?=\d)", "from "),
     (r"(?<=[\dh])\s+e\s+(?:as\s+)?(?=\d)", " and "), (r"(?<=[\dh])\s+às\s+(?=\d)", " to "),
     (r"(?<=\d)h(?=\d\d)", ":"),
+    (r"trabalho", "I work"), (r"não\s+posso|não\s+dá", "is not possible"),
     (r"melhor", "best"), (r"dá\s+jeito|convém", "suits"), (r"ligar|liguem|ligue|telefonar", "call"),
     *_PT_DAYS,
 ]

@@ -58,21 +58,25 @@ _TIME_QUALIFIER = re.compile(
     r"mon|tue|wed|thu|fri|sat|sun|week)|during|in\s+the|at\s+work|on\s+(?:week|mon|tue|wed|thu|"
     r"fri|sat|sun))"
 )
+_NAMING = re.compile(
+    r"\s+(?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|After|Before|Between|In|On|At|Any|Please|Back|Anytime)\w*\b)"
+    r"(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][a-z]+\b(?!\s*\d)"
+)
 _NEGATION = re.compile(r"(?i)(?:\bnot|n't|\bnever|\bno\s+one|\bnobody)\b[^.!?,;\n]*$")
 _NOT_NEGATING = re.compile(r"(?i)\b(?:wouldn'?t|would\s+not|don'?t|do\s+not)\s+mind\b|\bnot\s+sure\b")
 
 _PHONE_CHECKED = (r"(?:checks?|reads?|goes\s+through|looks\s+(?:at|through)|monitors?)\s+my\s+phone|"
                   r"my\s+phone\s+(?:is|gets)\s+(?:checked|monitored|watched)")
 _NO_VOICEMAIL = re.compile(
-    rf"(?i)\b(?:(?:don'?t|do\s+not|please\s+don'?t|please\s+do\s+not|never|can'?t|cannot)\s+leave\s+"
-    rf"(?:a\s+|any\s+)?(?:message|voicemail|voice\s*mail|voice\s+message)s?|no\s+(?:voice\s*mails?|"
-    rf"voicemails?|voice\s+messages|messages)|not\s+safe\s+to\s+leave|{_PHONE_CHECKED})"
+    r"(?i)\b(?:(?:don'?t|do\s+not|please\s+don'?t|please\s+do\s+not|never|can'?t|cannot)\s+leave\s+"
+    r"(?:a\s+|any\s+)?(?:message|voicemail|voice\s*mail|voice\s+message)s?|no\s+(?:voice\s*mails?|"
+    r"voicemails?|voice\s+messages|messages)|not\s+safe\s+to\s+leave)"
 )
 _NO_TEXT = re.compile(
-    rf"(?i)\b(?:(?:don'?t|do\s+not|please\s+don'?t|never|can'?t|cannot)\s+(?:text|send\s+(?:a\s+|any\s+|me\s+"
-    rf"(?:a\s+|any\s+)?)?(?:texts?|sms|text\s+messages?))|(?:don'?t|do\s+not|never)\s+(?:call|phone|ring)"
-    rf"\s+(?:me\s+)?or\s+text|no\s+(?:phone\s+)?(?:calls\s+or\s+)?(?:texts|sms|text\s+messages)|"
-    rf"not\s+safe\s+to\s+(?:text|send)|{_PHONE_CHECKED})\b"
+    r"(?i)\b(?:(?:don'?t|do\s+not|please\s+don'?t|never|can'?t|cannot)\s+(?:text|send\s+(?:a\s+|any\s+|me\s+"
+    r"(?:a\s+|any\s+)?)?(?:texts?|sms|text\s+messages?))|(?:don'?t|do\s+not|never)\s+(?:call|phone|ring)"
+    r"\s+(?:me\s+)?or\s+text|no\s+(?:phone\s+)?(?:calls\s+or\s+)?(?:texts|sms|text\s+messages)|"
+    r"not\s+safe\s+to\s+(?:text|send))\b"
 )
 _VOICEMAIL_OK = re.compile(
     r"(?i)\b(?:(?:fine|ok|okay|happy|alright|safe|all\s+right)\s+(?:for\s+you\s+)?to\s+leave\s+(?:a\s+)?"
@@ -108,6 +112,8 @@ def email_only(text: str, gives_call_times: bool = False) -> bool:
         if re.fullmatch(_PHONE_CHECKED, m.group(0), re.IGNORECASE) and (
                 gives_call_times or _CALL_IF.search(text)):
             continue
+        if _TIME_QUALIFIER.match(text[m.end() : m.end() + 25]):
+            continue  # "I can't take calls in the day" restricts the time
         return True
     return False
 
@@ -119,10 +125,14 @@ def wants_call(text: str) -> bool | None:
     asked = False
     restricted: list[tuple[int, int]] = []  # "don't call me before 6pm": a time, not a refusal
     for match in _REFUSES.finditer(text):
+        if _NAMING.match(text[match.end() :]):
+            continue  # "Please don't call me Mrs Atkins" is about a name
         if not _TIME_QUALIFIER.match(text[match.end() : match.end() + 25]):
             return False
         restricted.append((match.start(), match.end() + 25))
     for match in _WANTS.finditer(text):
+        if _NAMING.match(text[match.end() :]):
+            continue  # "Call me Jo" gives a name, not a request
         if any(start <= match.start() < end for start, end in restricted):
             continue
         # The request itself is read too, so "I wouldn't mind a call" is not a negation.
@@ -144,6 +154,11 @@ def _allowed(text: str, refused: re.Pattern[str], allowed: re.Pattern[str]) -> b
 def voicemail_ok(text: str) -> bool | None:
     """False when a voicemail is unsafe, True when said to be fine, else None."""
     return _allowed(text, _NO_VOICEMAIL, _VOICEMAIL_OK)
+
+
+def phone_checked(text: str) -> bool:
+    """Someone checks the person's phone ("he checks my phone")."""
+    return any(not negated(_before(text, m.start())) for m in re.finditer(_PHONE_CHECKED, text, re.I))
 
 
 def texts_ok(text: str) -> bool | None:

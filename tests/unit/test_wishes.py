@@ -108,7 +108,7 @@ class TestRequestsAndRefusals:
         """A checked phone plus a safe time to call means calls are wanted at that time."""
         wishes = read_contact_wishes("He checks my phone. If you call, the safest time is 10am to 2pm.")
         assert wishes.email_only is False
-        assert wishes.voicemail_ok is False
+        assert wishes.voicemail_ok is None  # nothing was said about voicemail itself
 
     def test_voicemail_and_texts_are_separate(self) -> None:
         """"text me, no voicemails" allows texts and forbids voicemails."""
