@@ -52,6 +52,12 @@ _GREETING = re.compile(
 )
 _NAME_LINE = re.compile(r"^[A-ZĄĆĘŁŃÓŚŹŻ][\w'-]+(?: [A-Z][\w'-]+)?\W*$")
 _NEGATED_BEFORE = re.compile(r"\b(?:not|no longer|never|nie|nu|nao|ne)\s+(?:\w+\s+){0,2}$")
+_REQUEST = re.compile(r"^(?:\w+,\s*)?(?:please )?(?:can|could|would|will) you\b")
+_REPORTED_AFTER = re.compile(
+    r"\b(?:what|as) (?:i|he|she|they) (?:said|told|wrote|texted|shouted)\b"
+    r"|\bi (?:said|told|wrote|texted|shouted) (?:to |at )?(?:him|her|them)\b"
+)
+_CONDITION = re.compile(r"\b(?:if (?!that|it is|it's|possible|you do not mind|you don't mind)|unless|as long as|provided|jesli|jezeli|jei|jeigu|daca|se eu|caso)\b")
 _RANK = {WithdrawalVerdict.NONE: 0, WithdrawalVerdict.POSSIBLE: 1, WithdrawalVerdict.CLEAR: 2}
 
 
@@ -102,27 +108,36 @@ def _trigger(s: str, lex: Lexicon) -> tuple[str, re.Match[str]] | None:
     return None
 
 
-def _read_sentence(s: str, lex: Lexicon) -> str | None:
-    """The kind of withdrawal wording in one normalised sentence, or None."""
+def _gate(s: str, lex: Lexicon) -> str | None:
+    """Sentences decided before looking for wording: negated or asked ("skip"), hedged, on behalf."""
     if lex.negation.search(s):
-        return None
-    if lex.question.search(s) and not re.match(r"^(?:\w+,\s*)?(?:please )?(?:can|could|would|will) you\b", s):
-        return None
+        return "skip"
+    if lex.question.search(s) and not _REQUEST.match(s):
+        return "skip"
     if lex.hedge.search(s):
         return "hedge"
     if lex.third.search(s):
         return "behalf"
+    return None
+
+
+def _read_sentence(s: str, lex: Lexicon) -> str | None:
+    """The kind of withdrawal wording in one normalised sentence, or None."""
+    gate = _gate(s, lex)
+    if gate is not None:
+        return None if gate == "skip" else gate
     found = _trigger(s, lex)
-    if found is None:
+    if found is None or lex.hedged_off.search(s[: found[1].start()]):
         return None
     kind, m = found
-    if lex.hedged_off.search(s[: m.start()]):
+    if _REPORTED_AFTER.search(s[m.end() :]):
         return None
-    if kind in ("contact", "channel"):
-        if lex.qualifier.search(s):
-            return None
-        if lex.pause.search(s):
-            return "pause"
+    if kind in ("contact", "channel") and lex.pause.search(s):
+        return "pause"
+    if kind in ("contact", "channel") and lex.qualifier.search(s):
+        return None
+    if kind in ("clear", "contact") and _CONDITION.search(s[m.end() :]):
+        return "hedge"  # "I'll withdraw if he doesn't admit it": a condition, not a decision
     return kind
 
 

@@ -14,11 +14,11 @@ _END = r"(?=\s*(?:$|[.,;:!)\-]|prosze|dziekuje|aciu|prasau|multumesc|va rog|obri
 POLISH = Lexicon(
     clear=_rx(
         rf"\brezygnuje{_END}",
-        r"\brezygnuje z (?:udzialu|tego|procesu|sprawy|programu|dalszego|calego|wszystkiego|"
+        r"\brezygnuje z (?:udzialu|tego(?=\s*(?:$|[.,;!]|procesu|programu|postepowania))|procesu|sprawy|programu|dalszego|calego|wszystkiego|"
         r"sprawiedliwosci naprawczej|mediacji)\b",
         r"\b(?:chce|chcialabym|chcialbym|pragne|postanowilam|postanowilem)\s+(?:sie wycofac|wycofac sie|"
-        rf"zrezygnowac)(?:{_END}|\s+z (?:tego|udzialu|procesu|sprawy|programu|dalszego|calego|mediacji)\b)",
-        rf"\bwycofuje sie(?:{_END}|\s+z (?:tego|udzialu|procesu|sprawy|programu|mediacji)\b)",
+        rf"zrezygnowac)(?:{_END}|\s+z (?:tego(?=\s*(?:$|[.,;!]|procesu|programu|postepowania))|udzialu|procesu|sprawy|programu|dalszego|calego|mediacji)\b)",
+        rf"\bwycofuje sie(?:{_END}|\s+z (?:tego(?=\s*(?:$|[.,;!]|procesu|programu|postepowania))|udzialu|procesu|sprawy|programu|mediacji)\b)",
         r"\bnie chce\s+(?:juz\s+|dalej\s+|wiecej\s+)*(?:w tym\s+)?(?:brac\s+(?:w tym\s+)?udzial[ua]|uczestniczyc|"
         r"kontynuowac|tego robic|isc dalej|tego kontynuowac|w tym uczestniczyc|sie w to angazowac)\b",
         r"\bprosze\s+(?:o\s+)?zamkn(?:ac|iecie)\s+(?:moja|moj|moich|ta|tej)\s+spraw[ey]\b",
@@ -51,10 +51,10 @@ POLISH = Lexicon(
     still=_rx(r"\b(?:nadal|wciaz|dalej|ciagle)\s+chce\b", r"\bchce\s+(?:kontynuowac|wziac udzial|isc dalej|sie spotkac)"),
     qualifier=_rx(
         r"\b(?:przed|po|od|miedzy)\s+(?:godz\w*\s+)?\d",
-        r"\b(?:do|w) pracy\b|\bna komorke\b|\bwieczorem\b|\brano\b|\bwole\b|\bzamiast\b|\btylko\b|\bsms",
+        r"\b(?:do|w) pracy\b|\bw ciagu dnia\b|\bpo poludniu\b|\bw nocy\b|\bna komorke\b|\bwieczorem\b|\brano\b|\bwole\b|\bzamiast\b|\btylko\b|\bsms",
     ),
     pause=_rx(r"\b(?:na razie|na jakis czas|do czasu|chwilowo)\b"),
-    alternative=_rx(r"\b(?:wole|zamiast|jest dobrze|jest ok|moze byc|prosze pisac|prosze dzwonic)\b"),
+    alternative=_rx(r"\b(?:wole|zamiast|jest dobrze|jest ok|moze byc|prosze pisac|prosze (?:o )?(?:telefon|zadzwonic|dzwonic|kontakt))\b"),
     question=_rx(r"\?\s*$", r"^czy\b"),
     hedged_off=_rx(r"\b(?:jesli|jezeli|gdyby|w razie|kiedy|powiedzial\w*|kazal\w*)\b"),
     bare=_rx(r"^\W*(?:rezygnuje|rezygnacja|wycofuje sie)\W*(?:dziekuje)?\W*$"),
@@ -86,7 +86,7 @@ LITHUANIAN = Lexicon(
     ),
     negation=_rx(r"\bneapsigalvojau\b|\bnenoriu\s+(?:atsisakyti|pasitraukti|nutraukti)\b|\bneatsisakau\b"),
     still=_rx(r"\b(?:vis tiek|vis dar|vis del to)\s+noriu\b", r"\bnoriu\s+(?:testi|dalyvauti|susitikti)\b"),
-    qualifier=_rx(r"\b(?:i darba|darbe|pries|po|nuo|iki|val|vietoj|tik|rytais|vakarais)\b|\d"),
+    qualifier=_rx(r"\b(?:i darba|darbe|pries|po|nuo|iki|val|vietoj|tik|rytais|vakarais|ryte|vakare|diena|darbo metu|naktį|nakti)\b|\d"),
     pause=_rx(r"\b(?:kol kas|kuri laika|laikinai)\b"),
     alternative=_rx(r"\b(?:vietoj|geriau|tinka|galite rasyti|rasykite el)\b"),
     question=_rx(r"\?\s*$", r"^ar\b"),
@@ -125,7 +125,7 @@ ROMANIAN = Lexicon(
         r"\b(?:tot|inca|in continuare)\s+(?:mai\s+)?(?:vreau|doresc)\b",
         r"(?<!mai )\b(?:vreau|doresc) sa (?:continui|particip|merg mai departe)\b",
     ),
-    qualifier=_rx(r"\b(?:la serviciu|la munca|inainte de|dupa|ora|doar|numai|prin e-?mail|in schimb)\b|\d"),
+    qualifier=_rx(r"\b(?:la serviciu|la munca|inainte de|dupa|ora|doar|numai|prin e-?mail|in schimb|dimineata|seara|dupa-amiaza|noaptea|in timpul zilei)\b|\d"),
     pause=_rx(r"\b(?:deocamdata|pentru moment|o vreme|pana)\b"),
     alternative=_rx(r"\b(?:in schimb|prefer|e bine|este bine|merge)\b"),
     question=_rx(r"\?\s*$", r"^pot\b"),
@@ -164,7 +164,7 @@ PORTUGUESE = Lexicon(
         r"\b(?:ainda|continuo a)\s+quer(?:o|er)\b",
         r"(?<!nao )\bquero\s+(?:continuar|participar|avancar|seguir em frente)\b",
     ),
-    qualifier=_rx(r"\b(?:para o trabalho|no trabalho|antes das|depois das|so por|apenas|em vez|de manha)\b|\d"),
+    qualifier=_rx(r"\b(?:para o trabalho|no trabalho|antes das|depois das|so por|apenas|em vez|de manha|a noite|a tarde|de noite|durante o dia)\b|\d"),
     pause=_rx(r"\b(?:por agora|por enquanto|durante algum tempo|ate)\b"),
     alternative=_rx(r"\b(?:em vez|prefiro|esta bem|pode ser)\b"),
     question=_rx(r"\?\s*$", r"^posso\b"),

@@ -14,16 +14,18 @@ from dataclasses import dataclass
 # Tuesday", "feeling like this"): nothing, punctuation, a filler, or restorative justice itself.
 _OBJ_OK = (
     r"(?=\s*(?:$|[.,;:!)\-]|and\b|but\b|so\b|as\b|because\b|please\b|now\b|thanks?\b|thank you\b|"
-    r"sorry\b|any ?more\b|any longer\b|at all\b|altogether\b|after all\b|either\b|for good\b|"
+    r"sorry\b|if\b|any ?more\b|any longer\b|at all\b|altogether\b|after all\b|either\b|for good\b|"
     r"with (?:it|this|that|rj|restorative justice|the process|the referral|any of (?:this|it))\b|"
     r"(?:from|of|with) (?:rj|restorative justice|the (?:rj|restorative justice|process|scheme|service|"
     r"programme|program|whole thing)|this|it|everything|all of (?:this|it))\b|"
-    r"my (?:referral|case|participation|name)\b|(?:this|it)\b))"
+    r"my (?:referral|participation)\b|my case(?=\s*(?:$|[.,;!]|please|now|thank|with you|as\b|and\b))|"
+    r"(?:this|it)\b))"
 )
 _EN_GO = (
     r"(?:go(?:ing)? ahead|tak(?:e|ing) part|continu(?:e|ing)|carry(?:ing)? on|proceed(?:ing)?|"
     r"be(?:ing)? involved|participat(?:e|ing)|do(?:ing)? (?:this|it|rj|restorative justice)|"
-    r"pursu(?:e|ing) (?:this|it|rj|restorative justice)|be(?:ing)? part of (?:this|it|rj))"
+    r"pursu(?:e|ing) (?:this|it|rj|restorative justice)|go(?:ing)? through with (?:it|this)|"
+    r"be(?:ing)? (?:a )?part of (?:this|it|rj|restorative justice|the process)(?: process)?)"
 )
 _EN_OUT = (
     r"(?:withdraw(?:ing)?|pull(?:ing)? out|opt(?:ing)? out|drop(?:ping)? out|back(?:ing)? out|"
@@ -63,15 +65,19 @@ _NEVER = r"(?!x)x"
 
 ENGLISH = Lexicon(
     clear=_rx(
-        rf"\bi (?:(?:do|really do|do really) not (?:want|wish)|no longer (?:want|wish)|would rather not|"
+        rf"(?:\bi|\b(?:and|so|but) (?:i )?) ?(?:(?:do|really do|do really) not (?:want|wish)|no longer (?:want|wish)|would rather not|"
         rf"(?:have )?decided not|will not be|am not going|(?:have )?decided against) (?:to )?{_EN_GO}{_OBJ_OK}",
         rf"(?:\bi|\b(?:and|so|but) (?:i )?) ?(?:would like|want|wish|(?:have )?decided|am going|will|am) "
         rf"(?:to )?{_EN_OUT}{_OBJ_OK}",
-        rf"{_LEAD}(?:withdraw|cancel|close|end) (?:my|this) (?:referral|case|file|involvement|participation)\b",
+        rf"{_LEAD}(?:withdraw|cancel|close|end) (?:my|this) (?:referral|case|file|involvement|participation)"
+        r"(?=\s*(?:$|[.,;!]|please|now|thank|with you|with (?:rj|restorative justice)|as\b|because\b|and\b|i\b))",
         r"\bi (?:want|would like) (?:my|this) (?:case|referral|file) (?:to be )?closed\b",
         rf"\bi am no longer interested{_OBJ_OK}",
         rf"\bi am no longer interested in (?:rj|restorative justice|this|taking part|going ahead)\b",
         r"\bcount me out\b",
+        r"\bi (?:do not want anything|want nothing) (?:more |else |further )?to do with (?:this|it|you|rj|"
+        r"restorative justice|the process)\b",
+        r"\bi (?:would like|want|wish) to (?:end|stop) my (?:involvement|participation)\b",
         r"\bi want out(?: of (?:this|it|the process|rj|restorative justice))?\s*(?:$|[.,;!])",
     ),
     contact=_rx(
@@ -111,7 +117,10 @@ ENGLISH = Lexicon(
         rf"{_OBJ_OK}",
         r"\bi am (?:thinking|considering|wondering)\s*(?:about|of|whether to|if i should)?\s*(?:withdrawing|"
         rf"pulling out|dropping out|stopping|giving up|withdraw|stop|pull out|not going ahead){_OBJ_OK}",
-        r"\bsecond thoughts\b",
+        r"\bsecond thoughts\b(?!\s*(?:about|on) (?:the|my) (?!process|referral|whole))",
+        r"\b(?:this|it|rj|restorative justice) (?:is not|is no longer) (?:really )?for me\b",
+        r"\bi do not think i (?:can|want to|could) (?:go through with|do|continue|carry on|go ahead)"
+        r" (?:this|it|with this|with it)\b",
         rf"\bi think i (?:want|need|should|would like) to (?:withdraw|stop|pull out|give up){_OBJ_OK}",
         rf"\bi (?:can not|cannot) (?:do this|cope with this|go on|carry on|continue){_OBJ_OK}",
         r"\bnot sure (?:about|i want) (?:this|it|any of this|all (?:of )?this)\b",
@@ -122,7 +131,7 @@ ENGLISH = Lexicon(
         r"(?:has |have |had |now |really |also )*(?:changed (?:her|his|their|our) minds?"
         r"(?!\s*(?:about|on|over|regarding)\s+(?!(?:this|it|all|rj|restorative|the whole|taking part|going "
         r"ahead|doing this)))|(?:does|do|did) not (?:want|wish)(?: to)? (?:this|it|rj|restorative justice|"
-        rf"any (?:more |further )?contact|to be contacted|{_EN_GO})|no longer (?:wants?|wishes?|want|wish)"
+        rf"any (?:more |further )?contact|to be contacted|{_EN_GO}){_OBJ_OK}|no longer (?:wants?|wishes?|want|wish)"
         rf"|decided (?:not to|to withdraw|to pull out|against)|wants? to (?:withdraw|pull out|stop|drop out){_OBJ_OK}"
         r"|would (?:like to withdraw|rather not)|(?:is|are) no longer interested|will not be taking part)",
         r"\b\w+ has changed (?:her|his|their) mind(?!\s*(?:about|on|over))",
@@ -146,7 +155,9 @@ ENGLISH = Lexicon(
         r"\bon (?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekdays?\b|\bweekends?\b",
         r"\b(?:before|after|between)\b|\bfrom \d",
         r"\b(?:mornings?|afternoons?|evenings?|nights?|lunchtime|daytime|office hours)\b",
-        r"\b(?:instead|only|prefer|rather|better)\b",
+        r"\b(?:instead|only|prefer|rather|better|without|unless|except|apart from|other than|through|via)\b",
+        r"\bby (?!you\b)|\babout (?!this\b|it\b|rj\b|restorative|the process|any of|all of)",
+        r"\b(?:phone )?calls\b|\btexts\b|\bmessages\b|\baddress\b|\bhouse\b|\bnumber\b|\d",
         r"\b(?:today|tonight|tomorrow|this week|this month)\b",
         r"\bby (?:post|letter|phone|text|email|e-mail)\b|\b(?:voicemail|landline|mobile|post|letters|sms)\b",
     ),
@@ -156,7 +167,7 @@ ENGLISH = Lexicon(
     ),
     alternative=_rx(
         r"\b(?:instead|is fine|are fine|is ok|are ok|is okay|works better|is better|are better|is best|prefer|"
-        r"only email|email only|email me|text me|call me|ring me|use my|you can (?:email|text|call|write)|"
+        r"only email|email only|email me|text me|call me|ring me|call (?:after|before|between|on|in)|use my|you can (?:email|text|call|write)|"
         r"emails? (?:is|are) (?:fine|ok|okay|best|enough|better))\b",
     ),
     question=_rx(
@@ -165,9 +176,10 @@ ENGLISH = Lexicon(
     hedged_off=_rx(
         r"\b(?:if|in case|unless|whether|what if|once)\b",
         r"\b(?:told|tell|tells|telling|asked|asks|ask|texted|wrote to|said to|shouted at|yelled at|screamed at)"
-        r" (?:him|her|them|my \w+|the \w+|his \w+|people|everyone|someone)\b",
+        r" (?:him|her|them|me|my \w+|the \w+|his \w+|people|everyone|someone)\b",
         r"\b(?:he|she|they|people|everyone|someone|my \w+|the \w+)\s+(?:keeps?\s+|kept\s+)?(?:said|says|saying|"
-        r"told|tells|telling|wrote|writes|texted|texts|wants|want|wanted|asked|expects?)\b",
+        r"told|tells|telling|wrote|writes|texted|texts|wants|want|wanted|asked|expects?|shouted|"
+        r"shouts|yelled|screamed|screams)\b",
     ),
     bare=_rx(
         r"^\W*(?:please\W+)?(?:stop|withdraw|unsubscribe|opt out|remove me)\W*(?:please|now|thanks|thank you)?"
