@@ -51,13 +51,18 @@ _GREETING = re.compile(
     r"aciu|pagarbiai|buna ziua|multumesc|ola|bom dia|boa tarde|obrigad[oa]|cumprimentos)\b[^.!?]{0,30}$"
 )
 _NAME_LINE = re.compile(r"^[A-ZĄĆĘŁŃÓŚŹŻ][\w'-]+(?: [A-Z][\w'-]+)?\W*$")
-_NEGATED_BEFORE = re.compile(r"\b(?:not|no longer|never|nie|nu|nao|ne)\s+(?:\w+\s+){0,2}$")
+_NEGATED_BEFORE = re.compile(r"\b(?:not|no longer|never|nie|nu|nao|ne)\s+(?:\w+\s+){0,2}$|\bor $")
 _REQUEST = re.compile(r"^(?:\w+,\s*)?(?:please )?(?:can|could|would|will) you\b")
 _REPORTED_AFTER = re.compile(
     r"\b(?:what|as) (?:i|he|she|they) (?:said|told|wrote|texted|shouted)\b"
     r"|\bi (?:said|told|wrote|texted|shouted) (?:to |at )?(?:him|her|them)\b"
 )
 _CONDITION = re.compile(r"\b(?:if (?!that|it is|it's|possible|you do not mind|you don't mind)|unless|as long as|provided|jesli|jezeli|jei|jeigu|daca|se eu|caso)\b")
+# Words of distress: "I don't want to carry on" may not be about RJ at all. An advisor decides.
+_DISTRESS = re.compile(
+    r"\b(?:cope|coping|living|my life|alive|end it all|kill myself|hurt myself|harm myself|suicid\w*|"
+    r"self[- ]harm|overdose|depressed|some days|breaking down|give up on everything)\b"
+)
 _RANK = {WithdrawalVerdict.NONE: 0, WithdrawalVerdict.POSSIBLE: 1, WithdrawalVerdict.CLEAR: 2}
 
 
@@ -136,6 +141,8 @@ def _read_sentence(s: str, lex: Lexicon) -> str | None:
         return "pause"
     if kind in ("contact", "channel") and lex.qualifier.search(s):
         return None
+    if kind == "clear" and lex.pause.search(s[m.end() :]):
+        return "hedge"  # "I don't want to go ahead for now": a pause is for an advisor to talk about
     if kind in ("clear", "contact") and _CONDITION.search(s[m.end() :]):
         return "hedge"  # "I'll withdraw if he doesn't admit it": a condition, not a decision
     return kind
@@ -159,13 +166,11 @@ def _hits(own: str, lexicons: tuple[Lexicon, ...]) -> list[_Hit]:
     return hits
 
 
-def _verdict(kind: str, still: bool, alternative: bool, behalf: bool) -> WithdrawalVerdict:
-    """What one hit means given the whole message."""
+def _verdict(kind: str, still: bool, alternative: bool, doubt: bool) -> WithdrawalVerdict:
+    """What one hit means given the whole message (`doubt`: on someone's behalf, or distress)."""
     if kind in ("contact", "channel", "soft", "pause") and (still or alternative):
         return WithdrawalVerdict.NONE
-    if kind == "clear" and still:
-        return WithdrawalVerdict.POSSIBLE
-    if kind in ("clear", "contact") and not behalf:
+    if kind in ("clear", "contact") and not (doubt or still or alternative):
         return WithdrawalVerdict.CLEAR
     return WithdrawalVerdict.POSSIBLE
 
@@ -181,11 +186,12 @@ def read_withdrawal(text: str, language: str = "en") -> WithdrawalReading:
         return _NOTHING
     flat = normalise(_QUOTED.sub(" ", own))
     still = any(_positive(flat, lex.still) for lex in lexicons)
-    alternative = any(lex.alternative.search(flat) for lex in lexicons)
+    alternative = any(_positive(flat, lex.alternative) for lex in lexicons)
     behalf = any(h.kind == "behalf" for h in hits) or any(lex.behalf.search(flat) for lex in lexicons)
+    doubt = behalf or bool(_DISTRESS.search(flat))
     best = _NOTHING
     for hit in hits:
-        verdict = _verdict(hit.kind, still, alternative, behalf)
+        verdict = _verdict(hit.kind, still, alternative, doubt)
         if _RANK[verdict] > _RANK[best.verdict]:
             best = WithdrawalReading(verdict, hit.sentence)
     return best

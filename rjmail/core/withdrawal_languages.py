@@ -9,6 +9,15 @@ from __future__ import annotations
 
 from rjmail.core.withdrawal_lexicon import Lexicon, _rx
 
+_PL_OBJ = (
+    r"(?=\s*(?:$|[.,;:!]|juz|wiecej|dalej|w tym|tego|z tym|tej sprawy|procesu|prosze|dziekuje|bo|poniewaz|"
+    r"i\b|ale))"
+)
+_LT_OBJ = r"(?=\s*(?:$|[.,;:!]|daugiau|sio proceso|proceso|programoje|prasau|aciu|nes|ir\b|bet))"
+_RO_OBJ = (
+    r"(?=\s*(?:$|[.,;:!]|cu (?:acest|procesul|programul|asta)|la (?:acest|program|proces)|in (?:acest|program|"
+    r"proces)|va rog|multumesc|pentru ca|si\b|dar))"
+)
 _END = r"(?=\s*(?:$|[.,;:!)\-]|prosze|dziekuje|aciu|prasau|multumesc|va rog|obrigad|por favor))"
 
 POLISH = Lexicon(
@@ -20,7 +29,8 @@ POLISH = Lexicon(
         rf"zrezygnowac)(?:{_END}|\s+z (?:tego(?=\s*(?:$|[.,;!]|procesu|programu|postepowania))|udzialu|procesu|sprawy|programu|dalszego|calego|mediacji)\b)",
         rf"\bwycofuje sie(?:{_END}|\s+z (?:tego(?=\s*(?:$|[.,;!]|procesu|programu|postepowania))|udzialu|procesu|sprawy|programu|mediacji)\b)",
         r"\bnie chce\s+(?:juz\s+|dalej\s+|wiecej\s+)*(?:w tym\s+)?(?:brac\s+(?:w tym\s+)?udzial[ua]|uczestniczyc|"
-        r"kontynuowac|tego robic|isc dalej|tego kontynuowac|w tym uczestniczyc|sie w to angazowac)\b",
+        r"kontynuowac|tego robic|isc dalej|tego kontynuowac|w tym uczestniczyc|sie w to angazowac)"
+        rf"{_PL_OBJ}",
         r"\bprosze\s+(?:o\s+)?zamkn(?:ac|iecie)\s+(?:moja|moj|moich|ta|tej)\s+spraw[ey]\b",
     ),
     contact=_rx(
@@ -48,7 +58,7 @@ POLISH = Lexicon(
         r"\bnie\s+(?:rezygnuje|wycofuje|chce (?:sie\s+)?(?:rezygnowac|zrezygnowac|wycofac)|zmienil(?:am|em)\s+"
         r"zdania)\b",
     ),
-    still=_rx(r"\b(?:nadal|wciaz|dalej|ciagle)\s+chce\b", r"\bchce\s+(?:kontynuowac|wziac udzial|isc dalej|sie spotkac)"),
+    still=_rx(r"\b(?:nadal|wciaz|dalej|ciagle)\s+chce\b|\bprosze o kontakt\b|\bprosze zadzwonic\b", r"\bchce\s+(?:kontynuowac|wziac udzial|isc dalej|sie spotkac)"),
     qualifier=_rx(
         r"\b(?:przed|po|od|miedzy)\s+(?:godz\w*\s+)?\d",
         r"\b(?:do|w) pracy\b|\bw ciagu dnia\b|\bpo poludniu\b|\bw nocy\b|\bna komorke\b|\bwieczorem\b|\brano\b|\bwole\b|\bzamiast\b|\btylko\b|\bsms",
@@ -63,7 +73,7 @@ POLISH = Lexicon(
 
 LITHUANIAN = Lexicon(
     clear=_rx(
-        r"\b(?:nebenoriu|nenoriu)\s+(?:daugiau\s+)?(?:dalyvauti|testi|to testi|tuo uzsiimti)\b",
+        rf"\b(?:nebenoriu|nenoriu)\s+(?:daugiau\s+)?(?:dalyvauti|testi|to testi|tuo uzsiimti){_LT_OBJ}",
         rf"\batsisakau(?:{_END}|\s+(?:dalyvauti|dalyvavimo|sio proceso|proceso|programos)\b)",
         rf"\b(?:noriu|noreciau|nusprendziau)\s+(?:pasitraukti|atsisakyti)(?:{_END}|\s+(?:is "
         r"(?:sio |to )?(?:proceso|programos)|is to|dalyvavimo|dalyvauti)\b)",
@@ -97,7 +107,8 @@ LITHUANIAN = Lexicon(
 
 ROMANIAN = Lexicon(
     clear=_rx(
-        r"\bnu mai (?:doresc|vreau)\s+(?:sa\s+)?(?:particip|continui|merg mai departe|fiu implicat[a]?|fac asta)\b",
+        r"\bnu mai (?:doresc|vreau)\s+(?:sa\s+)?(?:particip|continui|merg mai departe|fiu implicat[a]?|fac asta)"
+        rf"{_RO_OBJ}",
         rf"\bnu mai (?:doresc|vreau){_END}",
         rf"\brenunt(?:{_END}|\s+la (?:tot|proces|program|aceasta|asta|acest)\b)",
         r"\b(?:vreau|doresc|am decis)\s+sa\s+renunt\b(?!\s+la (?:apel|intalnirea de|ora))",

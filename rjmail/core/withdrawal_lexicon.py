@@ -13,8 +13,9 @@ from dataclasses import dataclass
 # What may follow a withdrawal verb for it to mean "from this" (and not "my statement", "the call on
 # Tuesday", "feeling like this"): nothing, punctuation, a filler, or restorative justice itself.
 _OBJ_OK = (
-    r"(?=\s*(?:$|[.,;:!)\-]|and\b|but\b|so\b|as\b|because\b|please\b|now\b|thanks?\b|thank you\b|"
-    r"sorry\b|if\b|any ?more\b|any longer\b|at all\b|altogether\b|after all\b|either\b|for good\b|"
+    r"(?=\s*(?:$|[.,;:!)\-]|and (?:i|please|would|no|do not|will|have|am)\b|but\b|"
+    r"so (?:please|i|could|can|would)\b|as (?:i|it|this|he|she)\b|because\b|please\b|now\b|thanks?\b|thank you\b|"
+    r"sorry\b|if\b|for now\b|for the time being\b|at the moment\b|right now\b|any ?more\b|any longer\b|at all\b|altogether\b|after all\b|either\b|for good\b|"
     r"with (?:it|this|that|rj|restorative justice|the process|the referral|any of (?:this|it))\b|"
     r"(?:from|of|with) (?:rj|restorative justice|the (?:rj|restorative justice|process|scheme|service|"
     r"programme|program|whole thing)|this|it|everything|all of (?:this|it))\b|"
@@ -33,7 +34,7 @@ _EN_OUT = (
     r"stop(?:ping)? taking part)"
 )
 # Where an imperative may start: sentence start, after a comma, or after a softener.
-_LEAD = r"(?:^|[,;:]\s*|\b(?:please|just|and|so|kindly|then|can you|could you|would you)\s+)"
+_LEAD = r"(?:^|[,;:]\s*|\b(?:please|just|and|so|kindly|then|can you|could you|would you|you can)\s+)"
 
 
 @dataclass(frozen=True)
@@ -147,12 +148,15 @@ ENGLISH = Lexicon(
         r"keep going|do this|see this through|talk|speak|have a call)\b",
         r"\bi want to meet\b",
         r"\b(?:would like|want|need) (?:a |the )?(?:phone )?call\b",
+        r"\bi (?:feel|think|know) i should\b",
+        r"\bignore (?:that|my last|what i said)\b|\bi did not mean (?:it|that)\b",
+        r"\b(?:contact|call|email|ring|write to) me (?:again )?(?:in|after|next)\b|\bget back to me\b",
     ),
     qualifier=_rx(
         r"\b(?:at|to|from) (?:my |the )?(?:work|office|home|school)\b",
         r"\b(?:at|on|to) (?:this|that|my old|the old|my work|my home|my new) (?:address|number|email|phone)\b",
         r"\bon (?:my |the )?(?:mobile|landline|work|home|old|facebook|whatsapp|instagram|social media)\b",
-        r"\bon (?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekdays?\b|\bweekends?\b",
+        r"\bon (?:a |the )?(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekdays?\b|\bweekends?\b",
         r"\b(?:before|after|between)\b|\bfrom \d",
         r"\b(?:mornings?|afternoons?|evenings?|nights?|lunchtime|daytime|office hours)\b",
         r"\b(?:instead|only|prefer|rather|better|without|unless|except|apart from|other than|through|via)\b",
@@ -169,6 +173,8 @@ ENGLISH = Lexicon(
         r"\b(?:instead|is fine|are fine|is ok|are ok|is okay|works better|is better|are better|is best|prefer|"
         r"only email|email only|email me|text me|call me|ring me|call (?:after|before|between|on|in)|use my|you can (?:email|text|call|write)|"
         r"emails? (?:is|are) (?:fine|ok|okay|best|enough|better))\b",
+        r"\b(?:email|e-mail|text|post|letter|call|phone|mobile|landline)s? (?:is|are) (?:safer|better|best|fine|ok|"
+        r"okay|easier|good)\b|\b(?:text|email|message) (?:me )?first\b",
     ),
     question=_rx(
         r"\?\s*$",
@@ -182,8 +188,8 @@ ENGLISH = Lexicon(
         r"shouts|yelled|screamed|screams)\b",
     ),
     bare=_rx(
-        r"^\W*(?:please\W+)?(?:stop|withdraw|unsubscribe|opt out|remove me)\W*(?:please|now|thanks|thank you)?"
-        r"\W*$",
+        r"^\W*(?:please\W+)?(?:stop|withdraw|unsubscribe|opt out|remove me)[^\w?]*(?:please|now|thanks|thank you)?"
+        r"[^\w?]*$",
     ),
     behalf=_rx(
         r"\bon (?:her|his|their) behalf\b|\bon behalf of\b|\bwriting for my\b",
