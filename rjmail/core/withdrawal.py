@@ -41,7 +41,8 @@ _CONTRACTIONS = (
     (r"\bwon'?t\b", "will not"), (r"\bcan'?t\b", "cannot"), (r"\bshan'?t\b", "shall not"),
     (r"\b(do|does|did|is|are|was|were|have|has|had|would|could|should|must|need)n'?t\b", r"\1 not"),
     (r"\bi'?m\b", "i am"), (r"\bi'?ve\b", "i have"), (r"\bi'd\b", "i would"), (r"\bi'll\b", "i will"),
-    (r"'ve\b", " have"), (r"'re\b", " are"), (r"'ll\b", " will"), (r"\b(you|we|they|he|she)'d\b", r"\1 would"),
+    (r"'ve\b", " have"), (r"'re\b", " are"), (r"'ll\b", " will"),
+    (r"\b(you|we|they|he|she)'d\b", r"\1 would"),
 )
 _QUOTED = re.compile(r"[\"“”„«»][^\"“”„«»\n]*[\"“”„«»]|(?<!\w)['‘][^'‘’\n]{2,}?['’](?!\w)")
 _SPLIT = re.compile(r"(?<=[.!?…])\s+|\n+|…")
@@ -57,7 +58,10 @@ _REPORTED_AFTER = re.compile(
     r"\b(?:what|as) (?:i|he|she|they) (?:said|told|wrote|texted|shouted)\b"
     r"|\bi (?:said|told|wrote|texted|shouted) (?:to |at )?(?:him|her|them)\b"
 )
-_CONDITION = re.compile(r"\b(?:if (?!that|it is|it's|possible|you do not mind|you don't mind)|unless|as long as|provided|jesli|jezeli|jei|jeigu|daca|se eu|caso)\b")
+_CONDITION = re.compile(
+    r"\b(?:if (?!that|it is|it's|possible|you do not mind)|unless|as long as|provided|jesli|jezeli|jei|jeigu|"
+    r"daca|se eu|caso)\b"
+)
 # Words of distress: "I don't want to carry on" may not be about RJ at all. An advisor decides.
 _DISTRESS = re.compile(
     r"\b(?:cope|coping|living|my life|alive|end it all|kill myself|hurt myself|harm myself|suicid\w*|"
@@ -135,15 +139,23 @@ def _read_sentence(s: str, lex: Lexicon) -> str | None:
     if found is None or lex.hedged_off.search(s[: found[1].start()]):
         return None
     kind, m = found
-    if _REPORTED_AFTER.search(s[m.end() :]):
+    after = s[m.end() :]
+    if _REPORTED_AFTER.search(after):
         return None
-    if kind in ("contact", "channel") and lex.pause.search(s):
-        return "pause"
-    if kind in ("contact", "channel") and lex.qualifier.search(s):
-        return None
-    if kind == "clear" and lex.pause.search(s[m.end() :]):
+    return _in_context(kind, s, after, lex)
+
+
+def _in_context(kind: str, s: str, after: str, lex: Lexicon) -> str | None:
+    """Wording found; what the rest of the sentence makes of it."""
+    if kind in ("contact", "channel"):
+        if lex.pause.search(s):
+            return "pause"
+        if lex.qualifier.search(s):
+            return None
+        return "hedge" if _CONDITION.search(after) else kind
+    if kind == "clear" and lex.pause.search(after):
         return "hedge"  # "I don't want to go ahead for now": a pause is for an advisor to talk about
-    if kind in ("clear", "contact") and _CONDITION.search(s[m.end() :]):
+    if _CONDITION.search(after):
         return "hedge"  # "I'll withdraw if he doesn't admit it": a condition, not a decision
     return kind
 

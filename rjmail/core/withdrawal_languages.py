@@ -15,7 +15,8 @@ _PL_OBJ = (
 )
 _LT_OBJ = r"(?=\s*(?:$|[.,;:!]|daugiau|sio proceso|proceso|programoje|prasau|aciu|nes|ir\b|bet))"
 _RO_OBJ = (
-    r"(?=\s*(?:$|[.,;:!]|cu (?:acest|procesul|programul|asta)|la (?:acest|program|proces)|in (?:acest|program|"
+    r"(?=\s*(?:$|[.,;:!]|cu (?:acest|procesul|programul|asta)|la (?:acest|program|proces)|in (?:acest|program"
+    r"|"
     r"proces)|va rog|multumesc|pentru ca|si\b|dar))"
 )
 _END = r"(?=\s*(?:$|[.,;:!)\-]|prosze|dziekuje|aciu|prasau|multumesc|va rog|obrigad|por favor))"
@@ -23,12 +24,16 @@ _END = r"(?=\s*(?:$|[.,;:!)\-]|prosze|dziekuje|aciu|prasau|multumesc|va rog|obri
 POLISH = Lexicon(
     clear=_rx(
         rf"\brezygnuje{_END}",
-        r"\brezygnuje z (?:udzialu|tego(?=\s*(?:$|[.,;!]|procesu|programu|postepowania))|procesu|sprawy|programu|dalszego|calego|wszystkiego|"
+        r"\brezygnuje z (?:udzialu|tego(?=\s*(?:$|[.,;!]|procesu|programu|postepowania))|procesu|sprawy|progr"
+        r"amu|dalszego|calego|wszystkiego|"
         r"sprawiedliwosci naprawczej|mediacji)\b",
         r"\b(?:chce|chcialabym|chcialbym|pragne|postanowilam|postanowilem)\s+(?:sie wycofac|wycofac sie|"
-        rf"zrezygnowac)(?:{_END}|\s+z (?:tego(?=\s*(?:$|[.,;!]|procesu|programu|postepowania))|udzialu|procesu|sprawy|programu|dalszego|calego|mediacji)\b)",
-        rf"\bwycofuje sie(?:{_END}|\s+z (?:tego(?=\s*(?:$|[.,;!]|procesu|programu|postepowania))|udzialu|procesu|sprawy|programu|mediacji)\b)",
-        r"\bnie chce\s+(?:juz\s+|dalej\s+|wiecej\s+)*(?:w tym\s+)?(?:brac\s+(?:w tym\s+)?udzial[ua]|uczestniczyc|"
+        rf"zrezygnowac)(?:{_END}|\s+z (?:tego(?=\s*(?:$|[.,;!]|procesu|programu|postepowania))|udzialu|proces"
+        r"u|sprawy|programu|dalszego|calego|mediacji)\b)",
+        rf"\bwycofuje sie(?:{_END}|\s+z (?:tego(?=\s*(?:$|[.,;!]|procesu|programu|postepowania))|udzialu|proc"
+        r"esu|sprawy|programu|mediacji)\b)",
+        r"\bnie chce\s+(?:juz\s+|dalej\s+|wiecej\s+)*(?:w tym\s+)?(?:brac\s+(?:w tym\s+)?udzial[ua]|uczestnic"
+        r"zyc|"
         r"kontynuowac|tego robic|isc dalej|tego kontynuowac|w tym uczestniczyc|sie w to angazowac)"
         rf"{_PL_OBJ}",
         r"\bprosze\s+(?:o\s+)?zamkn(?:ac|iecie)\s+(?:moja|moj|moich|ta|tej)\s+spraw[ey]\b",
@@ -55,16 +60,24 @@ POLISH = Lexicon(
         r"(?:zmienil[ai]?\s+zdanie|nie chce|rezygnuje|chce sie wycofac|chce zrezygnowac)\b",
     ),
     negation=_rx(
-        r"\bnie\s+(?:rezygnuje|wycofuje|chce (?:sie\s+)?(?:rezygnowac|zrezygnowac|wycofac)|zmienil(?:am|em)\s+"
+        r"\bnie\s+(?:rezygnuje|wycofuje|chce (?:sie\s+)?(?:rezygnowac|zrezygnowac|wycofac)|zmienil(?:am|em)\s"
+        r"+"
         r"zdania)\b",
     ),
-    still=_rx(r"\b(?:nadal|wciaz|dalej|ciagle)\s+chce\b|\bprosze o kontakt\b|\bprosze zadzwonic\b", r"\bchce\s+(?:kontynuowac|wziac udzial|isc dalej|sie spotkac)"),
+    still=_rx(
+        r"\b(?:nadal|wciaz|dalej|ciagle)\s+chce\b|\bprosze o kontakt\b|\bprosze zadzwonic\b",
+        r"\bchce\s+(?:kontynuowac|wziac udzial|isc dalej|sie spotkac)",
+    ),
     qualifier=_rx(
         r"\b(?:przed|po|od|miedzy)\s+(?:godz\w*\s+)?\d",
-        r"\b(?:do|w) pracy\b|\bw ciagu dnia\b|\bpo poludniu\b|\bw nocy\b|\bna komorke\b|\bwieczorem\b|\brano\b|\bwole\b|\bzamiast\b|\btylko\b|\bsms",
+        r"\b(?:do|w) pracy\b|\bw ciagu dnia\b|\bpo poludniu\b|\bw nocy\b|\bna komorke\b|\bwieczorem\b|\brano"
+        r"\b|\bwole\b|\bzamiast\b|\btylko\b|\bsms",
     ),
     pause=_rx(r"\b(?:na razie|na jakis czas|do czasu|chwilowo)\b"),
-    alternative=_rx(r"\b(?:wole|zamiast|jest dobrze|jest ok|moze byc|prosze pisac|prosze (?:o )?(?:telefon|zadzwonic|dzwonic|kontakt))\b"),
+    alternative=_rx(
+        r"\b(?:wole|zamiast|jest dobrze|jest ok|moze byc|prosze pisac|prosze (?:o )?(?:telefon|zadzwonic|dzwo"
+        r"nic|kontakt))\b",
+    ),
     question=_rx(r"\?\s*$", r"^czy\b"),
     hedged_off=_rx(r"\b(?:jesli|jezeli|gdyby|w razie|kiedy|powiedzial\w*|kazal\w*)\b"),
     bare=_rx(r"^\W*(?:rezygnuje|rezygnacja|wycofuje sie)\W*(?:dziekuje)?\W*$"),
@@ -96,7 +109,10 @@ LITHUANIAN = Lexicon(
     ),
     negation=_rx(r"\bneapsigalvojau\b|\bnenoriu\s+(?:atsisakyti|pasitraukti|nutraukti)\b|\bneatsisakau\b"),
     still=_rx(r"\b(?:vis tiek|vis dar|vis del to)\s+noriu\b", r"\bnoriu\s+(?:testi|dalyvauti|susitikti)\b"),
-    qualifier=_rx(r"\b(?:i darba|darbe|pries|po|nuo|iki|val|vietoj|tik|rytais|vakarais|ryte|vakare|diena|darbo metu|naktį|nakti)\b|\d"),
+    qualifier=_rx(
+        r"\b(?:i darba|darbe|pries|po|nuo|iki|val|vietoj|tik|rytais|vakarais|ryte|vakare|diena|darbo metu|nak"
+        r"tį|nakti)\b|\d",
+    ),
     pause=_rx(r"\b(?:kol kas|kuri laika|laikinai)\b"),
     alternative=_rx(r"\b(?:vietoj|geriau|tinka|galite rasyti|rasykite el)\b"),
     question=_rx(r"\?\s*$", r"^ar\b"),
@@ -107,7 +123,8 @@ LITHUANIAN = Lexicon(
 
 ROMANIAN = Lexicon(
     clear=_rx(
-        r"\bnu mai (?:doresc|vreau)\s+(?:sa\s+)?(?:particip|continui|merg mai departe|fiu implicat[a]?|fac asta)"
+        r"\bnu mai (?:doresc|vreau)\s+(?:sa\s+)?(?:particip|continui|merg mai departe|fiu implicat[a]?|fac as"
+        r"ta)"
         rf"{_RO_OBJ}",
         rf"\bnu mai (?:doresc|vreau){_END}",
         rf"\brenunt(?:{_END}|\s+la (?:tot|proces|program|aceasta|asta|acest)\b)",
@@ -119,7 +136,9 @@ ROMANIAN = Lexicon(
         r"\bnu\s+ma\s+mai\s+(?:contactati|cautati|contacta)\b",
         r"\bnu mai (?:doresc|vreau) (?:sa fiu contactat[a]?|niciun contact)\b",
     ),
-    channel=_rx(r"\bnu\s+ma\s+(?:mai\s+)?(?:sunati|suna)\b|\bnu(?:-mi| imi)\s+(?:mai\s+)?(?:scrieti|trimiteti)\b"),
+    channel=_rx(
+        r"\bnu\s+ma\s+(?:mai\s+)?(?:sunati|suna)\b|\bnu(?:-mi| imi)\s+(?:mai\s+)?(?:scrieti|trimiteti)\b",
+    ),
     soft=_rx(r"\bm-am razgandit\b(?!\s*(?:in privinta|cu privire|despre|legat de))"),
     hedge=_rx(
         r"\bnu sunt sigur[a]?\s+(?:daca|ca)\s+(?:mai\s+)?vreau\b",
@@ -136,7 +155,10 @@ ROMANIAN = Lexicon(
         r"\b(?:tot|inca|in continuare)\s+(?:mai\s+)?(?:vreau|doresc)\b",
         r"(?<!mai )\b(?:vreau|doresc) sa (?:continui|particip|merg mai departe)\b",
     ),
-    qualifier=_rx(r"\b(?:la serviciu|la munca|inainte de|dupa|ora|doar|numai|prin e-?mail|in schimb|dimineata|seara|dupa-amiaza|noaptea|in timpul zilei)\b|\d"),
+    qualifier=_rx(
+        r"\b(?:la serviciu|la munca|inainte de|dupa|ora|doar|numai|prin e-?mail|in schimb|dimineata|seara|dup"
+        r"a-amiaza|noaptea|in timpul zilei)\b|\d",
+    ),
     pause=_rx(r"\b(?:deocamdata|pentru moment|o vreme|pana)\b"),
     alternative=_rx(r"\b(?:in schimb|prefer|e bine|este bine|merge)\b"),
     question=_rx(r"\?\s*$", r"^pot\b"),
@@ -148,14 +170,17 @@ ROMANIAN = Lexicon(
 PORTUGUESE = Lexicon(
     clear=_rx(
         r"\b(?:ja nao|nao)\s+quero\s+(?:mais\s+)?(?:continuar|participar|avancar|prosseguir|seguir em frente|"
-        rf"fazer isto|fazer isso)(?:\s+mais)?(?:{_END}|\s+com (?:isto|isso|o processo|a justica restaurativa)\b)",
+        rf"fazer isto|fazer isso)(?:\s+mais)?(?:{_END}|\s+com (?:isto|isso|o processo|a justica restaurativa)"
+        r"\b)",
         rf"\bdesisto(?:{_END}|\s+(?:do processo|disto|disso|de tudo|de participar)\b)",
-        rf"\b(?:quero|decidi|vou)\s+desistir(?:{_END}|\s+(?:do processo|disto|disso|de tudo|de participar)\b)",
+        rf"\b(?:quero|decidi|vou)\s+desistir(?:{_END}|\s+(?:do processo|disto|disso|de tudo|de participar)\b)"
+        r"",
         r"\bquero\s+(?:me retirar|retirar-me|sair do processo)\b",
         r"\b(?:encerrem|encerre|fechem|feche|arquivem)\s+o\s+meu\s+(?:processo|caso)\b",
     ),
     contact=_rx(
-        r"\bnao\s+(?:me\s+)?(?:voltem a\s+)?(?:contactem|contacte|contatem|contate|procurem|contactar|contatar)"
+        r"\bnao\s+(?:me\s+)?(?:voltem a\s+)?(?:contactem|contacte|contatem|contate|procurem|contactar|contata"
+        r"r)"
         r"(?:-me)?\b",
         r"\bnao\s+(?:voltem a\s+)?entr(?:em|e)\s+(?:mais\s+)?em conta(?:c)?to comigo\b",
     ),
@@ -175,7 +200,10 @@ PORTUGUESE = Lexicon(
         r"\b(?:ainda|continuo a)\s+quer(?:o|er)\b",
         r"(?<!nao )\bquero\s+(?:continuar|participar|avancar|seguir em frente)\b",
     ),
-    qualifier=_rx(r"\b(?:para o trabalho|no trabalho|antes das|depois das|so por|apenas|em vez|de manha|a noite|a tarde|de noite|durante o dia)\b|\d"),
+    qualifier=_rx(
+        r"\b(?:para o trabalho|no trabalho|antes das|depois das|so por|apenas|em vez|de manha|a noite|a tarde"
+        r"|de noite|durante o dia)\b|\d",
+    ),
     pause=_rx(r"\b(?:por agora|por enquanto|durante algum tempo|ate)\b"),
     alternative=_rx(r"\b(?:em vez|prefiro|esta bem|pode ser)\b"),
     question=_rx(r"\?\s*$", r"^posso\b"),

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 # Tuesday", "feeling like this"): nothing, punctuation, a filler, or restorative justice itself.
 _OBJ_OK = (
     r"(?=\s*(?:$|[.,;:!)\-]|and (?:i|please|would|no|do not|will|have|am)\b|but\b|"
-    r"so (?:please|i|could|can|would)\b|as (?:i|it|this|he|she)\b|because\b|please\b|now\b|thanks?\b|thank you\b|"
-    r"sorry\b|if\b|for now\b|for the time being\b|at the moment\b|right now\b|any ?more\b|any longer\b|at all\b|altogether\b|after all\b|either\b|for good\b|"
+    r"so (?:please|i|could|can|would)\b|as (?:i|it|this|he|she)\b|because\b|please\b|now\b|thanks?\b|thank yo"
+    r"u\b|"
+    r"sorry\b|if\b|for now\b|for the time being\b|at the moment\b|right now\b|any ?more\b|any longer\b|at all"
+    r"\b|altogether\b|after all\b|either\b|for good\b|"
     r"with (?:it|this|that|rj|restorative justice|the process|the referral|any of (?:this|it))\b|"
     r"(?:from|of|with) (?:rj|restorative justice|the (?:rj|restorative justice|process|scheme|service|"
     r"programme|program|whole thing)|this|it|everything|all of (?:this|it))\b|"
@@ -66,15 +68,18 @@ _NEVER = r"(?!x)x"
 
 ENGLISH = Lexicon(
     clear=_rx(
-        rf"(?:\bi|\b(?:and|so|but) (?:i )?) ?(?:(?:do|really do|do really) not (?:want|wish)|no longer (?:want|wish)|would rather not|"
-        rf"(?:have )?decided not|will not be|am not going|(?:have )?decided against) (?:to )?{_EN_GO}{_OBJ_OK}",
+        r"(?:\bi|\b(?:and|so|but) (?:i )?) ?(?:(?:do|really do|do really) not (?:want|wish)|no longer (?:wan"
+        r"t|wish)|would rather not|"
+        rf"(?:have )?decided not|will not be|am not going|(?:have )?decided against) (?:to )?{_EN_GO}"
+        rf"{_OBJ_OK}",
         rf"(?:\bi|\b(?:and|so|but) (?:i )?) ?(?:would like|want|wish|(?:have )?decided|am going|will|am) "
         rf"(?:to )?{_EN_OUT}{_OBJ_OK}",
         rf"{_LEAD}(?:withdraw|cancel|close|end) (?:my|this) (?:referral|case|file|involvement|participation)"
-        r"(?=\s*(?:$|[.,;!]|please|now|thank|with you|with (?:rj|restorative justice)|as\b|because\b|and\b|i\b))",
+        r"(?=\s*(?:$|[.,;!]|please|now|thank|with you|with (?:rj|restorative justice)|as\b|because\b|and\b|i"
+        r"\b))",
         r"\bi (?:want|would like) (?:my|this) (?:case|referral|file) (?:to be )?closed\b",
         rf"\bi am no longer interested{_OBJ_OK}",
-        rf"\bi am no longer interested in (?:rj|restorative justice|this|taking part|going ahead)\b",
+        r"\bi am no longer interested in (?:rj|restorative justice|this|taking part|going ahead)\b",
         r"\bcount me out\b",
         r"\bi (?:do not want anything|want nothing) (?:more |else |further )?to do with (?:this|it|you|rj|"
         r"restorative justice|the process)\b",
@@ -90,7 +95,8 @@ ENGLISH = Lexicon(
         r"\bi (?:do not|no longer) want (?:any (?:more |further )?|further )contact (?:from|with) "
         r"(?:you|your service|the service|the hub|anyone)\b",
         r"\bi (?:do not|no longer) want to hear from (?:you|anyone|anybody)\b",
-        r"\b(?:take|remove) me (?:off|from) (?:your|the) (?:list|records|system|books|mailing list|database)\b",
+        r"\b(?:take|remove) me (?:off|from) (?:your|the) (?:list|records|system|books|mailing list|database)"
+        r"\b",
         r"(?:^|[,;:]\s*)(?:please |just |can you |could you |would you )*leave me alone"
         r"(?=\s*(?:$|[.!,;]|please|now|thank))",
     ),
@@ -101,11 +107,12 @@ ENGLISH = Lexicon(
     ),
     soft=_rx(
         r"\bi (?:have )?(?:had a )?change[d]? (?:of )?my mind\b(?!\s*(?:about|on|over|regarding|re)\b)",
-        r"\bi (?:have )?changed my mind (?:about|on) (?:all )?(?:this|it|rj|restorative justice|the whole thing"
+        r"\bi (?:have )?changed my mind (?:about|on) (?:all )?(?:this|it|rj|restorative justice|the whole thi"
+        r"ng"
         r"|doing this|taking part|going ahead)\b",
         rf"^(?:i am )?not interested{_OBJ_OK}",
         rf"\bi (?:do not|no longer) want any (?:more |further )?contact{_OBJ_OK}(?! with (?:him|her|them))",
-        rf"(?:^|\bplease )(?:just )?stop\s*(?:please|now|it)?\s*[.!]*$",
+        r"(?:^|\bplease )(?:just )?stop\s*(?:please|now|it)?\s*[.!]*$",
         rf"{_LEAD}(?:do not|never) (?:contact|get in touch with) us\b|\bleave us alone\b",
     ),
     hedge=_rx(
@@ -127,24 +134,29 @@ ENGLISH = Lexicon(
         r"\bnot sure (?:about|i want) (?:this|it|any of this|all (?:of )?this)\b",
     ),
     third=_rx(
-        r"\b(?:she|he|they|we|my (?:husband|wife|partner|son|daughter|mum|mother|mom|dad|father|brother|sister|"
+        r"\b(?:she|he|they|we|my (?:husband|wife|partner|son|daughter|mum|mother|mom|dad|father|brother|siste"
+        r"r|"
         r"child|client|friend|grandson|granddaughter|nan|gran|grandma|grandad|aunt|uncle|niece|nephew)) "
         r"(?:has |have |had |now |really |also )*(?:changed (?:her|his|their|our) minds?"
         r"(?!\s*(?:about|on|over|regarding)\s+(?!(?:this|it|all|rj|restorative|the whole|taking part|going "
         r"ahead|doing this)))|(?:does|do|did) not (?:want|wish)(?: to)? (?:this|it|rj|restorative justice|"
-        rf"any (?:more |further )?contact|to be contacted|{_EN_GO}){_OBJ_OK}|no longer (?:wants?|wishes?|want|wish)"
-        rf"|decided (?:not to|to withdraw|to pull out|against)|wants? to (?:withdraw|pull out|stop|drop out){_OBJ_OK}"
+        rf"any (?:more |further )?contact|to be contacted|{_EN_GO}){_OBJ_OK}|no longer (?:wants?|wishes?|want"
+        r"|wish)"
+        r"|decided (?:not to|to withdraw|to pull out|against)|wants? to (?:withdraw|pull out|stop|drop out)"
+        rf"{_OBJ_OK}"
         r"|would (?:like to withdraw|rather not)|(?:is|are) no longer interested|will not be taking part)",
         r"\b\w+ has changed (?:her|his|their) mind(?!\s*(?:about|on|over))",
     ),
     negation=_rx(
-        r"\b(?:do not|not|never|no need to|will not|have not|has not|did not|is not|am not)\s+(?:\w+\s+){0,3}?"
+        r"\b(?:do not|not|never|no need to|will not|have not|has not|did not|is not|am not)\s+(?:\w+\s+){0,3}"
+        r"?"
         r"(?:withdraw|withdrawing|stop|stopping|cancel|close|give up|giving up|pull out|pulling out|"
         r"changed? my mind|drop out|quit)\b",
     ),
     still=_rx(
         r"\bstill (?:want|wish|like|keen|interested|happy|hoping|would like)\b",
-        r"\b(?:want|wish|would like|am happy|am keen|am ready) to (?:go ahead|carry on|continue|take part|meet|"
+        r"\b(?:want|wish|would like|am happy|am keen|am ready) to (?:go ahead|carry on|continue|take part|mee"
+        r"t|"
         r"keep going|do this|see this through|talk|speak|have a call)\b",
         r"\bi want to meet\b",
         r"\b(?:would like|want|need) (?:a |the )?(?:phone )?call\b",
@@ -154,7 +166,8 @@ ENGLISH = Lexicon(
     ),
     qualifier=_rx(
         r"\b(?:at|to|from) (?:my |the )?(?:work|office|home|school)\b",
-        r"\b(?:at|on|to) (?:this|that|my old|the old|my work|my home|my new) (?:address|number|email|phone)\b",
+        r"\b(?:at|on|to) (?:this|that|my old|the old|my work|my home|my new) (?:address|number|email|phone)\b"
+        r"",
         r"\bon (?:my |the )?(?:mobile|landline|work|home|old|facebook|whatsapp|instagram|social media)\b",
         r"\bon (?:a |the )?(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekdays?\b|\bweekends?\b",
         r"\b(?:before|after|between)\b|\bfrom \d",
@@ -170,10 +183,13 @@ ENGLISH = Lexicon(
         r"for (?:a few|some|two|three|\d+) (?:days|weeks|months))\b",
     ),
     alternative=_rx(
-        r"\b(?:instead|is fine|are fine|is ok|are ok|is okay|works better|is better|are better|is best|prefer|"
-        r"only email|email only|email me|text me|call me|ring me|call (?:after|before|between|on|in)|use my|you can (?:email|text|call|write)|"
+        r"\b(?:instead|is fine|are fine|is ok|are ok|is okay|works better|is better|are better|is best|prefer"
+        r"|"
+        r"only email|email only|email me|text me|call me|ring me|call (?:after|before|between|on|in)|use my|y"
+        r"ou can (?:email|text|call|write)|"
         r"emails? (?:is|are) (?:fine|ok|okay|best|enough|better))\b",
-        r"\b(?:email|e-mail|text|post|letter|call|phone|mobile|landline)s? (?:is|are) (?:safer|better|best|fine|ok|"
+        r"\b(?:email|e-mail|text|post|letter|call|phone|mobile|landline)s? (?:is|are) (?:safer|better|best|fi"
+        r"ne|ok|"
         r"okay|easier|good)\b|\b(?:text|email|message) (?:me )?first\b",
     ),
     question=_rx(
@@ -181,18 +197,22 @@ ENGLISH = Lexicon(
     ),
     hedged_off=_rx(
         r"\b(?:if|in case|unless|whether|what if|once)\b",
-        r"\b(?:told|tell|tells|telling|asked|asks|ask|texted|wrote to|said to|shouted at|yelled at|screamed at)"
+        r"\b(?:told|tell|tells|telling|asked|asks|ask|texted|wrote to|said to|shouted at|yelled at|screamed a"
+        r"t)"
         r" (?:him|her|them|me|my \w+|the \w+|his \w+|people|everyone|someone)\b",
-        r"\b(?:he|she|they|people|everyone|someone|my \w+|the \w+)\s+(?:keeps?\s+|kept\s+)?(?:said|says|saying|"
+        r"\b(?:he|she|they|people|everyone|someone|my \w+|the \w+)\s+(?:keeps?\s+|kept\s+)?(?:said|says|sayin"
+        r"g|"
         r"told|tells|telling|wrote|writes|texted|texts|wants|want|wanted|asked|expects?|shouted|"
         r"shouts|yelled|screamed|screams)\b",
     ),
     bare=_rx(
-        r"^\W*(?:please\W+)?(?:stop|withdraw|unsubscribe|opt out|remove me)[^\w?]*(?:please|now|thanks|thank you)?"
+        r"^\W*(?:please\W+)?(?:stop|withdraw|unsubscribe|opt out|remove me)[^\w?]*(?:please|now|thanks|thank "
+        r"you)?"
         r"[^\w?]*$",
     ),
     behalf=_rx(
         r"\bon (?:her|his|their) behalf\b|\bon behalf of\b|\bwriting for my\b",
-        r"\b(?:she|he|they) (?:has |have )?(?:asked|wants|wanted) me to (?:tell|let you know|write|say|email)\b",
+        r"\b(?:she|he|they) (?:has |have )?(?:asked|wants|wanted) me to (?:tell|let you know|write|say|email)"
+        r"\b",
     ),
 )

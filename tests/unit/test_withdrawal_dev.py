@@ -36,7 +36,11 @@ def test_no_negative_or_possible_case_is_read_as_a_clear_withdrawal():
 
 def test_every_clear_withdrawal_is_recognised():
     """Every clear withdrawal in the set is CLEAR, in English and in the community languages."""
-    missed = [(t, lang) for t, lang in _cases("clear") if read_withdrawal(t, lang).verdict is not WithdrawalVerdict.CLEAR]
+    missed = [
+        (t, lang)
+        for t, lang in _cases("clear")
+        if read_withdrawal(t, lang).verdict is not WithdrawalVerdict.CLEAR
+    ]
     assert missed == []
 
 
@@ -50,5 +54,9 @@ def test_uncertain_or_on_behalf_wording_is_a_possible_withdrawal(text, lang):
 
 def test_negatives_are_mostly_silent():
     """Contact wishes, corrections and questions are not even possible withdrawals (a few may be)."""
-    noisy = [(t, lang) for t, lang in _cases("none") if read_withdrawal(t, lang).verdict is not WithdrawalVerdict.NONE]
+    noisy = [
+        (t, lang)
+        for t, lang in _cases("none")
+        if read_withdrawal(t, lang).verdict is not WithdrawalVerdict.NONE
+    ]
     assert len(noisy) <= len(_DEV["none"]) // 20, noisy
