@@ -67,6 +67,13 @@ _DISTRESS = re.compile(
     r"\b(?:cope|coping|living|my life|alive|end it all|kill myself|hurt myself|harm myself|suicid\w*|"
     r"self[- ]harm|overdose|depressed|some days|breaking down|give up on everything)\b"
 )
+# Someone else reads their mail or phone: a withdrawal confirmation could put them at risk, and "don't
+# contact me" may mean "not this way". An advisor decides.
+_WATCHED = re.compile(
+    r"\b(?:he|she|they|my (?:husband|wife|partner|ex|boyfriend|girlfriend|dad|mum|family))\s+"
+    r"(?:has |have |had )?(?:found|saw|seen|reads?|read|checks?|checked|looks? at|looked at|watch(?:es|ing)?|"
+    r"monitors?|goes through|went through)\b"
+)
 _RANK = {WithdrawalVerdict.NONE: 0, WithdrawalVerdict.POSSIBLE: 1, WithdrawalVerdict.CLEAR: 2}
 
 
@@ -200,7 +207,7 @@ def read_withdrawal(text: str, language: str = "en") -> WithdrawalReading:
     still = any(_positive(flat, lex.still) for lex in lexicons)
     alternative = any(_positive(flat, lex.alternative) for lex in lexicons)
     behalf = any(h.kind == "behalf" for h in hits) or any(lex.behalf.search(flat) for lex in lexicons)
-    doubt = behalf or bool(_DISTRESS.search(flat))
+    doubt = behalf or bool(_DISTRESS.search(flat) or _WATCHED.search(flat))
     best = _NOTHING
     for hit in hits:
         verdict = _verdict(hit.kind, still, alternative, doubt)

@@ -39,10 +39,11 @@ POLISH = Lexicon(
         r"\bprosze\s+(?:o\s+)?zamkn(?:ac|iecie)\s+(?:moja|moj|moich|ta|tej)\s+spraw[ey]\b",
     ),
     contact=_rx(
-        r"\bprosze\b.{0,30}\bnie\s+(?:\w+\s+){0,3}?kontaktowac\b(?!.{0,20}\bz (?:nia|nim|nimi)\b)",
+        r"\bprosze\b(?=.*\b(?:ze mna|z mna|mnie)\b)(?!.*\bz (?:moim|moja|moimi|nia|nim|nimi|jego|jej)\b)"
+        r".{0,30}\bnie\s+(?:\w+\s+){0,3}?kontaktowac\b",
         r"\bprosze o (?:niekontaktowanie|brak kontaktu)\b",
         r"\bnie chce\s+(?:juz\s+|wiecej\s+)*(?:zadnego\s+)?kontaktu(?:\s+z (?:wami|pania|panem|panstwem))?"
-        r"(?!\s+z (?:nim|nia|nimi|sprawca))\b",
+        r"(?=\s*(?:$|[.,;!]|prosze|dziekuje))",
         r"\b(?:nie kontaktujcie|prosze nie kontaktowac) sie ze mna\b",
     ),
     channel=_rx(
@@ -94,7 +95,7 @@ LITHUANIAN = Lexicon(
     ),
     contact=_rx(
         r"\b(?:ne(?:be)?sisiekti|ne(?:be)?sisiekite|ne(?:be)?kontaktuokite|ne(?:be)?kontaktuoti)\b"
-        r"(?!.{0,15}\bsu (?:ja|juo|jais)\b)",
+        r"(?!.{0,15}\bsu (?!manimi\b))",
         r"\bnerasykite man daugiau\b|\bdaugiau man nerasykite\b",
     ),
     channel=_rx(r"\b(?:prasau\s+)?(?:man\s+)?(?:ne(?:be)?skambin(?:ti|kite)|nerasykite|nesiuskite)\b"),
@@ -156,6 +157,7 @@ ROMANIAN = Lexicon(
         r"(?<!mai )\b(?:vreau|doresc) sa (?:continui|particip|merg mai departe)\b",
     ),
     qualifier=_rx(
+        r"\b(?:numar|adresa|telefon|mesaj\w*|sms|e-?mail|pe)\b",
         r"\b(?:la serviciu|la munca|inainte de|dupa|ora|doar|numai|prin e-?mail|in schimb|dimineata|seara|dup"
         r"a-amiaza|noaptea|in timpul zilei)\b|\d",
     ),
@@ -179,9 +181,9 @@ PORTUGUESE = Lexicon(
         r"\b(?:encerrem|encerre|fechem|feche|arquivem)\s+o\s+meu\s+(?:processo|caso)\b",
     ),
     contact=_rx(
-        r"\bnao\s+(?:me\s+)?(?:voltem a\s+)?(?:contactem|contacte|contatem|contate|procurem|contactar|contata"
-        r"r)"
-        r"(?:-me)?\b",
+        r"\bnao\s+me\s+(?:voltem a\s+)?(?:contactem|contacte|contatem|contate|procurem)\b",
+        r"\bnao\s+(?:voltem a\s+)?(?:contactar|contatar)-me\b",
+        r"\bnao\s+(?:voltem a\s+)?(?:contactem|contatem)\s+(?:mais|novamente)\s*(?:$|[.,;!])",
         r"\bnao\s+(?:voltem a\s+)?entr(?:em|e)\s+(?:mais\s+)?em conta(?:c)?to comigo\b",
     ),
     channel=_rx(r"\bnao\s+(?:me\s+)?(?:liguem|ligue|telefonem|mandem mensagens|enviem)\b"),
@@ -201,6 +203,7 @@ PORTUGUESE = Lexicon(
         r"(?<!nao )\bquero\s+(?:continuar|participar|avancar|seguir em frente)\b",
     ),
     qualifier=_rx(
+        r"\b(?:pelo|por telefone|telemovel|celular|numero|morada)\b",
         r"\b(?:para o trabalho|no trabalho|antes das|depois das|so por|apenas|em vez|de manha|a noite|a tarde"
         r"|de noite|durante o dia)\b|\d",
     ),

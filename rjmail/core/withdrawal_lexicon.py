@@ -173,7 +173,8 @@ ENGLISH = Lexicon(
         r"\b(?:before|after|between)\b|\bfrom \d",
         r"\b(?:mornings?|afternoons?|evenings?|nights?|lunchtime|daytime|office hours)\b",
         r"\b(?:instead|only|prefer|rather|better|without|unless|except|apart from|other than|through|via)\b",
-        r"\bby (?!you\b)|\babout (?!this\b|it\b|rj\b|restorative|the process|any of|all of)",
+        r"\bby (?!you\b|your\b|the (?:service|hub|team)\b|anyone|anybody)|\bfor (?!any reason|good|ever|anyth"
+        r"ing)|\babout (?!this\b|it\b|rj\b|restorative|the process|any of|all of)",
         r"\b(?:phone )?calls\b|\btexts\b|\bmessages\b|\baddress\b|\bhouse\b|\bnumber\b|\d",
         r"\b(?:today|tonight|tomorrow|this week|this month)\b",
         r"\bby (?:post|letter|phone|text|email|e-mail)\b|\b(?:voicemail|landline|mobile|post|letters|sms)\b",
