@@ -80,7 +80,7 @@ ENGLISH = Lexicon(
         r"\bi (?:want|would like) (?:my|this) (?:case|referral|file) (?:to be )?closed\b",
         rf"\bi am no longer interested{_OBJ_OK}",
         r"\bi am no longer interested in (?:rj|restorative justice|this|taking part|going ahead)\b",
-        r"\bcount me out\b",
+        rf"\bcount me out{_OBJ_OK}",
         r"\bi (?:do not want anything|want nothing) (?:more |else |further )?to do with (?:this|it|you|rj|"
         r"restorative justice|the process)\b",
         r"\bi (?:would like|want|wish) to (?:end|stop) my (?:involvement|participation)\b",
