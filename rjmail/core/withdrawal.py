@@ -132,8 +132,10 @@ def _gate(s: str, lex: Lexicon) -> str | None:
         return "skip"
     if lex.hedge.search(s):
         return "hedge"
-    if lex.third.search(s):
-        return "behalf"
+    third = lex.third.search(s)
+    if third is not None:
+        # "we have decided not to": the writer is one of them, so it is doubt, not someone else's voice
+        return "we" if third.group(0).startswith("we ") else "behalf"
     return None
 
 
