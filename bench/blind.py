@@ -2,7 +2,7 @@
 
     PYTHONPATH=$PWD .venv/bin/python bench/blind.py [BLIND_DIR]
 
-BLIND_DIR defaults to /work/wt-blind/tests/blind (wishes.toml, roles.toml, written by someone else
+BLIND_DIR defaults to tests/blind (wishes.toml, roles.toml, written by someone else
 before tuning). "none" in those files means null. Per field: precision = correct non-empty predictions
 / non-empty predictions, recall = correct predictions / expected non-empty values; email_only counts
 only `true` as a value, role only victim/family/offender. call_windows must match the whole list.
@@ -67,7 +67,7 @@ def roles_table(cases: list[dict[str, Any]], misses: list[str]) -> Table:
 
 
 def main(argv: list[str]) -> int:
-    folder = Path(argv[1]) if len(argv) > 1 else Path("/work/wt-blind/tests/blind")
+    folder = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1] / "tests" / "blind"
     wishes = tomllib.loads((folder / "wishes.toml").read_text(encoding="utf-8"))["case"]
     roles = tomllib.loads((folder / "roles.toml").read_text(encoding="utf-8"))["case"]
     misses: list[str] = []

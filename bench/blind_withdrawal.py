@@ -2,7 +2,7 @@
 
     PYTHONPATH=$PWD .venv/bin/python bench/blind_withdrawal.py [PATH] [--show]
 
-PATH defaults to /work/wt-blind/tests/blind/withdrawal.toml. The figure that matters is "false
+PATH defaults to tests/blind/withdrawal.toml. The figure that matters is "false
 withdrawals": CLEAR where the set expects none or possible (an automatic letter and silence the person
 did not ask for). It must be 0. Then clear withdrawals recalled, possible recall, and the confusion
 matrix (rows expected, columns read). --show lists every disagreement with its id.
@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rjmail.core.withdrawal import read_withdrawal
 
-DEFAULT = Path("/work/wt-blind/tests/blind/withdrawal.toml")
+DEFAULT = Path("tests/blind/withdrawal.toml")
 LABELS = ("withdraw", "possible", "none")
 
 
