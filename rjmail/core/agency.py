@@ -68,6 +68,21 @@ def _agency_segment(text: str) -> str | None:
     return None
 
 
+_FORM_ORG = re.compile(
+    r"(?im)^[ \t*-]*(?:referring\s+)?(?:organisation|organization|agency|service|team)(?:\s+name)?"
+    r"[ \t*]*:[ \t*]*(?P<value>[^\n]{3,70}?)[ \t]*$"
+)
+
+
+def form_organisation(body: str) -> str | None:
+    """The agency a form names ("Referring agency: Victim Support"), or None."""
+    for match in _FORM_ORG.finditer(body):
+        value = match.group("value").strip()
+        if AGENCY.search(value) and not re.search(r"[\d@]", value):
+            return value
+    return None
+
+
 def organisation(signature: list[str], display_name: str) -> str | None:
     """The agency named in a display name ("Jo Bloggs (Norfolk Constabulary)") or signature."""
     bracket = re.search(r"\(([^)]+)\)", display_name or "")

@@ -127,6 +127,7 @@ class Referral:
     access_needs: str | None = None
     referred_person: Person | None = None  # professional referrals: the person referred
     organisation: str | None = None
+    referrer_phone: str | None = None  # professional referrals: the professional's own number
 
 
 @dataclass(frozen=True)

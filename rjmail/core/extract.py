@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rjmail.core.agency import (
     AGENCY,
     domain_matches,
+    form_organisation,
     organisation,
     professional_phrase,
     says_self_referral,
@@ -23,8 +24,15 @@ from rjmail.core.forwards import own_text
 from rjmail.core.language import detected_language, stated_language
 from rjmail.core.names import clean_name, signature_lines, signature_start, signed_name, stated_name
 from rjmail.core.needs import access_needs
+from rjmail.core.person import (
+    is_colleague,
+    professional_name,
+    referred_person,
+    referred_text,
+    referrer_phone,
+)
 from rjmail.core.phones import find_phone
-from rjmail.core.prefs import call_times, sentences, voicemail_ok, wants_call
+from rjmail.core.prefs import call_times, voicemail_ok, wants_call
 from rjmail.core.quotes import strip_quoted
 from rjmail.core.referred import referred_block
 from rjmail.core.relay import form_email, is_relay
@@ -63,7 +71,7 @@ def extract(
     texts = _texts(mail, hubs)
     email = _referrer_email(mail, hubs, texts.own)
     if _is_professional(mail, texts, professional_domains):
-        return _professional(mail, texts, email)
+        return _professional(mail, _colleague_as_own(texts, email, professional_domains), email)
     return _self(mail, texts, email)
 
 
@@ -141,15 +149,24 @@ def _self(mail: InboundMail, texts: _Texts, email: str) -> Referral:
     )
 
 
+def _colleague_as_own(texts: _Texts, email: str, domains: frozenset[str]) -> _Texts:
+    """A forwarded message from another professional is more of the referral, not the person."""
+    part = texts.referred_part
+    if part is None or not is_colleague(part, email, domains):
+        return texts
+    body = f"{texts.body}\n\n{texts.referred}".strip()
+    return _Texts(texts.own, body, texts.signature, "", None)
+
+
 def _professional(mail: InboundMail, texts: _Texts, email: str) -> Referral:
-    person = _referred_person(texts)
+    person = _referred_person(texts, email)
     about = _about_person(texts)
     role = first_person_role(texts.referred) if texts.referred else "unknown"
     if role == "unknown":
         role = third_person_role(texts.body)
     return Referral(
         referrer_email=email,
-        referrer_name=clean_name(mail.from_name) or signed_name(texts.own),
+        referrer_name=professional_name(mail.from_name, mail.from_addr, texts.signature),
         phone=person.phone if person else None,
         referral_type="professional",
         role=role,
@@ -161,24 +178,21 @@ def _professional(mail: InboundMail, texts: _Texts, email: str) -> Referral:
         or detected_language(texts.referred),
         access_needs=access_needs(texts.referred + "\n" + texts.body),
         referred_person=person,
-        organisation=organisation(list(texts.signature), mail.from_name),
+        organisation=organisation(list(texts.signature), mail.from_name)
+        or form_organisation(texts.body),
+        referrer_phone=referrer_phone(texts.signature),
     )
 
 
 def _about_person(texts: _Texts) -> str:
     """The referred person's own words plus the professional's sentences about them."""
-    third = [s for s in sentences(texts.body) if _THIRD_PERSON.search(s)]
-    return "\n".join([texts.referred, *third]).strip()
+    return referred_text(texts.body, texts.referred)
 
 
-def _referred_person(texts: _Texts) -> Person | None:
-    part = texts.referred_part
-    if part is not None:
-        name = clean_name(part.from_name) or stated_name(texts.referred) or signed_name(texts.referred)
-        phone = find_phone(texts.referred)
-        person = Person(name=name, email=part.from_addr or None, phone=phone)
-        return person if (person.name or person.email or person.phone) else None
-    return referred_block(texts.body)
+def _referred_person(texts: _Texts, referrer_email: str) -> Person | None:
+    return referred_person(
+        texts.body, texts.referred_part, texts.referred, texts.signature, referrer_email
+    )
 
 
 def _crime_reference(mail: InboundMail) -> str | None:
