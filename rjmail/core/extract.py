@@ -95,8 +95,10 @@ def _texts(mail: InboundMail, hubs: frozenset[str]) -> _Texts:
 
 
 def _trailing_lines(text: str) -> list[str]:
-    """Without a sign-off, the last few short lines usually hold the signature block."""
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    """Without a sign-off, the last few short lines of the last paragraph usually hold the
+    signature block (earlier paragraphs are the message, or a form about the person)."""
+    last = re.split(r"\n[ \t]*\n", text.strip())[-1]
+    lines = [ln.strip() for ln in last.split("\n") if ln.strip()]
     return [ln for ln in lines[-4:] if len(ln) <= 70]
 
 
@@ -120,6 +122,9 @@ def _is_professional(mail: InboundMail, texts: _Texts, domains: frozenset[str]) 
     if professional_phrase(texts.body):
         return True
     agency = organisation(list(texts.signature), mail.from_name) or AGENCY.search(mail.from_name)
+    part = texts.referred_part
+    if agency and part is not None and not AGENCY.search(part.from_name):
+        return True  # an agency passing on someone else's mail ("our caseload" is not "we")
     if not agency or first_person_role(texts.body) != "unknown":
         return False
     # An agency signature alone is not enough: a teacher may write about their own burglary.
@@ -180,7 +185,7 @@ def _professional(mail: InboundMail, texts: _Texts, email: str) -> Referral:
         referred_person=person,
         organisation=organisation(list(texts.signature), mail.from_name)
         or form_organisation(texts.body),
-        referrer_phone=referrer_phone(texts.signature),
+        referrer_phone=referrer_phone(texts.signature, texts.body),
     )
 
 

@@ -16,11 +16,11 @@ from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 
 from rjmail.core.agency import AGENCY, domain_matches
 from rjmail.core.domain import ForwardedPart, Person
-from rjmail.core.names import clean_name, signed_name, stated_name
+from rjmail.core.names import signed_name, stated_name
 from rjmail.core.phones import find_phone, normalise_phone
 from rjmail.core.prefs import sentences
 from rjmail.core.prose import prose_email, prose_name, prose_phone, says_no_email
-from rjmail.core.referred import person_name, referred_block
+from rjmail.core.referred import person_name, referred_block, referrer_form_phone
 
 __all__ = ["is_colleague", "professional_name", "referred_person", "referred_text", "referrer_phone"]
 
@@ -94,9 +94,14 @@ def _merge(first: Person, second: Person) -> Person:
     )
 
 
+def _signature_only(signature: tuple[str, ...]) -> list[str]:
+    """Signature lines that are not sentences about the person (a fallback signature may be)."""
+    return [ln for ln in signature if not _ABOUT.search(ln) and ". " not in ln]
+
+
 def _without_professional(person: Person, signature: tuple[str, ...], referrer_email: str) -> Person:
     """Drop any value that is the professional's own (in their signature or their address)."""
-    block = "\n".join(signature)
+    block = "\n".join(_signature_only(signature))
     own_phones = {p for p in (_phones(block)) if p}
     email = person.email
     if email and (email == referrer_email.lower() or email in block.lower()):
@@ -112,9 +117,28 @@ def _phones(text: str) -> list[str]:
     return found
 
 
-def referrer_phone(signature: tuple[str, ...]) -> str | None:
-    """The professional's own number from their signature (office lines included), or None."""
-    for line in signature:
+_OWN_NUMBER = re.compile(
+    r"(?i)\b(?:(?:call|ring|phone|contact|reach|text)\s+me\s+(?:on|at)|my\s+(?:mobile|number|"
+    r"direct\s+(?:line|dial)|work\s+(?:mobile|phone))(?:\s+is)?|I\s+(?:can\s+be|am)\s+"
+    r"(?:reached|contacted)\s+on)\s*:?\s*$"
+)
+
+
+def referrer_phone(signature: tuple[str, ...], body: str = "") -> str | None:
+    """The professional's own number: signature (office lines included), their part of a form,
+    or "call me on ..." in their text; None otherwise."""
+    return _signature_phone(signature) or referrer_form_phone(body) or _said_own(body)
+
+
+def _said_own(body: str) -> str | None:
+    for match in PhoneNumberMatcher(body, "GB", leniency=Leniency.POSSIBLE, max_tries=50):
+        if _OWN_NUMBER.search(body[max(0, match.start - 40) : match.start]):
+            return normalise_phone(match.raw_string)
+    return None
+
+
+def _signature_phone(signature: tuple[str, ...]) -> str | None:
+    for line in _signature_only(signature):
         if _FAX.search(line):
             continue
         for match in PhoneNumberMatcher(line, "GB", leniency=Leniency.POSSIBLE, max_tries=20):
@@ -128,8 +152,9 @@ def professional_name(display: str, address: str, signature: tuple[str, ...]) ->
     """The professional's name in natural order: Outlook's "Whitfield James (PC 1482)" is read as
     James Whitfield when the address or the signed name shows that order; the name as written
     otherwise."""
-    name = clean_name(display)
+    name = person_name(display)
     signed = signed_name("Regards\n" + "\n".join(signature)) if signature else None
+    signed = person_name(signed) if signed and not AGENCY.search(signed) else None
     if name is None:
         return signed
     words = name.split()

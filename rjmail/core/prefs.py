@@ -69,7 +69,9 @@ _MESSAGE_OK = re.compile(
     r"(?:a\s+)?(?:message|voicemail|voice\s*mail)|text)|(?:you\s+)?can\s+leave\s+(?:a\s+)?"
     r"(?:message|voicemail)|(?:please\s+)?leave\s+(?:me\s+)?a\s+(?:message|voicemail)|"
     r"(?:please\s+|you\s+can\s+|can\s+you\s+)text\s+me|"
-    r"(?:texts?|voicemails?|messages)\s+(?:is|are)\s+(?:fine|ok|okay|safe))\b"
+    r"(?:texts?|voicemails?|messages)\s+(?:is|are)\s+(?:fine|ok|okay|safe)|"
+    # A professional writing for the person: "she is happy for a voicemail".
+    r"(?:happy|fine|ok|okay)\s+(?:for|with)\s+(?:a\s+)?(?:voicemail|voice\s*mail|message))\b"
 )
 
 

@@ -30,7 +30,8 @@ _OTHER_KEY = re.compile(
     r"manager|gp|doctor|practitioner|sender|completed\s+by|case\s+holder|allocated)\b"
 )
 _NAME_KEY = re.compile(
-    r"(?i)(?:^|\b)(?:full\s+)?name(?:\s+of\s+[\w\s]+)?$|^(?:victim|client|person\s+referred)$"
+    r"(?i)(?:^|\b)(?:full\s+)?name(?:\s+of\s+[\w\s]+)?$|^(?:victim|client|person\s+referred|"
+    r"person\s+on\s+probation|pop|young\s+person|service\s+user|patient|pupil|tenant)$"
 )
 _FIRST_KEY = re.compile(r"(?i)\b(?:first\s+name|forenames?|given\s+names?|christian\s+name)\b")
 _SURNAME_KEY = re.compile(r"(?i)\b(?:surname|last\s+name|family\s+name)\b")
@@ -41,6 +42,7 @@ _EMAIL_KEY = re.compile(r"(?i)\be-?mail\b")
 _ADDRESS = re.compile(r"[^\s<>@:;,()\[\]]+@[^\s<>@:;,()\[\]]+\.[A-Za-z]{2,}")
 _EMPTY = re.compile(r"(?i)^(?:none|no|n/?a|nil|not\s+known|unknown|tbc|-+|x)\.?$")
 _HEADING = re.compile(r"^[ \t#*=_-]*(?P<text>[A-Za-z][A-Za-z '’&/()-]{2,50}?)[ \t#*=_:-]*$")
+_TITLE = re.compile(r"(?i)(?:mrs|mr|ms|miss|mx|dr)\.?")
 _NEAR = 8  # generic "Tel:" lines this close below the person's name belong to the same block
 
 
@@ -70,7 +72,9 @@ def person_name(raw: str | None) -> str | None:
     if name is None:
         return None
     parts = name.split()
-    titled = len(parts) >= 3 and re.fullmatch(r"(?i)(?:mrs|mr|ms|miss|mx|dr)\.?", parts[0])
+    if all(_TITLE.fullmatch(p) for p in parts):
+        return None  # "Mr" alone ("Mr and Mrs Hughes") names no one
+    titled = len(parts) >= 3 and _TITLE.fullmatch(parts[0])
     if titled and len(parts[1].rstrip(".")) > 1:
         return " ".join(parts[1:])
     return name
@@ -111,6 +115,26 @@ def _take(found: _Found, key: str, value: str) -> None:
         found.phone = found.phone or normalise_phone(value)
     elif _NAME_KEY.search(key.strip()):
         found.name = found.name or person_name(value)
+
+
+def referrer_form_phone(body: str) -> str | None:
+    """The referrer's own number in a form ("Officer tel:", "Tel:" under "Referrer details")."""
+    section = None
+    for line in body.split("\n"):
+        section = _section(line, section)
+        field = _FIELD.match(line)
+        if field is None:
+            continue
+        key = field.group("key").strip()
+        if not _PHONE_KEY.search(key) or re.search(r"(?i)\b(?:parent|mum|dad|carer|guardian|kin)\b", key):
+            continue
+        if re.search(r"(?i)\b(?:officer|referrer|my|your|oic)\b", key) or (
+            section == "other" and _scope(key) == "generic"
+        ):
+            phone = normalise_phone(field.group("value").strip())
+            if phone:
+                return phone
+    return None
 
 
 def referred_block(body: str) -> Person | None:
