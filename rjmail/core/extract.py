@@ -34,7 +34,7 @@ from rjmail.core.person import (
 from rjmail.core.phones import find_phone
 from rjmail.core.prefs import call_times, voicemail_ok, wants_call
 from rjmail.core.quotes import strip_quoted
-from rjmail.core.referred import referred_block
+from rjmail.core.referred import is_referral_form, referred_block
 from rjmail.core.relay import form_email, is_relay
 from rjmail.core.roles import first_person_role, third_person_role
 
@@ -119,7 +119,7 @@ def _is_professional(mail: InboundMail, texts: _Texts, domains: frozenset[str]) 
         return True
     if says_self_referral(texts.own):
         return False
-    if professional_phrase(texts.body):
+    if professional_phrase(texts.body) or is_referral_form(texts.body):
         return True
     agency = organisation(list(texts.signature), mail.from_name) or AGENCY.search(mail.from_name)
     part = texts.referred_part

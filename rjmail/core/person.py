@@ -31,10 +31,10 @@ _ABOUT = re.compile(
 _WRITER = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself|[Ww]e|[Oo]ur|us)\b")
 # Form answers the contact-wish reader understands once they are said in words.
 _FORM_WISHES = (
-    (re.compile(r"(?im)^[ \t*-]*safe\s+to\s+leave\s+(?:a\s+)?(?:message|voicemail)s?\s*[:?-]\s*"
-                r"(?:n|no)\b.*$"), "Please do not leave a voicemail."),
-    (re.compile(r"(?im)^[ \t*-]*safe\s+to\s+leave\s+(?:a\s+)?(?:message|voicemail)s?\s*[:?-]\s*"
-                r"(?:y|yes)\b.*$"), "It is fine to leave a voicemail."),
+    (re.compile(r"(?im)^[ \t*-]*(?:safe|ok|okay)\s+to\s+leave\s+(?:a\s+)?(?:message|voicemail)s?\s*[:?-]"
+                r"\s*(?:n|no)\b.*$"), "Please do not leave a voicemail."),
+    (re.compile(r"(?im)^[ \t*-]*(?:safe|ok|okay)\s+to\s+leave\s+(?:a\s+)?(?:message|voicemail)s?\s*[:?-]"
+                r"\s*(?:y|yes)\b.*$"), "It is fine to leave a voicemail."),
     (re.compile(r"(?im)^[ \t*-]*safe\s+to\s+text\s*[:?-]\s*(?:n|no)\b.*$"), "Please do not text."),
     (re.compile(r"(?im)^[ \t*-]*preferred\s+(?:method\s+of\s+)?contact(?:\s+method)?\s*[:-]\s*"
                 r"(?:tel\w*|phone|mobile|call)\b.*$"), "Would prefer a phone call."),

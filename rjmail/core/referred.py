@@ -30,7 +30,7 @@ _OTHER_KEY = re.compile(
     r"manager|gp|doctor|practitioner|sender|completed\s+by|case\s+holder|allocated)\b"
 )
 _NAME_KEY = re.compile(
-    r"(?i)(?:^|\b)(?:full\s+)?name(?:\s+of\s+[\w\s]+)?$|^(?:victim|client|person\s+referred|"
+    r"(?i)(?:^|\b)(?:full\s+)?name(?:\s+of\s+[\w\s]+)?$|^(?:victim|client|person\s+referred|referred\s+person|"
     r"person\s+on\s+probation|pop|young\s+person|service\s+user|patient|pupil|tenant)$"
 )
 _FIRST_KEY = re.compile(r"(?i)\b(?:first\s+name|forenames?|given\s+names?|christian\s+name)\b")
@@ -117,6 +117,21 @@ def _take(found: _Found, key: str, value: str) -> None:
         found.name = found.name or person_name(value)
 
 
+def is_referral_form(body: str) -> bool:
+    """A form naming both a referred person ("Referred person:", "Victim name:") and the
+    referrer ("Referring officer:", "Practitioner phone:"): written by a professional."""
+    person = other = False
+    for line in body.split("\n")[:80]:
+        field = _FIELD.match(line)
+        if field is None or not field.group("value").strip():
+            continue
+        key = field.group("key").strip()
+        scope = _scope(key)
+        person = person or (scope == "person" and bool(_NAME_KEY.search(key)))
+        other = other or scope == "other"
+    return person and other
+
+
 def referrer_form_phone(body: str) -> str | None:
     """The referrer's own number in a form ("Officer tel:", "Tel:" under "Referrer details")."""
     section = None
@@ -128,7 +143,7 @@ def referrer_form_phone(body: str) -> str | None:
         key = field.group("key").strip()
         if not _PHONE_KEY.search(key) or re.search(r"(?i)\b(?:parent|mum|dad|carer|guardian|kin)\b", key):
             continue
-        if re.search(r"(?i)\b(?:officer|referrer|my|your|oic)\b", key) or (
+        if re.search(r"(?i)\b(?:officer|referrer|my|your|oic|practitioner)\b", key) or (
             section == "other" and _scope(key) == "generic"
         ):
             phone = normalise_phone(field.group("value").strip())
