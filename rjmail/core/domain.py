@@ -132,6 +132,7 @@ class Referral:
     call_windows: tuple[CallWindow, ...] | None = None  # Europe/London; None: not stated or unclear
     texts_ok: bool | None = None
     email_only: bool = False
+    referrer_phone: str | None = None  # professional referrals: the professional's own number
 
 
 @dataclass(frozen=True)

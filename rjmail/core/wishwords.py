@@ -82,7 +82,9 @@ _VOICEMAIL_OK = re.compile(
     r"(?i)\b(?:(?:fine|ok|okay|happy|alright|safe|all\s+right)\s+(?:for\s+you\s+)?to\s+leave\s+(?:a\s+)?"
     r"(?:message|voicemail|voice\s*mail)|(?:you\s+)?can\s+leave\s+(?:a\s+)?(?:message|voicemail)|"
     r"(?:please\s+)?leave\s+(?:me\s+)?a\s+(?:message|voicemail)|(?:voicemails?|messages)\s+(?:is|are)\s+"
-    r"(?:fine|ok|okay|safe))\b"
+    r"(?:fine|ok|okay|safe)|"
+    # A professional writing for the person: "she is happy for a voicemail".
+    r"(?:happy|fine|ok|okay)\s+(?:for|with)\s+(?:a\s+)?(?:voicemail|voice\s*mail|message))\b"
 )
 _TEXT_OK = re.compile(
     r"(?i)\b(?:(?:fine|ok|okay|happy|alright|safe|all\s+right)\s+(?:for\s+you\s+)?to\s+(?:text|send\s+"
