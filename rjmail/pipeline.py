@@ -378,10 +378,11 @@ def follow_up(
     now: datetime,
 ) -> None:
     """Work a decision hands on: commands, a withdrawal, a call offer or a call choice."""
-    from rjmail import advisor, calls, casework
+    from rjmail import advisor, calls, casework, recipients
 
     if what == "advisor_commands":
         advisor.execute(s, rt, hub, case, mail, now)
+        recipients.mark_advisor_triggered(s)  # hook (issue 12): outside the loop guard's count
     elif what == "withdraw":
         advisor.withdraw(
             s, rt, hub, case, "person", "the person asked to withdraw by email", mail.message_id, now
@@ -442,6 +443,10 @@ def queue_letter(
     now: datetime,
     summary: str | None = None,
 ) -> None:
+    from rjmail import recipients
+
+    if recipients.refused(s, rt, hub, case, letter, now):  # hook (issue 12): addresses as data
+        return
     item = rt.composer.compose(hub.code, case, letter, now, summary=summary[:400] if summary else None)
     s.add(item)
     if case is not None and not letter.to_advisors:

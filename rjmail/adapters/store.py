@@ -90,9 +90,11 @@ def case_for_message_id(session: Session, message_id: str) -> Case | None:
 
 
 def replies_today(session: Session, address: str, now: datetime) -> int:
-    """Automatic letters to this person in the last 24 hours (loop guard)."""
+    """Automatic letters to this person in the last 24 hours (loop guard); letters an advisor asked
+    for are not automatic and do not count."""
     return session.exec(select(func.count()).select_from(OutboxItem).where(
         OutboxItem.to_addr == address.lower(), col(OutboxItem.person_letter).is_(True),
+        col(OutboxItem.auto_reply).is_(True),
         OutboxItem.created_at >= now - timedelta(days=1))).one()
 
 
