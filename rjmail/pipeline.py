@@ -247,7 +247,7 @@ def handle(
     raw: bytes,
 ) -> Decision:
     now = rt.now()
-    seen = store.already_seen(s, mail.message_id)
+    seen = store.already_seen(s, mail.message_id, rt.key)
     if seen:
         outbox.mark_sent_by_copy(s, mail.message_id, now)
     thread = store.lookup_thread(s, mail, rt.key) if not seen else ThreadMatch()
@@ -308,11 +308,14 @@ def handle(
 
 def bounced(s: Session, rt: Runtime, hub: HubSettings, mail: InboundMail, now: datetime) -> None:
     """A delivery report about our own letters: mark them failed and tell the advisors once."""
-    from rjmail import casework
+    from rjmail import casework, recipients
 
     for message_id in mail.bounced_message_ids:
         item = s.exec(select(OutboxItem).where(OutboxItem.message_id == message_id)).first()
         if item is None or item.status == "failed":
+            continue
+        if not recipients.bounce_matches(item, mail.bounced_recipients):  # hook (issue 12)
+            log.warning("bounce_unmatched", outbox_id=item.id)
             continue
         item.status, item.last_error = "failed", "bounced: the receiving server reported it undeliverable"
         s.add(item)
@@ -344,7 +347,7 @@ def handle_sent(
     """Mail in the hub's Sent folder: an advisor's own reply goes on the case's timeline."""
     now = rt.now()
     case: Case | None = None
-    if store.already_seen(s, mail.message_id):
+    if store.already_seen(s, mail.message_id, rt.key):
         decision, reason = "duplicate", "rjmail's own letter or already recorded"
     else:
         thread = store.lookup_thread(s, mail, rt.key)
@@ -408,7 +411,7 @@ def apply(
 ) -> Case | None:
     """Write the decision: case, timeline entry, status, outbox letters."""
     if decision.action == "duplicate":
-        return store.case_for_message_id(s, mail.message_id)
+        return store.case_for_message_id(s, mail.message_id, rt.key)
     case: Case | None = None
     if decision.action == "new_case":
         referral = decision.referral or extract(mail, rt.professional_domains, rt.own_addresses)

@@ -13,7 +13,7 @@ import structlog
 from sqlmodel import Session
 
 from rjmail.adapters.tables import Case, OutboxItem
-from rjmail.core.addresses import all_valid
+from rjmail.core.addresses import BadAddressError, all_valid, load
 from rjmail.core.domain import LetterSpec
 
 if TYPE_CHECKING:
@@ -52,3 +52,13 @@ def mark_advisor_triggered(s: Session) -> int:
             obj.auto_reply = False
             marked += 1
     return marked
+
+
+def bounce_matches(item: OutboxItem, bounced_recipients: tuple[str, ...]) -> bool:
+    """A delivery report counts only when it names a recipient this letter was really sent to: a
+    forged "bounce" quoting a real letter's Message-ID with another address changes nothing."""
+    try:
+        sent_to = {a.lower() for a in load(item.recipients)}
+    except BadAddressError:
+        return False
+    return bool(sent_to & {r.lower() for r in bounced_recipients})

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rjmail.errors import ConfigError
-from rjmail.secretfiles import InsecureSecretFile, read_private
+from rjmail.secretfiles import InsecureSecretFileError, read_private
 
 T = TypeVar("T")
 SECURITY_MODES = ("tls", "starttls", "none")
@@ -217,7 +217,7 @@ def read_secret(r: _Reader, stem: str) -> Secret | None:
         key = f"{stem}_credential" if cred_name else f"{stem}_file"
         try:
             return Secret(read_private(Path(file_name)))
-        except InsecureSecretFile as exc:  # issue 12: refused like ssh refuses an open key file
+        except InsecureSecretFileError as exc:  # issue 12: refused like ssh refuses an open key file
             raise r.fail(key, str(exc)) from exc
         except OSError as exc:
             raise r.fail(key, f"cannot read secret file: {exc.strerror}") from exc

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from rjmail.adapters.tables import AuditEntry, Case, OutboxItem
-from rjmail.core.addresses import BadAddress, load
+from rjmail.core.addresses import BadAddressError, load
 from rjmail.errors import PermanentError, TransientError
 
 log = structlog.get_logger("rjmail.outbox")
@@ -115,7 +115,7 @@ def deliver_one(
     assert item.id is not None
     try:
         recipients = load(item.recipients)
-    except BadAddress:
+    except BadAddressError:
         # Never split or guess: a row whose recipients are not each one valid address is not sent.
         _finish(engine, item.id, status="failed", last_error="recipient is not one valid address")
         log.error("delivery_refused", outbox_id=item.id, hub=item.hub, kind=item.kind)

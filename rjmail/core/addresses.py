@@ -13,26 +13,26 @@ from collections.abc import Iterable
 from email_validator import EmailNotValidError, validate_email
 
 
-class BadAddress(ValueError):
+class BadAddressError(ValueError):
     """An address that is not exactly one deliverable-looking mailbox (the message says why)."""
 
 
 def one_address(value: str) -> str:
-    """The address, normalised, if `value` is exactly one plain mailbox; else BadAddress.
+    """The address, normalised, if `value` is exactly one plain mailbox; else BadAddressError.
 
     No quoted local parts, no display names, no lists, no bare local parts; deliverability is not
     checked (no DNS: the relay decides that, and a bounce tells the advisors). `.test` domains are
     allowed (RFC 2606 test mail); every other special-use name (localhost, .invalid, .local) is not."""
     if not isinstance(value, str) or not value or value != value.strip():
-        raise BadAddress("empty address or surrounding spaces")
+        raise BadAddressError("empty address or surrounding spaces")
     if any(ch in value for ch in ",;<>\"() \t\r\n") or value.count("@") != 1:
-        raise BadAddress("not exactly one plain address")
+        raise BadAddressError("not exactly one plain address")
     try:
         result = validate_email(value, check_deliverability=False, allow_quoted_local=False,
                                 allow_domain_literal=False, allow_display_name=False,
                                 test_environment=True)
     except EmailNotValidError as exc:
-        raise BadAddress(str(exc)) from exc
+        raise BadAddressError(str(exc)) from exc
     return str(result.normalized)
 
 
@@ -40,7 +40,7 @@ def all_valid(values: Iterable[str]) -> bool:
     try:
         for value in values:
             one_address(value)
-    except BadAddress:
+    except BadAddressError:
         return False
     return True
 
@@ -52,16 +52,16 @@ def dump(recipients: Iterable[str]) -> str:
 
 def load(stored: str) -> list[str]:
     """Recipients of a stored row. Rows written before the JSON column (a comma-joined string) are
-    still read, but each piece must then pass validation too; anything else raises BadAddress."""
+    still read, but each piece must then pass validation too; anything else raises BadAddressError."""
     if not stored:
         return []
     if stored.startswith("["):
         try:
             values = json.loads(stored)
         except ValueError as exc:
-            raise BadAddress("recipients column is not valid JSON") from exc
+            raise BadAddressError("recipients column is not valid JSON") from exc
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise BadAddress("recipients column is not a list of strings")
+            raise BadAddressError("recipients column is not a list of strings")
     else:
         values = [piece.strip() for piece in stored.split(",") if piece.strip()]
     return [one_address(v) for v in values]
