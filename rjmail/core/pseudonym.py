@@ -14,6 +14,7 @@ import re
 _PREFIX = b"rjmail-retention-v1:"
 _HASHED = re.compile(r"^<anon\.[0-9a-f]{32}@rjmail\.invalid>$")
 _STATUS = re.compile(r"^status [a-z_]+ -> [a-z_]+")
+_COMMAND = re.compile(r"^#(offer-call|book|suitable|not-suitable|assign|note|withdraw|hold|close)\b")
 
 
 def _digest(key: bytes, value: str) -> str:
@@ -46,10 +47,9 @@ def id_forms(key: bytes, message_id: str) -> tuple[str, str]:
 
 
 def metadata_only(reason: str) -> str:
-    """What an audit or ledger reason keeps after erasure: a status change stays (statistics),
-    free text (advisor #hold/#note words, names, courts) goes."""
+    """What an audit or ledger reason keeps after erasure: a status change or an advisor command's
+    name stays (statistics); everything else (advisor #hold/#note words, names, courts) goes."""
     found = _STATUS.match(reason)
-    head = found.group(0) if found else reason.split(":", 1)[0].split(maxsplit=1)[0] if reason.strip() else ""
-    if "@" in head or any(ch.isdigit() for ch in head) or len(head) > 40:
-        head = ""
+    command = _COMMAND.match(reason)
+    head = found.group(0) if found else command.group(0) if command else ""
     return f"{head} (details erased)".strip()

@@ -14,7 +14,6 @@ import time
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import MetaData, create_engine, select
@@ -49,9 +48,9 @@ def dump_every_table(db_url: str) -> list[tuple[str, str, str]]:
             for table in meta.sorted_tables:
                 for row in conn.execute(select(table)).mappings():
                     for column, value in row.items():
-                        if isinstance(value, (bytes, memoryview)):
-                            value = bytes(value).decode("utf-8", "replace")
-                        found.append((table.name, column, "" if value is None else str(value)))
+                        as_text = (bytes(value).decode("utf-8", "replace")
+                                   if isinstance(value, (bytes, memoryview)) else value)
+                        found.append((table.name, column, "" if as_text is None else str(as_text)))
     finally:
         engine.dispose()
     return found
