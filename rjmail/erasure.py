@@ -53,6 +53,8 @@ def _erase_outbox(s: Session, case: Case, key: bytes) -> set[str]:
         item.idempotency_key = hashed_key(key, item.idempotency_key)
         item.raw, item.subject, item.to_addr, item.recipients = b"", "", "", "[]"
         item.last_error = None
+        if item.status in ("pending", "sending"):
+            item.status, item.last_error = "failed", "erased by retention before it was sent"
         s.add(item)
     return ids
 

@@ -115,6 +115,8 @@ def deliver_one(
     assert item.id is not None
     try:
         recipients = load(item.recipients)
+        if not recipients:
+            raise BadAddressError("no recipient")
     except BadAddressError:
         # Never split or guess: a row whose recipients are not each one valid address is not sent.
         _finish(engine, item.id, status="failed", last_error="recipient is not one valid address")
