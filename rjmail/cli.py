@@ -105,11 +105,13 @@ def build_runtime(settings: Settings, *, check_schema: bool = True) -> Runtime:
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from rjmail import scheduler
+    from rjmail.adapters import daemonlock
 
-    rt = build_runtime(settings)
-    if args.once:
-        return scheduler.run_once(rt)
-    return scheduler.Daemon(rt).run()
+    with daemonlock.hold(settings.database_url):  # hook (issue 12): one daemon per SQLite file
+        rt = build_runtime(settings)
+        if args.once:
+            return scheduler.run_once(rt)
+        return scheduler.Daemon(rt).run()
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rjmail.adapters.tables import Case, OutboxItem
-from rjmail.core import signing
+from rjmail.core import addresses, signing
 from rjmail.core.domain import LetterSpec
 from rjmail.core.notice import shorten, with_notice
 from rjmail.core.render import (
@@ -103,7 +103,7 @@ class Composer:
         return OutboxItem(
             case_id=case.id if case else None, hub=hub_code, kind=letter.kind,
             idempotency_key=letter.idempotency_key, message_id=message_id, mail_from=hub.address,
-            to_addr=letter.to[0].lower(), recipients=",".join(letter.to), subject=rendered.subject,
+            to_addr=letter.to[0].lower(), recipients=addresses.dump(letter.to), subject=rendered.subject,
             raw=msg.as_bytes(), status="pending", next_attempt_at=now, created_at=now,
             person_letter=letter.kind in PERSON_LETTERS,
         )

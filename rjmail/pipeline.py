@@ -247,7 +247,7 @@ def handle(
     raw: bytes,
 ) -> Decision:
     now = rt.now()
-    seen = store.already_seen(s, mail.message_id)
+    seen = store.already_seen(s, mail.message_id, rt.key)
     if seen:
         outbox.mark_sent_by_copy(s, mail.message_id, now)
     thread = store.lookup_thread(s, mail, rt.key) if not seen else ThreadMatch()
@@ -308,11 +308,14 @@ def handle(
 
 def bounced(s: Session, rt: Runtime, hub: HubSettings, mail: InboundMail, now: datetime) -> None:
     """A delivery report about our own letters: mark them failed and tell the advisors once."""
-    from rjmail import casework
+    from rjmail import casework, recipients
 
     for message_id in mail.bounced_message_ids:
         item = s.exec(select(OutboxItem).where(OutboxItem.message_id == message_id)).first()
         if item is None or item.status == "failed":
+            continue
+        if not recipients.bounce_matches(item, mail.bounced_recipients):  # hook (issue 12)
+            log.warning("bounce_unmatched", outbox_id=item.id)
             continue
         item.status, item.last_error = "failed", "bounced: the receiving server reported it undeliverable"
         s.add(item)
@@ -344,7 +347,7 @@ def handle_sent(
     """Mail in the hub's Sent folder: an advisor's own reply goes on the case's timeline."""
     now = rt.now()
     case: Case | None = None
-    if store.already_seen(s, mail.message_id):
+    if store.already_seen(s, mail.message_id, rt.key):
         decision, reason = "duplicate", "rjmail's own letter or already recorded"
     else:
         thread = store.lookup_thread(s, mail, rt.key)
@@ -378,10 +381,11 @@ def follow_up(
     now: datetime,
 ) -> None:
     """Work a decision hands on: commands, a withdrawal, a call offer or a call choice."""
-    from rjmail import advisor, calls, casework
+    from rjmail import advisor, calls, casework, recipients
 
     if what == "advisor_commands":
         advisor.execute(s, rt, hub, case, mail, now)
+        recipients.mark_advisor_triggered(s)  # hook (issue 12): outside the loop guard's count
     elif what == "withdraw":
         advisor.withdraw(
             s, rt, hub, case, "person", "the person asked to withdraw by email", mail.message_id, now
@@ -407,7 +411,7 @@ def apply(
 ) -> Case | None:
     """Write the decision: case, timeline entry, status, outbox letters."""
     if decision.action == "duplicate":
-        return store.case_for_message_id(s, mail.message_id)
+        return store.case_for_message_id(s, mail.message_id, rt.key)
     case: Case | None = None
     if decision.action == "new_case":
         referral = decision.referral or extract(mail, rt.professional_domains, rt.own_addresses)
@@ -442,6 +446,10 @@ def queue_letter(
     now: datetime,
     summary: str | None = None,
 ) -> None:
+    from rjmail import recipients
+
+    if recipients.refused(s, rt, hub, case, letter, now):  # hook (issue 12): addresses as data
+        return
     item = rt.composer.compose(hub.code, case, letter, now, summary=summary)
     s.add(item)
     if case is not None and not letter.to_advisors:

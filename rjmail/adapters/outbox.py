@@ -24,6 +24,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from rjmail.adapters.tables import AuditEntry, Case, OutboxItem
+from rjmail.core.addresses import BadAddressError, load
 from rjmail.errors import PermanentError, TransientError
 
 log = structlog.get_logger("rjmail.outbox")
@@ -112,7 +113,15 @@ def deliver_one(
     engine: Engine, sender: Sender, item: OutboxItem, now: datetime, policy: DeliveryPolicy
 ) -> str:
     assert item.id is not None
-    recipients = [r for r in item.recipients.split(",") if r]
+    try:
+        recipients = load(item.recipients)
+        if not recipients:
+            raise BadAddressError("no recipient")
+    except BadAddressError:
+        # Never split or guess: a row whose recipients are not each one valid address is not sent.
+        _finish(engine, item.id, status="failed", last_error="recipient is not one valid address")
+        log.error("delivery_refused", outbox_id=item.id, hub=item.hub, kind=item.kind)
+        return "failed"
     if policy.copy_to_self and item.person_letter and item.mail_from not in recipients:
         recipients.append(item.mail_from)
     IN_FLIGHT.add(item.id)

@@ -123,7 +123,7 @@ class OutboxItem(SQLModel, table=True):
     message_id: str = Field(unique=True)
     mail_from: str
     to_addr: str = Field(index=True)
-    recipients: str  # comma-separated envelope recipients
+    recipients: str  # JSON list of validated envelope recipients (rjmail.core.addresses)
     subject: str
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     status: str = Field(default="pending", index=True)  # pending|sending|sent|failed
@@ -135,6 +135,7 @@ class OutboxItem(SQLModel, table=True):
     sent_at: datetime | None = None
     copied_to_sent: bool = False
     person_letter: bool = True
+    auto_reply: bool = True  # counted by the loop guard; False for letters an advisor asked for
 
 
 class QuarantineItem(SQLModel, table=True):

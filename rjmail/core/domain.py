@@ -84,6 +84,7 @@ class InboundMail:
     calendar_partstat: str | None = None  # ATTENDEE PARTSTAT of a calendar REPLY
     report_type: str | None = None  # report-type of multipart/report
     bounced_message_ids: tuple[str, ...] = ()  # Message-IDs named in a DSN's returned headers
+    bounced_recipients: tuple[str, ...] = ()  # recipients a DSN says failed (lower-case)
     forwarded: tuple[ForwardedPart, ...] = ()  # inline or attached forwarded messages
     mime_depth: int = 0
     part_count: int = 0

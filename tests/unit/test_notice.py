@@ -18,7 +18,7 @@ from rjmail.core.render import build_templates, render_letter
 LONDON = ZoneInfo("Europe/London")
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\+00:00")
-EVENTS = ("new_case", "new_message", "quarantine", "delivery_failure", "spoof", "booking",
+EVENTS = ("new_case", "new_message", "quarantine", "delivery_failure", "spoof", "booking", "bad_address",
           "withdrawal", "slot_none", "times_declined")
 CASE: dict[str, Any] = {
     "ref": "RJ-NOR-2026-0003", "status": "call_booked", "referrer_name": "PC James Whitfield",
