@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import os
 import pwd
 import re
@@ -49,7 +50,7 @@ from typing import Literal
 
 from rjmail.devtools.mailstack import MailStack
 
-__all__ = ["PostfixRelay", "PostfixRelayError", "postfix_relay", "postfix_unavailable"]
+__all__ = ["Accepted", "PostfixRelay", "PostfixRelayError", "postfix_relay", "postfix_unavailable"]
 
 Others = Literal["discard", "queue"]
 
@@ -195,6 +196,8 @@ disable_dns_lookups = yes
 biff = no
 append_dot_mydomain = no
 smtputf8_enable = no
+# Long queue ids encode the queue file's creation time in microseconds: accepted() uses it.
+enable_long_queue_ids = yes
 """
 
     def _master_cf(self) -> str:
@@ -319,11 +322,73 @@ postlog   unix-dgram n - n - 1 postlogd
                     counts[f"{match.group(1)}:{match.group(2)}"] += 1
         return counts
 
+    def accepted(self) -> list[Accepted]:
+        """Messages received over SMTP, oldest first, from the log (call after wait_drained).
+
+        ``at`` is when the queue file was created (from the long queue id), i.e. when the client
+        sent MAIL FROM, a few milliseconds before the ``250`` for a small letter.
+        """
+        records: dict[str, dict[str, object]] = {}
+        with contextlib.suppress(FileNotFoundError), self.log_file.open(errors="replace") as log:
+            for line in log:
+                _parse_line(line, records)
+        out = [Accepted(queue_id, queue_id_time(queue_id), str(rec["from"]),
+                        tuple(rec["to"]), int(rec["size"]))  # type: ignore[arg-type,call-overload]
+               for queue_id, rec in records.items() if rec.get("client") and "size" in rec]
+        return sorted(out, key=lambda a: a.at)
+
     def _log_tail(self, lines: int = 30) -> str:
         try:
             return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
         except FileNotFoundError:
             return "(no log)"
+
+
+@dataclasses.dataclass(frozen=True)
+class Accepted:
+    """One message the relay accepted, as its log tells it."""
+
+    queue_id: str
+    at: float  # epoch seconds
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    size: int  # bytes in the queue file, with the Received: header the relay added
+
+
+# Postfix's base-52 digits for long queue ids (src/util/safe_ultostr.c).
+_B52 = "0123456789BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz"
+_QUEUE_LINE_RE = re.compile(r"/(\w+)\[\d+\]: ([0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{11,}): (.*)$")
+_FROM_RE = re.compile(r"^from=<([^>]*)>, size=(\d+),")
+_TO_RE = re.compile(r"^to=<([^>]*)>,")
+
+
+def _b52(text: str) -> int:
+    value = 0
+    for char in text:
+        value = value * 52 + _B52.index(char)
+    return value
+
+
+def queue_id_time(queue_id: str) -> float:
+    """Creation time of a long queue id: 6 digits of seconds, 4 of microseconds (base 52)."""
+    return _b52(queue_id[:6]) + _b52(queue_id[6:10]) / 1_000_000
+
+
+def _parse_line(line: str, records: dict[str, dict[str, object]]) -> None:
+    match = _QUEUE_LINE_RE.search(line.rstrip("\n"))
+    if not match:
+        return
+    program, queue_id, rest = match.groups()
+    rec = records.setdefault(queue_id, {"to": []})
+    if program == "smtpd" and rest.startswith("client="):
+        rec["client"] = True
+    elif program == "qmgr" and (found := _FROM_RE.match(rest)):
+        rec["from"], rec["size"] = found.group(1), int(found.group(2))
+    elif (found := _TO_RE.match(rest)) and "status=" in rest:
+        recipients = rec["to"]
+        assert isinstance(recipients, list)
+        if found.group(1) not in recipients:  # a deferred recipient is logged on every try
+            recipients.append(found.group(1))
 
 
 @contextlib.contextmanager
