@@ -2,6 +2,7 @@
 ceiling of the same SMTP server for the same letters from a bare sender.
 
     .venv/bin/python bench/e2e.py --n 600 [--connections 3] [--database-url URL] [--keep]
+    .venv/bin/python bench/e2e.py --n 600 --relay postfix   # a queueing relay (see README)
 
 1. A private mail stack (Dovecot + the SMTP sink, loopback) and a fresh SQLite database; N invented
    self-referrals from N senders are APPENDed to the hub mailbox; `rjmail db upgrade` runs first,
@@ -18,7 +19,14 @@ ceiling of the same SMTP server for the same letters from a bare sender.
    Referrals/s at the ceiling = letters/s / letters per referral; the ratio compares the two.
 5. Peak RSS of the `rjmail` process (RUSAGE_CHILDREN).
 
-Exit 0 when every referral became exactly one case with one acknowledgement.
+With `--relay postfix`, rjmail sends through a private Postfix (bench/postfix_stack.py) that
+answers 250 once a letter is queued, as production relays do, and delivers hub mail over LMTP into
+the same Dovecot (other domains discarded). Acceptance times and envelopes then come from the
+relay's log (queue file creation, at MAIL FROM); the ceiling sends letters with the same envelopes
+and sizes (Postfix keeps no copy of the bytes) to the same relay.
+
+Exit 0 when every referral became exactly one case with one acknowledgement; 77 (skipped) when
+`--relay postfix` cannot run here (Postfix not installed, or not root).
 """
 
 from __future__ import annotations
@@ -86,12 +94,28 @@ def run_once(config: Path, env: dict[str, str]) -> tuple[float, float, int]:
     return started_wall, time.perf_counter() - started, proc.returncode
 
 
+def relay_letters(relay: Any) -> list[Accepted]:
+    """What the Postfix relay accepted, with stand-in bytes of each letter's size."""
+    relay.wait_drained()
+    time.sleep(0.3)  # the last delivery lines reach the log just after the queue empties
+    return [Accepted(a.at, a.mail_from, a.rcpt_tos, stand_in(a.size, a.queue_id))
+            for a in relay.accepted()]
+
+
+def stand_in(size: int, tag: str) -> bytes:
+    """A plain letter of `size` bytes less the Received: header the relay added (~190)."""
+    head = (f"From: bench@example.org\r\nTo: bench@example.test\r\nSubject: stand-in {tag}\r\n"
+            f"Message-ID: <{tag}@example.org>\r\n\r\n").encode()
+    body = max(0, size - 190 - len(head))
+    return head + b"\r\n".join([b"x" * 76] * (body // 78) + [b""])
+
+
 def ceiling(stack: Any, letters: list[Accepted], connections: int) -> float:
     """Letters/s a bare sender gets from the same SMTP server over `connections` connections."""
     chunks = [letters[i::connections] for i in range(connections)]
 
     def send(chunk: list[Accepted]) -> None:
-        with smtplib.SMTP(stack.host, stack.smtp_port) as smtp:
+        with smtplib.SMTP(stack.host, getattr(stack, "port", None) or stack.smtp_port) as smtp:
             for letter in chunk:
                 smtp.sendmail(letter.mail_from, list(letter.rcpt_tos), letter.data)
 
@@ -111,16 +135,25 @@ def _set_connections(config: Path, connections: int) -> None:
         config.write_text(text)
 
 
-def measure(n: int, connections: int, database_url: str | None, keep: bool) -> dict[str, Any]:
+def measure(n: int, connections: int, database_url: str | None, keep: bool,
+            relay_kind: str = "sink") -> dict[str, Any]:
     from rjmail.devtools.mailstack import MailStack
 
     workdir = Path(tempfile.mkdtemp(prefix="rjmail-e2e-"))
     stack = MailStack().start()
+    relay = None
     try:
         for user in HUBS.values():
             stack.add_user(user)
+        if relay_kind == "postfix":
+            from bench.postfix_stack import PostfixRelay
+
+            relay = PostfixRelay(stack).start()
         url = database_url or f"sqlite:///{workdir / 'rjmail.db'}"
         config = write_config(workdir, stack, url)
+        if relay is not None:
+            config.write_text(config.read_text().replace(
+                f"port = {stack.smtp_port}\n", f"port = {relay.port}\n", 1))
         _set_connections(config, connections)
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         cli = [sys.executable, "-m", "rjmail.cli", "--config", str(config)]
@@ -131,13 +164,14 @@ def measure(n: int, connections: int, database_url: str | None, keep: bool) -> d
         arrived = time.time()
         start_wall, duration, code = run_once(config, env)
         rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        accepted = read_accepted(stack.spool_dir)
+        accepted = relay_letters(relay) if relay else read_accepted(stack.spool_dir)
         acks = person_letters(accepted)
         ack_times = sorted(a.at for a in acks)
         handled_s = (ack_times[-1] - start_wall) if ack_times else float("nan")
         letters_per_referral = len(accepted) / max(1, len(acks))
-        bare = ceiling(stack, accepted, connections)
+        bare = ceiling(relay or stack, accepted, connections)
         return {
+            "relay": relay_kind,
             "n": n, "connections": connections, "exit": code, "run_s": duration, "acks": len(acks),
             "letters": len(accepted), "first_ack_s": ack_times[0] - start_wall if ack_times else None,
             "rate": len(acks) / handled_s, "p50": percentile([t - arrived for t in ack_times], 50),
@@ -146,6 +180,8 @@ def measure(n: int, connections: int, database_url: str | None, keep: bool) -> d
             "unique_acks": len({a.rcpt_tos for a in acks}),
         }
     finally:
+        if relay is not None:
+            relay.stop(remove=not keep)
         stack.stop()
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -166,7 +202,8 @@ def report(r: dict[str, Any]) -> bool:
         ("rjmail / ceiling", f"{r['rate'] / r['ceiling_rate']:.2f}"),
     ]
     width = max(len(a) for a, _ in rows)
-    print(f"rjmail end-to-end benchmark (SQLite, loopback SMTP sink, Python {sys.version.split()[0]})")
+    server = "private Postfix relay" if r.get("relay") == "postfix" else "SMTP sink"
+    print(f"rjmail end-to-end benchmark (SQLite, loopback {server}, Python {sys.version.split()[0]})")
     for a, b in rows:
         print(f"{a:<{width}}  {b}")
     return r["exit"] == 0 and r["acks"] == r["n"] and r["unique_acks"] == r["n"]
@@ -178,8 +215,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=3)
     parser.add_argument("--database-url")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--relay", choices=("sink", "postfix"), default="sink",
+                        help="SMTP server rjmail sends to: the mail stack's sink (default) or a "
+                             "private Postfix relay that answers 250 on queueing")
     args = parser.parse_args(argv)
-    result = measure(args.n, args.connections, args.database_url, args.keep)
+    if args.relay == "postfix":
+        from bench.postfix_stack import postfix_unavailable
+
+        reason = postfix_unavailable()
+        if reason:
+            print(f"e2e --relay postfix skipped: {reason}", file=sys.stderr)
+            return 77
+    result = measure(args.n, args.connections, args.database_url, args.keep, args.relay)
     ok = report(result)
     print(json.dumps({k: v for k, v in result.items()}, default=str))
     return 0 if ok else 1
