@@ -33,6 +33,7 @@ class Templates:
     text: SandboxedEnvironment
     html: SandboxedEnvironment
     lang: str = "en"  # ISO 639-1 code of the language these environments write in
+    translations: gettext.NullTranslations | None = None
 
 
 def build_templates(templates_dir: Path, hub_code: str | None = None,
@@ -54,7 +55,7 @@ def build_templates(templates_dir: Path, hub_code: str | None = None,
             translations or gettext.NullTranslations(), newstyle=True)
         return environment
 
-    return Templates(text=env(False), html=env(True), lang=lang)
+    return Templates(text=env(False), html=env(True), lang=lang, translations=translations)
 
 
 @dataclass(frozen=True)
