@@ -11,6 +11,7 @@ from __future__ import annotations
 import gettext
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from babel.messages.pofile import read_po
 from rjmail.errors import ConfigError
 
 DOMAIN = "rjmail"
+_PLACEHOLDER = re.compile(r"%\(\w+\)s")
 _HEADER = re.compile(r'^"(X-Review-Status|X-Reviewed-By|X-Reviewed-On): ?(.*?)\\n"$', re.M)
 
 
@@ -59,3 +61,19 @@ def load_catalogue(translations_dir: Path, lang: str) -> Catalogue:
         reviewed_by=header.get("X-Reviewed-By", "").strip(),
         reviewed_on=header.get("X-Reviewed-On", "").strip(),
     )
+
+
+def catalogue_problems(catalogue: Catalogue, msgids: Iterable[str]) -> list[str]:
+    """Why letters in this language would be incomplete: a message missing, untranslated (empty or
+    still the English text), or with a placeholder lost or invented. Empty when all is well."""
+    problems: list[str] = []
+    for msgid in msgids:
+        where = f"{catalogue.path}: {msgid[:60]!r}"
+        msgstr = catalogue.messages.get(msgid)
+        if msgstr is None:
+            problems.append(f"{where} is missing")
+        elif not msgstr.strip() or msgstr.strip() == msgid.strip():
+            problems.append(f"{where} is not translated")
+        elif sorted(_PLACEHOLDER.findall(msgstr)) != sorted(_PLACEHOLDER.findall(msgid)):
+            problems.append(f"{where} does not keep the placeholders {_PLACEHOLDER.findall(msgid)}")
+    return problems

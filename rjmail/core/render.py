@@ -110,10 +110,11 @@ def build_message(letter: RenderedLetter, env: Envelope,
     msg["Auto-Submitted"] = "auto-generated" if env.to_advisors else "auto-replied"
     # OOF and AutoReply only: we still want non-delivery reports for bad addresses.
     msg["X-Auto-Response-Suppress"] = "OOF, AutoReply"
-    msg["Content-Language"] = ", ".join(letter.languages)
     msg.set_content(letter.text)
     msg.add_alternative(letter.html, subtype="html")
     for filename, mime, data in attachments:
         maintype, subtype = mime.split("/", 1)
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    # Last: turning the message multipart moves every Content-* header into the first part.
+    msg["Content-Language"] = ", ".join(letter.languages)
     return msg
