@@ -334,7 +334,8 @@ def _languages(r: _Reader) -> tuple[str, ...]:
     codes = tuple(c.lower() for c in r.strings("languages"))
     for code in codes:
         if code not in LETTER_LANGUAGES:
-            raise r.fail("languages", f"no letter catalogue for '{code}'; known: {', '.join(LETTER_LANGUAGES)}")
+            known = ", ".join(LETTER_LANGUAGES)
+            raise r.fail("languages", f"no letter catalogue for '{code}'; known: {known}")
     return codes
 
 

@@ -39,7 +39,8 @@ _WORDS: tuple[tuple[str, str], ...] = (
      r"(?:a|o) terceir[ao]|terceir[ao]", "third"),
     (r"dw[oó]jk[aęi]", "two"), (r"tr[oó]jk[aęi]", "three"),
     # Weekdays.
-    (r"poniedzia[lł]ek|pirmadien[iį]s?|luni", "monday"), (r"wtor(?:ek|ku)|antradien[iį]s?|mar[tț]i", "tuesday"),
+    (r"poniedzia[lł]ek|pirmadien[iį]s?|luni", "monday"),
+    (r"wtor(?:ek|ku)|antradien[iį]s?|mar[tț]i", "tuesday"),
     (r"[sś]rod[aęy]|tre[cč]iadien[iį]s?|miercuri", "wednesday"),
     (r"czwart(?:ek|ku)|ketvirtadien[iį]s?|joi", "thursday"),
     (r"pi[aą]t(?:ek|ku)|penktadien[iį]s?|vineri", "friday"),

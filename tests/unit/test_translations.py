@@ -31,7 +31,8 @@ STOP = {"pl": "wystarczy odpisać na ten e-mail „stop”", "lt": "atsakykite �
 COME_BACK = {"pl": "zawsze możesz do nas wrócić", "lt": "visada galite sugrįžti",
              "ro": "puteți reveni oricând", "pt": "pode voltar a qualquer momento"}
 PRESSURE = {
-    "pl": ("musisz", "musi pan", "musi pani", "natychmiast", "koniecznie", "niezwłocznie", "ostateczny termin"),
+    "pl": ("musisz", "musi pan", "musi pani", "natychmiast", "koniecznie", "niezwłocznie",
+           "ostateczny termin"),
     "lt": ("privalote", "privalai", "nedelsiant", "skubiai", "būtinai", "galutinis terminas"),
     "ro": ("trebuie să", "imediat", "obligatoriu să", "urgent", "termen limită"),
     "pt": ("tem de", "tem que", "imediatamente", "deve", "urgente", "obrigatório que", "prazo"),
@@ -123,7 +124,8 @@ def test_every_letter_to_a_person_keeps_the_care_standard_in_their_language(
     environments: dict[str, Templates], lang: str, kind: str
 ) -> None:
     for wants_call, slots in VARIANTS:
-        letter = render_bilingual(environments[lang], environments["en"], kind, _context(kind, wants_call, slots))
+        ctx = _context(kind, wants_call, slots)
+        letter = render_bilingual(environments[lang], environments["en"], kind, ctx)
         first, english = letter.text.split(f"\n{SEPARATOR}\nEnglish\n{SEPARATOR}\n", 1)
         assert "999" in first and "999" in english
         if kind == "withdrawal_confirmation":
