@@ -36,3 +36,24 @@ def test_a_polish_referral_gets_letters_in_polish_then_english(tmp_path, mailsta
     assert html.index('<div lang="pl">') < html.index('<div lang="en">')
     [note] = inbox(mailstack, nor["notify"])
     assert "Language: Polish (letters in Polish and English)" in note.get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize(("lang", "words"), [("pl", "Dzień dobry"), ("lt", "Sveiki"), ("ro", "Bună ziua"),
+                                             ("pt", "Olá")])
+def test_templates_preview_with_lang_renders_the_bilingual_letter(tmp_path, mailstack, db_url, hubs,
+                                                                  lang, words):
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
+    code, out = run(config, "templates", "preview", "call_offer", "--lang", lang)
+    assert code == 0
+    assert out.startswith("Subject: Norfolk RJ Hub [RJ-NOR-")
+    assert f"Content-Language: {lang}, en" in out
+    assert out.index(words) < out.index("English") < out.index("Hello Sam")
+
+
+def test_templates_preview_refuses_a_language_the_hub_has_not_enabled(
+    tmp_path, mailstack, db_url, hubs, capsys
+):
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
+    code, out = run(config, "templates", "preview", "acknowledgement", "--lang", "de")
+    assert code != 0 and out == ""
+    assert "language 'de' is not enabled for hub NOR" in capsys.readouterr().err
