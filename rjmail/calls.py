@@ -174,7 +174,7 @@ def _confirm_booking(
         sequence=booking.sequence,
         start=start,
         minutes=booking.minutes,
-        organizer=hub.address,
+        organizer=hub.calls.invite_address or hub.address,
         organizer_name=NEUTRAL_ORGANIZER,
         attendee=casework.person_address(case),
         tz=tz,
@@ -192,7 +192,8 @@ def _confirm_booking(
         "booking_confirmation",
         key,
         now,
-        {"slot_text": text, "caller": case.advisor, "phone_known": bool(case.phone)},
+        {"slot_text": text, "caller": case.advisor, "phone_known": bool(case.phone),
+         "invite_discreet": bool(hub.calls.invite_address)},
         attachments=attachment,
     )
     casework.notify_advisors(
@@ -249,7 +250,7 @@ def on_choice(
             if again
             else "The person said none of the offered times suit them."
         )
-        casework.notify_advisors(s, rt, hub, case, "slot_none", key, now, detail=detail)
+        casework.notify_advisors(s, rt, hub, case, "times_declined", key, now, detail=detail)
         if again:
             offer(s, rt, hub, case, f"reoffer:{key}", now, exclude=frozenset(x.start for x in offered))
         return True
@@ -299,7 +300,7 @@ def cancel_booking(s: Session, rt: Runtime, hub: HubSettings, case: Case, now: d
         sequence=booking.sequence,
         start=_aware(booking.start),
         minutes=booking.minutes,
-        organizer=hub.address,
+        organizer=hub.calls.invite_address or hub.address,
         organizer_name=NEUTRAL_ORGANIZER,
         attendee=casework.person_address(case),
         tz=_tz(rt),

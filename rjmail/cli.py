@@ -77,6 +77,7 @@ def build_runtime(settings: Settings, *, check_schema: bool = True) -> Runtime:
         settings.hubs,
         settings.service.signing_key.reveal().encode(),
         tuple(catalogues(settings)[0]),
+        settings.service.timezone,
         translations_dir=settings.translations_dir,
     )
     from rjmail.oauth import token_providers
@@ -219,6 +220,9 @@ def _extra_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ret = sub.add_parser("retention", help="anonymise closed cases past retention_days")
     ret.add_argument("--dry-run", action="store_true")
     ret.set_defaults(func=cmd_retention)
+    from rjmail.report.command import add_parser as add_report  # issue 18: `rjmail report`
+
+    add_report(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rjmail.adapters.tables import Case, OutboxItem
 from rjmail.core import signing
 from rjmail.core.bilingual import language_name, render_bilingual
 from rjmail.core.domain import LetterSpec
+from rjmail.core.notice import shorten, with_notice
 from rjmail.core.render import (
     PERSON_LETTERS,
     Envelope,
@@ -91,7 +93,9 @@ class Composer:
 
     def __init__(self, templates_dir: Path, hubs: tuple[HubSettings, ...], signing_key: bytes,
                  reason_codes: tuple[str, ...] = COMMANDS_REASONS_FALLBACK,
+                 timezone: str = "Europe/London",
                  translations_dir: Path | None = None) -> None:
+        self._tz = ZoneInfo(timezone)
         self._templates: dict[str, Templates] = {h.code: build_templates(templates_dir, h.code)
                                                  for h in hubs}
         folder = translations_dir or SHIPPED / "translations"
@@ -114,10 +118,11 @@ class Composer:
             "reason_codes": list(self.reason_codes),
         }
         if letter.to_advisors:
-            ctx.update({"case": case_view(case) if case else None, "summary": summary,
+            ctx.update({"case": case_view(case) if case else None,
+                        "summary": shorten(summary) if summary else None,
                         "detail": None, "event": "new_message", "language_line": language_line(case)})
         ctx.update(letter.context)
-        return ctx
+        return with_notice(ctx, self._tz) if letter.to_advisors else ctx
 
     def render(self, hub_code: str, kind: str, ctx: Mapping[str, Any], lang: str = "en") -> RenderedLetter:
         """One letter; in `lang` first and then English when lang is not "en" (enabled for the hub)."""

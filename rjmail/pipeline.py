@@ -393,7 +393,7 @@ def follow_up(
         calls.on_choice(s, rt, hub, case, own_words, mail.message_id, now)
         # Whatever the choice did, advisors see what the person wrote (it may say more than "2").
         casework.notify_advisors(
-            s, rt, hub, case, "new_message", mail.message_id, now, summary=own_words[:400]
+            s, rt, hub, case, "new_message", mail.message_id, now, summary=own_words[:1500]
         )
 
 
@@ -444,7 +444,7 @@ def queue_letter(
     now: datetime,
     summary: str | None = None,
 ) -> None:
-    item = rt.composer.compose(hub.code, case, letter, now, summary=summary[:400] if summary else None)
+    item = rt.composer.compose(hub.code, case, letter, now, summary=summary)
     s.add(item)
     if case is not None and not letter.to_advisors:
         s.add(

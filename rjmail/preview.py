@@ -44,6 +44,7 @@ def sample_context(kind: str) -> dict[str, Any]:
         "slot_text": "Tuesday 8 December at 10:30am",
         "caller": None,
         "phone_known": True,
+        "invite_discreet": True,
         "reason_text": "the other person has not agreed to take part.",
         "advisor_note": None,
         "services": [],

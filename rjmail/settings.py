@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -91,6 +92,10 @@ class CallSettings:
     hours: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     closed_dates: tuple[str, ...] = ()
     reminder_hours: int | None = None  # None: no reminder (off by default)
+    # A neutral alias delivered into the hub mailbox, used as the invite's ORGANIZER so a shared
+    # calendar never shows the hub's (police) address; "" uses the hub address and the letter
+    # then promises less.
+    invite_address: str = ""
 
 
 @dataclass(frozen=True)
@@ -263,7 +268,7 @@ def _server(r: _Reader, default_port: int, *, imap: bool) -> ServerSettings | Im
 
 def _calls(r: _Reader) -> CallSettings:
     r.unknown({"slot_minutes", "offer_count", "min_notice_hours", "hold_hours", "hours",
-               "closed_dates", "reminder_hours"})
+               "closed_dates", "reminder_hours", "invite_address"})
     hours_r = r.table("hours")
     hours: dict[str, tuple[str, ...]] = {}
     for day in hours_r.data:
@@ -277,7 +282,10 @@ def _calls(r: _Reader) -> CallSettings:
         slot_minutes=r.get("slot_minutes", int, 30), offer_count=r.get("offer_count", int, 3),
         min_notice_hours=r.get("min_notice_hours", int, 24), hold_hours=r.get("hold_hours", int, 72),
         hours=hours, closed_dates=r.strings("closed_dates"), reminder_hours=r.get("reminder_hours", int),
+        invite_address=r.get("invite_address", str, "").strip().lower(),
     )
+    if calls.invite_address and not re.fullmatch(r"[^@\s\"<>:;]+@[^@\s\"<>:;]+", calls.invite_address):
+        raise r.fail("invite_address", "must be one plain email address, e.g. calls@example.org")
     if not 5 <= calls.slot_minutes <= 240:
         raise r.fail("slot_minutes", "must be between 5 and 240")
     if not 1 <= calls.offer_count <= 9:

@@ -188,7 +188,8 @@ def decide_reply(
         return acted
     event = "spoof" if "possible spoof" in cls.reason else "new_message"
     detail = cls.reason if event == "spoof" else None
-    if not verified and open_case and wants_to_withdraw(text):
+    # An unverified advisor's "#withdraw" is a spoof warning already; this line is about the person.
+    if event != "spoof" and not verified and open_case and wants_to_withdraw(text):
         detail = (
             "This message may ask to withdraw, but rjmail could not confirm it comes from the "
             "person (address not on the case, or not a reply to our email). Nothing was changed."

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from rjmail.core.timewords import CallWindow
+
 
 class CaseStatus(StrEnum):
     NEW = "new"
@@ -127,6 +129,9 @@ class Referral:
     access_needs: str | None = None
     referred_person: Person | None = None  # professional referrals: the person referred
     organisation: str | None = None
+    call_windows: tuple[CallWindow, ...] | None = None  # Europe/London; None: not stated or unclear
+    texts_ok: bool | None = None
+    email_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rjmail.core.agency import (
     AGENCY,
@@ -24,11 +25,12 @@ from rjmail.core.language import detected_language, stated_language
 from rjmail.core.names import clean_name, signature_lines, signature_start, signed_name, stated_name
 from rjmail.core.needs import access_needs
 from rjmail.core.phones import find_phone
-from rjmail.core.prefs import call_times, sentences, voicemail_ok, wants_call
 from rjmail.core.quotes import strip_quoted
 from rjmail.core.referred import referred_block
 from rjmail.core.relay import form_email, is_relay
 from rjmail.core.roles import first_person_role, third_person_role
+from rjmail.core.wishes import read_contact_wishes, sentences
+from rjmail.core.wishwords import phone_checked
 
 __all__ = ["extract", "strip_quoted"]
 
@@ -133,11 +135,9 @@ def _self(mail: InboundMail, texts: _Texts, email: str) -> Referral:
         referral_type="self" if writes_about_self else "unknown",
         role=role,
         crime_reference=_crime_reference(mail),
-        wants_call=wants_call(body),
-        call_times=call_times(body),
-        voicemail_ok=voicemail_ok(body),
         language=stated_language(body) or detected_language(body),
         access_needs=access_needs(body),
+        **_wishes(body, detected_language(body)),
     )
 
 
@@ -154,15 +154,37 @@ def _professional(mail: InboundMail, texts: _Texts, email: str) -> Referral:
         referral_type="professional",
         role=role,
         crime_reference=_crime_reference(mail),
-        wants_call=wants_call(about),
-        call_times=call_times(about),
-        voicemail_ok=voicemail_ok(about),
         language=stated_language(texts.body + "\n" + texts.referred)
         or detected_language(texts.referred),
+        **_wishes(about, detected_language(texts.referred)),
         access_needs=access_needs(texts.referred + "\n" + texts.body),
         referred_person=person,
         organisation=organisation(list(texts.signature), mail.from_name),
     )
+
+
+_LANGUAGE_CODES = {"Polish": "pl", "Lithuanian": "lt", "Romanian": "ro", "Portuguese": "pt"}
+
+
+def _wishes(text: str, language: str | None) -> dict[str, Any]:
+    """Contact-wish fields of a Referral (rjmail.core.wishes), read in English and `language`."""
+    wishes = read_contact_wishes(text, _LANGUAGE_CODES.get(language or "", "en"))
+    return {
+        "wants_call": wishes.wants_call, "call_times": wishes.call_times,
+        "voicemail_ok": _case_voicemail_ok(text, wishes.voicemail_ok, wishes.texts_ok),
+        "call_windows": wishes.call_windows,
+        "texts_ok": wishes.texts_ok, "email_only": wishes.email_only,
+    }
+
+
+def _case_voicemail_ok(text: str, voicemail: bool | None, texts: bool | None) -> bool | None:
+    """The case's voicemail_ok has always meant "a message on the phone is safe" (voicemail or text),
+    and a checked phone makes any message unsafe."""
+    if voicemail is not None:
+        return voicemail
+    if texts is not None:
+        return texts
+    return False if phone_checked(text) else None
 
 
 def _about_person(texts: _Texts) -> str:
