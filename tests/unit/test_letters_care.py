@@ -21,8 +21,8 @@ import textstat
 from jinja2 import meta
 
 from rjmail.core.catalogue import load_reasons, load_services, services_for
-from rjmail.core.render import build_templates
 from rjmail.core.notice import with_notice
+from rjmail.core.render import build_templates
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
