@@ -78,6 +78,7 @@ def build_runtime(settings: Settings, *, check_schema: bool = True) -> Runtime:
         settings.service.signing_key.reveal().encode(),
         tuple(catalogues(settings)[0]),
         settings.service.timezone,
+        translations_dir=settings.translations_dir,
     )
     from rjmail.oauth import token_providers
 
@@ -153,7 +154,7 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_templates(args: argparse.Namespace, settings: Settings) -> int:
     from rjmail.preview import preview
 
-    print(preview(settings, args.name, args.hub, html=args.html))
+    print(preview(settings, args.name, args.hub, html=args.html, lang=args.lang))
     return 0
 
 
@@ -195,6 +196,7 @@ def parser() -> argparse.ArgumentParser:
     prev.add_argument("name")
     prev.add_argument("--hub")
     prev.add_argument("--html", action="store_true")
+    prev.add_argument("--lang", default="en", help="the person's language first, then English (e.g. pl)")
     tpl.set_defaults(func=cmd_templates)
     aud = sub.add_parser("audit", help="the audit trail")
     aud.add_argument("ref", nargs="?")

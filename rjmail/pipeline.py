@@ -22,6 +22,7 @@ from rjmail.core.classify import ClassifyContext, classify
 from rjmail.core.decide import Decision, HubPolicy, decide
 from rjmail.core.domain import InboundMail, LetterSpec, MailClass, MessageKind, ThreadMatch
 from rjmail.core.extract import extract, strip_quoted
+from rjmail.core.language import choose_letter_language
 from rjmail.core.parse import ParseError, parse
 from rjmail.errors import PermanentError, TransientError
 from rjmail.letters import Composer
@@ -416,6 +417,7 @@ def apply(
     if decision.action == "new_case":
         referral = decision.referral or extract(mail, rt.professional_domains, rt.own_addresses)
         case = store.create_case(s, hub.code, referral, now)
+        case.letter_language = choose_letter_language(referral.language, hub.languages)  # issue 15
     elif decision.case_ref:
         case = store.case_by_ref(s, decision.case_ref)
     if case is None:

@@ -27,6 +27,7 @@ def case_json(session: Session, case: Case) -> dict[str, Any]:
         "referral_type": case.referral_type, "role": case.role, "crime_reference": case.crime_reference,
         "wants_call": case.wants_call, "call_times": case.call_times, "voicemail_ok": case.voicemail_ok,
         "language": case.language, "access_needs": case.access_needs, "advisor": case.advisor,
+        "letter_language": case.letter_language or "en",
         "call_slot": iso(case.call_slot), "organisation": case.organisation,
         "referred_person": ({"name": case.referred_name, "email": case.referred_email,
                              "phone": case.referred_phone} if case.referral_type == "professional"

@@ -25,6 +25,8 @@ T = TypeVar("T")
 SECURITY_MODES = ("tls", "starttls", "none")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ON_CLOSED = ("notify", "reopen", "new_case")
+#: Languages with a shipped letter catalogue (translations/<code>/LC_MESSAGES/rjmail.po).
+LETTER_LANGUAGES = ("pl", "lt", "ro", "pt")
 
 
 class Secret:
@@ -110,6 +112,7 @@ class HubSettings:
     imap: ImapSettings
     calls: CallSettings
     on_closed_reply: str = "notify"
+    languages: tuple[str, ...] = ("pl", "lt", "ro", "pt")  # letters in these first, then English
 
     @property
     def domain(self) -> str:
@@ -143,6 +146,7 @@ class Settings:
     oauth2: OAuth2Settings | None
     templates_dir: Path
     config_dir: Path
+    translations_dir: Path | None = None  # None: translations/ beside templates_dir
 
     def hub(self, code: str) -> HubSettings:
         for hub in self.hubs:
@@ -313,7 +317,7 @@ def _check_span(r: _Reader, day: str, span: str) -> None:
 
 def _hub(r: _Reader) -> HubSettings:
     r.unknown({"code", "name", "address", "phone", "notify", "advisors", "trusted_authserv_ids",
-               "signposting", "imap", "calls", "on_closed_reply"})
+               "signposting", "imap", "calls", "on_closed_reply", "languages"})
     code = r.get("code", str, required=True)
     if not code.isalnum() or not code.isupper() or not 2 <= len(code) <= 6:
         raise r.fail("code", "must be 2-6 upper-case letters or digits, e.g. NOR")
@@ -333,8 +337,20 @@ def _hub(r: _Reader) -> HubSettings:
         advisors=tuple(a.lower() for a in r.strings("advisors")),
         trusted_authserv_ids=tuple(a.lower() for a in r.strings("trusted_authserv_ids")),
         signposting=r.get("signposting", str, code.lower()), imap=imap, calls=_calls(r.table("calls")),
-        on_closed_reply=on_closed,
+        on_closed_reply=on_closed, languages=_languages(r),
     )
+
+
+def _languages(r: _Reader) -> tuple[str, ...]:
+    """`languages`: ISO 639-1 codes with a letter catalogue (shipped: pl, lt, ro, pt)."""
+    if "languages" not in r.data:
+        return ("pl", "lt", "ro", "pt")
+    codes = tuple(c.lower() for c in r.strings("languages"))
+    for code in codes:
+        if code not in LETTER_LANGUAGES:
+            known = ", ".join(LETTER_LANGUAGES)
+            raise r.fail("languages", f"no letter catalogue for '{code}'; known: {known}")
+    return codes
 
 
 def _service(r: _Reader) -> ServiceSettings:
@@ -414,7 +430,7 @@ def load(path: Path) -> Settings:
     db = root.table("database")
     db.unknown({"url"})
     paths = root.table("paths")
-    paths.unknown({"templates", "config"})
+    paths.unknown({"templates", "config", "translations"})
     base = path.parent
     smtp = _server(root.table("smtp", required=True), 587, imap=False)
     return Settings(
@@ -423,6 +439,7 @@ def load(path: Path) -> Settings:
         oauth2=_oauth2(root.table("oauth2")),
         templates_dir=_content_dir(paths, "templates", base),
         config_dir=_content_dir(paths, "config", base),
+        translations_dir=_content_dir(paths, "translations", base),
     )
 
 

@@ -59,6 +59,7 @@ def add_case(conn: Connection, spec: Spec) -> str:
         referrer_email=EMAILS[n % 3], referrer_name=NAMES[n % 3], phone=PHONES[n % 3],
         referral_type=spec.referral_type, role=spec.role, crime_reference=CRIME_REFS[n % 2],
         call_times=FREE_TEXT[1], access_needs=FREE_TEXT[2], language=spec.language,
+        letter_language="pl" if spec.language in ("Polish", "pl") else "en",
         organisation="Norfolk Constabulary" if spec.referral_type == "professional" else None,
         referred_name=NAMES[2] if spec.referral_type == "professional" else None,
         withdrawn_at=at + timedelta(days=3) if spec.withdrawn else None,

@@ -62,6 +62,7 @@ class Case(SQLModel, table=True):
     call_times: str | None = None
     voicemail_ok: bool | None = None
     language: str | None = None
+    letter_language: str = Field(default="en", sa_column_kwargs={"server_default": "en"})  # ISO 639-1
     access_needs: str | None = None
     organisation: str | None = None
     referred_name: str | None = None

@@ -18,11 +18,11 @@ from typing import Any
 import jinja2
 import pytest
 import textstat
-from jinja2 import FileSystemLoader, StrictUndefined, meta
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import meta
 
 from rjmail.core.catalogue import load_reasons, load_services, services_for
 from rjmail.core.notice import with_notice
+from rjmail.core.render import build_templates
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -129,15 +129,9 @@ class Rendered:
 
 
 def _make_env(autoescape: bool) -> jinja2.Environment:
-    """The same settings as the letter renderer (rjmail.core.render), one per part."""
-    return SandboxedEnvironment(
-        loader=FileSystemLoader([str(TEMPLATES)]),
-        undefined=StrictUndefined,
-        autoescape=autoescape,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    """The letter renderer's own environments (rjmail.core.render), English, one per part."""
+    templates = build_templates(TEMPLATES)
+    return templates.html if autoescape else templates.text
 
 
 @pytest.fixture(scope="module")
