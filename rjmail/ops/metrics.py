@@ -33,11 +33,15 @@ class Metrics:
         self.registry = registry or CollectorRegistry()
         r = self.registry
         self.messages = Counter(
-            "rjmail_messages", "Inbound messages processed, by classification", ["hub", "classification"],
+            "rjmail_messages",
+            "Inbound messages processed, by classification",
+            ["hub", "classification"],
             registry=r,
         )
         self.letters = Counter(
-            "rjmail_letters", "Outgoing letters by kind and delivery result", ["hub", "kind", "result"],
+            "rjmail_letters",
+            "Outgoing letters by kind and delivery result",
+            ["hub", "kind", "result"],
             registry=r,
         )
         self.poll_seconds = Histogram(
@@ -159,4 +163,3 @@ def serve(metrics: Metrics, listen: tuple[str, int]) -> Callable[[], None]:
         thread.join(timeout=5)
 
     return stop
-

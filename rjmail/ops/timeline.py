@@ -66,7 +66,13 @@ def delivery_failed(s: Session, rt: Runtime, item: OutboxItem, why: str, now: da
         )
     key = item.message_id if n == 0 else f"{item.message_id}:{n + 1}"
     casework.notify_advisors(
-        s, rt, rt.settings.hub(item.hub), case, "delivery_failure", key, now,
+        s,
+        rt,
+        rt.settings.hub(item.hub),
+        case,
+        "delivery_failure",
+        key,
+        now,
         detail=f"The {letter} letter could not be delivered.",
     )
 
