@@ -11,8 +11,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import structlog
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
@@ -22,6 +23,12 @@ from sqlmodel import Session, col, select
 
 from rjmail.adapters.tables import Message, OutboxItem, QuarantineItem
 from rjmail.core.domain import MailClass
+from rjmail.errors import ConfigError
+
+if TYPE_CHECKING:
+    from rjmail.pipeline import Runtime
+
+log = structlog.get_logger("rjmail.metrics")
 
 POLL_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
 ACK_BUCKETS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0, 4 * 3600.0, 86400.0)
@@ -155,11 +162,29 @@ def serve(metrics: Metrics, listen: tuple[str, int]) -> Callable[[], None]:
     """Start the HTTP listener; returns a function that stops it."""
     from prometheus_client import start_http_server
 
-    server, thread = start_http_server(listen[1], addr=listen[0], registry=metrics.registry)
+    try:
+        server, thread = start_http_server(listen[1], addr=listen[0], registry=metrics.registry)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot listen on {listen[0]}:{listen[1]}: {exc.strerror}", key="service.metrics_listen"
+        ) from exc
 
     def stop() -> None:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
 
+    return stop
+
+
+def start(rt: Runtime) -> Callable[[], None]:
+    """For the daemon: hub series, database gauges and, with `metrics_listen`, the HTTP listener."""
+    hubs = [h.code for h in rt.settings.hubs]
+    rt.metrics.init_hubs(hubs)
+    listen = rt.settings.service.metrics_listen
+    if listen is None:
+        return lambda: None
+    rt.metrics.watch_database(rt.engine, hubs)
+    stop = serve(rt.metrics, listen)
+    log.info("metrics_listening", port=listen[1])
     return stop
