@@ -145,7 +145,8 @@ def test_quarantine_retry_twice_and_at_once_gives_one_case_and_one_acknowledgeme
     assert run(config, "run", "--once")[0] == 0
     assert run(config, "run", "--once")[0] == 0
     cases = export_cases(config)
-    assert sorted(c["referrer_email"] for c in cases) == sorted([f"{first}@example.test", f"{second}@example.test"])
+    expected = sorted([f"{first}@example.test", f"{second}@example.test"])
+    assert sorted(c["referrer_email"] for c in cases) == expected
     for person in (first, second):
         assert len(inbox(mailstack, person)) == 1
     assert json.loads(run(config, "quarantine", "list", "--format", "json")[1]) == []
@@ -176,7 +177,7 @@ def test_daemon_serves_metrics_without_personal_data(tmp_path, mailstack):
         url = f"http://127.0.0.1:{port}/metrics"
 
         def scrape() -> str:
-            with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 (loopback test URL)
+            with urllib.request.urlopen(url, timeout=5) as resp:
                 return str(resp.read().decode())
 
         assert wait_until(lambda: 'rjmail_ack_latency_seconds_count{hub="NOR"} 1.0' in scrape(), 15)

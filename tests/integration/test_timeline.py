@@ -79,7 +79,8 @@ def test_withdrawal_is_in_the_ledger_and_fresh_mail_afterwards_goes_to_the_old_c
     assert any("follow-up withdraw: sent withdrawal_confirmation" in r for _, r in _ledger(db_url))
 
     before_notes = len(mailstack.fetch_all(hub["notify"]))
-    mailstack.append(hub["user"], referral(f"{person}@example.test", "x@example.org", subject="Another thing"))
+    fresh = referral(f"{person}@example.test", "x@example.org", subject="Another thing")
+    mailstack.append(hub["user"], fresh)
     assert run(config, "run", "--once")[0] == 0
     cases = export_cases(config)
     assert len(cases) == 1 and cases[0]["status"] == "withdrawn"
