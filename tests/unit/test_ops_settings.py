@@ -8,6 +8,8 @@ from rjmail.errors import ConfigError
 from rjmail.settings import load
 from tests.unit.test_settings import full_config, secrets_env, write  # noqa: F401 (fixture)
 
+pytestmark = pytest.mark.usefixtures("secrets_env")
+
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("127.0.0.1:9464", ("127.0.0.1", 9464)),
@@ -15,7 +17,7 @@ from tests.unit.test_settings import full_config, secrets_env, write  # noqa: F4
     ("localhost:9464", ("localhost", 9464)),
     ("", None),
 ])
-def test_metrics_listen_accepts_loopback_or_off(tmp_path, secrets_env, value, expected):
+def test_metrics_listen_accepts_loopback_or_off(tmp_path, value, expected):
     data = full_config()
     data["service"]["metrics_listen"] = value
     assert load(write(tmp_path, data)).service.metrics_listen == expected
@@ -28,7 +30,7 @@ def test_metrics_listen_accepts_loopback_or_off(tmp_path, secrets_env, value, ex
     ("127.0.0.1", "HOST:PORT"),
     ("127.0.0.1:99999", "HOST:PORT"),
 ])
-def test_metrics_listen_refuses_anything_else_naming_the_key(tmp_path, secrets_env, value, words):
+def test_metrics_listen_refuses_anything_else_naming_the_key(tmp_path, value, words):
     data = full_config()
     data["service"]["metrics_listen"] = value
     path = write(tmp_path, data)
@@ -38,7 +40,7 @@ def test_metrics_listen_refuses_anything_else_naming_the_key(tmp_path, secrets_e
     assert words in str(info.value)
 
 
-def test_metrics_listen_is_off_by_default(tmp_path, secrets_env):
+def test_metrics_listen_is_off_by_default(tmp_path):
     data = full_config()
     data["service"].pop("metrics_listen", None)
     assert load(write(tmp_path, data)).service.metrics_listen is None
