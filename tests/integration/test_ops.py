@@ -201,3 +201,23 @@ def test_metrics_listen_refuses_a_public_address(tmp_path, mailstack, hubs):
     config.write_text(config.read_text().replace("[service]", '[service]\nmetrics_listen = "0.0.0.0:9464"'))
     code, _ = run(config, "status")
     assert code == 2
+
+
+def test_status_shows_whether_an_instance_leads_each_hub(tmp_path, mailstack, db_url, hubs):
+    """PostgreSQL: leader is true while some instance holds the hub's lock, false when none does."""
+    if db_url.startswith("sqlite"):
+        pytest.skip("leader locks exist only on PostgreSQL")
+    from rjmail import leader
+    from rjmail.adapters.db import make_engine
+
+    config = setup_config(tmp_path, mailstack, db_url, hubs)
+    engine = make_engine(db_url)
+    locks = leader.for_hubs(engine, ["NOR"])
+    try:
+        assert locks["NOR"].try_acquire()
+        _, held = status(config)
+        assert held["NOR"]["leader"] is True and held["SUF"]["leader"] is False
+    finally:
+        locks["NOR"].release()
+        engine.dispose()
+    assert status(config)[1]["NOR"]["leader"] is False
