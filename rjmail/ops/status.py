@@ -23,7 +23,8 @@ from rjmail.settings import HubSettings, Settings
 
 
 def leader_held(engine: Engine, hub: str) -> bool | None:
-    """Does some instance hold the hub's leader lock? None on SQLite (one instance by design)."""
+    """Does some instance hold the hub's leader lock? None on SQLite (one instance by design).
+    Advisory locks are per database: another rjmail on the same server must not count."""
     if engine.url.get_backend_name() != "postgresql":
         return None
     key = lock_key(hub) & 0xFFFFFFFFFFFFFFFF
@@ -31,7 +32,8 @@ def leader_held(engine: Engine, hub: str) -> bool | None:
         held = conn.scalar(
             text(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                "AND classid = :hi AND objid = :lo AND objsubid = 1"
+                "AND classid = :hi AND objid = :lo AND objsubid = 1 "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
             ),
             {"hi": key >> 32, "lo": key & 0xFFFFFFFF},
         )
