@@ -221,3 +221,27 @@ def test_status_shows_whether_an_instance_leads_each_hub(tmp_path, mailstack, db
         locks["NOR"].release()
         engine.dispose()
     assert status(config)[1]["NOR"]["leader"] is False
+
+
+def test_oversized_mail_is_fetched_again_from_the_mailbox_on_retry(tmp_path, mailstack, db_url, hubs):
+    """Too big to store: `show` says where it is; after the limit is raised, `retry` reads it from
+    the mailbox and it becomes one case with one acknowledgement."""
+    config = setup_config(tmp_path, mailstack, db_url, hubs, extra_service="max_message_bytes = 20000")
+    person = new_person(mailstack)
+    body = "I was burgled and would like to talk.\n" + "More detail. " * 2500
+    mailstack.append(hubs[0]["user"], referral(f"{person}@example.test", "x@example.org", body=body))
+    assert run(config, "run", "--once")[0] == 0
+    [item] = json.loads(run(config, "quarantine", "list", "--format", "json")[1])
+    assert item["stored"] is False and "max_message_bytes" in item["reason"]
+    code, out = run(config, "quarantine", "show", str(item["id"]))
+    shown = json.loads(out)
+    assert code == 0 and shown["uid"] == item["uid"] and shown["folder"] == "INBOX"
+
+    config.write_text(config.read_text().replace("max_message_bytes = 20000", "max_message_bytes = 200000"))
+    assert run(config, "quarantine", "retry", str(item["id"]))[0] == 0
+    assert run(config, "run", "--once")[0] == 0
+    [case] = export_cases(config)
+    assert case["referrer_email"] == f"{person}@example.test"
+    assert len(inbox(mailstack, person)) == 1
+    [done] = json.loads(run(config, "quarantine", "list", "--all", "--format", "json")[1])
+    assert done["status"] == "done"
