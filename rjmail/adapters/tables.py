@@ -65,7 +65,7 @@ class Case(SQLModel, table=True):
     access_needs: str | None = None
     organisation: str | None = None
     referred_name: str | None = None
-    referred_email: str | None = None
+    referred_email: str | None = Field(default=None, index=True)  # a withdrawn person's new mail
     referred_phone: str | None = None
     advisor: str | None = None
     call_slot: datetime | None = None

@@ -86,7 +86,7 @@ def link_withdrawn(s: Session, mail: InboundMail, thread: ThreadMatch, seen: boo
     latest = s.exec(
         select(Case)
         .where(
-            (func.lower(Case.referrer_email) == sender) | (func.lower(Case.referred_email) == sender),
+            (Case.referrer_email == sender) | (Case.referred_email == sender),  # stored lower-case
             col(Case.anonymised_at).is_(None),
         )
         .order_by(col(Case.created_at).desc(), col(Case.id).desc())
