@@ -7,6 +7,7 @@ import json
 import socket
 import threading
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from rjmail.cli import build_runtime
 from rjmail.ops import quarantine as ops_quarantine
 from rjmail.settings import load
-from tests.integration.test_daemon import DaemonProcess, daemon_config, wait_until
+from tests.integration.test_daemon import DaemonProcess, daemon_config, one_hub, wait_until
 from tests.support import export_cases, inbox, new_person, referral, run, setup_config, unique
 
 pytestmark = pytest.mark.integration
@@ -245,3 +246,35 @@ def test_oversized_mail_is_fetched_again_from_the_mailbox_on_retry(tmp_path, mai
     assert len(inbox(mailstack, person)) == 1
     [done] = json.loads(run(config, "quarantine", "list", "--all", "--format", "json")[1])
     assert done["status"] == "done"
+
+
+@pytest.fixture
+def own_stack() -> Iterator[Any]:
+    """A private stack: this test stops Dovecot, which must not disturb other tests."""
+    from rjmail.devtools.mailstack import MailStack
+
+    stack = MailStack().start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+def test_imap_down_shows_in_status_with_the_error_and_exit_1(tmp_path, own_stack):
+    """The poll's error is recorded for `status` (another process); the backlog is unknown (null)."""
+    hubs = one_hub(own_stack)
+    config = setup_config(tmp_path, own_stack, f"sqlite:///{tmp_path / 'rj.db'}", hubs)
+    assert run(config, "run", "--once")[0] == 0
+    assert status(config)[0] == 0
+    own_stack.stop_imap()
+    try:
+        assert run(config, "run", "--once")[0] == 1
+        code, hubs_now = status(config)
+        assert code == 1
+        assert hubs_now["NOR"]["backlog"] is None
+        assert "IMAP" in hubs_now["NOR"]["last_error"]
+    finally:
+        own_stack.start_imap()
+    assert run(config, "run", "--once")[0] == 0
+    code, healed = status(config)
+    assert code == 0 and healed["NOR"]["last_error"] is None and healed["NOR"]["backlog"] == 0
