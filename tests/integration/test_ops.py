@@ -84,6 +84,11 @@ def test_status_backlog_quarantine_and_failed_letter(tmp_path, mailstack, db_url
     assert failed[0]["kind"] == "acknowledgement" and failed[0]["status"] == "failed"
     assert failed[0]["last_error"] and refused not in json.dumps(failed)
 
+    code, table = run(config, "quarantine", "list")
+    assert code == 0 and f"{items[0]['id']:>5}  NOR" in table and "parsed" in table
+    code, table = run(config, "outbox", "list", "--status", "failed")
+    assert code == 0 and "acknowledgement" in table and "failed" in table and refused not in table
+
     text_code, text = run(config, "status")
     assert text_code == 1 and "1 failed letter(s)" in text and "UNHEALTHY" in text
 
