@@ -225,6 +225,9 @@ def _extra_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     from rjmail.report.command import add_parser as add_report  # issue 18: `rjmail report`
 
     add_report(sub)
+    from rjmail.ops.commands import register  # ops: status, quarantine, outbox
+
+    register(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

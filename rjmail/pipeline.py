@@ -24,8 +24,11 @@ from rjmail.core.domain import InboundMail, LetterSpec, MailClass, MessageKind, 
 from rjmail.core.extract import extract, strip_quoted
 from rjmail.core.language import choose_letter_language
 from rjmail.core.parse import ParseError, parse
+from rjmail.core.status import backlog
 from rjmail.errors import PermanentError, TransientError
 from rjmail.letters import Composer
+from rjmail.ops import hubstate, timeline
+from rjmail.ops.metrics import Metrics
 from rjmail.settings import HubSettings, Settings
 
 log = structlog.get_logger("rjmail.pipeline")
@@ -54,6 +57,7 @@ class Runtime:
     delivery: outbox.DeliveryPolicy = field(default_factory=outbox.DeliveryPolicy)
     reasons: dict[str, Reason] = field(default_factory=dict)
     services: dict[str, list[Service]] = field(default_factory=dict)  # by hub code
+    metrics: Metrics = field(default_factory=Metrics)  # own registry; served only with metrics_listen
 
     @property
     def key(self) -> bytes:
@@ -81,6 +85,11 @@ def policy_for(rt: Runtime, hub: HubSettings) -> HubPolicy:
 
 
 def poll_hub(rt: Runtime, hub: HubSettings, keep_going: Callable[[], bool] | None = None) -> PollResult:
+    with hubstate.polling(rt, hub):  # ops: last poll, its error and duration for status and metrics
+        return _poll_hub(rt, hub, keep_going)
+
+
+def _poll_hub(rt: Runtime, hub: HubSettings, keep_going: Callable[[], bool] | None = None) -> PollResult:
     """Fetch and process everything new in the hub's folder (and its Sent folder, where advisors'
     own replies are recorded). `keep_going` is asked before each message (shutdown, leadership).
     Raises Transient/PermanentError."""
@@ -110,6 +119,9 @@ def _poll_folder(
         cp = store.checkpoint(s, hub.code, folder)
         last_uid, last_validity = (cp.last_uid, cp.uidvalidity) if cp else (0, None)
     state = mailbox.state(folder)
+    if not sent:  # ops: backlog gauge
+        waiting = backlog(state.uidnext, state.uidvalidity, cp, hub.imap.process_existing)
+        rt.metrics.backlog.labels(hub.code).set(waiting)
     if last_validity is None and not hub.imap.process_existing and not sent:
         # Going live on a mailbox that already holds old mail: start after it, answer nobody from
         # the past (an operator opts in with process_existing = false).
@@ -163,6 +175,7 @@ def process_fetched(
         try:
             with Session(rt.engine, expire_on_commit=False) as s, s.begin():
                 (handle_sent if sent else handle)(s, rt, hub, folder, uidvalidity, f.uid, mail, f.raw)
+                timeline.record_arrival(s, mail.message_id, f.arrived)  # ops: for the ack latency
         except OperationalError:
             raise  # database busy or gone: the checkpoint did not move, the next poll retries
         except Exception as exc:
@@ -233,6 +246,7 @@ def _store_quarantine(
             s, hub.code, folder, uidvalidity, f.uid, message_id or "", "quarantine", reason, None, now
         )
         store.advance_checkpoint(s, hub.code, folder, uidvalidity, f.uid, now)
+        rt.metrics.count_message(s, hub.code, "quarantined")
     log.warning("quarantined", quarantine_id=item.id, reason=reason.split(":", maxsplit=1)[0])
     return 1
 
@@ -252,6 +266,7 @@ def handle(
     if seen:
         outbox.mark_sent_by_copy(s, mail.message_id, now)
     thread = store.lookup_thread(s, mail, rt.key) if not seen else ThreadMatch()
+    thread = timeline.link_withdrawn(s, mail, thread, seen)  # ops: a withdrawn person writing afresh
     # A message about another hub's case is that hub's business: its advisors, its trusted servers,
     # its notify list and its letters (hubs are isolated even when people write to the wrong one).
     owner = rt.settings.hub(thread.case.hub) if thread.case else hub
@@ -264,6 +279,7 @@ def handle(
         already_seen=seen,
     )
     cls = classify(mail, ctx)
+    rt.metrics.count_message(s, hub.code, cls.kind.value)
     wanted = cls.kind in (MailClass.NEW_REFERRAL, MailClass.REPLY) or thread.case is None
     referral = extract(mail, rt.professional_domains, rt.own_addresses) if wanted else None
     to = referral.referrer_email if referral else mail.from_addr
@@ -279,6 +295,7 @@ def handle(
         own_words,
     )
     case = apply(s, rt, owner, mail, raw, decision, now)
+    before = timeline.queued(s)  # ops: the ledger names what follow-ups sent
     if decision.follow_up == "bounce":
         bounced(s, rt, owner, mail, now)
     elif case is not None and decision.follow_up:
@@ -291,7 +308,7 @@ def handle(
         uid,
         mail.message_id,
         decision.action,
-        decision.ledger_reason,
+        decision.ledger_reason + timeline.follow_up_reason(s, before, decision.follow_up),
         case,
         now,
     )
@@ -309,7 +326,7 @@ def handle(
 
 def bounced(s: Session, rt: Runtime, hub: HubSettings, mail: InboundMail, now: datetime) -> None:
     """A delivery report about our own letters: mark them failed and tell the advisors once."""
-    from rjmail import casework, recipients
+    from rjmail import recipients
 
     for message_id in mail.bounced_message_ids:
         item = s.exec(select(OutboxItem).where(OutboxItem.message_id == message_id)).first()
@@ -321,17 +338,8 @@ def bounced(s: Session, rt: Runtime, hub: HubSettings, mail: InboundMail, now: d
         item.status, item.last_error = "failed", "bounced: the receiving server reported it undeliverable"
         s.add(item)
         case = s.get(Case, item.case_id) if item.case_id else None
-        if item.person_letter:
-            casework.notify_advisors(
-                s,
-                rt,
-                rt.settings.hub(item.hub),
-                case,
-                "delivery_failure",
-                message_id,
-                now,
-                detail=f"The {item.kind.replace('_', ' ')} letter could not be delivered.",
-            )
+        timeline.delivery_failed(s, rt, item, item.last_error, now)  # ops: timeline + advisors
+        rt.metrics.letters.labels(item.hub, item.kind, "bounced").inc()
         log.warning("bounce_recorded", outbox_id=item.id, ref=case.ref if case else None)
 
 
@@ -502,21 +510,9 @@ def copy_to_sent(rt: Runtime, hub: HubSettings, mailbox: Mailbox) -> int:
 
 def _tell_delivery_failure(rt: Runtime, item: OutboxItem) -> None:
     """A letter to a person will never arrive (refused, or retries used up): advisors must know."""
-    from rjmail import casework
-
     with Session(rt.engine, expire_on_commit=False) as s, s.begin():
-        case = s.get(Case, item.case_id) if item.case_id else None
-        detail = f"The {item.kind.replace('_', ' ')} letter could not be delivered."
-        casework.notify_advisors(
-            s,
-            rt,
-            rt.settings.hub(item.hub),
-            case,
-            "delivery_failure",
-            item.message_id,
-            now=rt.now(),
-            detail=detail,
-        )
+        row = s.get(OutboxItem, item.id) or item  # ops: timeline entry with the server's answer
+        timeline.delivery_failed(s, rt, row, f"refused: {row.last_error or 'no reason given'}", rt.now())
 
 
 def deliver_due(rt: Runtime, hubs: list[HubSettings]) -> dict[str, int]:
@@ -530,6 +526,7 @@ def deliver_due(rt: Runtime, hubs: list[HubSettings]) -> dict[str, int]:
                 if item is None:
                     continue
                 result = outbox.deliver_one(rt.engine, sender, item, rt.now(), rt.delivery)
+                rt.metrics.delivered(rt.engine, item, result, rt.now())
                 counts[result] += 1
                 if result == "failed" and item.person_letter:
                     _tell_delivery_failure(rt, item)

@@ -47,6 +47,7 @@ from rjmail import leader, pipeline
 from rjmail.adapters import outbox
 from rjmail.errors import PermanentError, TransientError
 from rjmail.idle import IdleWatcher
+from rjmail.ops import metrics
 from rjmail.pipeline import Runtime
 from rjmail.settings import HubSettings
 
@@ -118,9 +119,11 @@ class Daemon:
             log.info("hub_leading", hub=code)
         if leading and code in self._needs_recovery:
             self._recover(hub)
+        self.rt.metrics.set_leader(code, leading)  # ops
         return leading
 
     def _lost(self, code: str) -> None:
+        self.rt.metrics.set_leader(code, False)  # ops
         self._was_leading.discard(code)
         self._needs_recovery.discard(code)
         log.warning("hub_standby", hub=code, reason="leadership lost")
@@ -299,6 +302,7 @@ class Daemon:
         if any(isinstance(lead, leader.AdvisoryLeader) for lead in self.leaders.values()):
             sched.add_job(self.check_leaders, IntervalTrigger(seconds=LEADER_CHECK_SECONDS), id="leaders")
         self._sched = sched
+        stop_metrics = metrics.start(self.rt)  # ops: Prometheus listener when metrics_listen is set
         sched.start()
         # Config and database were checked by the CLI before we got here; IMAP has not been
         # touched on purpose (an IMAP outage must not fail the start and cause a restart storm).
@@ -322,6 +326,7 @@ class Daemon:
                 watcher.join(timeout=STOP_JOIN_SECONDS)
             for lead in self.leaders.values():
                 lead.release()
+            stop_metrics()
             log.info("daemon_stopped")
         return 0
 
@@ -354,6 +359,22 @@ def _join(codes: Iterable[str]) -> str:
     return ",".join(codes) or "none"
 
 
+def settle(rt: Runtime, hubs: list[HubSettings]) -> int:
+    """Take in the delivery copies of the letters just sent (and any mail that came meanwhile), so a
+    `run --once` leaves the mailbox at its checkpoint; letters this causes are delivered too."""
+    failed = 0
+    for hub in hubs:
+        try:
+            pipeline.poll_hub(rt, hub)
+        except (TransientError, PermanentError, SQLAlchemyError) as exc:
+            failed += 1
+            log.error("poll_failed", hub=hub.code, error=str(exc).splitlines()[0])
+    counts = pipeline.deliver_due(rt, hubs)
+    if any(counts.values()):
+        log.info("delivery_done", **counts)
+    return failed
+
+
 def run_once(rt: Runtime) -> int:
     """One full cycle over every hub this instance may lead, then deliver.
     Exit code 1 when any hub failed. Hubs another running instance leads are skipped."""
@@ -377,6 +398,7 @@ def run_once(rt: Runtime) -> int:
             if led:
                 counts = pipeline.deliver_due(rt, led)
                 log.info("delivery_done", **counts)
+                failed += settle(rt, led) if counts["sent"] else 0  # ops: leave no backlog of our copies
         except (TransientError, PermanentError, SQLAlchemyError) as exc:
             failed += 1
             log.error("delivery_failed", error=str(exc).splitlines()[0])

@@ -134,6 +134,7 @@ class ServiceSettings:
     outbox_max_attempts: int
     outbox_backoff_cap_seconds: int
     delivery_proof_grace_seconds: int
+    metrics_listen: tuple[str, int] | None = None  # loopback (host, port) for Prometheus; None: off
 
 
 @dataclass(frozen=True)
@@ -358,7 +359,7 @@ def _service(r: _Reader) -> ServiceSettings:
                "signing_key_credential", "signing_key", "auto_replies_per_address_per_day",
                "max_message_bytes", "max_mime_depth", "max_parts", "signposting_max_age_days",
                "retention_days", "outbox_max_attempts", "outbox_backoff_cap_seconds",
-               "delivery_proof_grace_seconds"})
+               "delivery_proof_grace_seconds", "metrics_listen"})
     key = read_secret(r, "signing_key")
     if key is None:
         raise r.fail("signing_key_env", "a signing key is required (signing_key_env or signing_key_file)")
@@ -384,7 +385,28 @@ def _service(r: _Reader) -> ServiceSettings:
         outbox_max_attempts=r.get("outbox_max_attempts", int, 20),
         outbox_backoff_cap_seconds=r.get("outbox_backoff_cap_seconds", int, 1800),
         delivery_proof_grace_seconds=r.get("delivery_proof_grace_seconds", int, 600),
+        metrics_listen=_metrics_listen(r),
     )
+
+
+def _metrics_listen(r: _Reader) -> tuple[str, int] | None:
+    """`host:port` on a loopback address only: the metrics page has no authentication, so it is
+    scraped through a local Prometheus agent or a reverse proxy, never exposed directly."""
+    value = r.get("metrics_listen", str, "").strip()
+    if not value:
+        return None
+    host, sep, port = value.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise r.fail("metrics_listen", f"'{value}' is not HOST:PORT (e.g. \"127.0.0.1:9464\")")
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise r.fail("metrics_listen", f"'{host}' is not a loopback address: use 127.0.0.1 or ::1 "
+                     "(the metrics page has no authentication)")
+    return host, int(port)
 
 
 def _oauth2(r: _Reader) -> OAuth2Settings | None:

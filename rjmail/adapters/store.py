@@ -33,7 +33,18 @@ def snapshot(session: Session, case: Case) -> CaseSnapshot:
     return CaseSnapshot(ref=case.ref, hub=case.hub, status=CaseStatus(case.status),
                         referrer_email=case.referrer_email, known_addresses=frozenset(addresses),
                         advisor=case.advisor, wants_call=case.wants_call,
-                        withdrawn=case.withdrawn_at is not None)
+                        withdrawn=case.withdrawn_at is not None,
+                        closed_reply_sent=_closed_reply_sent(session, case))
+
+
+def _closed_reply_sent(session: Session, case: Case) -> bool:
+    """One short acknowledgement per closure, however many messages follow (issue 16)."""
+    if case.status not in ("closed", "not_suitable"):
+        return False
+    since = case.closed_at or case.updated_at
+    return session.exec(select(OutboxItem.id).where(
+        OutboxItem.case_id == case.id, OutboxItem.kind == "closed_reply",
+        OutboxItem.created_at >= since)).first() is not None
 
 
 def case_by_ref(session: Session, ref: str) -> Case | None:

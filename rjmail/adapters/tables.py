@@ -66,7 +66,7 @@ class Case(SQLModel, table=True):
     access_needs: str | None = None
     organisation: str | None = None
     referred_name: str | None = None
-    referred_email: str | None = None
+    referred_email: str | None = Field(default=None, index=True)  # a withdrawn person's new mail
     referred_phone: str | None = None
     advisor: str | None = None
     call_slot: datetime | None = None
@@ -90,6 +90,7 @@ class Message(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
     from_addr: str | None = None
     raw_size: int = 0
+    arrived_at: datetime | None = None  # IMAP INTERNALDATE: when it reached the mailbox (ack latency)
     attachments_json: str | None = Field(default=None, sa_column=Column(Text))
     summary: str | None = Field(default=None, sa_column=Column(Text))
     raw: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
@@ -151,6 +152,24 @@ class QuarantineItem(SQLModel, table=True):
     size: int = 0
     raw: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     at: datetime = Field(default_factory=utcnow)
+    # open -> done when `rjmail quarantine retry` took it in (claimed by a conditional UPDATE, so a
+    # message is retried exactly once however many operators try at the same moment).
+    status: str = Field(default="open", index=True)
+    retries: int = 0
+    last_retry_error: str | None = None
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+
+
+class HubState(SQLModel, table=True):
+    """The last poll of each hub as the poll loop saw it, for `rjmail status` in another process."""
+
+    __tablename__ = "hub_state"
+    hub: str = Field(primary_key=True)
+    last_poll_at: datetime | None = None  # end of the last poll, successful or not
+    last_ok_at: datetime | None = None  # end of the last successful poll
+    last_error: str | None = None  # error of the last poll; None when it succeeded
+    instance: str | None = None  # host:pid of the instance that polled (the leader)
 
 
 class AuditEntry(SQLModel, table=True):

@@ -148,6 +148,7 @@ class CaseSnapshot:
     advisor: str | None = None
     wants_call: bool | None = None
     withdrawn: bool = False  # the person withdrew at some point and no advisor has reopened since
+    closed_reply_sent: bool = False  # a closed_reply went out since the case was last closed
 
 
 @dataclass(frozen=True)
