@@ -124,8 +124,10 @@ def write_config(workdir: Path, stack: Any, hubs: list[dict[str, str]], db_path:
     """rjmail.toml for the stack; plaintext on loopback, secrets in files, daemon polling every second."""
     secret = workdir / "imap-password"
     secret.write_text(stack.PASSWORD)
+    secret.chmod(0o600)
     key = workdir / "signing-key"
     key.write_text(SIGNING_KEY)
+    key.chmod(0o600)
     lines = [
         "[database]", f'url = "sqlite:///{db_path}"', "",
         "[paths]", f'templates = "{ROOT / "templates"}"', f'config = "{ROOT / "config"}"', "",

@@ -2,9 +2,13 @@
 
     .venv/bin/python bench/extract.py
 
-Per field: precision = correct non-empty predictions / non-empty predictions, recall = correct
+Per field (the referred person also part by part: referred_person.name/.email/.phone);
+precision = correct non-empty predictions / non-empty predictions, recall = correct
 predictions / expected non-empty values (only messages whose manifest entry lists the field).
 Speed: parse + extract over every corpus message, repeated for at least two seconds.
+Then the same figures for the contact-wishes corpus (tests/corpus/wishes.toml): wants_call,
+call_windows (exact match of the whole window list), call_times, voicemail_ok, texts_ok, email_only
+(true counts as a prediction) and role.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from typing import Any
+
+from rjmail.core.domain import Referral
 from rjmail.core.extract import extract
 from rjmail.core.parse import parse
 from tests.unit.test_corpus import (
@@ -24,18 +31,35 @@ from tests.unit.test_corpus import (
     normalised,
     run,
 )
+from tests.unit.test_wishes_corpus import WISH_FIELDS, expected_value, load_wishes, predicted
+
+Table = dict[str, tuple[int, int, int, int]]
+
+PERSON_FIELDS = ("referred_person.name", "referred_person.email", "referred_person.phone")
 
 
-def scores() -> dict[str, tuple[int, int, int, int]]:
+def _value(field: str, expected: dict[str, Any], referral: Referral) -> tuple[Any, Any] | None:
+    """(wanted, got) in manifest terms, or None when the manifest does not list the field."""
+    base, _, sub = field.partition(".")
+    if base not in expected:
+        return None
+    want, got = expected[base], normalised(base, getattr(referral, base))
+    if not sub:
+        return want, got
+    return (want or {}).get(sub, ""), (got or {}).get(sub, "")
+
+
+def score(
+    entries: dict[str, dict[str, Any]], extracted: dict[str, Referral], fields: tuple[str, ...]
+) -> dict[str, tuple[int, int, int, int]]:
     """field -> (correct non-empty predictions, non-empty predictions, correct, expected non-empty)."""
-    settings, entries = load_manifest()
-    table = {field: [0, 0, 0, 0] for field in REFERRAL_FIELDS}
+    table = {field: [0, 0, 0, 0] for field in fields}
     for name, expected in entries.items():
-        _mail, referral = run(name, settings)
-        for field in REFERRAL_FIELDS:
-            if field not in expected:
+        for field in fields:
+            pair = _value(field, expected, extracted[name])
+            if pair is None:
                 continue
-            want, got = expected[field], normalised(field, getattr(referral, field))
+            want, got = pair
             row = table[field]
             if got != "":
                 row[1] += 1
@@ -44,6 +68,43 @@ def scores() -> dict[str, tuple[int, int, int, int]]:
                 row[3] += 1
                 row[2] += got == want
     return {field: (a, b, c, d) for field, (a, b, c, d) in table.items()}
+
+
+def wish_scores(messages: list[dict[str, Any]]) -> Table:
+    """The same four counts per wish field over [[message]] entries (see tests/unit/test_wishes_corpus)."""
+    table = {field: [0, 0, 0, 0] for field in WISH_FIELDS}
+    for message in messages:
+        got = predicted(message)
+        for field in WISH_FIELDS:
+            if field not in message:
+                continue
+            want, row = expected_value(field, message[field]), table[field]
+            if got[field] != "":
+                row[1] += 1
+                row[0] += got[field] == want
+            if want != "":
+                row[3] += 1
+                row[2] += got[field] == want
+    return {field: (a, b, c, d) for field, (a, b, c, d) in table.items()}
+
+
+def print_table(table: Table) -> float:
+    """Print precision/recall per field; returns the worst precision."""
+    print(f"{'field':<24}{'precision':>10}{'recall':>9}{'pred':>7}{'expected':>10}")
+    worst = 1.0
+    for field, (right_pred, pred, right, wanted) in table.items():
+        precision = right_pred / pred if pred else 1.0
+        recall = right / wanted if wanted else 1.0
+        worst = min(worst, precision)
+        print(f"{field:<24}{precision:>10.3f}{recall:>9.3f}{pred:>7}{wanted:>10}")
+    return worst
+
+
+def scores() -> dict[str, tuple[int, int, int, int]]:
+    """Scores over the labelled corpus, with the referred person scored field by field."""
+    settings, entries = load_manifest()
+    extracted = {name: run(name, settings)[1] for name in entries}
+    return score(entries, extracted, (*REFERRAL_FIELDS, *PERSON_FIELDS))
 
 
 def speed(min_seconds: float = 2.0) -> tuple[int, float]:
@@ -61,15 +122,12 @@ def speed(min_seconds: float = 2.0) -> tuple[int, float]:
 
 
 def main() -> int:
-    print(f"{'field':<18}{'precision':>10}{'recall':>9}{'pred':>7}{'expected':>10}")
-    worst = 1.0
-    for field, (right_pred, pred, right, wanted) in scores().items():
-        precision = right_pred / pred if pred else 1.0
-        recall = right / wanted if wanted else 1.0
-        worst = min(worst, precision)
-        print(f"{field:<18}{precision:>10.3f}{recall:>9.3f}{pred:>7}{wanted:>10}")
+    worst = print_table(scores())
     count, seconds = speed()
     print(f"\nparse+extract: {count} messages in {seconds:.2f} s = {count / seconds:.0f} msgs/s")
+    messages = load_wishes()
+    print(f"\ncontact wishes and roles ({len(messages)} messages, tests/corpus/wishes.toml)")
+    worst = min(worst, print_table(wish_scores(messages)))
     return 0 if worst == 1.0 else 1
 
 

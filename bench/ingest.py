@@ -63,8 +63,10 @@ STORIES = [
 def write_config(workdir: Path, stack: Any, database_url: str) -> Path:
     key = workdir / "signing-key"
     key.write_text(SIGNING_KEY)
+    key.chmod(0o600)
     secret = workdir / "imap-password"
     secret.write_text(stack.PASSWORD)
+    secret.chmod(0o600)
     hubs = "".join(f"""
 [[hubs]]
 code = "{code}"

@@ -39,8 +39,10 @@ HUB = "rj-latency-hub"
 def write_config(workdir: Path, stack: Any, poll: int) -> Path:
     key = workdir / "signing-key"
     key.write_text(SIGNING_KEY)
+    key.chmod(0o600)
     secret = workdir / "imap-password"
     secret.write_text(stack.PASSWORD)
+    secret.chmod(0o600)
     config = workdir / "rjmail.toml"
     config.write_text(f"""
 [database]

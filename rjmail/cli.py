@@ -12,12 +12,14 @@ from pathlib import Path
 import structlog
 from sqlmodel import Session
 
-from rjmail import daemon, reports
+from rjmail import daemon, once, reports
 from rjmail import logging as rjlog
-from rjmail.adapters import db, store
+from rjmail.adapters import daemonlock, db, store
 from rjmail.check import run_checks
 from rjmail.errors import ConfigError, NotMigratedError, RjmailError
+from rjmail.ops.commands import register as register_ops
 from rjmail.preview import preview
+from rjmail.report.command import add_parser as add_report
 from rjmail.retention import cmd_retention
 from rjmail.runtime import build_runtime, operator, utcnow
 from rjmail.settings import Settings, default_config_path, load
@@ -26,10 +28,11 @@ log = structlog.get_logger("rjmail.cli")
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    rt = build_runtime(settings)
-    if args.once:
-        return daemon.run_once(rt)
-    return daemon.Daemon(rt).run()
+    with daemonlock.hold(settings.database_url):  # one daemon per SQLite file (issue 12)
+        rt = build_runtime(settings)
+        if args.once:
+            return once.run_once(rt)
+        return daemon.Daemon(rt).run()
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
@@ -69,7 +72,7 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_templates(args: argparse.Namespace, settings: Settings) -> int:
-    print(preview(settings, args.name, args.hub, html=args.html))
+    print(preview(settings, args.name, args.hub, html=args.html, lang=args.lang))
     return 0
 
 
@@ -109,6 +112,7 @@ def parser() -> argparse.ArgumentParser:
     prev.add_argument("name")
     prev.add_argument("--hub")
     prev.add_argument("--html", action="store_true")
+    prev.add_argument("--lang", default="en", help="the person's language first, then English (e.g. pl)")
     tpl.set_defaults(func=cmd_templates)
     aud = sub.add_parser("audit", help="the audit trail")
     aud.add_argument("ref", nargs="?")
@@ -132,6 +136,8 @@ def _extra_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ret = sub.add_parser("retention", help="anonymise closed cases past retention_days")
     ret.add_argument("--dry-run", action="store_true")
     ret.set_defaults(func=cmd_retention)
+    add_report(sub)
+    register_ops(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

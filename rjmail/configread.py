@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from rjmail.errors import ConfigError
+from rjmail.secretfiles import InsecureSecretFileError, read_private
 
 T = TypeVar("T")
 
@@ -112,8 +113,13 @@ def read_secret(r: _Reader, stem: str) -> Secret | None:
             raise r.fail(f"{stem}_credential", "$CREDENTIALS_DIRECTORY is not set (not run by systemd?)")
         file_name = str(Path(directory) / cred_name)
     if file_name:
+        key = f"{stem}_credential" if cred_name else f"{stem}_file"
         try:
-            return Secret(Path(file_name).read_text(encoding="utf-8").strip())
+            return Secret(read_private(Path(file_name)))
+        except InsecureSecretFileError as exc:  # issue 12: refused like ssh refuses an open key file
+            raise r.fail(key, str(exc)) from exc
         except OSError as exc:
-            raise r.fail(f"{stem}_file", f"cannot read secret file: {exc.strerror}") from exc
+            raise r.fail(key, f"cannot read secret file: {exc.strerror}") from exc
+        except UnicodeDecodeError as exc:
+            raise r.fail(key, "secret file is not UTF-8 text") from exc
     return None

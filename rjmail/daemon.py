@@ -44,7 +44,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
 from rjmail import delivery, intake, leader
-from rjmail.adapters import outbox
+from rjmail.adapters import metrics, outbox
 from rjmail.errors import PermanentError, TransientError
 from rjmail.idle import IdleWatcher
 from rjmail.runtime import Runtime
@@ -118,9 +118,11 @@ class Daemon:
             log.info("hub_leading", hub=code)
         if leading and code in self._needs_recovery:
             self._recover(hub)
+        self.rt.metrics.set_leader(code, leading)  # ops
         return leading
 
     def _lost(self, code: str) -> None:
+        self.rt.metrics.set_leader(code, False)  # ops
         self._was_leading.discard(code)
         self._needs_recovery.discard(code)
         log.warning("hub_standby", hub=code, reason="leadership lost")
@@ -299,6 +301,9 @@ class Daemon:
         if any(isinstance(lead, leader.AdvisoryLeader) for lead in self.leaders.values()):
             sched.add_job(self.check_leaders, IntervalTrigger(seconds=LEADER_CHECK_SECONDS), id="leaders")
         self._sched = sched
+        rt = self.rt
+        stop_metrics = metrics.start(  # Prometheus listener when metrics_listen is set
+            rt.metrics, rt.engine, [h.code for h in rt.settings.hubs], rt.settings.service.metrics_listen)
         sched.start()
         # Config and database were checked by the CLI before we got here; IMAP has not been
         # touched on purpose (an IMAP outage must not fail the start and cause a restart storm).
@@ -322,6 +327,7 @@ class Daemon:
                 watcher.join(timeout=STOP_JOIN_SECONDS)
             for lead in self.leaders.values():
                 lead.release()
+            stop_metrics()
             log.info("daemon_stopped")
         return 0
 
@@ -352,35 +358,3 @@ class Daemon:
 
 def _join(codes: Iterable[str]) -> str:
     return ",".join(codes) or "none"
-
-
-def run_once(rt: Runtime) -> int:
-    """One full cycle over every hub this instance may lead, then deliver.
-    Exit code 1 when any hub failed. Hubs another running instance leads are skipped."""
-    failed = 0
-    leaders = leader.for_hubs(rt.engine, [h.code for h in rt.settings.hubs])
-    led: list[HubSettings] = []
-    try:
-        for hub in rt.settings.hubs:
-            with structlog.contextvars.bound_contextvars(hub=hub.code, job="once"):
-                if not leaders[hub.code].try_acquire():
-                    log.warning("hub_led_elsewhere")
-                    continue
-                led.append(hub)
-                try:
-                    result = intake.poll_hub(rt, hub)
-                    log.info("poll_done", fetched=result.fetched, quarantined=result.quarantined)
-                except (TransientError, PermanentError, SQLAlchemyError) as exc:
-                    failed += 1
-                    log.error("poll_failed", error=str(exc).splitlines()[0])
-        try:
-            if led:
-                counts = delivery.deliver_due(rt, led)
-                log.info("delivery_done", **counts)
-        except (TransientError, PermanentError, SQLAlchemyError) as exc:
-            failed += 1
-            log.error("delivery_failed", error=str(exc).splitlines()[0])
-    finally:
-        for lead in leaders.values():
-            lead.release()
-    return 1 if failed else 0

@@ -13,9 +13,9 @@ from rjmail.adapters import outbox
 from rjmail.adapters.mailbox import Mailbox
 from rjmail.adapters.outbox import DeliveryResult
 from rjmail.adapters.smtp import SmtpSender
-from rjmail.adapters.tables import Case, OutboxItem
-from rjmail.cases.casework import notify_advisors
+from rjmail.adapters.tables import OutboxItem
 from rjmail.cases.context import CaseContext
+from rjmail.cases.timeline import delivery_failed
 from rjmail.errors import PermanentError, TransientError
 from rjmail.runtime import Runtime
 from rjmail.settings import HubSettings
@@ -40,9 +40,8 @@ def _tell_delivery_failure(rt: Runtime, item: OutboxItem) -> None:
     """A letter to a person will never arrive (refused, or retries used up): advisors must know."""
     with Session(rt.engine, expire_on_commit=False) as s, s.begin():
         ctx = CaseContext(s, rt, rt.settings.hub(item.hub), rt.now())
-        case = s.get(Case, item.case_id) if item.case_id else None
-        detail = f"The {item.kind.replace('_', ' ')} letter could not be delivered."
-        notify_advisors(ctx, case, "delivery_failure", item.message_id, detail=detail)
+        row = s.get(OutboxItem, item.id) or item  # the timeline entry quotes the server's answer
+        delivery_failed(ctx, row, f"refused: {row.last_error or 'no reason given'}")
 
 
 def deliver_due(rt: Runtime, hubs: list[HubSettings]) -> dict[str, int]:
@@ -56,6 +55,7 @@ def deliver_due(rt: Runtime, hubs: list[HubSettings]) -> dict[str, int]:
                 if item is None:
                     continue
                 result = outbox.deliver_one(rt.engine, sender, item, rt.now(), rt.delivery)
+                rt.metrics.delivered(rt.engine, item, result.value, rt.now())
                 counts.add(result)
                 if result == DeliveryResult.FAILED and item.person_letter:
                     _tell_delivery_failure(rt, item)

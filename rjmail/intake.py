@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import structlog
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from rjmail import delivery
-from rjmail.adapters import store
+from rjmail.adapters import hubstate, store
 from rjmail.adapters.mailbox import Fetched, Mailbox
-from rjmail.cases import calls, inbound
+from rjmail.adapters.tables import FolderCheckpoint
+from rjmail.cases import calls, inbound, timeline
 from rjmail.cases.context import CaseContext, queue_letter
 from rjmail.core.domain import Action, InboundMail, LetterSpec, MailboxPosition
 from rjmail.core.parse import ParseError, parse
+from rjmail.core.status import backlog
 from rjmail.runtime import Runtime
 from rjmail.settings import HubSettings
 
@@ -40,9 +43,10 @@ KeepGoing = Callable[[], bool]
 def poll_hub(rt: Runtime, hub: HubSettings, keep_going: KeepGoing | None = None) -> PollResult:
     """Fetch and process everything new in the hub's folder (and its Sent folder, where advisors'
     own replies are recorded). `keep_going` is asked before each message (shutdown, leadership).
-    Raises Transient/PermanentError."""
+    Raises Transient/PermanentError. The outcome is recorded for `rjmail status` and the metrics."""
     result = PollResult()
-    with Mailbox(hub.imap, rt.imap_token) as mailbox:
+    recorded = hubstate.polling(rt.engine, rt.metrics, hub.code, rt.now)
+    with recorded, Mailbox(hub.imap, rt.imap_token) as mailbox:
         delivery.recover_outbox(rt, hub, mailbox)
         _poll_folder(rt, hub, mailbox, hub.imap.folder, result, sent=False, keep_going=keep_going)
         if hub.imap.sent_folder:
@@ -53,10 +57,9 @@ def poll_hub(rt: Runtime, hub: HubSettings, keep_going: KeepGoing | None = None)
     return result
 
 
-def _start_after(rt: Runtime, hub: HubSettings, folder: str) -> tuple[int, int | None]:
-    with Session(rt.engine) as s:
-        cp = store.checkpoint(s, hub.code, folder)
-        return (cp.last_uid, cp.uidvalidity) if cp else (0, None)
+def _start_after(rt: Runtime, hub: HubSettings, folder: str) -> FolderCheckpoint | None:
+    with Session(rt.engine, expire_on_commit=False) as s:
+        return store.checkpoint(s, hub.code, folder)
 
 
 def _poll_folder(
@@ -69,9 +72,13 @@ def _poll_folder(
     sent: bool,
     keep_going: KeepGoing | None = None,
 ) -> None:
-    last_uid, last_validity = _start_after(rt, hub, folder)
+    cp = _start_after(rt, hub, folder)
+    last_uid, last_validity = (cp.last_uid, cp.uidvalidity) if cp else (0, None)
     state = mailbox.state(folder)
     top = MailboxPosition(hub.code, folder, state.uidvalidity, state.uidnext - 1)
+    if not sent:
+        waiting = backlog(state.uidnext, state.uidvalidity, cp, hub.imap.process_existing)
+        rt.metrics.backlog.labels(hub.code).set(waiting)
     if last_validity is None and not hub.imap.process_existing and not sent:
         # Going live on a mailbox that already holds old mail: start after it, answer nobody from
         # the past (an operator opts in with process_existing = false).
@@ -121,11 +128,11 @@ def process_fetched(
             mail = parse(f.raw)
         except ParseError as exc:
             return _quarantine(rt, pos, f, None, f"cannot be parsed: {exc}")
-        problem = _limits(rt, mail)
+        problem = limits_problem(rt, mail)
         if problem:
             return _quarantine(rt, pos, f, mail.message_id, problem)
         try:
-            _file(rt, hub, pos, mail, f.raw, sent=sent)
+            _file(rt, hub, pos, mail, f.raw, sent=sent, arrived=f.arrived)
         except OperationalError:
             raise  # database busy or gone: the checkpoint did not move, the next poll retries
         except Exception as exc:
@@ -135,12 +142,20 @@ def process_fetched(
 
 
 def _file(
-    rt: Runtime, hub: HubSettings, pos: MailboxPosition, mail: InboundMail, raw: bytes, *, sent: bool
+    rt: Runtime,
+    hub: HubSettings,
+    pos: MailboxPosition,
+    mail: InboundMail,
+    raw: bytes,
+    *,
+    sent: bool,
+    arrived: datetime | None = None,
 ) -> None:
     """The transaction boundary: case change, letters, ledger row and checkpoint commit together."""
     with Session(rt.engine, expire_on_commit=False) as s, s.begin():
         ctx = CaseContext(s, rt, hub, rt.now())
         filed = (inbound.file_sent if sent else inbound.file_message)(ctx, mail, raw)
+        timeline.record_arrival(s, mail.message_id, arrived)  # for the acknowledgement latency
         store.record_intake(s, pos, mail.message_id, filed.action, filed.reason, filed.case, ctx.now)
         store.advance_checkpoint(s, pos, ctx.now)
 
@@ -153,7 +168,8 @@ def _where(exc: BaseException) -> str:
     return f"{tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}" if tb else "?"
 
 
-def _limits(rt: Runtime, mail: InboundMail) -> str | None:
+def limits_problem(rt: Runtime, mail: InboundMail) -> str | None:
+    """Why this message is over the configured size limits, or None."""
     svc = rt.settings.service
     if mail.mime_depth > svc.max_mime_depth:
         return f"MIME nesting {mail.mime_depth} deeper than max_mime_depth ({svc.max_mime_depth})"
@@ -179,6 +195,7 @@ def _store_quarantine(
     with Session(rt.engine, expire_on_commit=False) as s, s.begin():
         ctx = CaseContext(s, rt, rt.settings.hub(pos.hub), rt.now())
         item = store.quarantine(s, pos, raw, f.size, reason, message_id, ctx.now)
+        rt.metrics.count_message(s, pos.hub, "quarantined")
         letter = LetterSpec(
             kind="notification",
             to=ctx.hub.notify,

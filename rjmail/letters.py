@@ -6,20 +6,25 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rjmail.adapters.tables import Case, OutboxItem
-from rjmail.core import signing
+from rjmail.core import addresses, signing
+from rjmail.core.bilingual import language_name, render_bilingual
 from rjmail.core.casefields import VIEW_FIELDS
 from rjmail.core.domain import LetterSpec
+from rjmail.core.notice import shorten, with_notice
 from rjmail.core.render import (
     PERSON_LETTERS,
     Envelope,
+    RenderedLetter,
     Templates,
     build_message,
     build_templates,
     render_letter,
 )
-from rjmail.settings import HubSettings
+from rjmail.settings import SHIPPED, HubSettings
+from rjmail.translations import Catalogue, load_catalogue
 
 COMMANDS_REASONS_FALLBACK = (
     "no-responsibility", "other-party-declined", "other-party-untraceable", "safety",
@@ -51,13 +56,49 @@ def case_view(case: Case) -> dict[str, Any]:
     return view
 
 
+def language_line(case: Case | None) -> str | None:
+    """What advisors read at the top of a notification: the language and how letters are written."""
+    if case is None:
+        return None
+    code = case.letter_language or "en"
+    if code != "en":
+        name = language_name(code)
+        return f"Language: {name} (letters in {name} and English)"
+    if case.language:
+        return f"Language: {case.language} (letters in English)"
+    return None
+
+
+def letter_language(hub: HubSettings, case: Case | None, letter: LetterSpec) -> str:
+    """First language of this letter: the case's, for letters to the person themself, else English."""
+    if case is None or letter.to_advisors or letter.kind not in PERSON_LETTERS or not letter.to:
+        return "en"
+    code = case.letter_language or "en"
+    if code not in hub.languages:
+        return "en"
+    recipient = letter.to[0].lower()
+    # A professional who referred someone reads English; the referred person reads their language.
+    if case.referral_type == "professional" and recipient != (case.referred_email or "").lower():
+        return "en"
+    return code
+
+
 class Composer:
     """Renders letters for every hub; built once by the CLI and passed down."""
 
     def __init__(self, templates_dir: Path, hubs: tuple[HubSettings, ...], signing_key: bytes,
-                 reason_codes: tuple[str, ...] = COMMANDS_REASONS_FALLBACK) -> None:
+                 reason_codes: tuple[str, ...] = COMMANDS_REASONS_FALLBACK,
+                 timezone: str = "Europe/London",
+                 translations_dir: Path | None = None) -> None:
+        self._tz = ZoneInfo(timezone)
         self._templates: dict[str, Templates] = {h.code: build_templates(templates_dir, h.code)
                                                  for h in hubs}
+        folder = translations_dir or SHIPPED / "translations"
+        self.catalogues: dict[str, Catalogue] = {
+            lang: load_catalogue(folder, lang) for lang in sorted({x for h in hubs for x in h.languages})}
+        self._local: dict[tuple[str, str], Templates] = {
+            (h.code, lang): build_templates(templates_dir, h.code, self.catalogues[lang].translations, lang)
+            for h in hubs for lang in h.languages}
         self._hubs = {h.code: h for h in hubs}
         self._key = signing_key
         self.reason_codes = reason_codes
@@ -72,17 +113,24 @@ class Composer:
             "reason_codes": list(self.reason_codes),
         }
         if letter.to_advisors:
-            ctx.update({"case": case_view(case) if case else None, "summary": summary,
-                        "detail": None, "event": "new_message"})
+            ctx.update({"case": case_view(case) if case else None,
+                        "summary": shorten(summary) if summary else None,
+                        "detail": None, "event": "new_message", "language_line": language_line(case)})
         ctx.update(letter.context)
-        return ctx
+        return with_notice(ctx, self._tz) if letter.to_advisors else ctx
+
+    def render(self, hub_code: str, kind: str, ctx: Mapping[str, Any], lang: str = "en") -> RenderedLetter:
+        """One letter; in `lang` first and then English when lang is not "en" (enabled for the hub)."""
+        if lang != "en" and (hub_code, lang) in self._local:
+            return render_bilingual(self._local[(hub_code, lang)], self._templates[hub_code], kind, ctx)
+        return render_letter(self._templates[hub_code], kind, ctx)
 
     def compose(self, hub_code: str, case: Case | None, letter: LetterSpec, now: datetime,
                 summary: str | None = None, extra: Mapping[str, Any] | None = None) -> OutboxItem:
         hub = self._hubs[hub_code]
         ctx = self.context(hub, case, letter, summary)
         ctx.update(extra or {})
-        rendered = render_letter(self._templates[hub_code], letter.kind, ctx)
+        rendered = self.render(hub_code, letter.kind, ctx, letter_language(hub, case, letter))
         ref = case.ref if case else None
         message_id = signing.make_message_id(
             self._key, letter.kind, ref, hub.domain,
@@ -94,7 +142,7 @@ class Composer:
         return OutboxItem(
             case_id=case.id if case else None, hub=hub_code, kind=letter.kind,
             idempotency_key=letter.idempotency_key, message_id=message_id, mail_from=hub.address,
-            to_addr=letter.to[0].lower(), recipients=",".join(letter.to), subject=rendered.subject,
+            to_addr=letter.to[0].lower(), recipients=addresses.dump(letter.to), subject=rendered.subject,
             raw=msg.as_bytes(), next_attempt_at=now, created_at=now,
             person_letter=letter.kind in PERSON_LETTERS,
         )

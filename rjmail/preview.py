@@ -8,7 +8,6 @@ from typing import Any
 from rjmail.core.casefields import VIEW_FIELDS
 from rjmail.core.catalogue import services_for
 from rjmail.core.domain import LetterSpec
-from rjmail.core.render import build_templates, render_letter
 from rjmail.errors import ConfigError
 from rjmail.letters import COMMANDS_REASONS_FALLBACK, Composer
 from rjmail.runtime import catalogues
@@ -44,6 +43,7 @@ def sample_context(kind: str) -> dict[str, Any]:
         "slot_text": "Tuesday 8 December at 10:30am",
         "caller": None,
         "phone_known": True,
+        "invite_discreet": True,
         "reason_text": "the other person has not agreed to take part.",
         "advisor_note": None,
         "services": [],
@@ -86,14 +86,19 @@ def _not_suitable_sample(settings: Settings, hub: HubSettings) -> dict[str, Any]
     }
 
 
-def preview(settings: Settings, name: str, hub_code: str | None, *, html: bool) -> str:
+def preview(settings: Settings, name: str, hub_code: str | None, *, html: bool, lang: str = "en") -> str:
     if name not in LETTERS:
         raise ConfigError(f"no letter called '{name}'; letters: {', '.join(LETTERS)}")
     codes = [h.code for h in settings.hubs]
     if hub_code and hub_code.upper() not in codes:
         raise ConfigError(f"no hub '{hub_code}'; hubs: {', '.join(codes)}")
     hub = settings.hub(hub_code.upper()) if hub_code else settings.hubs[0]
-    composer = Composer(settings.templates_dir, (hub,), b"preview-key-not-secret")
+    lang = lang.lower()
+    if lang != "en" and lang not in hub.languages:
+        enabled = ", ".join(hub.languages) or "none"
+        raise ConfigError(f"language '{lang}' is not enabled for hub {hub.code}; enabled: {enabled}")
+    composer = Composer(settings.templates_dir, (hub,), b"preview-key-not-secret",
+                        translations_dir=settings.translations_dir)
     letter = LetterSpec(
         kind=name, to=("sam@example.org",), to_advisors=name in ("notification", "command_result")
     )
@@ -103,6 +108,6 @@ def preview(settings: Settings, name: str, hub_code: str | None, *, html: bool) 
         ctx.update(_not_suitable_sample(settings, hub))
     ctx["ref"] = f"RJ-{hub.code}-{datetime.now(UTC).year}-0001"
     ctx["reason_codes"] = list(COMMANDS_REASONS_FALLBACK)
-    rendered = render_letter(build_templates(settings.templates_dir, hub.code), name, ctx)
+    rendered = composer.render(hub.code, name, ctx, lang)
     body = rendered.html if html else rendered.text
-    return f"Subject: {rendered.subject}\n\n{body}"
+    return f"Subject: {rendered.subject}\nContent-Language: {', '.join(rendered.languages)}\n\n{body}"

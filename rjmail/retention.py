@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from rjmail import erasure
 from rjmail.adapters import store
-from rjmail.adapters.tables import Case, Message, OutboxItem, QuarantineItem
+from rjmail.adapters.tables import Case, QuarantineItem
 from rjmail.core.casefields import PERSONAL_FIELDS
 from rjmail.errors import ConfigError
 from rjmail.runtime import build_runtime, operator
@@ -31,19 +32,14 @@ def old_quarantine(session: Session, now: datetime, days: int) -> list[Quarantin
         col(QuarantineItem.raw).is_not(None), QuarantineItem.at < now - timedelta(days=days))).all())
 
 
-def anonymise(session: Session, case: Case, now: datetime, actor: str) -> None:
-    """Blank personal fields and message contents; keep hub, status, role, type, dates (statistics)."""
+def anonymise(session: Session, case: Case, now: datetime, actor: str, key: bytes) -> None:
+    """Blank personal fields and message contents; keep hub, status, role, type, dates (statistics).
+    Identifiers become keyed hashes and free text goes from every table (rjmail.erasure)."""
+    erasure.erase_case_traces(session, case, key, erasure.case_markers(case))
     for name in PERSONAL_FIELDS:
         setattr(case, name, None)
     case.anonymised_at = now
     session.add(case)
-    for msg in session.exec(select(Message).where(Message.case_id == case.id)).all():
-        msg.raw = msg.summary = msg.subject = msg.from_addr = msg.attachments_json = None
-        session.add(msg)
-    for item in session.exec(select(OutboxItem).where(OutboxItem.case_id == case.id)).all():
-        # The letters and notifications themselves carry names, addresses and summaries.
-        item.raw, item.subject, item.to_addr, item.recipients = b"", "", "", ""
-        session.add(item)
     store.audit(session, actor, "erasure", case.ref, "retention period passed",
                 detail="personal fields and message contents erased", now=now)
 
@@ -60,12 +56,12 @@ def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
         for case in cases:
             print(f"{'would anonymise' if args.dry_run else 'anonymised'} {case.ref}")
             if not args.dry_run:
-                anonymise(s, case, now, operator())
+                anonymise(s, case, now, operator(), rt.key)
         held = old_quarantine(s, now, days)
         for item in held:
             print(f"{'would erase' if args.dry_run else 'erased'} quarantined message {item.id}")
             if not args.dry_run:
-                item.raw = None
+                erasure.erase_quarantined(item, rt.key)
                 s.add(item)
                 store.audit(s, operator(), "erasure", None, "retention period passed",
                             detail=f"raw bytes of quarantine item {item.id}", now=now)

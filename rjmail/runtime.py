@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from rjmail.adapters import db, outbox
+from rjmail.adapters.metrics import Metrics
 from rjmail.core.catalogue import Reason, Service, load_reasons, load_services
 from rjmail.errors import ConfigError
 from rjmail.letters import Composer
@@ -50,6 +51,7 @@ class Runtime:
     delivery: outbox.DeliveryPolicy = field(default_factory=outbox.DeliveryPolicy)
     reasons: dict[str, Reason] = field(default_factory=dict)
     services: dict[str, list[Service]] = field(default_factory=dict)  # by hub code
+    metrics: Metrics = field(default_factory=Metrics)  # own registry; served only with metrics_listen
 
     @property
     def key(self) -> bytes:
@@ -109,6 +111,8 @@ def build_runtime(settings: Settings, *, check_schema: bool = True) -> Runtime:
         settings.hubs,
         settings.service.signing_key.reveal().encode(),
         tuple(reasons),
+        settings.service.timezone,
+        translations_dir=settings.translations_dir,
     )
     imap_token, smtp_token = token_providers(settings)
     return Runtime(

@@ -8,6 +8,7 @@ held in `Secret` so a repr or log line can never show them.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,8 @@ from rjmail.errors import ConfigError
 T = TypeVar("T")
 SECURITY_MODES = ("tls", "starttls", "none")
 ON_CLOSED = ("notify", "reopen", "new_case")
+#: Languages with a shipped letter catalogue (translations/<code>/LC_MESSAGES/rjmail.po).
+LETTER_LANGUAGES = ("pl", "lt", "ro", "pt")
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class HubSettings:
     imap: ImapSettings
     calls: CallSettings
     on_closed_reply: str = "notify"
+    languages: tuple[str, ...] = ("pl", "lt", "ro", "pt")  # letters in these first, then English
 
     @property
     def domain(self) -> str:
@@ -90,6 +94,7 @@ class ServiceSettings:
     outbox_max_attempts: int
     outbox_backoff_cap_seconds: int
     delivery_proof_grace_seconds: int
+    metrics_listen: tuple[str, int] | None = None  # loopback (host, port) for Prometheus; None: off
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,7 @@ class Settings:
     oauth2: OAuth2Settings | None
     templates_dir: Path
     config_dir: Path
+    translations_dir: Path | None = None  # None: translations/ beside templates_dir
 
     def hub(self, code: str) -> HubSettings:
         for hub in self.hubs:
@@ -149,7 +155,7 @@ def _server(r: _Reader, default_port: int, *, imap: bool) -> ServerSettings | Im
 
 def _calls(r: _Reader) -> CallSettings:
     r.unknown({"slot_minutes", "offer_count", "min_notice_hours", "hold_hours", "hours",
-               "closed_dates", "reminder_hours"})
+               "closed_dates", "reminder_hours", "invite_address"})
     hours_r = r.table("hours")
     hours: dict[str, tuple[str, ...]] = {}
     for day in hours_r.data:
@@ -163,7 +169,10 @@ def _calls(r: _Reader) -> CallSettings:
         slot_minutes=r.get("slot_minutes", int, 30), offer_count=r.get("offer_count", int, 3),
         min_notice_hours=r.get("min_notice_hours", int, 24), hold_hours=r.get("hold_hours", int, 72),
         hours=hours, closed_dates=r.strings("closed_dates"), reminder_hours=r.get("reminder_hours", int),
+        invite_address=r.get("invite_address", str, "").strip().lower(),
     )
+    if calls.invite_address and not re.fullmatch(r"[^@\s\"<>:;]+@[^@\s\"<>:;]+", calls.invite_address):
+        raise r.fail("invite_address", "must be one plain email address, e.g. calls@example.org")
     if not 5 <= calls.slot_minutes <= 240:
         raise r.fail("slot_minutes", "must be between 5 and 240")
     if not 1 <= calls.offer_count <= 9:
@@ -189,7 +198,7 @@ def _check_span(r: _Reader, day: str, span: str) -> None:
 
 def _hub(r: _Reader) -> HubSettings:
     r.unknown({"code", "name", "address", "phone", "notify", "advisors", "trusted_authserv_ids",
-               "signposting", "imap", "calls", "on_closed_reply"})
+               "signposting", "imap", "calls", "on_closed_reply", "languages"})
     code = r.get("code", str, required=True)
     if not code.isalnum() or not code.isupper() or not 2 <= len(code) <= 6:
         raise r.fail("code", "must be 2-6 upper-case letters or digits, e.g. NOR")
@@ -209,8 +218,20 @@ def _hub(r: _Reader) -> HubSettings:
         advisors=tuple(a.lower() for a in r.strings("advisors")),
         trusted_authserv_ids=tuple(a.lower() for a in r.strings("trusted_authserv_ids")),
         signposting=r.get("signposting", str, code.lower()), imap=imap, calls=_calls(r.table("calls")),
-        on_closed_reply=on_closed,
+        on_closed_reply=on_closed, languages=_languages(r),
     )
+
+
+def _languages(r: _Reader) -> tuple[str, ...]:
+    """`languages`: ISO 639-1 codes with a letter catalogue (shipped: pl, lt, ro, pt)."""
+    if "languages" not in r.data:
+        return ("pl", "lt", "ro", "pt")
+    codes = tuple(c.lower() for c in r.strings("languages"))
+    for code in codes:
+        if code not in LETTER_LANGUAGES:
+            known = ", ".join(LETTER_LANGUAGES)
+            raise r.fail("languages", f"no letter catalogue for '{code}'; known: {known}")
+    return codes
 
 
 def _service(r: _Reader) -> ServiceSettings:
@@ -218,7 +239,7 @@ def _service(r: _Reader) -> ServiceSettings:
                "signing_key_credential", "signing_key", "auto_replies_per_address_per_day",
                "max_message_bytes", "max_mime_depth", "max_parts", "signposting_max_age_days",
                "retention_days", "outbox_max_attempts", "outbox_backoff_cap_seconds",
-               "delivery_proof_grace_seconds"})
+               "delivery_proof_grace_seconds", "metrics_listen"})
     key = read_secret(r, "signing_key")
     if key is None:
         raise r.fail("signing_key_env", "a signing key is required (signing_key_env or signing_key_file)")
@@ -244,7 +265,24 @@ def _service(r: _Reader) -> ServiceSettings:
         outbox_max_attempts=r.get("outbox_max_attempts", int, 20),
         outbox_backoff_cap_seconds=r.get("outbox_backoff_cap_seconds", int, 1800),
         delivery_proof_grace_seconds=r.get("delivery_proof_grace_seconds", int, 600),
+        metrics_listen=_metrics_listen(r),
     )
+
+
+def _metrics_listen(r: _Reader) -> tuple[str, int] | None:
+    """`host:port` on a loopback address only: the metrics page has no authentication, so it is
+    scraped through a local Prometheus agent or a reverse proxy, never exposed directly."""
+    value = r.get("metrics_listen", str, "").strip()
+    if not value:
+        return None
+    host, sep, port = value.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise r.fail("metrics_listen", f"'{value}' is not HOST:PORT (e.g. \"127.0.0.1:9464\")")
+    if not is_loopback(host):
+        raise r.fail("metrics_listen", f"'{host}' is not a loopback address: use 127.0.0.1 or ::1 "
+                     "(the metrics page has no authentication)")
+    return host, int(port)
 
 
 def _oauth2(r: _Reader) -> OAuth2Settings | None:
@@ -290,7 +328,7 @@ def load(path: Path) -> Settings:
     db = root.table("database")
     db.unknown({"url"})
     paths = root.table("paths")
-    paths.unknown({"templates", "config"})
+    paths.unknown({"templates", "config", "translations"})
     base = path.parent
     smtp = _server(root.table("smtp", required=True), 587, imap=False)
     return Settings(
@@ -299,6 +337,7 @@ def load(path: Path) -> Settings:
         oauth2=_oauth2(root.table("oauth2")),
         templates_dir=_content_dir(paths, "templates", base),
         config_dir=_content_dir(paths, "config", base),
+        translations_dir=_content_dir(paths, "translations", base),
     )
 
 

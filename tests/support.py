@@ -30,8 +30,10 @@ def write_config(tmp: Path, stack: Any, db_url: str, hubs: list[dict[str, Any]],
     """rjmail.toml pointing at the test stack; secrets in files next to it."""
     secret = tmp / "imap-password"
     secret.write_text(stack.PASSWORD)
+    secret.chmod(0o600)
     key = tmp / "signing-key"
     key.write_text(SIGNING_KEY)
+    key.chmod(0o600)
     root = Path(__file__).resolve().parents[1]
     lines = [
         "[database]", f'url = "{db_url}"', "",

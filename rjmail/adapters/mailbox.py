@@ -12,6 +12,7 @@ import socket
 import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from imapclient import IMAPClient
@@ -47,6 +48,7 @@ class Fetched:
     uid: int
     size: int
     raw: bytes | None  # None when over the size limit: quarantined without being downloaded
+    arrived: datetime | None = None  # INTERNALDATE (UTC): when the message reached the mailbox
 
 
 class Mailbox:
@@ -124,13 +126,23 @@ class Mailbox:
         )
         for start in range(0, len(uids), FETCH_BATCH):
             batch = uids[start : start + FETCH_BATCH]
-            sizes = self._call(self.client.fetch, batch, ["RFC822.SIZE"])
+            sizes = self._call(self.client.fetch, batch, ["RFC822.SIZE", "INTERNALDATE"])
             small = [u for u in batch if int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) <= max_bytes]
             bodies = self._call(self.client.fetch, small, ["BODY.PEEK[]"]) if small else {}
             for uid in batch:
                 size = int(sizes.get(uid, {}).get(b"RFC822.SIZE", 0))
                 raw = bodies.get(uid, {}).get(b"BODY[]") if uid in small else None
-                yield Fetched(uid=uid, size=size, raw=raw)
+                arrived = _utc(sizes.get(uid, {}).get(b"INTERNALDATE"))
+                yield Fetched(uid=uid, size=size, raw=raw, arrived=arrived)
+
+    def fetch_one(self, folder: str, uidvalidity: int, uid: int) -> bytes | None:
+        """One message by UID, or None when it is gone or the folder's UIDVALIDITY changed."""
+        if self.state(folder).uidvalidity != uidvalidity:
+            return None
+        self._call(self.client.select_folder, folder, readonly=True)
+        found = self._call(self.client.fetch, [uid], ["BODY.PEEK[]"])
+        raw = found.get(uid, {}).get(b"BODY[]")
+        return bytes(raw) if raw is not None else None
 
     def append(self, folder: str, raw: bytes, seen: bool = True) -> None:
         self._call(self.client.append, folder, raw, flags=[b"\\Seen"] if seen else [])
@@ -147,6 +159,12 @@ class Mailbox:
             return fn(*args, **kwargs)
         except (IMAPClientError, OSError, ssl.SSLError) as exc:
             raise _translate(exc) from exc
+
+
+def _utc(value: object) -> datetime | None:
+    if not isinstance(value, datetime):
+        return None
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _translate(exc: Exception) -> Exception:

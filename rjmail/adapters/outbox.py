@@ -25,6 +25,7 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from rjmail.adapters.tables import AuditEntry, Case, OutboxItem
+from rjmail.core.addresses import BadAddressError, load
 from rjmail.core.domain import OutboxStatus
 from rjmail.errors import PermanentError, TransientError
 
@@ -122,7 +123,15 @@ def deliver_one(
     engine: Engine, sender: Sender, item: OutboxItem, now: datetime, policy: DeliveryPolicy
 ) -> DeliveryResult:
     assert item.id is not None
-    recipients = [r for r in item.recipients.split(",") if r]
+    try:
+        recipients = load(item.recipients)
+        if not recipients:
+            raise BadAddressError("no recipient")
+    except BadAddressError:
+        # Never split or guess: a row whose recipients are not each one valid address is not sent.
+        _finish(engine, item.id, status=OutboxStatus.FAILED, last_error="recipient is not one valid address")
+        log.error("delivery_refused", outbox_id=item.id, hub=item.hub, kind=item.kind)
+        return DeliveryResult.FAILED
     if policy.copy_to_self and item.person_letter and item.mail_from not in recipients:
         recipients.append(item.mail_from)
     IN_FLIGHT.add(item.id)
@@ -226,15 +235,27 @@ def mark_sent_by_copy(session: Session, message_id: str, now: datetime) -> bool:
     return True
 
 
-def mark_bounced(session: Session, message_id: str) -> OutboxItem | None:
-    """A delivery report names this letter: it failed after all. None when unknown or already failed."""
+def mark_bounced(session: Session, message_id: str, bounced_recipients: tuple[str, ...]) -> OutboxItem | None:
+    """A delivery report names this letter and one of its recipients: it failed after all. None when
+    unknown, already failed, or the report names nobody the letter was sent to (a forgery)."""
     item = session.exec(select(OutboxItem).where(OutboxItem.message_id == message_id)).first()
     if item is None or item.status == OutboxStatus.FAILED:
+        return None
+    if not _sent_to_any(item, bounced_recipients):
+        log.warning("bounce_unmatched", outbox_id=item.id)
         return None
     item.status = OutboxStatus.FAILED
     item.last_error = "bounced: the receiving server reported it undeliverable"
     session.add(item)
     return item
+
+
+def _sent_to_any(item: OutboxItem, recipients: tuple[str, ...]) -> bool:
+    try:
+        sent_to = {a.lower() for a in load(item.recipients)}
+    except BadAddressError:
+        return False
+    return bool(sent_to & {r.lower() for r in recipients})
 
 
 def sent_not_copied(engine: Engine, hub: str, limit: int = 200) -> list[tuple[int, bytes]]:

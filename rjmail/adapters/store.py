@@ -21,7 +21,7 @@ from rjmail.adapters.tables import (
     OutboxItem,
     QuarantineItem,
 )
-from rjmail.core import signing
+from rjmail.core import pseudonym, signing
 from rjmail.core.casefields import REFERRAL_FIELDS, SNAPSHOT_FIELDS
 from rjmail.core.classify import subject_ref
 from rjmail.core.domain import CaseSnapshot, CaseStatus, InboundMail, MailboxPosition, Referral, ThreadMatch
@@ -34,7 +34,18 @@ def snapshot(session: Session, case: Case) -> CaseSnapshot:
     fields = {name: getattr(case, name) for name in SNAPSHOT_FIELDS}
     fields["status"] = CaseStatus(case.status)
     return CaseSnapshot(**fields, known_addresses=frozenset(addresses),
-                        withdrawn=case.withdrawn_at is not None)
+                        withdrawn=case.withdrawn_at is not None,
+                        closed_reply_sent=_closed_reply_sent(session, case))
+
+
+def _closed_reply_sent(session: Session, case: Case) -> bool:
+    """One short acknowledgement per closure, however many messages follow (issue 16)."""
+    if case.status not in ("closed", "not_suitable"):
+        return False
+    since = case.closed_at or case.updated_at
+    return session.exec(select(OutboxItem.id).where(
+        OutboxItem.case_id == case.id, OutboxItem.kind == "closed_reply",
+        OutboxItem.created_at >= since)).first() is not None
 
 
 def case_by_ref(session: Session, ref: str) -> Case | None:
@@ -76,24 +87,31 @@ def lookup_thread(session: Session, mail: InboundMail, key: bytes) -> ThreadMatc
                        signed_parent_kind=own[0].kind if own else None)
 
 
-def already_seen(session: Session, message_id: str) -> bool:
-    """True for a message already taken in (any hub), or a copy of a letter rjmail sent itself."""
-    if session.exec(select(Intake.id).where(Intake.message_id == message_id)).first() is not None:
+def already_seen(session: Session, message_id: str, key: bytes) -> bool:
+    """True for a message already taken in (any hub), or a copy of a letter rjmail sent itself.
+    The one place dedup looks: under the plain Message-ID, and under its keyed hash, which is all
+    that is left of it once retention has anonymised its case (rjmail.core.pseudonym)."""
+    forms = pseudonym.id_forms(key, message_id)
+    if session.exec(select(Intake.id).where(col(Intake.message_id).in_(forms))).first() is not None:
         return True
-    return session.exec(select(OutboxItem.id).where(OutboxItem.message_id == message_id)).first() is not None
+    return session.exec(select(OutboxItem.id).where(
+        col(OutboxItem.message_id).in_(forms))).first() is not None
 
 
-def case_for_message_id(session: Session, message_id: str) -> Case | None:
+def case_for_message_id(session: Session, message_id: str, key: bytes) -> Case | None:
     """The case an already-seen message was filed on (same mail sent to two hubs is linked)."""
     case_id = session.exec(select(Intake.case_id).where(
-        Intake.message_id == message_id, col(Intake.case_id).is_not(None))).first()
+        col(Intake.message_id).in_(pseudonym.id_forms(key, message_id)),
+        col(Intake.case_id).is_not(None))).first()
     return session.get(Case, case_id) if case_id is not None else None
 
 
 def replies_today(session: Session, address: str, now: datetime) -> int:
-    """Automatic letters to this person in the last 24 hours (loop guard)."""
+    """Automatic letters to this person in the last 24 hours (loop guard); letters an advisor asked
+    for are not automatic and do not count."""
     return session.exec(select(func.count()).select_from(OutboxItem).where(
         OutboxItem.to_addr == address.lower(), col(OutboxItem.person_letter).is_(True),
+        col(OutboxItem.auto_reply).is_(True),
         OutboxItem.created_at >= now - timedelta(days=1))).one()
 
 

@@ -64,10 +64,11 @@ class Case(SQLModel, table=True):
     call_times: str | None = None
     voicemail_ok: bool | None = None
     language: str | None = None
+    letter_language: str = Field(default="en", sa_column_kwargs={"server_default": "en"})  # ISO 639-1
     access_needs: str | None = None
     organisation: str | None = None
     referred_name: str | None = None
-    referred_email: str | None = None
+    referred_email: str | None = Field(default=None, index=True)  # a withdrawn person's new mail
     referred_phone: str | None = None
     advisor: str | None = None
     call_slot: datetime | None = None
@@ -91,6 +92,7 @@ class Message(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
     from_addr: str | None = None
     raw_size: int = 0
+    arrived_at: datetime | None = None  # IMAP INTERNALDATE: when it reached the mailbox (ack latency)
     attachments_json: str | None = Field(default=None, sa_column=Column(Text))
     summary: str | None = Field(default=None, sa_column=Column(Text))
     raw: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
@@ -125,7 +127,7 @@ class OutboxItem(SQLModel, table=True):
     message_id: str = Field(unique=True)
     mail_from: str
     to_addr: str = Field(index=True)
-    recipients: str  # comma-separated envelope recipients
+    recipients: str  # JSON list of validated envelope recipients (rjmail.core.addresses)
     subject: str
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     status: str = Field(default=OutboxStatus.PENDING.value, index=True)  # moved only by adapters.outbox
@@ -137,6 +139,7 @@ class OutboxItem(SQLModel, table=True):
     sent_at: datetime | None = None
     copied_to_sent: bool = False
     person_letter: bool = True
+    auto_reply: bool = True  # counted by the loop guard; False for letters an advisor asked for
 
 
 class QuarantineItem(SQLModel, table=True):
@@ -151,6 +154,24 @@ class QuarantineItem(SQLModel, table=True):
     size: int = 0
     raw: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     at: datetime = Field(default_factory=utcnow)
+    # open -> done when `rjmail quarantine retry` took it in (claimed by a conditional UPDATE, so a
+    # message is retried exactly once however many operators try at the same moment).
+    status: str = Field(default="open", index=True)
+    retries: int = 0
+    last_retry_error: str | None = None
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+
+
+class HubState(SQLModel, table=True):
+    """The last poll of each hub as the poll loop saw it, for `rjmail status` in another process."""
+
+    __tablename__ = "hub_state"
+    hub: str = Field(primary_key=True)
+    last_poll_at: datetime | None = None  # end of the last poll, successful or not
+    last_ok_at: datetime | None = None  # end of the last successful poll
+    last_error: str | None = None  # error of the last poll; None when it succeeded
+    instance: str | None = None  # host:pid of the instance that polled (the leader)
 
 
 class AuditEntry(SQLModel, table=True):

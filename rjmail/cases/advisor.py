@@ -9,7 +9,7 @@ from datetime import date
 import structlog
 
 from rjmail.adapters import store
-from rjmail.adapters.tables import Case
+from rjmail.adapters.tables import Case, OutboxItem
 from rjmail.cases import calls
 from rjmail.cases.casework import add_note, letter_to_person, set_status
 from rjmail.cases.context import CaseContext, queue_letter
@@ -56,7 +56,16 @@ def execute(ctx: CaseContext, case: Case, mail: InboundMail) -> list[Outcome]:
     for i, outcome in enumerate(outcomes):
         _confirm(ctx, case, mail, outcome, i)
         log.info("advisor_command", ref=case.ref, command=outcome.command, ok=outcome.ok)
+    _not_automatic(ctx)
     return outcomes
+
+
+def _not_automatic(ctx: CaseContext) -> None:
+    """Letters an advisor asked for are not automatic replies: the loop guard
+    (auto_replies_per_address_per_day) must not count them."""
+    for obj in list(ctx.session.new):
+        if isinstance(obj, OutboxItem):
+            obj.auto_reply = False
 
 
 def _one(

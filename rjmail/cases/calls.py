@@ -155,7 +155,7 @@ def _invite(ctx: CaseContext, case: Case, booking: Booking, method: str) -> byte
         sequence=booking.sequence,
         start=_aware(booking.start),
         minutes=booking.minutes,
-        organizer=ctx.hub.address,
+        organizer=ctx.hub.calls.invite_address or ctx.hub.address,
         organizer_name=NEUTRAL_ORGANIZER,
         attendee=person_address(case),
         tz=_tz(ctx),
@@ -169,7 +169,8 @@ def _confirm_booking(ctx: CaseContext, case: Case, booking: Booking, key: str, a
     case.call_slot, case.updated_at = start, ctx.now
     set_status(ctx, case, CaseStatus.CALL_BOOKED, actor, f"call booked for {start.isoformat()}")
     attachment = (("invite.ics", "text/calendar", _invite(ctx, case, booking, "REQUEST")),)
-    context = {"slot_text": text, "caller": case.advisor, "phone_known": bool(case.phone)}
+    context = {"slot_text": text, "caller": case.advisor, "phone_known": bool(case.phone),
+               "invite_discreet": bool(ctx.hub.calls.invite_address)}
     letter_to_person(ctx, case, "booking_confirmation", key, context, attachments=attachment)
     notify_advisors(
         ctx, case, "booking", f"booking:{key}", detail=text, to=_advisor_of(case), attachments=attachment
@@ -221,7 +222,7 @@ def _none_suit(ctx: CaseContext, case: Case, offered: list[Slot], key: str, *, a
         if again
         else "The person said none of the offered times suit them."
     )
-    notify_advisors(ctx, case, "slot_none", key, detail=detail)
+    notify_advisors(ctx, case, "times_declined", key, detail=detail)
     if not again:
         return ChoiceOutcome.NONE_SUIT
     offer(ctx, case, f"reoffer:{key}", exclude=frozenset(x.start for x in offered))

@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+import structlog
 from sqlmodel import Session
 
 from rjmail.adapters.tables import Case, Message
+from rjmail.core.addresses import all_valid
 from rjmail.core.domain import LetterSpec
 from rjmail.runtime import Runtime
 from rjmail.settings import HubSettings
+
+log = structlog.get_logger("rjmail.cases")
 
 # Timeline kinds are the case-JSON vocabulary (SPEC section 7); these letters are recorded as the
 # nearest kind in it (the outbox keeps the exact template name).
@@ -39,10 +43,13 @@ class CaseContext:
 
 
 def queue_letter(ctx: CaseContext, case: Case | None, letter: LetterSpec, summary: str | None = None) -> None:
-    """Render the letter into the outbox and, for a letter to a person, put it on the timeline."""
-    item = ctx.rt.composer.compose(
-        ctx.hub.code, case, letter, ctx.now, summary=summary[:400] if summary else None
-    )
+    """Render the letter into the outbox and, for a letter to a person, put it on the timeline.
+    A letter whose recipients are not each exactly one valid address is never queued (SPEC section 6:
+    recipients are data, never strings to split); the advisors are told instead."""
+    if not (letter.to and all_valid(letter.to)):
+        _refuse_bad_address(ctx, case, letter)
+        return
+    item = ctx.rt.composer.compose(ctx.hub.code, case, letter, ctx.now, summary=summary)
     ctx.session.add(item)
     if case is not None and not letter.to_advisors:
         ctx.session.add(
@@ -58,3 +65,17 @@ def queue_letter(ctx: CaseContext, case: Case | None, letter: LetterSpec, summar
                 raw_size=len(item.raw),
             )
         )
+
+
+def _refuse_bad_address(ctx: CaseContext, case: Case | None, letter: LetterSpec) -> None:
+    log.warning("letter_refused_bad_address", hub=ctx.hub.code, ref=case.ref if case else None,
+                kind=letter.kind)
+    if letter.to_advisors:
+        return  # an advisor list is configuration; `rjmail check` is where that shows
+    detail = (f"The {letter.kind.replace('_', ' ')} letter was not sent: the email address on the case "
+              "is not one valid address. Please check it and contact the person another way if that "
+              "is safe.")
+    notice = LetterSpec(kind="notification", to=ctx.hub.notify, to_advisors=True,
+                        context={"event": "bad_address", "detail": detail},
+                        idempotency_key=f"notify:bad_address:{letter.idempotency_key}")
+    queue_letter(ctx, case, notice)

@@ -9,7 +9,7 @@ import structlog
 
 from rjmail.adapters import outbox, store
 from rjmail.adapters.tables import Case
-from rjmail.cases import advisor, calls
+from rjmail.cases import advisor, calls, timeline
 from rjmail.cases.casework import notify_advisors
 from rjmail.cases.context import CaseContext, queue_letter
 from rjmail.core.classify import ClassifyContext, classify
@@ -25,6 +25,7 @@ from rjmail.core.domain import (
     ThreadMatch,
 )
 from rjmail.core.extract import extract, strip_quoted
+from rjmail.core.language import choose_letter_language
 from rjmail.settings import HubSettings
 
 log = structlog.get_logger("rjmail.cases")
@@ -53,10 +54,11 @@ def _classify(ctx: CaseContext, mail: InboundMail) -> tuple[CaseContext, Classif
     """Classify against the owning hub: a message about another hub's case is that hub's business
     (its advisors, its trusted servers, its notify list and its letters)."""
     s, rt = ctx.session, ctx.rt
-    seen = store.already_seen(s, mail.message_id)
+    seen = store.already_seen(s, mail.message_id, rt.key)
     if seen:
         outbox.mark_sent_by_copy(s, mail.message_id, ctx.now)
     thread = store.lookup_thread(s, mail, rt.key) if not seen else ThreadMatch()
+    thread = timeline.link_withdrawn(s, mail, thread, seen)  # a withdrawn person writing afresh
     owner = ctx.for_hub(thread.case.hub) if thread.case else ctx
     cls = classify(
         mail,
@@ -75,6 +77,7 @@ def _classify(ctx: CaseContext, mail: InboundMail) -> tuple[CaseContext, Classif
 def file_message(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:
     """Classify, decide and apply one message in the caller's transaction."""
     owner, cls, thread = _classify(ctx, mail)
+    ctx.rt.metrics.count_message(ctx.session, ctx.hub.code, cls.kind.value)
     wanted = cls.kind in (MailClass.NEW_REFERRAL, MailClass.REPLY) or thread.case is None
     referral = extract(mail, ctx.rt.professional_domains, ctx.rt.own_addresses) if wanted else None
     to = referral.referrer_email if referral else mail.from_addr
@@ -84,10 +87,12 @@ def file_message(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:
         mail, cls, thread.case, referral, policy_for(owner, owner.hub), replies, thread, own_words
     )
     case = apply(owner, mail, raw, decision)
+    before = timeline.queued(owner.session)  # the ledger names what follow-ups sent
     if decision.follow_up == FollowUp.BOUNCE:
         bounced(owner, mail)
     elif case is not None and decision.follow_up:
         follow_up(owner, case, mail, decision.follow_up, own_words)
+    reason = decision.ledger_reason + timeline.follow_up_reason(owner.session, before, decision.follow_up)
     log.info(
         "message_processed",
         decision=decision.action.value,
@@ -96,7 +101,7 @@ def file_message(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:
         letters=[le.kind for le in decision.letters],
         suppressed=len(decision.suppressed),
     )
-    return Filed(decision.action, decision.ledger_reason, case, decision)
+    return Filed(decision.action, reason, case, decision)
 
 
 def _timeline_summary(mail: InboundMail) -> str | None:
@@ -110,7 +115,9 @@ def _case_for(ctx: CaseContext, mail: InboundMail, decision: Decision) -> Case |
         referral: Referral = decision.referral or extract(
             mail, ctx.rt.professional_domains, ctx.rt.own_addresses
         )
-        return store.create_case(ctx.session, ctx.hub.code, referral, ctx.now)
+        case = store.create_case(ctx.session, ctx.hub.code, referral, ctx.now)
+        case.letter_language = choose_letter_language(referral.language, ctx.hub.languages)
+        return case
     if decision.case_ref:
         return store.case_by_ref(ctx.session, decision.case_ref)
     return None
@@ -120,7 +127,7 @@ def apply(ctx: CaseContext, mail: InboundMail, raw: bytes, decision: Decision) -
     """Write the decision: case, timeline entry, status, outbox letters."""
     s, now = ctx.session, ctx.now
     if decision.action == Action.DUPLICATE:
-        return store.case_for_message_id(s, mail.message_id)
+        return store.case_for_message_id(s, mail.message_id, ctx.rt.key)
     case = _case_for(ctx, mail, decision)
     if case is None:
         return None
@@ -142,14 +149,14 @@ def apply(ctx: CaseContext, mail: InboundMail, raw: bytes, decision: Decision) -
 def bounced(ctx: CaseContext, mail: InboundMail) -> None:
     """A delivery report about our own letters: mark them failed and tell the advisors once."""
     for message_id in mail.bounced_message_ids:
-        item = outbox.mark_bounced(ctx.session, message_id)
+        # Only a report naming a recipient the letter really went to: a forged "bounce" quoting a
+        # real letter's Message-ID with another address changes nothing.
+        item = outbox.mark_bounced(ctx.session, message_id, mail.bounced_recipients)
         if item is None:
             continue
-        case = ctx.session.get(Case, item.case_id) if item.case_id else None
-        if item.person_letter:
-            detail = f"The {item.kind.replace('_', ' ')} letter could not be delivered."
-            notify_advisors(ctx.for_hub(item.hub), case, "delivery_failure", message_id, detail=detail)
-        log.warning("bounce_recorded", outbox_id=item.id, ref=case.ref if case else None)
+        timeline.delivery_failed(ctx.for_hub(item.hub), item, item.last_error or "bounced")
+        ctx.rt.metrics.letters.labels(item.hub, item.kind, "bounced").inc()
+        log.warning("bounce_recorded", outbox_id=item.id, case_id=item.case_id)
 
 
 def follow_up(ctx: CaseContext, case: Case, mail: InboundMail, what: FollowUp, own_words: str) -> None:
@@ -163,13 +170,13 @@ def follow_up(ctx: CaseContext, case: Case, mail: InboundMail, what: FollowUp, o
     elif what == FollowUp.CALL_CHOICE:
         calls.on_choice(ctx, case, own_words, mail.message_id)
         # Whatever the choice did, advisors see what the person wrote (it may say more than "2").
-        notify_advisors(ctx, case, "new_message", mail.message_id, summary=own_words[:400])
+        notify_advisors(ctx, case, "new_message", mail.message_id, summary=own_words[:1500])
 
 
 def file_sent(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:
     """Mail in the hub's Sent folder: an advisor's own reply goes on the case's timeline."""
     s, now = ctx.session, ctx.now
-    if store.already_seen(s, mail.message_id):
+    if store.already_seen(s, mail.message_id, ctx.rt.key):
         return Filed(Action.DUPLICATE, "rjmail's own letter or already recorded")
     thread = store.lookup_thread(s, mail, ctx.rt.key)
     case = store.case_by_ref(s, thread.case.ref) if thread.case else None

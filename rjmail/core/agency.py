@@ -15,7 +15,9 @@ AGENCY = re.compile(
     r"youth\s+(?:offending|justice)(?:\s+(?:team|service))?|YOT|YJS|social\s+(?:care|services|work)|"
     r"children'?s\s+services|adult\s+(?:social\s+)?services|(?:county|city|district|borough)\s+"
     r"council|NHS|hospital|GP\s+surgery|(?:high|primary|secondary)\s+school|academy|HMP|"
-    r"Citizens\s+Advice|Women'?s\s+Aid|housing\s+association|witness\s+care)\b"
+    r"Citizens\s+Advice|Women'?s\s+Aid|housing\s+association|witness\s+care|(?:GP\s+|medical\s+)?"
+    r"surgery|medical\s+(?:practice|centre)|health\s+centre|homes|housing|(?:support|advocacy)\s+"
+    r"service)\b"
 )
 _PRO_PHRASE = re.compile(
     r"(?i)\b(?:on\s+behalf\s+of|with\s+(?:his|her|their|the\s+(?:victim|client|person)'s|full|"
@@ -27,7 +29,11 @@ _PRO_PHRASE = re.compile(
     r"offender\s+manager|teacher|nurse|GP|safeguarding\s+lead|head\s*teacher|family\s+liaison\s+"
     r"officer)|my\s+client|service\s+user|referr(?:al|ing)\s+(?:on\s+"
     r"behalf|for\s+(?:Mr|Mrs|Ms|Miss|a\s+(?:victim|young\s+person|client)))|"
-    r"(?:she|he|they)\s+(?:has|have)\s+(?:asked|agreed)\s+(?:me\s+)?to\s+(?:be\s+)?refer)"
+    r"(?:she|he|they)\s+(?:has|have)\s+(?:asked|agreed)\s+(?:me\s+)?to\s+(?:be\s+)?refer|"
+    r"consents?\s+to\s+(?:be\s+contacted|being\s+(?:contacted|referred)|(?:this|the)\s+referral))|"
+    # "I am referring Mrs Janet Moore": a named other person (a title or a capitalised name).
+    r"\b(?:I\s+am|I'm|I\s+would\s+like\s+to|I'd\s+like\s+to|we\s+are|we\s+would\s+like\s+to)\s+"
+    r"refer(?:ring)?\s+(?:(?:Mrs|Mr|Ms|Miss|Mx|Dr)\.?\s+(?-i:[A-Z])|(?-i:[A-Z][a-z]+\s+[A-Z][a-z]+))"
 )
 _SELF = re.compile(r"(?i)\brefer(?:ring)?\s+myself\b|\bself[-\s]referr?al\b")
 _ORG_LINE = re.compile(r"^[^\d@:]{3,70}$")
@@ -65,6 +71,21 @@ def _agency_segment(text: str) -> str | None:
         candidate = segment.strip(" ()[]")
         if AGENCY.search(candidate) and _ORG_LINE.match(candidate) and not _JOB_TITLE.search(candidate):
             return candidate
+    return None
+
+
+_FORM_ORG = re.compile(
+    r"(?im)^[ \t*-]*(?:referring\s+)?(?:organisation|organization|agency|service|team)(?:\s+name)?"
+    r"[ \t*]*:[ \t*]*(?P<value>[^\n]{3,70}?)[ \t]*$"
+)
+
+
+def form_organisation(body: str) -> str | None:
+    """The agency a form names ("Referring agency: Victim Support"), or None."""
+    for match in _FORM_ORG.finditer(body):
+        value = match.group("value").strip()
+        if AGENCY.search(value) and not re.search(r"[\d@]", value):
+            return value
     return None
 
 

@@ -13,7 +13,7 @@ from email.message import Message
 
 from rjmail.core.domain import Attachment
 from rjmail.core.headers import decode_bytes, decode_header_value
-from rjmail.core.reports import calendar_fields, ids_from_header_block
+from rjmail.core.reports import calendar_fields, ids_from_header_block, recipients_from_report
 from rjmail.core.textconv import html_to_text, tidy, unflow
 from rjmail.core.tnef import tnef_contents
 
@@ -44,6 +44,7 @@ class Collected:
     calendar_method: str | None = None
     calendar_partstat: str | None = None
     bounced_ids: list[str] = field(default_factory=list)
+    bounced_recipients: list[str] = field(default_factory=list)
     depth: int = 0
     parts: int = 0
     defects: list[str] = field(default_factory=list)
@@ -145,6 +146,7 @@ def _visit_message(
     if ctype in _REPORT_BODIES:
         for block in inner:
             found.bounced_ids += ids_from_header_block(block, original_only=True)
+            found.bounced_recipients += recipients_from_report(block)
         return []
     if not inner:
         return []

@@ -17,3 +17,7 @@ class CallSettings:
     hours: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # "mon" -> ("09:00-12:00", ...)
     closed_dates: tuple[str, ...] = ()
     reminder_hours: int | None = None  # None: no reminder (off by default)
+    # A neutral alias delivered into the hub mailbox, used as the invite's ORGANIZER so a shared
+    # calendar never shows the hub's (police) address; "" uses the hub address and the letter
+    # then promises less.
+    invite_address: str = ""

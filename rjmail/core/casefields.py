@@ -36,6 +36,7 @@ FIELDS: tuple[CaseField, ...] = (
     CaseField("advisor", personal=True, view=True, snapshot=True),
     CaseField("call_slot", view=True),
     CaseField("organisation", personal=True, view=True, from_referral=True),
+    CaseField("letter_language", view=True),  # first language of letters to the person ("en")
     # The person a professional referred: one nested "referred_person" object in the case JSON.
     CaseField("referred_name", personal=True, json=False, view=True),
     CaseField("referred_email", personal=True, json=False),

@@ -30,6 +30,7 @@ from datetime import datetime
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from rjmail.core.choice_words import english_choice_words
 from rjmail.core.slots import Slot
 
 MAX_CHARS = 4000  # a choice is a line or two; the rest is signatures and disclaimers
@@ -217,7 +218,7 @@ def _decide_positive(r: _Reading, *, other: bool, ask: bool) -> Choice:
 
 
 def _clean(text: str) -> str:
-    text = text[:MAX_CHARS].lower().translate(_PLAIN)
+    text = english_choice_words(text[:MAX_CHARS].lower().translate(_PLAIN))  # pl, lt, ro, pt replies
     text = re.sub(r"\bcan not\b", "cannot", text)
     text = re.sub(r"\b(any(?:thing)?|all)\s+(?:but|apart from|other than)\b", r"\1 except", text)
     lines = text.splitlines()

@@ -7,10 +7,12 @@ cheat-sheet, a signature) is never executed.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
 from rjmail.core.domain import CaseStatus
+from rjmail.core.typed_text import invisible_differences, normalise
 
 COMMANDS = ("offer-call", "book", "suitable", "not-suitable", "assign", "note", "withdraw", "hold", "close")
 _EMAIL = re.compile(r"^[\w.+'-]+@[\w-]+(\.[\w-]+)+$")
@@ -53,7 +55,7 @@ def command_block(text: str) -> list[str]:
     """The `#` lines at the top of `text` (blank lines before and between them are skipped)."""
     lines: list[str] = []
     for raw in text.replace("\r\n", "\n").split("\n"):
-        line = raw.strip().lstrip("\ufeff")
+        line = normalise(raw).strip()
         if not line:
             continue
         if not line.startswith("#"):
@@ -67,24 +69,39 @@ def parse_commands(text: str, reason_codes: frozenset[str]) -> list[Command | Co
 
 
 def parse_line(line: str, reason_codes: frozenset[str]) -> Command | CommandError:
+    line = normalise(line).strip()
     head, _, rest = line[1:].strip().partition(" ")
     name, args = head.lower().rstrip(":"), rest.strip()
-    if name == "offercall":
-        name = "offer-call"
-    if name == "notsuitable":
-        name = "not-suitable"
+    name = _ALIASES.get(name.replace("_", "-"), name.replace("_", "-"))
     if name not in COMMANDS:
-        return CommandError(line, f"unknown command '#{name}'. Valid commands: "
-                            + ", ".join(f"#{c}" for c in COMMANDS))
+        return CommandError(line, "unknown command " + _unknown(f"#{name}", [f"#{c}" for c in COMMANDS]))
     problem = _check_args(name, args, reason_codes)
     return CommandError(line, problem) if problem else Command(name, args, line)
+
+
+_ALIASES = {"offercall": "offer-call", "notsuitable": "not-suitable", "unsuitable": "not-suitable"}
+
+
+def _unknown(word: str, valid: list[str]) -> str:
+    """'#hоld' (Cyrillic o) -> "'#hоld'. Did you mean #hold? It contains U+043E cyrillic small
+    letter o, which looks like a normal letter." followed by the valid words."""
+    parts = [f"'{word}'."]
+    nearest = difflib.get_close_matches(word.lower(), valid, n=1, cutoff=0.6)
+    if nearest:
+        parts.append(f"Did you mean {nearest[0]}?")
+    odd = invisible_differences(word)
+    if odd:
+        parts.append(f"It contains {', '.join(odd)}, which looks like an ordinary character; please "
+                     "type it again.")
+    parts.append("Valid: " + ", ".join(valid) + ".")
+    return " ".join(parts)
 
 
 def _check_args(name: str, args: str, reason_codes: frozenset[str]) -> str | None:
     if name == "not-suitable":
         code = args.split(" ", 1)[0].lower() if args else ""
         if code not in reason_codes:
-            return (f"unknown reason '{code}'. Valid reasons: {', '.join(sorted(reason_codes))}"
+            return ("unknown reason " + _unknown(code, sorted(reason_codes))
                     if code else f"#not-suitable needs a reason: {', '.join(sorted(reason_codes))}")
     if name == "assign" and not _EMAIL.match(args):
         return "#assign needs an advisor email address, e.g. #assign advisor.one@example.org"

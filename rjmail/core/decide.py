@@ -190,11 +190,14 @@ def decide_reply(
         return acted
     event = "spoof" if cls.spoof else "new_message"
     detail = cls.reason if event == "spoof" else None
-    if not verified and open_case and wants_to_withdraw(text):
+    # An unverified advisor's "#withdraw" is a spoof warning already; this line is about the person.
+    if event != "spoof" and not verified and open_case and wants_to_withdraw(text):
         detail = (
             "This message may ask to withdraw, but rjmail could not confirm it comes from the "
             "person (address not on the case, or not a reply to our email). Nothing was changed."
         )
+    if case.status == CaseStatus.WITHDRAWN or case.withdrawn:
+        detail = _withdrawn_detail(thread)
     notify = _notify(policy, event, mail, mail.message_id, detail=detail)
     if case.status == CaseStatus.WITHDRAWN or case.withdrawn:
         return Decision(
@@ -209,6 +212,16 @@ def decide_reply(
         return _closed_reply(mail, cls, case, policy, replies_today, notify, verified)
     return Decision(
         action=Action.TIMELINE, reason=cls.reason, case_ref=case.ref, timeline_kind=kind, letters=(notify,)
+    )
+
+
+def _withdrawn_detail(thread: ThreadMatch | None) -> str:
+    linked = thread is not None and thread.by is not None and "withdrew" in thread.by
+    how = " It is a new email, not a reply: rjmail linked it here by the sender's address." if linked else ""
+    return (
+        "This person withdrew. rjmail sent no automatic reply, because they asked for no automatic mail."
+        + how
+        + " An advisor decides whether and how to answer."
     )
 
 
@@ -230,6 +243,8 @@ def _closed_reply(
         suppressed.append("closed_reply: sender is not an address on the case")
     elif replies_today >= policy.auto_reply_limit:
         suppressed.append("closed_reply: automatic reply limit for this address reached")
+    elif case.closed_reply_sent:
+        suppressed.append("closed_reply: one was already sent since the case was closed")
     else:
         letters.insert(0, _ack(mail, mail.from_addr, "closed_reply", f"closed_reply:{mail.message_id}"))
     return Decision(

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from rjmail.core.timewords import CallWindow
+
 
 class CaseStatus(StrEnum):
     NEW = "new"
@@ -126,6 +128,7 @@ class InboundMail:
     calendar_partstat: str | None = None  # ATTENDEE PARTSTAT of a calendar REPLY
     report_type: str | None = None  # report-type of multipart/report
     bounced_message_ids: tuple[str, ...] = ()  # Message-IDs named in a DSN's returned headers
+    bounced_recipients: tuple[str, ...] = ()  # recipients a DSN says failed (lower-case)
     forwarded: tuple[ForwardedPart, ...] = ()  # inline or attached forwarded messages
     mime_depth: int = 0
     part_count: int = 0
@@ -171,6 +174,10 @@ class Referral:
     access_needs: str | None = None
     referred_person: Person | None = None  # professional referrals: the person referred
     organisation: str | None = None
+    call_windows: tuple[CallWindow, ...] | None = None  # Europe/London; None: not stated or unclear
+    texts_ok: bool | None = None
+    email_only: bool = False
+    referrer_phone: str | None = None  # professional referrals: the professional's own number
 
 
 @dataclass(frozen=True)
@@ -185,6 +192,7 @@ class CaseSnapshot:
     advisor: str | None = None
     wants_call: bool | None = None
     withdrawn: bool = False  # the person withdrew at some point and no advisor has reopened since
+    closed_reply_sent: bool = False  # a closed_reply went out since the case was last closed
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rjmail.core.agency import (
     AGENCY,
     domain_matches,
+    form_organisation,
     organisation,
     professional_phrase,
     says_self_referral,
@@ -23,12 +25,20 @@ from rjmail.core.forwards import own_text
 from rjmail.core.language import detected_language, stated_language
 from rjmail.core.names import clean_name, signature_lines, signature_start, signed_name, stated_name
 from rjmail.core.needs import access_needs
+from rjmail.core.person import (
+    is_colleague,
+    professional_name,
+    referred_person,
+    referred_text,
+    referrer_phone,
+)
 from rjmail.core.phones import find_phone
-from rjmail.core.prefs import call_times, sentences, voicemail_ok, wants_call
 from rjmail.core.quotes import strip_quoted
-from rjmail.core.referred import referred_block
+from rjmail.core.referred import is_referral_form, referred_block
 from rjmail.core.relay import form_email, is_relay
 from rjmail.core.roles import first_person_role, third_person_role
+from rjmail.core.wishes import read_contact_wishes
+from rjmail.core.wishwords import phone_checked
 
 __all__ = ["extract", "strip_quoted"]
 
@@ -63,7 +73,7 @@ def extract(
     texts = _texts(mail, hubs)
     email = _referrer_email(mail, hubs, texts.own)
     if _is_professional(mail, texts, professional_domains):
-        return _professional(mail, texts, email)
+        return _professional(mail, _colleague_as_own(texts, email, professional_domains), email)
     return _self(mail, texts, email)
 
 
@@ -87,8 +97,10 @@ def _texts(mail: InboundMail, hubs: frozenset[str]) -> _Texts:
 
 
 def _trailing_lines(text: str) -> list[str]:
-    """Without a sign-off, the last few short lines usually hold the signature block."""
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    """Without a sign-off, the last few short lines of the last paragraph usually hold the
+    signature block (earlier paragraphs are the message, or a form about the person)."""
+    last = re.split(r"\n[ \t]*\n", text.strip())[-1]
+    lines = [ln.strip() for ln in last.split("\n") if ln.strip()]
     return [ln for ln in lines[-4:] if len(ln) <= 70]
 
 
@@ -109,9 +121,12 @@ def _is_professional(mail: InboundMail, texts: _Texts, domains: frozenset[str]) 
         return True
     if says_self_referral(texts.own):
         return False
-    if professional_phrase(texts.body):
+    if professional_phrase(texts.body) or is_referral_form(texts.body):
         return True
     agency = organisation(list(texts.signature), mail.from_name) or AGENCY.search(mail.from_name)
+    part = texts.referred_part
+    if agency and part is not None and not AGENCY.search(part.from_name):
+        return True  # an agency passing on someone else's mail ("our caseload" is not "we")
     if not agency or first_person_role(texts.body) != "unknown":
         return False
     # An agency signature alone is not enough: a teacher may write about their own burglary.
@@ -133,52 +148,78 @@ def _self(mail: InboundMail, texts: _Texts, email: str) -> Referral:
         referral_type="self" if writes_about_self else "unknown",
         role=role,
         crime_reference=_crime_reference(mail),
-        wants_call=wants_call(body),
-        call_times=call_times(body),
-        voicemail_ok=voicemail_ok(body),
         language=stated_language(body) or detected_language(body),
         access_needs=access_needs(body),
+        **_wishes(body, detected_language(body)),
     )
 
 
+def _colleague_as_own(texts: _Texts, email: str, domains: frozenset[str]) -> _Texts:
+    """A forwarded message from another professional is more of the referral, not the person."""
+    part = texts.referred_part
+    if part is None or not is_colleague(part, email, domains):
+        return texts
+    body = f"{texts.body}\n\n{texts.referred}".strip()
+    return _Texts(texts.own, body, texts.signature, "", None)
+
+
 def _professional(mail: InboundMail, texts: _Texts, email: str) -> Referral:
-    person = _referred_person(texts)
+    person = _referred_person(texts, email)
     about = _about_person(texts)
     role = first_person_role(texts.referred) if texts.referred else "unknown"
     if role == "unknown":
         role = third_person_role(texts.body)
     return Referral(
         referrer_email=email,
-        referrer_name=clean_name(mail.from_name) or signed_name(texts.own),
+        referrer_name=professional_name(mail.from_name, mail.from_addr, texts.signature),
         phone=person.phone if person else None,
         referral_type="professional",
         role=role,
         crime_reference=_crime_reference(mail),
-        wants_call=wants_call(about),
-        call_times=call_times(about),
-        voicemail_ok=voicemail_ok(about),
         language=stated_language(texts.body + "\n" + texts.referred)
         or detected_language(texts.referred),
+        **_wishes(about, detected_language(texts.referred)),
         access_needs=access_needs(texts.referred + "\n" + texts.body),
         referred_person=person,
-        organisation=organisation(list(texts.signature), mail.from_name),
+        organisation=organisation(list(texts.signature), mail.from_name)
+        or form_organisation(texts.body),
+        referrer_phone=referrer_phone(texts.signature, texts.body),
     )
+
+
+_LANGUAGE_CODES = {"Polish": "pl", "Lithuanian": "lt", "Romanian": "ro", "Portuguese": "pt"}
+
+
+def _wishes(text: str, language: str | None) -> dict[str, Any]:
+    """Contact-wish fields of a Referral (rjmail.core.wishes), read in English and `language`."""
+    wishes = read_contact_wishes(text, _LANGUAGE_CODES.get(language or "", "en"))
+    return {
+        "wants_call": wishes.wants_call, "call_times": wishes.call_times,
+        "voicemail_ok": _case_voicemail_ok(text, wishes.voicemail_ok, wishes.texts_ok),
+        "call_windows": wishes.call_windows,
+        "texts_ok": wishes.texts_ok, "email_only": wishes.email_only,
+    }
+
+
+def _case_voicemail_ok(text: str, voicemail: bool | None, texts: bool | None) -> bool | None:
+    """The case's voicemail_ok has always meant "a message on the phone is safe" (voicemail or text),
+    and a checked phone makes any message unsafe."""
+    if voicemail is not None:
+        return voicemail
+    if texts is not None:
+        return texts
+    return False if phone_checked(text) else None
 
 
 def _about_person(texts: _Texts) -> str:
     """The referred person's own words plus the professional's sentences about them."""
-    third = [s for s in sentences(texts.body) if _THIRD_PERSON.search(s)]
-    return "\n".join([texts.referred, *third]).strip()
+    return referred_text(texts.body, texts.referred)
 
 
-def _referred_person(texts: _Texts) -> Person | None:
-    part = texts.referred_part
-    if part is not None:
-        name = clean_name(part.from_name) or stated_name(texts.referred) or signed_name(texts.referred)
-        phone = find_phone(texts.referred)
-        person = Person(name=name, email=part.from_addr or None, phone=phone)
-        return person if (person.name or person.email or person.phone) else None
-    return referred_block(texts.body)
+def _referred_person(texts: _Texts, referrer_email: str) -> Person | None:
+    return referred_person(
+        texts.body, texts.referred_part, texts.referred, texts.signature, referrer_email
+    )
 
 
 def _crime_reference(mail: InboundMail) -> str | None:

@@ -1,12 +1,56 @@
 """Language or interpreter need: stated ("I need a Polish interpreter") or seen in the text.
 
-Detection is deliberately simple (stop-word counts plus script checks): it only has to notice
-that a referral is not written in English, and it answers None unless one language clearly wins.
+Detection uses lingua (built for short text) on the person's own words only; the caller passes
+text with quoted, forwarded and signature lines already removed. The detector knows English, the
+community languages rjmail writes letters in, and a fixed set of near neighbours: a detector that
+only knew English and Portuguese would call a Spanish letter Portuguese, and a letter in the wrong
+language is worse than one in English. Building a detector is slow, so one is built per language
+set and kept.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+#: ISO 639-1 codes of the languages rjmail has letter catalogues for, and their English names.
+COMMUNITY: dict[str, str] = {"pl": "Polish", "lt": "Lithuanian", "ro": "Romanian", "pt": "Portuguese"}
+#: Languages that are easily mistaken for a community language or for English.
+_NEIGHBOURS = (
+    "SPANISH", "FRENCH", "GERMAN", "ITALIAN", "DUTCH", "WELSH", "LATVIAN", "CZECH", "SLOVAK",
+    "SLOVENE", "CROATIAN", "ESTONIAN", "HUNGARIAN", "ALBANIAN", "TURKISH", "SOMALI", "BOKMAL",
+    "DANISH", "SWEDISH",
+)
+MIN_WORDS = 5
+MIN_LETTERS = 25
+MIN_CONFIDENCE = 0.80
+MIN_MARGIN = 0.40
+_DETECT_LIMIT = 4_000  # the first few paragraphs decide; bounds the cost of huge mail
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+@lru_cache(maxsize=8)
+def _detector(enabled: frozenset[str]) -> LanguageDetector:
+    names = {"ENGLISH", *_NEIGHBOURS, *(COMMUNITY[c].upper() for c in enabled if c in COMMUNITY)}
+    return LanguageDetectorBuilder.from_languages(*(getattr(Language, n) for n in sorted(names))).build()
+
+
+def language_code(name: str | None) -> str | None:
+    """ISO 639-1 code of a community language name ("Polish" -> "pl"), else None."""
+    for code, known in COMMUNITY.items():
+        if name and name.casefold() == known.casefold():
+            return code
+    return None
+
+
+def choose_letter_language(language: str | None, enabled: Iterable[str]) -> str:
+    """First language of the letters: the person's language when the hub enables it, else "en"."""
+    code = language_code(language)
+    return code if code is not None and code in set(enabled) else "en"
+
 
 LANGUAGES = (
     "Albanian", "Amharic", "Arabic", "Bengali", "Bulgarian", "Cantonese", "Chinese", "Czech",
@@ -23,45 +67,6 @@ _STATED = re.compile(
     rf"language\s+is|i\s+prefer\s+to\s+(?:speak|write)\s+in)\s+(?:only\s+)?(?P<c>{_NAMES}))\b"
 )
 _NEGATED = re.compile(r"(?i)\b(?:no|not|don'?t|do not|doesn'?t|without)\b[^.!?\n]{0,25}$")
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-
-def _words(spaced: str) -> frozenset[str]:
-    return frozenset(spaced.split(" "))
-
-
-_STOPWORDS: dict[str, frozenset[str]] = {
-    "English": _words(
-        "the and i to of a my was is in it that he she me have for with not on this but be are "
-        "you at we they his her been had would what from"),
-    "Polish": _words(
-        "i w na nie się że jest to z do jak mnie mój moja mam był była ale co o po przez tak "
-        "jestem proszę dzień dobry chciałabym chciałbym mój syn mąż"),
-    "Romanian": _words(
-        "și în nu de la cu că este am un o pe mă eu mi sunt fost care pentru mai vă bună ziua "
-        "doresc aș dori"),
-    "Lithuanian": _words(
-        "ir yra aš mano buvo kad su į iš man ne bet prašau laba diena norėčiau mane kai tai "
-        "jis ji"),
-    "Portuguese": _words(
-        "e o a de que não um uma para com em meu minha eu foi estou por os as mais bom dia "
-        "gostaria obrigado obrigada você"),
-    "Spanish": _words(
-        "el la de que y en un una por para con no mi me es fue yo los las pero estoy hola "
-        "gracias quisiera"),
-    "French": _words(
-        "le la les de et je un une des est pas mon ma que qui dans pour avec suis été bonjour "
-        "merci vous"),
-    "German": _words(
-        "der die das und ich nicht ist ein eine mit mein meine war zu von auf für sie es bin "
-        "habe guten tag danke"),
-    "Welsh": _words(
-        "y yr a ac i yn ar mae fy roedd ei o gyda ond wedi hefyd chi fi bore da diolch hoffwn "
-        "rwy'n dw i'n"),
-    "Italian": _words(
-        "il la di che e non un una per con mio mia sono è stato ho ma buongiorno grazie"),
-    "Dutch": _words(
-        "de het een en ik niet is van mijn was met op dat zijn voor maar hallo dank"),
-}
 _SCRIPTS = (
     ("Arabic", re.compile(r"[\u0600-\u06ff]")),
     ("Ukrainian", re.compile(r"[іїєґІЇЄҐ]")),
@@ -84,23 +89,35 @@ def stated_language(text: str) -> str | None:
     return None
 
 
-def detected_language(text: str) -> str | None:
-    """The language a text is written in when it is clearly not English, else None."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 20:
+def detected_language(text: str, enabled: Iterable[str] = COMMUNITY) -> str | None:
+    """The language a text is written in when it is clearly not English, else None.
+
+    Never a guess on a few words: at least MIN_WORDS words and MIN_LETTERS letters, and the detector
+    must be confident (MIN_CONFIDENCE, and well ahead of the runner-up).
+    """
+    letters = sum(c.isalpha() for c in text)
+    if letters < MIN_LETTERS:
         return None
     for name, script in _SCRIPTS:
-        if len(script.findall(text)) > len(letters) / 3:
+        if len(script.findall(text)) > letters / 3:
             return name
-    words = [w.lower() for w in _WORD.findall(text)]
-    if len(words) < 8:
+    if not _reads_as_prose(text):
         return None
-    counts = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
-    best = max(counts, key=lambda lang: counts[lang])
-    runner_up = max(v for lang, v in counts.items() if lang != best)
-    if best == "English" or counts[best] < max(4, len(words) * 0.12):
+    values = _detector(frozenset(enabled)).compute_language_confidence_values(text[:_DETECT_LIMIT])
+    if not values:
         return None
-    return best if counts[best] >= 1.5 * max(runner_up, 1) else None
+    best, runner_up = values[0], (values[1].value if len(values) > 1 else 0.0)
+    if best.value < MIN_CONFIDENCE or best.value - runner_up < MIN_MARGIN:
+        return None
+    name = best.language.name.capitalize()
+    return None if name == "English" else name
+
+
+def _reads_as_prose(text: str) -> bool:
+    """Enough ordinary words, and mostly words: binary junk and lists of codes are not a language."""
+    words = [w for w in _WORD.findall(text) if 2 <= len(w) <= 20]
+    visible = sum(not c.isspace() for c in text)
+    return len(words) >= MIN_WORDS and sum(map(len, words)) >= 0.6 * visible
 
 
 def language_need(text: str) -> str | None:

@@ -10,9 +10,12 @@ _HAS = (r"(?:dyslexia|autism|ADHD|a\s+learning\s+disability|learning\s+difficult
         r"sight\s+loss|a\s+(?:hearing|visual|sight)\s+impairment|mobility\s+problems|aphasia)")
 _NEED = (r"(?:large\s+print|easy\s+read|BSL|British\s+Sign\s+Language|wheelchair\s+access|"
          r"step-free\s+access|a\s+hearing\s+loop|a\s+text\s+relay|Relay\s+UK|an\s+advocate)")
+# A professional names the person: "Mrs Moore is hard of hearing", "Hannah is dyslexic".
+_WHO = r"(?:I|he|she|they|(?:Mrs|Mr|Ms|Miss|Mx|Dr)\.?\s+[A-Z][\w'’-]+|(?-i:[A-Z][a-z]{2,}))"
 _PHRASE = re.compile(
-    rf"(?i)\b(?:(?:I|he|she|they)(?:'m|\s+am|\s+is|\s+are|'s)\s+{_CONDITION}|(?:I|he|she|they)\s+"
-    rf"(?:have|has)\s+{_HAS}|(?:I|he|she|they)\s+uses?\s+a\s+(?:wheelchair|hearing\s+aid)|"
+    rf"(?i)\b(?:{_WHO}(?:'m|\s+am|\s+is|\s+are|'s)\s+{_CONDITION}|{_WHO}\s+"
+    rf"(?:have|has)\s+{_HAS}|{_WHO}\s+uses?\s+a\s+(?:wheelchair|hearing\s+aid)|"
+    rf"(?<![\w'])uses\s+a\s+wheelchair|needs\s+an?\s+interpreter(?:\s+\([A-Z][a-z]+\))?|"
     rf"(?:need|needs|require|requires|would\s+need|would\s+like)\s+(?:\w+\s+){{0,2}}?{_NEED})\b"
 )
 _FIELD = re.compile(
@@ -31,5 +34,5 @@ def access_needs(text: str) -> str | None:
         before = text[max(0, match.start() - 12) : match.start()].lower()
         if "not" in before.split() or "n't" in before:
             continue
-        return match.group(0)
+        return " ".join(match.group(0).split())  # hard-wrapped text reads as one line
     return None

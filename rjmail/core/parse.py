@@ -26,7 +26,7 @@ from rjmail.core.headers import (
     parse_date,
     raw_to_text,
 )
-from rjmail.core.reports import ids_from_header_block
+from rjmail.core.reports import ids_from_header_block, recipients_from_report
 
 __all__ = ["ParseError", "message_ids", "normalise_message_id", "parse"]
 
@@ -93,7 +93,7 @@ def _parse(raw: bytes) -> InboundMail:
         raise ParseError("no sender and no content")
     from_name, from_addr = senders[0] if senders else ("", "")
     return InboundMail(
-        message_id=_message_id(raw_headers, raw),
+        message_id=_message_id(raw_headers, text, found),
         subject=decode_header_value(_first(raw_headers, "subject") or ""),
         from_addr=from_addr,
         from_name=from_name,
@@ -114,6 +114,7 @@ def _parse(raw: bytes) -> InboundMail:
         calendar_partstat=found.calendar_partstat,
         report_type=_report_type(msg),
         bounced_message_ids=_bounced(found, from_addr, text),
+        bounced_recipients=_bounced_recipients(found, from_addr, text),
         forwarded=_attached_forwards(found) + inline_forwards(text),
         mime_depth=found.depth,
         part_count=found.parts,
@@ -137,10 +138,27 @@ def _addrs(raw_headers: dict[str, list[str]], name: str) -> tuple[str, ...]:
     return tuple(addr for _name, addr in addresses(raw_headers.get(name, [])))
 
 
-def _message_id(raw_headers: dict[str, list[str]], raw: bytes) -> str:
+STABLE_HEADERS = ("from", "sender", "to", "cc", "subject", "date")
+
+
+def _message_id(raw_headers: dict[str, list[str]], text: str, found: Collected) -> str:
     mid = normalise_message_id(_first(raw_headers, "message-id") or "")
-    # Without a Message-ID, dedup still needs a stable key: the same bytes give the same id.
-    return mid or f"<{hashlib.sha256(raw).hexdigest()[:32]}@rjmail.invalid>"
+    return mid or _synthetic_id(raw_headers, text, found)
+
+
+def _synthetic_id(raw_headers: dict[str, list[str]], text: str, found: Collected) -> str:
+    """Without a Message-ID, dedup still needs a key that survives a server re-delivering the same
+    message with different bytes (after a UIDVALIDITY change: added Received lines, another
+    transfer encoding, re-folded headers). So: the headers a person wrote and the words, decoded
+    and with whitespace collapsed, plus attachment digests; never the raw bytes."""
+    parts = []
+    for name in STABLE_HEADERS:
+        values = [" ".join(decode_header_value(v).split()) for v in raw_headers.get(name, [])]
+        parts.append(f"{name}:{'|'.join(values)}")
+    parts.append(" ".join(text.split()))
+    parts += sorted(a.sha256 for a in found.attachments)
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8", "replace")).hexdigest()[:32]
+    return f"<{digest}@rjmail.invalid>"
 
 
 def _return_path(raw_headers: dict[str, list[str]]) -> str | None:
@@ -171,6 +189,13 @@ def _bounced(found: Collected, from_addr: str, text: str) -> tuple[str, ...]:
         # Old-style bounces (qmail, some appliances) quote the returned headers as plain text.
         ids = ids_from_header_block(text[:100_000], original_only=False)
     return tuple(dict.fromkeys(ids))
+
+
+def _bounced_recipients(found: Collected, from_addr: str, text: str) -> tuple[str, ...]:
+    addrs = list(found.bounced_recipients)
+    if not addrs and from_addr.partition("@")[0].lower() in {"mailer-daemon", "postmaster"}:
+        addrs = recipients_from_report(text[:100_000])
+    return tuple(dict.fromkeys(addrs))
 
 
 def _attached_forwards(found: Collected) -> tuple[ForwardedPart, ...]:

@@ -33,8 +33,8 @@ _LABEL = re.compile(
 )
 _OWNED = re.compile(
     r"(?i)\b(?:call me|ring me|text me|reach me|contact me|get me|phone me|my (?:mobile|phone|"
-    r"number|mob|landline|tel)(?: number)?(?: is)?|me on|numer(?: telefonu)?(?: to)?|give me a "
-    r"(?:call|ring|bell))\b[?:,]?[^.!?]*$"
+    r"number|mob|landline|tel)(?: number)?(?: is)?|me on|I'm on|I am on|numer(?: telefonu)?(?: to)?|"
+    r"give me a (?:call|ring|bell))\b[?:,]?[^.!?]*$"
 )
 _OTHERS = re.compile(
     r"(?i)\b(?:his|her|their|he|she|they|him|them|offender|suspect|support|helpline|line|police|"

@@ -7,6 +7,7 @@ sender wrote can inject a header.
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,20 +32,30 @@ class Templates:
 
     text: SandboxedEnvironment
     html: SandboxedEnvironment
+    lang: str = "en"  # ISO 639-1 code of the language these environments write in
+    translations: gettext.NullTranslations | None = None
 
 
-def build_templates(templates_dir: Path, hub_code: str | None = None) -> Templates:
+def build_templates(templates_dir: Path, hub_code: str | None = None,
+                    translations: gettext.NullTranslations | None = None, lang: str = "en") -> Templates:
+    """Environments for one hub and one language ({% trans %} blocks; English when no catalogue)."""
     search = [str(templates_dir / hub_code)] if hub_code else []
     search.append(str(templates_dir))
 
     def env(autoescape: bool) -> SandboxedEnvironment:
         # Sandboxed because staff edit templates; StrictUndefined so a typo fails loudly in tests.
-        return SandboxedEnvironment(
+        environment = SandboxedEnvironment(
             loader=FileSystemLoader(search), undefined=StrictUndefined, autoescape=autoescape,
             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+            extensions=["jinja2.ext.i18n"],
         )
+        # newstyle: placeholders are filled (and HTML-escaped) by gettext itself, so a translation
+        # that drops or misspells one fails loudly instead of printing "%(ref)s".
+        environment.install_gettext_translations(  # type: ignore[attr-defined]
+            translations or gettext.NullTranslations(), newstyle=True)
+        return environment
 
-    return Templates(text=env(False), html=env(True))
+    return Templates(text=env(False), html=env(True), lang=lang, translations=translations)
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ class RenderedLetter:
     subject: str
     text: str
     html: str
+    languages: tuple[str, ...] = ("en-GB",)  # Content-Language, first language first
 
 
 def render_letter(templates: Templates, kind: str, context: Mapping[str, object]) -> RenderedLetter:
@@ -98,10 +110,11 @@ def build_message(letter: RenderedLetter, env: Envelope,
     msg["Auto-Submitted"] = "auto-generated" if env.to_advisors else "auto-replied"
     # OOF and AutoReply only: we still want non-delivery reports for bad addresses.
     msg["X-Auto-Response-Suppress"] = "OOF, AutoReply"
-    msg["Content-Language"] = "en-GB"
     msg.set_content(letter.text)
     msg.add_alternative(letter.html, subtype="html")
     for filename, mime, data in attachments:
         maintype, subtype = mime.split("/", 1)
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    # Last: turning the message multipart moves every Content-* header into the first part.
+    msg["Content-Language"] = ", ".join(letter.languages)
     return msg

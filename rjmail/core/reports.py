@@ -10,6 +10,10 @@ from rjmail.core.headers import normalise_message_id
 _UNFOLD = re.compile(r"\r?\n[ \t]")
 _PARTSTAT = re.compile(r"(?i)[;:]PARTSTAT=\"?([A-Z-]+)")
 _FIELD = re.compile(r"(?im)^(original-message-id|message-id)[ \t]*:[ \t]*(.+)$")
+_RECIPIENT_FIELD = re.compile(
+    r"(?im)^(?:final|original)-recipient[ \t]*:[ \t]*(?:[a-z0-9-]+[ \t]*;)?[ \t]*"
+    r"<?([^\s<>;]+@[^\s<>;]+?)>?[ \t]*$")
+_PLAIN_RECIPIENT = re.compile(r"(?m)^[ \t]*<([^\s<>]+@[^\s<>]+)>:")  # qmail/Postfix plain-text bounces
 
 
 def calendar_fields(text: str, method_param: object = None) -> tuple[str | None, str | None]:
@@ -42,3 +46,11 @@ def ids_from_header_block(block: Message | str, original_only: bool) -> list[str
             if mid and mid not in out:
                 out.append(mid)
     return out
+
+
+def recipients_from_report(block: Message | str) -> list[str]:
+    """Recipients a delivery report says failed: Final-Recipient / Original-Recipient fields
+    (RFC 3464), or the "<address>:" lines old-style plain-text bounces use. Lower-case."""
+    text = "\n".join(f"{k}: {v}" for k, v in block.raw_items()) if isinstance(block, Message) else block
+    found = _RECIPIENT_FIELD.findall(text) + _PLAIN_RECIPIENT.findall(text)
+    return list(dict.fromkeys(addr.strip().lower() for addr in found))

@@ -22,26 +22,37 @@ _OFFENDER = re.compile(
     r"assaulted|burgled|hit|started|crashed|set)|I(?:'m|\s+am)\s+(?:currently\s+)?(?:in\s+prison|"
     r"in\s+custody|serving\s+(?:a\s+)?(?:sentence|time)|on\s+licen[cs]e|on\s+probation)|I\s+"
     r"(?:committed|offended|was\s+convicted|pleaded\s+guilty|pled\s+guilty|burgled|broke\s+into|"
-    r"stole\s+from|assaulted|robbed|stabbed)|my\s+(?:offence|offences|offending|conviction|"
-    r"victims?)\b|the\s+(?:person|people|family|man|woman|lady|boy|girl)\s+I\s+(?:hurt|harmed|"
+    r"stole\s+from|assaulted|robbed|stabbed)|my\s+(?:offence|offences|offending|conviction)\b|"
+    # "my victim care worker" or "my victim personal statement" is a victim's wording, not an offender's
+    r"my\s+victims?\b(?!\s*(?:care|support|services?|liaison|workers?|officers?|advocates?|champion|"
+    r"team|helpline|code|statement|impact|personal|navigator|hub|lead))|(?:the\s+harm|the\s+hurt|"
+    r"the\s+damage|the\s+pain)\s+I\s+(?:caused|did|have\s+caused)|what\s+I\s+did\s+to\s+"
+    r"(?:him|her|them|the)|I(?:'m|\s+am|\s+was)\s+the\s+(?:one|person)\s+(?:who|that)\s+(?:did\s+it|"
+    r"caused|hurt|harmed|broke|stole|attacked|assaulted|burgled|robbed|hit|stabbed)|I\s+was\s+the\s+one\s+"
+    r"responsible|the\s+(?:person|people|family|man|woman|lady|boy|girl)\s+I\s+(?:hurt|harmed|"
     r"burgled|robbed|attacked|assaulted|stole\s+from)|I\s+(?:want|would\s+like|'d\s+like)\s+to\s+"
     r"(?:apologi[sz]e|say\s+sorry)\s+to\s+(?:the\s+(?:person|people|family|man|woman|lady|"
     r"victim|owners?|shop)|him|her|them)\b)"
 )
 _FAMILY = re.compile(
-    rf"(?i)\b(?:my\s+(?:late\s+)?{_KIN}(?:\s+[\w'-]+)?\s+(?:was|were|has\s+been|had\s+been|got)\s+"
+    # "me and my kids were threatened" is the writer's own harm (victim), not only a relative's
+    rf"(?i)(?<!me and )(?<!I and )\b(?:(?:my|our)\s+(?:late\s+)?{_KIN}(?:\s+[\w'-]+)?\s+"
+    rf"(?:was|were|has\s+been|had\s+been|got)\s+"
     rf"{_GAP}"
     rf"(?:killed|murdered|{_HARM})|my\s+(?:late\s+)?{_KIN}(?:'s|’s)\s+(?:death|murder|killer|"
-    rf"attacker)|(?:lost|losing)\s+my\s+{_KIN}|my\s+{_KIN}\s+(?:died|was\s+killed))\b"
+    rf"attacker)|(?:lost|losing)\s+(?:my|our)\s+{_KIN}|(?:my|our)\s+{_KIN}\s+(?:died|was\s+killed))\b"
 )
 _VICTIM = re.compile(
-    rf"(?i)\b(?:(?:I|we)\s+(?:was|were|got|have\s+been|had\s+been|was\s+being)\s+{_GAP}{_HARM}|"
+    rf"(?i)\b(?:(?:I|we|(?:me|I)\s+and\s+my\s+{_KIN})\s+(?:was|were|got|have\s+been|had\s+been|"
+    rf"was\s+being)\s+{_GAP}{_HARM}|"
     rf"I(?:'m|\s+am)\s+(?:a|the)\s+victim|victim\s+of\s+(?:a|an|the|domestic|crime|burglary|"
     rf"assault)|happened\s+to\s+me|(?:attacked|assaulted|robbed|mugged|threatened|punched|abused|"
-    rf"harassed|stalked|scammed|hit|threatening|harassing|stalking|abusing|hitting)\s+me|broke\s+into\s+my|my\s+(?:\w+\s+)?{_PROPERTY}"
+    rf"harassed|stalked|scammed|hit|threatening|harassing|stalking|abusing|hitting|beat|kicked|stabbed|"
+    rf"burgled|raped|hurt|injured)\s+(?:me|us)\b|(?:broke|broken)\s+into\s+(?:my|our)|(?:we|I)\s+(?:were|was|"
+    rf"have\s+been|had\s+been)\s+(?:the\s+)?victims?\s+of|(?:my|our)\s+(?:\w+\s+)?{_PROPERTY}"
     rf"(?:\s+(?:in|on|at)\s+[\w']+(?:\s+[\w']+)?)?\s+(?:was|were|got|has\s+been|have\s+been)\s+"
     rf"{_GAP}(?:burgled|broken\s+into|vandalised|damaged|smashed|set\s+on\s+fire|stolen|targeted|"
-    rf"attacked|robbed)|stole\s+(?:from\s+me|my))\b"
+    rf"attacked|robbed)|stole\s+(?:from\s+(?:me|us)|my|our))\b"
 )
 _THEY = (r"(?:he|she|they|who|my\s+client|the\s+client|the\s+young\s+person|the\s+service\s+user|"
          r"(?:mr|mrs|ms|miss)\.?\s+\w+)")

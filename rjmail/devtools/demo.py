@@ -28,7 +28,9 @@ HUBS = {
 
 def write_config(state: Path, stack: MailStack) -> Path:
     (state / "imap-password").write_text(stack.PASSWORD)
+    (state / "imap-password").chmod(0o600)
     (state / "signing-key").write_text("demo-signing-key-not-for-production")
+    (state / "signing-key").chmod(0o600)
     lines = [
         "[database]",
         f'url = "sqlite:///{state / "rjmail.db"}"',

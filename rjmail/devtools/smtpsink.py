@@ -36,6 +36,9 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 log = logging.getLogger("rjmail.smtpsink")
 
+# Recipients whose local part starts with this are refused at RCPT (550), like an unknown user.
+REFUSED_PREFIX = "refused-"
+
 # Width of the spool counter: file names then sort in acceptance order as plain strings.
 _COUNTER_WIDTH = 8
 
@@ -193,6 +196,15 @@ class SinkHandler:
         self.counter = next_counter(self.spool_dir)
 
     # aiosmtpd finds hooks by these exact (non-PEP 8) names.
+    async def handle_RCPT(  # noqa: N802
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
+    ) -> str:
+        # Tests need an address the server refuses outright: any local part starting "refused-".
+        if local_part(address).startswith(REFUSED_PREFIX):
+            return "550 5.1.1 User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(  # noqa: N802
         self, server: SMTP, session: Session, envelope: Envelope
     ) -> str:

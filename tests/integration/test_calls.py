@@ -109,6 +109,22 @@ def test_reply_2_books_the_second_slot_with_a_valid_invite(desk):
     assert any(m["Subject"].endswith("Call booked") for m in advisors)
 
 
+def test_an_invite_with_a_neutral_address_names_neither_the_hub_nor_the_police(desk):
+    """With `invite_address`, nothing a shared calendar shows carries the hub's address, and the
+    letter's promise "It does not say who we are" is then true."""
+    desk.config.write_text(desk.config.read_text().replace(
+        "[hubs.calls]\n", '[hubs.calls]\ninvite_address = "calls-7421@example.net"\n', 1))
+    person = desk.new_person()
+    desk.cycle()
+    desk.reply(person, inbox(desk.stack, person)[1], "1")
+    desk.cycle()
+    confirmation = inbox(desk.stack, person)[-1]
+    ics = _ics(confirmation).to_ical().decode()
+    assert "calls-7421@example.net" in ics
+    assert desk.hub["user"] not in ics and "Norfolk" not in ics
+    assert "It does not say who we are." in body_text(confirmation)
+
+
 def test_a_slot_taken_meanwhile_gets_an_apology_and_fresh_times(desk):
     """Two people can never hold one slot: the second chooser is offered fresh times."""
     first, second = desk.new_person(), desk.new_person()

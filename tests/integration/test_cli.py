@@ -62,6 +62,7 @@ def test_check_names_the_hub_with_a_wrong_imap_password(tmp_path, mailstack, db_
     config = setup_config(tmp_path, mailstack, db_url, hubs)
     wrong = tmp_path / "wrong-password"
     wrong.write_text("not-the-password")
+    wrong.chmod(0o600)
     text = config.read_text()
     nor_login = f'username = "{hubs[0]["user"]}"\npassword_file = "{tmp_path / "imap-password"}"'
     assert nor_login in text

@@ -98,6 +98,7 @@ def hubs(m365_stack: Any) -> list[dict[str, Any]]:
 def _oauth_table(tmp: Path, url: str) -> str:
     secret = tmp / "client-secret"
     secret.write_text("the-client-secret")
+    secret.chmod(0o600)
     return (f'\n[oauth2]\ntenant = "tenant-id"\nclient_id = "client-id"\nclient_secret_file = "{secret}"\n'
             f'token_url = "{url}"\n')
 

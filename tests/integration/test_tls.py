@@ -133,7 +133,9 @@ def test_smtp_without_ca_file_keeps_letters_pending(tmp_path, mailstack, db_url,
 def _toml(tmp_path: Path, imap_host: str, imap_security: str, smtp_host: str = "127.0.0.1",
           smtp_security: str = "starttls") -> Path:
     (tmp_path / "pw").write_text("secret")
+    (tmp_path / "pw").chmod(0o600)
     (tmp_path / "key").write_text("k" * 32)
+    (tmp_path / "key").chmod(0o600)
     path = tmp_path / "rjmail.toml"
     path.write_text(f"""
 [service]

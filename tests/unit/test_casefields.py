@@ -44,4 +44,4 @@ def test_the_preview_sample_shows_the_fields_of_the_case_view():
 def test_the_case_json_keeps_the_spec_order():
     """SPEC section 7's keys, in order; referred_person and messages are added after them."""
     assert JSON_FIELDS[:4] == ("ref", "hub", "status", "created_at")
-    assert JSON_FIELDS[-3:] == ("advisor", "call_slot", "organisation")
+    assert JSON_FIELDS[-4:] == ("advisor", "call_slot", "organisation", "letter_language")

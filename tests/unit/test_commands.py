@@ -57,3 +57,51 @@ def test_not_suitable_with_a_note_parses():
 def test_status_transitions_are_enforced(name, status, allowed):
     """Each command acts only on the statuses it makes sense for."""
     assert (refusal(Command(name, "", f"#{name}"), status) is None) is allowed
+
+
+@pytest.mark.parametrize("text", [
+    "#not\u2011suitable safety",        # iPhone / Word non-breaking hyphen
+    "#not\u2013suitable safety",        # en dash
+    "#NOT\u2212SUITABLE Safety",        # minus sign, capitals
+    "#\u00a0not-suitable\u00a0safety",  # non-breaking spaces after '#'
+    "\u200b#not-suitable safety",       # zero-width space before the command
+    "#not-suit\u00adable safety",       # soft hyphen inside the word
+    "\uff03not-suitable safety",        # full-width number sign
+])
+def test_phone_and_word_typing_is_read_as_the_plain_command(text):
+    """What phones and Outlook do to hyphens, spaces and '#' never stops a command from acting."""
+    (cmd,) = parse_commands(text, REASONS)
+    assert isinstance(cmd, Command)
+    assert (cmd.name, cmd.args.split()[0].lower()) == ("not-suitable", "safety")
+
+
+def test_hold_with_a_non_breaking_space_and_capital_acts():
+    """'#Hold' followed by a non-breaking space is #hold with its note."""
+    (cmd,) = parse_commands("#Hold\u00a0court case next month", REASONS)
+    assert isinstance(cmd, Command) and cmd.name == "hold" and cmd.args == "court case next month"
+
+
+def test_smart_quotes_in_a_note_become_plain_quotes():
+    """Curly quotes typed by a phone are kept as plain quotes in the note."""
+    (cmd,) = parse_commands("#note She said \u201cnot yet\u201d and that\u2019s fine", REASONS)
+    assert isinstance(cmd, Command) and cmd.args == 'She said "not yet" and that\'s fine'
+
+
+def test_a_typo_gets_the_nearest_command():
+    """A misspelt command is answered with the nearest valid one."""
+    (err,) = parse_commands("#not-suitible safety", REASONS)
+    assert isinstance(err, CommandError) and "Did you mean #not-suitable?" in err.message
+
+
+def test_a_look_alike_letter_is_named():
+    """A Cyrillic 'o' in '#hold' looks right; the error names the character and suggests #hold."""
+    (err,) = parse_commands("#h\u043eld court", REASONS)
+    assert isinstance(err, CommandError)
+    assert "Did you mean #hold?" in err.message
+    assert "U+043E cyrillic small letter o" in err.message
+
+
+def test_a_misspelt_reason_gets_the_nearest_reason():
+    """An unknown reason code suggests the nearest one from the catalogue."""
+    (err,) = parse_commands("#not-suitable other-party-decline", REASONS)
+    assert isinstance(err, CommandError) and "Did you mean other-party-declined?" in err.message

@@ -3,6 +3,7 @@ automatic mail — each decision with the reason an advisor can read later."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -303,3 +304,11 @@ def test_duplicate_does_nothing():
     cls = Classification(MailClass.DUPLICATE, "Message-ID already processed")
     d = decide(inbound(), cls, None, None, policy(), 0)
     assert d.action == "duplicate" and d.letters == () and d.case_ref is None
+
+
+def test_closed_case_gets_one_closed_reply_per_closure():
+    """A second message after the case closed gets no second closed_reply (advisors still told)."""
+    closed = replace(case(CaseStatus.CLOSED), closed_reply_sent=True)
+    d = decide(inbound(f"Re: [{REF}]"), REPLY, closed, None, policy("notify"), 0)
+    assert kinds(d) == ["notification"]
+    assert "closed_reply: one was already sent since the case was closed" in d.suppressed

@@ -140,7 +140,7 @@ class TestContactWishes:
         [
             ("Please call me, weekday mornings before 11 are best.", "weekday mornings before 11"),
             ("Please call me. After 6pm is best.", "After 6pm"),
-            ("Please don't call me before 6pm, after 6pm is fine.", "after 6pm"),
+            ("Please don't call me before 6pm, after 6pm is fine.", "don't call me before 6pm, after 6pm"),
             ("He attacked me on a Friday evening after 10pm.", None),
         ],
     )
@@ -153,7 +153,7 @@ class TestContactWishes:
         [
             ("Please don't leave a voicemail.", False),
             ("No voicemails please.", False),
-            ("Do not text this number.", False),
+            ("Do not text this number.", False),  # the case's voicemail_ok: voicemail or text
             ("My ex checks my phone.", False),
             ("It's fine to leave a message.", True),
             ("Call me any time.", None),

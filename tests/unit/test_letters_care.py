@@ -18,10 +18,11 @@ from typing import Any
 import jinja2
 import pytest
 import textstat
-from jinja2 import FileSystemLoader, StrictUndefined, meta
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import meta
 
 from rjmail.core.catalogue import load_reasons, load_services, services_for
+from rjmail.core.notice import with_notice
+from rjmail.core.render import build_templates
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -61,7 +62,7 @@ PERSON_CONTRACT: dict[str, frozenset[str]] = {
     "call_offer": frozenset({"slots"}),
     "slot_taken": frozenset({"slots"}),
     "clarify_choice": frozenset({"slots"}),
-    "booking_confirmation": frozenset({"slot_text", "caller", "phone_known"}),
+    "booking_confirmation": frozenset({"slot_text", "caller", "phone_known", "invite_discreet"}),
     "reminder": frozenset({"slot_text", "caller", "phone_known"}),
     "not_suitable": frozenset({"reason_text", "advisor_note", "services"}),
     "next_steps": frozenset(),
@@ -128,15 +129,9 @@ class Rendered:
 
 
 def _make_env(autoescape: bool) -> jinja2.Environment:
-    """The same settings as the letter renderer (rjmail.core.render), one per part."""
-    return SandboxedEnvironment(
-        loader=FileSystemLoader([str(TEMPLATES)]),
-        undefined=StrictUndefined,
-        autoescape=autoescape,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    """The letter renderer's own environments (rjmail.core.render), English, one per part."""
+    templates = build_templates(TEMPLATES)
+    return templates.html if autoescape else templates.text
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +140,7 @@ def render() -> Callable[[str, dict[str, Any]], Rendered]:
     text_env, html_env = _make_env(False), _make_env(True)
 
     def _render(kind: str, context: dict[str, Any]) -> Rendered:
+        context = with_notice(context)
         subject = text_env.get_template(f"{kind}.subject.j2").render(context)
         return Rendered(
             subject=subject,
@@ -237,6 +233,7 @@ def _person_letters() -> list[Letter]:
                                     "slot_text": SLOTS[0]["text"],
                                     "caller": caller,
                                     "phone_known": phone_known,
+                                    "invite_discreet": phone_known,  # both wordings, no extra loop
                                 },
                             )
                         )
@@ -444,7 +441,7 @@ def test_call_letters_ask_for_a_safe_number_only_when_unknown(
     kind: str, render: Callable[..., Rendered]
 ) -> None:
     """Without a phone number the letter gently asks for one that is safe to call."""
-    context = {**_base("SUF", "Sam"), "slot_text": SLOTS[1]["text"], "caller": None}
+    context = {**_base("SUF", "Sam"), "slot_text": SLOTS[1]["text"], "caller": None, "invite_discreet": False}
     unknown = render(kind, {**context, "phone_known": False}).text
     known = render(kind, {**context, "phone_known": True}).text
     assert "safe for us to call" in unknown

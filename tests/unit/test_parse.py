@@ -67,11 +67,19 @@ class TestHeaders:
         assert mail.header("X-MAILER") == "Thing"
 
     def test_missing_message_id_is_synthesised_stably(self) -> None:
-        """Without a Message-ID the id is a hash of the bytes, identical for identical bytes."""
-        raw = simple("Subject: hi\n")
-        expected = f"<{hashlib.sha256(raw).hexdigest()[:32]}@rjmail.invalid>"
-        assert parse(raw).message_id == expected
-        assert parse(raw).message_id == parse(raw).message_id
+        """Without a Message-ID the id comes from the written headers and the words, so a server
+        re-delivering it with other bytes (a Received line, quoted-printable, CRLF) gives the same id."""
+        raw = simple("Subject: hi\nDate: Mon, 2 Mar 2026 09:12:00 +0000\n", body="Hello there.\n")
+        first = parse(raw).message_id
+        assert first.endswith("@rjmail.invalid>") and first == parse(raw).message_id
+        redelivered = (b"Received: from mx2.example.org by imap.example.org; Tue, 3 Mar 2026\r\n"
+                       + raw.replace(b"Content-Type: text/plain; charset=utf-8\n",
+                                     b"Content-Type: text/plain; charset=utf-8\n"
+                                     b"Content-Transfer-Encoding: quoted-printable\n")
+                       .replace(b"Hello there.", b"Hello=20there.").replace(b"\n", b"\r\n"))
+        assert redelivered != raw and parse(redelivered).message_id == first
+        assert parse(simple("Subject: hi\nDate: Mon, 2 Mar 2026 09:12:00 +0000\n",
+                            body="Something else.\n")).message_id != first
 
     def test_message_id_is_normalised(self) -> None:
         """A Message-ID with spaces and a comment comes back as "<id>"."""

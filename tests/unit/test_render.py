@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from rjmail.core import signing
+from rjmail.core.notice import with_notice
 from rjmail.core.render import (
     Envelope,
     RenderedLetter,
@@ -47,7 +48,7 @@ def context(kind: str, **overrides: Any) -> dict[str, Any]:
     ctx.update(sample_context(kind))
     ctx["case"] = dict(SAMPLE_CASE, ref=REF)
     ctx.update(overrides)
-    return ctx
+    return with_notice(ctx)
 
 
 @pytest.fixture(scope="module")

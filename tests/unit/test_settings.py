@@ -332,6 +332,7 @@ def test_password_from_file(tmp_path, secrets_env):
     """password_file reads the secret from a file (trailing newline stripped)."""
     secret_file = tmp_path / "smtp-password"
     secret_file.write_text(SMTP_PW + "\n")
+    secret_file.chmod(0o600)
     data = full_config()
     del data["smtp"]["password_env"]
     data["smtp"]["password_file"] = str(secret_file)
@@ -343,7 +344,9 @@ def test_password_from_systemd_credential(tmp_path, secrets_env, monkeypatch):
     creds = tmp_path / "creds"
     creds.mkdir()
     (creds / "nor-imap").write_text(NOR_PW)
+    (creds / "nor-imap").chmod(0o600)
     (creds / "signing").write_text(SIGNING)
+    (creds / "signing").chmod(0o600)
     monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(creds))
     data = full_config()
     del data["hubs"][0]["imap"]["password_env"]

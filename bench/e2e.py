@@ -1,0 +1,236 @@
+"""End to end: a backlog of N referrals through a real `rjmail run --once` process, against the
+ceiling of the same SMTP server for the same letters from a bare sender.
+
+    .venv/bin/python bench/e2e.py --n 600 [--connections 3] [--database-url URL] [--keep]
+    .venv/bin/python bench/e2e.py --n 600 --relay postfix   # a queueing relay (see README)
+
+1. A private mail stack (Dovecot + the SMTP sink, loopback) and a fresh SQLite database; N invented
+   self-referrals from N senders are APPENDed to the hub mailbox; `rjmail db upgrade` runs first,
+   outside the measured time (it is an install step, not part of a cycle).
+2. `rjmail run --once` is started as its own process, as cron or an operator would; the clock starts
+   just before the process is spawned, so interpreter start-up and imports are counted.
+3. From the SMTP sink's spool (each accepted message is written, then renamed into place: the
+   file's mtime is the acceptance time) the benchmark reads when each acknowledgement was accepted:
+   time to the first acknowledgement, referrals fully handled per second (case stored and
+   acknowledgement accepted), and the arrival -> acknowledgement latency (p50 / p95; arrival is the
+   moment the referral was in the mailbox, the end of the APPEND).
+4. Ceiling: the exact letters rjmail had accepted (same bytes, same envelope recipients) are sent
+   again by a bare `smtplib` sender over the same number of connections, with nothing else to do.
+   Referrals/s at the ceiling = letters/s / letters per referral; the ratio compares the two.
+5. Peak RSS of the `rjmail` process (RUSAGE_CHILDREN).
+
+With `--relay postfix`, rjmail sends through a private Postfix (bench/postfix_stack.py) that
+answers 250 once a letter is queued, as production relays do, and delivers hub mail over LMTP into
+the same Dovecot (other domains discarded). Acceptance times and envelopes then come from the
+relay's log (queue file creation, at MAIL FROM); the ceiling sends letters with the same envelopes
+and sizes (Postfix keeps no copy of the bytes) to the same relay.
+
+Exit 0 when every referral became exactly one case with one acknowledgement; 77 (skipped) when
+`--relay postfix` cannot run here (Postfix not installed, or not root).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import smtplib
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.ingest import HUBS, referral_mail, write_config  # noqa: E402
+
+HUB = "BIG"
+
+
+@dataclass(frozen=True)
+class Accepted:
+    at: float  # wall-clock acceptance time (spool file mtime)
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    data: bytes
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))]
+
+
+def read_accepted(spool: Path) -> list[Accepted]:
+    out = []
+    for envelope_path in sorted(spool.glob("[0-9]*.json")):
+        envelope = json.loads(envelope_path.read_text())
+        eml = spool / envelope["eml"]
+        out.append(Accepted(eml.stat().st_mtime, envelope["mail_from"], tuple(envelope["rcpt_tos"]),
+                            eml.read_bytes()))
+    return out
+
+
+def person_letters(accepted: list[Accepted]) -> list[Accepted]:
+    """Letters to the invented referrers (the acknowledgements: these referrals ask for no call)."""
+    return [a for a in accepted if any(r.startswith("bench-person-") for r in a.rcpt_tos)]
+
+
+def run_once(config: Path, env: dict[str, str]) -> tuple[float, float, int]:
+    """(start wall time, duration, exit code) of one `rjmail run --once` process."""
+    started_wall = time.time()
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "rjmail.cli", "--config", str(config), "run", "--once"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+    )
+    return started_wall, time.perf_counter() - started, proc.returncode
+
+
+def relay_letters(relay: Any) -> list[Accepted]:
+    """What the Postfix relay accepted, with stand-in bytes of each letter's size."""
+    relay.wait_drained()
+    time.sleep(0.3)  # the last delivery lines reach the log just after the queue empties
+    return [Accepted(a.at, a.mail_from, a.rcpt_tos, stand_in(a.size, a.queue_id))
+            for a in relay.accepted()]
+
+
+def stand_in(size: int, tag: str) -> bytes:
+    """A plain letter of `size` bytes less the Received: header the relay added (~190)."""
+    head = (f"From: bench@example.org\r\nTo: bench@example.test\r\nSubject: stand-in {tag}\r\n"
+            f"Message-ID: <{tag}@example.org>\r\n\r\n").encode()
+    body = max(0, size - 190 - len(head))
+    return head + b"\r\n".join([b"x" * 76] * (body // 78) + [b""])
+
+
+def ceiling(stack: Any, letters: list[Accepted], connections: int) -> float:
+    """Letters/s a bare sender gets from the same SMTP server over `connections` connections."""
+    chunks = [letters[i::connections] for i in range(connections)]
+
+    def send(chunk: list[Accepted]) -> None:
+        with smtplib.SMTP(stack.host, getattr(stack, "port", None) or stack.smtp_port) as smtp:
+            for letter in chunk:
+                smtp.sendmail(letter.mail_from, list(letter.rcpt_tos), letter.data)
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in chunks]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(letters) / (time.perf_counter() - started)
+
+
+def _set_connections(config: Path, connections: int) -> None:
+    """`[smtp] connections` where this version of rjmail has the setting (older ones send serially)."""
+    if "connections" in (ROOT / "rjmail.toml.example").read_text().split("[smtp]", 1)[1].split("[[", 1)[0]:
+        text = config.read_text().replace("[smtp]\n", f"[smtp]\nconnections = {connections}\n", 1)
+        config.write_text(text)
+
+
+def measure(n: int, connections: int, database_url: str | None, keep: bool,
+            relay_kind: str = "sink") -> dict[str, Any]:
+    from rjmail.devtools.mailstack import MailStack
+
+    workdir = Path(tempfile.mkdtemp(prefix="rjmail-e2e-"))
+    stack = MailStack().start()
+    relay = None
+    try:
+        for user in HUBS.values():
+            stack.add_user(user)
+        if relay_kind == "postfix":
+            from bench.postfix_stack import PostfixRelay
+
+            relay = PostfixRelay(stack).start()
+        url = database_url or f"sqlite:///{workdir / 'rjmail.db'}"
+        config = write_config(workdir, stack, url)
+        if relay is not None:
+            config.write_text(config.read_text().replace(
+                f"port = {stack.smtp_port}\n", f"port = {relay.port}\n", 1))
+        _set_connections(config, connections)
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        cli = [sys.executable, "-m", "rjmail.cli", "--config", str(config)]
+        upgrade = subprocess.run([*cli, "db", "upgrade"], env=env, capture_output=True, check=False)
+        if upgrade.returncode:
+            raise SystemExit(upgrade.stderr.decode())
+        stack.append_many(HUBS[HUB], [referral_mail(i, f"{HUBS[HUB]}@example.org") for i in range(n)])
+        arrived = time.time()
+        start_wall, duration, code = run_once(config, env)
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        accepted = relay_letters(relay) if relay else read_accepted(stack.spool_dir)
+        acks = person_letters(accepted)
+        ack_times = sorted(a.at for a in acks)
+        handled_s = (ack_times[-1] - start_wall) if ack_times else float("nan")
+        letters_per_referral = len(accepted) / max(1, len(acks))
+        bare = ceiling(relay or stack, accepted, connections)
+        return {
+            "relay": relay_kind,
+            "n": n, "connections": connections, "exit": code, "run_s": duration, "acks": len(acks),
+            "letters": len(accepted), "first_ack_s": ack_times[0] - start_wall if ack_times else None,
+            "rate": len(acks) / handled_s, "p50": percentile([t - arrived for t in ack_times], 50),
+            "p95": percentile([t - arrived for t in ack_times], 95), "rss": rss,
+            "ceiling_letters": bare, "ceiling_rate": bare / letters_per_referral,
+            "unique_acks": len({a.rcpt_tos for a in acks}),
+        }
+    finally:
+        if relay is not None:
+            relay.stop(remove=not keep)
+        stack.stop()
+        if not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+            shutil.rmtree(stack.base_dir, ignore_errors=True)
+
+
+def report(r: dict[str, Any]) -> bool:
+    rows = [
+        ("referrals waiting", f"{r['n']:,}"),
+        ("rjmail run --once (process wall time)", f"{r['run_s']:.2f} s, exit {r['exit']}"),
+        ("first acknowledgement accepted after start", f"{r['first_ack_s']:.2f} s"),
+        ("referrals fully handled", f"{r['rate']:.1f} /s ({r['acks']} acknowledgements)"),
+        ("arrival -> acknowledgement p50 / p95", f"{r['p50']:.2f} s / {r['p95']:.2f} s"),
+        ("peak RSS of the rjmail process", f"{r['rss']:.0f} MiB"),
+        (f"ceiling: bare sender, {r['connections']} connection(s)",
+         f"{r['ceiling_letters']:.1f} letters/s = {r['ceiling_rate']:.1f} referrals/s "
+         f"({r['letters'] / max(1, r['acks']):.2f} messages per referral)"),
+        ("rjmail / ceiling", f"{r['rate'] / r['ceiling_rate']:.2f}"),
+    ]
+    width = max(len(a) for a, _ in rows)
+    server = "private Postfix relay" if r.get("relay") == "postfix" else "SMTP sink"
+    print(f"rjmail end-to-end benchmark (SQLite, loopback {server}, Python {sys.version.split()[0]})")
+    for a, b in rows:
+        print(f"{a:<{width}}  {b}")
+    return r["exit"] == 0 and r["acks"] == r["n"] and r["unique_acks"] == r["n"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=600)
+    parser.add_argument("--connections", type=int, default=3)
+    parser.add_argument("--database-url")
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--relay", choices=("sink", "postfix"), default="sink",
+                        help="SMTP server rjmail sends to: the mail stack's sink (default) or a "
+                             "private Postfix relay that answers 250 on queueing")
+    args = parser.parse_args(argv)
+    if args.relay == "postfix":
+        from bench.postfix_stack import postfix_unavailable
+
+        reason = postfix_unavailable()
+        if reason:
+            print(f"e2e --relay postfix skipped: {reason}", file=sys.stderr)
+            return 77
+    result = measure(args.n, args.connections, args.database_url, args.keep, args.relay)
+    ok = report(result)
+    print(json.dumps({k: v for k, v in result.items()}, default=str))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Timeline completeness (issue 16): arrival times, delivery failures on the case, a ledger reason
+for follow-up letters, and new mail from a person who withdrew linked to their case.
+
+Every function runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from rjmail.adapters import store
+from rjmail.adapters.tables import Case, Message, OutboxItem
+from rjmail.cases.casework import notify_advisors
+from rjmail.cases.context import CaseContext
+from rjmail.core.domain import InboundMail, ThreadMatch
+
+WITHDRAWN_LINK = "the sender's address (they withdrew earlier)"
+FAILURE_KIND = "delivery_failure"
+
+
+def record_arrival(s: Session, message_id: str, arrived: datetime | None) -> None:
+    """Keep the mailbox arrival time (IMAP INTERNALDATE) on the inbound timeline entry."""
+    if arrived is None:
+        return
+    for row in s.exec(
+        select(Message).where(
+            Message.message_id == message_id, Message.direction == "in", col(Message.arrived_at).is_(None)
+        )
+    ).all():
+        row.arrived_at = arrived
+        s.add(row)
+
+
+def delivery_failed(ctx: CaseContext, item: OutboxItem, why: str) -> None:
+    """A letter to a person will never arrive: on the case's timeline, and the advisors are told.
+    Each failure is its own event (a letter retried by an operator can fail again)."""
+    s, now = ctx.session, ctx.now
+    if not item.person_letter:
+        return
+    case = s.get(Case, item.case_id) if item.case_id else None
+    n = s.exec(
+        select(func.count())
+        .select_from(Message)
+        .where(Message.kind == FAILURE_KIND, Message.in_reply_to == item.message_id)
+    ).one()
+    letter = item.kind.replace("_", " ")
+    if case is not None:
+        s.add(
+            Message(
+                case_id=case.id,
+                hub=item.hub,
+                direction="out",
+                kind=FAILURE_KIND,
+                message_id=f"<delivery-failure.{item.id}.{n + 1}@rjmail.invalid>",
+                in_reply_to=item.message_id,
+                subject=f"Delivery failed: {letter} letter",
+                at=now,
+                summary=why[:500],
+            )
+        )
+    key = item.message_id if n == 0 else f"{item.message_id}:{n + 1}"
+    notify_advisors(ctx.for_hub(item.hub), case, "delivery_failure", key,
+                    detail=f"The {letter} letter could not be delivered.")
+
+
+def link_withdrawn(s: Session, mail: InboundMail, thread: ThreadMatch, seen: bool) -> ThreadMatch:
+    """New, unthreaded mail from someone whose latest case is withdrawn belongs on that case (and to
+    the advisors), not in a new case with an automatic acknowledgement: they asked for silence."""
+    if seen or thread.case is not None or not mail.from_addr:
+        return thread
+    sender = mail.from_addr.lower()
+    latest = s.exec(
+        select(Case)
+        .where(
+            (Case.referrer_email == sender) | (Case.referred_email == sender),  # stored lower-case
+            col(Case.anonymised_at).is_(None),
+        )
+        .order_by(col(Case.created_at).desc(), col(Case.id).desc())
+    ).first()
+    if latest is None or latest.withdrawn_at is None:
+        return thread
+    return ThreadMatch(case=store.snapshot(s, latest), by=WITHDRAWN_LINK)
+
+
+def queued(s: Session) -> dict[int, OutboxItem]:
+    """The outbox rows this session knows, by identity (held, so no identity is reused)."""
+    return {id(o): o for o in (*s.new, *s.identity_map.values()) if isinstance(o, OutboxItem)}
+
+
+def follow_up_reason(s: Session, before: dict[int, OutboxItem], what: str | None) -> str:
+    """The ledger's words for what a follow-up (withdrawal, booking, clarification, advisor
+    command, call offer) sent, so "why did / didn't they get a reply?" is answered for it too."""
+    if not what:
+        return ""
+    added = [
+        o for o in (*s.new, *s.identity_map.values()) if isinstance(o, OutboxItem) and id(o) not in before
+    ]
+    people = sorted({o.kind for o in added if o.person_letter})
+    advisors = any(not o.person_letter for o in added)
+    sent = f"sent {', '.join(people)}" if people else "no letter to the person"
+    return f"; follow-up {what}: {sent}" + ("; advisors notified" if advisors else "")

@@ -1,0 +1,304 @@
+"""A small grammar for call times in everyday English: words -> CallWindow list.
+
+No maintained library reads windows: dateparser (LIBRARIES.md section 11) finds a time token but
+not "after", "before", "not on" or "mornings", and misreads Romanian and Portuguese times, so the
+community languages are first rewritten into these English words (rjmail.core.wishlang).
+
+The grammar reads items (day words, day parts, time bounds, ranges), groups the ones written side
+by side ("weekday mornings before 11"), and builds windows. Anything it does not understand makes
+the whole answer None: an empty field is better than a wrong one, because windows bind call offers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS = DAYS[:5]
+WEEKEND = DAYS[5:]
+EARLIEST, LATEST = 9 * 60, 21 * 60
+
+PARTS = {  # fixed meanings (minutes after midnight), quoted in rjmail.core.wishes
+    "morning": (9 * 60, 12 * 60), "afternoon": (12 * 60, 17 * 60), "evening": (17 * 60, 21 * 60),
+    "day": (9 * 60, 17 * 60), "lunch": (12 * 60, 14 * 60),
+}
+
+
+@dataclass(frozen=True)
+class CallWindow:
+    """Days (in week order) and a local time span, Europe/London, when a call is welcome."""
+
+    days: tuple[str, ...]
+    start: str  # "HH:MM"
+    end: str  # "HH:MM"
+
+    def as_json(self) -> dict[str, object]:
+        return {"days": list(self.days), "from": self.start, "to": self.end}
+
+
+_DAY_NAMES = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_DAY = (rf"(?:week[\s-]?days?|weekends?|{_DAY_NAMES}s?|mon\s*-\s*fri)")
+_DAYLIST = rf"{_DAY}(?:\s*(?:,|and|or|&|/)\s*{_DAY})*"
+_T = (r"(?:\d{1,2}(?:[:.]\d{2})?(?:\s*(?:am|pm|a\.m\.|p\.m\.|h\b|o'?clock))?|noon|midday)"
+      r"(?![\d/%])(?!\s*(?:days?|weeks?|months?|years?|minutes?|mins?|hours?|th\b|st\b|nd\b|rd\b))")
+_ITEM = re.compile(
+    rf"(?P<range>(?:between|from)\s+(?P<r1>{_T})\s*(?:and|to|till|until|-|–)\s*(?P<r2>{_T})|"
+    rf"(?P<q1>{_T})\s*(?:-|–|to|till|until)\s*(?P<q2>{_T}))|"
+    rf"(?P<bound>(?P<bw>before|after|until|till|from|by)\s+(?P<bt>{_T}))|"
+    rf"(?P<dayx>(?:not|except|apart\s+from|other\s+than|excluding|any\s+day\s+but|every\s+day\s+but)"
+    rf"\s+(?:on\s+|at\s+)?(?:the\s+)?(?P<xd>{_DAYLIST}))|"
+    rf"(?P<drange>(?P<d1>{_DAY_NAMES})s?\s*(?:to|-|–|through|till|until)\s*(?P<d2>{_DAY_NAMES})s?)|"
+    rf"(?P<days>{_DAYLIST})|"
+    r"(?P<part>(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|afternoon|evening|lunch\s*time|"
+    r"daytime|day\s*time|lunch\s*break)s?|(?:during|in)\s+the\s+day|(?:during|at)\s+lunch)(?![\w-])",
+    re.IGNORECASE,
+)
+_ONE_OFF = re.compile(r"(?i)\b(?:this|tomorrow|yesterday|last|that|one|next|tonight|today|good)\s*$")
+_PRE_NEG = re.compile(r"(?i)(?:\bnot|n't|\bnever|\bno)\b")
+_NOT_NEG = re.compile(r"(?i)\b(?:wouldn'?t|would\s+not|don'?t|do\s+not)\s+mind\b|\bnot\s+sure\b")
+_POST_NEG = re.compile(
+    r"(?i)^\s*(?:are|is|would\s+be)\s*(?:not|no|n't|difficult|bad|hard|impossible|tricky|out)\b|"
+    r"^\s*(?:don'?t|do\s+not|won'?t|will\s+not)\s+(?:work|suit)"
+)
+_BUSY = re.compile(
+    r"(?i)\b(?:i\s+work|work(?:ing|s)?\s+(?:in|during|on|at|from|until|till|every)|at\s+work|busy|"
+    r"shifts?|asleep|sleep|school|nursery|college|lectures?|in\s+class|childcare|appointments?|gym|"
+    r"goes\s+to|go\s+to|"
+    # when someone who must not know is around: a time NOT to call
+    r"checks?\s+my\s+phone|(?:he|she|they|partner|husband|wife|ex)(?:\s+is|\s+are|'s|'re)\s+"
+    r"(?:usually\s+)?(?:home|in|around|back|here))\b"
+)
+_CLAUSE_END = re.compile(r"(?i)[.;:!?,\n]|\b(?:but|so|because|as|although|though|except\s+that)\b")
+_JOIN = re.compile(r"(?i)^(?:\s|on|in|at|the|are|is|best|only|please|ideally)*$")
+_STRAY_TIME = re.compile(r"(?i)\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b")
+
+
+@dataclass
+class _Item:
+    kind: str  # "days", "dayx", "time"
+    start: int
+    end: int
+    days: frozenset[str] = frozenset()
+    spans: tuple[tuple[int, int], ...] = ()
+    negated: bool = False
+    unclear: bool = False
+
+
+@dataclass
+class _Group:
+    start: int
+    end: int
+    days: frozenset[str] | None = None
+    spans: tuple[tuple[int, int], ...] | None = None
+
+
+class UnclearError(ValueError):
+    """The words name call times that the grammar cannot turn into windows safely."""
+
+
+def clock(token: str) -> tuple[int, bool]:
+    """(minutes after midnight, was a bare hour) for "6pm", "18:00", "10.30", "noon", "6"."""
+    t = token.lower().replace(".", ":", 1) if re.match(r"\d+\.\d\d", token) else token.lower()
+    if t in ("noon", "midday"):
+        return 12 * 60, False
+    m = re.match(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h|o'?clock)?", t)
+    if not m:
+        raise UnclearError(token)
+    hour, minute, unit = int(m.group(1)), int(m.group(2) or 0), (m.group(3) or "").replace(".", "")
+    if hour > 23 or minute > 59:
+        raise UnclearError(token)
+    if unit == "pm" and hour < 12:
+        hour += 12
+    elif unit == "am" and hour == 12:
+        hour = 0
+    bare = unit not in ("am", "pm") and m.group(2) is None
+    if unit not in ("am", "pm") and 1 <= hour <= 7:
+        hour += 12  # fixed meaning: a bare 1-7 is afternoon or evening ("between 10 and 2")
+    return hour * 60 + minute, bare
+
+
+def _day_set(words: str) -> frozenset[str]:
+    found: set[str] = set()
+    for word in re.findall(rf"(?i){_DAY}", words):
+        w = word.lower()
+        if (w.startswith("week") and "end" not in w) or (w.startswith("mon") and "fri" in w):
+            found |= set(WEEKDAYS)
+        elif "weekend" in w:
+            found |= set(WEEKEND)
+        else:
+            found.add(w[:3])
+    return frozenset(found)
+
+
+def _time_spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
+    if m.group("range"):
+        first, second = m.group("r1") or m.group("q1"), m.group("r2") or m.group("q2")
+        if m.group("q1") and not re.search(r"(?i)am|pm|:|\.|noon|midday|h\b", first + second) and not (
+                8 <= int(first) <= 12 and 1 <= int(second) <= 7):
+            raise UnclearError(m.group(0))  # "2-3" alone could be anything; "9-5" is a working day
+        start, _ = clock(first)
+        end, bare = clock(second)
+        if end <= start and bare and end < 12 * 60:
+            end += 12 * 60  # "between 6 and 8" is 18:00-20:00
+        return ((start, end),) if start < end else _unclear(m)
+    if m.group("bound"):
+        at, bare = clock(m.group("bt"))
+        if m.group("bw").lower() in ("after", "from"):
+            if bare and 8 * 60 <= at < 10 * 60:
+                raise UnclearError(m.group(0))  # "after 8": morning or evening?
+            return ((at, LATEST),) if at < LATEST else _unclear(m)
+        return ((EARLIEST, at),) if at > EARLIEST else _unclear(m)
+    word = (m.group("pw") or m.group("part")).lower()
+    key = next((k for k in PARTS if k in word), "day")
+    if m.group("mod"):
+        raise UnclearError(m.group(0))  # "early evening" has no fixed meaning
+    return (PARTS[key],)
+
+
+def _unclear(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
+    raise UnclearError(m.group(0))
+
+
+def _complement(spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    out, at = [], EARLIEST
+    for start, end in sorted(spans):
+        if start > at:
+            out.append((at, min(start, LATEST)))
+        at = max(at, end)
+    if at < LATEST:
+        out.append((at, LATEST))
+    return tuple(out)
+
+
+def _intersect(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    return tuple((max(s1, s2), min(e1, e2)) for s1, e1 in a for s2, e2 in b if max(s1, s2) < min(e1, e2))
+
+
+def _clause_start(text: str, at: int) -> int:
+    ends = [m.end() for m in _CLAUSE_END.finditer(text, 0, at)]
+    return ends[-1] if ends else 0
+
+
+def _negated(text: str, m: re.Match[str]) -> bool:
+    before = _NOT_NEG.sub(" ", text[_clause_start(text, m.start()) : m.start()])
+    return bool(_PRE_NEG.search(before) or _POST_NEG.match(text[m.end() : m.end() + 30]))
+
+
+def read_items(text: str) -> list[_Item]:
+    """Every call-time item in `text` (English words, one sentence or a few), in order."""
+    items: list[_Item] = []
+    for m in _ITEM.finditer(text):
+        if _BUSY.search(_clause(text, m)):
+            continue  # "I work during the day" names when NOT to call; only other clauses count
+        items.append(_item(text, m))
+    return items
+
+
+def _clause(text: str, m: re.Match[str]) -> str:
+    end = _CLAUSE_END.search(text, m.end())
+    return text[_clause_start(text, m.start()) : end.start() if end else len(text)]
+
+
+def _item(text: str, m: re.Match[str]) -> _Item:
+    if m.group("dayx"):
+        return _Item("dayx", m.start(), m.end(), days=_day_set(m.group("xd")))
+    if m.group("drange"):
+        first, last = DAYS.index(m.group("d1")[:3].lower()), DAYS.index(m.group("d2")[:3].lower())
+        days = frozenset(DAYS[first : last + 1]) if first < last else frozenset()
+        return _Item("days", m.start(), m.end(), days=days, unclear=not days)
+    if m.group("days"):
+        return _Item("days", m.start(), m.end(), days=_day_set(m.group("days")),
+                     negated=_negated(text, m))
+    unclear = bool(m.group("part") and _ONE_OFF.search(text[max(0, m.start() - 12) : m.start()]))
+    try:
+        spans = _time_spans(m)
+    except UnclearError:
+        return _Item("time", m.start(), m.end(), unclear=True)
+    return _Item("time", m.start(), m.end(), spans=spans, negated=_negated(text, m), unclear=unclear)
+
+
+def _groups(text: str, items: list[_Item]) -> list[_Group]:
+    """Positive items written side by side ("weekday mornings before 11") form one group."""
+    groups: list[_Group] = []
+    for item in items:
+        if item.kind == "dayx" or item.negated:
+            continue
+        if not groups or not _JOIN.match(text[groups[-1].end : item.start]):
+            groups.append(_Group(item.start, item.end))
+        group = groups[-1]
+        group.end = item.end
+        if item.kind == "days":
+            group.days = item.days | (group.days or frozenset())
+        else:
+            group.spans = item.spans if group.spans is None else _intersect(group.spans, item.spans)
+    return groups
+
+
+def _windows(text: str, items: list[_Item]) -> list[tuple[frozenset[str], tuple[tuple[int, int], ...]]]:
+    allowed_days = frozenset(DAYS)
+    allowed_times: tuple[tuple[int, int], ...] = ((EARLIEST, LATEST),)
+    for item in items:
+        if item.kind == "dayx" or (item.kind == "days" and item.negated):
+            allowed_days -= item.days
+        elif item.kind == "time" and item.negated:
+            allowed_times = _intersect(allowed_times, _complement(item.spans))
+    groups = _groups(text, items)
+    timed = [g for g in groups if g.spans is not None]
+    loose_days = [g.days for g in groups if g.spans is None and g.days]
+    if not timed:
+        days = frozenset().union(*loose_days) if loose_days else frozenset(DAYS)
+        return [(days & allowed_days, allowed_times)]
+    if loose_days and any(g.days for g in timed):
+        raise UnclearError("days and times do not pair up")
+    shared = frozenset().union(*loose_days) if loose_days else None
+    out, previous = [], shared
+    for group in timed:
+        if group.days is None and previous is None and any(g.days for g in timed):
+            raise UnclearError("which days go with this time?")
+        days = group.days or previous or frozenset(DAYS)
+        previous = days
+        out.append((days & allowed_days, _intersect(group.spans or (), allowed_times)))
+    return out
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def windows_in(text: str) -> tuple[tuple[CallWindow, ...] | None, tuple[int, int]] | None:
+    """(windows, span of the words) for call times named in `text` (English words), None if none.
+
+    The windows are None when call times are named but cannot be read safely.
+    """
+    items = read_items(text)
+    if not items:
+        return None
+    span = (_phrase_start(text, items[0]), items[-1].end)
+    try:
+        return _build(text, items), span
+    except UnclearError:
+        return None, span
+
+
+def _build(text: str, items: list[_Item]) -> tuple[CallWindow, ...]:
+    if any(i.unclear for i in items) or any(
+        not any(i.start <= m.start() < i.end for i in items) for m in _STRAY_TIME.finditer(text)
+    ):
+        raise UnclearError(text)
+    found: set[CallWindow] = set()
+    for days, spans in _windows(text, items):
+        if not days or not spans:
+            raise UnclearError("nothing left after the exclusions")
+        ordered = tuple(d for d in DAYS if d in days)
+        found |= {CallWindow(ordered, _hhmm(s), _hhmm(e)) for s, e in spans}
+    return tuple(sorted(found, key=lambda w: (w.start, w.end, [DAYS.index(d) for d in w.days])))
+
+
+def _phrase_start(text: str, first: _Item) -> int:
+    """Where the words begin, including a negation ("don't call before 6pm")."""
+    if not first.negated:
+        return first.start
+    clause_start = _clause_start(text, first.start)
+    found = list(re.finditer(r"(?i)\b(?:not|never|no|\w+n't)\b", text[clause_start : first.start]))
+    return clause_start + found[-1].start() if found else first.start

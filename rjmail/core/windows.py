@@ -1,0 +1,119 @@
+"""Call windows at work: keep only slots inside them, and say them back in plain English.
+
+Pure: the caller passes candidate slot starts (for example from rjmail.core.slots) and the person's
+windows (rjmail.core.wishes). Windows are Europe/London wall-clock times, so a slot is checked in
+local time on both sides of a clock change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from rjmail.core.timewords import DAYS, WEEKDAYS, WEEKEND, CallWindow
+from rjmail.core.wishes import read_contact_wishes
+
+LONDON = ZoneInfo("Europe/London")
+_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+                      strict=True))
+
+
+def _hm(text: str) -> time:
+    hour, minute = text.split(":")
+    return time(int(hour), int(minute))
+
+
+def fits(start: datetime, minutes: int, window: CallWindow, tz: ZoneInfo = LONDON) -> bool:
+    """The whole slot [start, start + minutes) lies inside `window` on one of its days (local time)."""
+    if start.tzinfo is None:
+        raise ValueError("slot starts must be timezone-aware")
+    local_start = start.astimezone(tz)
+    local_end = (start + timedelta(minutes=minutes)).astimezone(tz)
+    if local_end.date() != local_start.date() or DAYS[local_start.weekday()] not in window.days:
+        return False
+    return _hm(window.start) <= local_start.time() and local_end.time() <= _hm(window.end)
+
+
+def within_windows(starts: Iterable[datetime], minutes: int, windows: Sequence[CallWindow] | None,
+                   tz: ZoneInfo = LONDON) -> list[datetime]:
+    """The starts whose whole slot lies inside one window; every start when `windows` is None."""
+    if windows is None:
+        return list(starts)
+    return [s for s in starts if any(fits(s, minutes, w, tz) for w in windows)]
+
+
+def excluded_days(windows: Sequence[CallWindow] | None) -> tuple[str, ...]:
+    """Days on which no window allows a call, in week order ("wed" for "not on Wednesdays")."""
+    if not windows:
+        return ()
+    allowed = {d for w in windows for d in w.days}
+    return tuple(d for d in DAYS if d not in allowed)
+
+
+def mentions(text: str, language: str = "en") -> bool:
+    """The words name call times at all ("None of these, mornings are better")."""
+    return read_contact_wishes(text, language).call_times is not None
+
+
+def clock_words(hhmm: str) -> str:
+    """ "18:00" -> "6pm", "18:30" -> "6:30pm", "12:00" -> "12 noon", "09:00" -> "9am"."""
+    at = _hm(hhmm)
+    if (at.hour, at.minute) == (12, 0):
+        return "12 noon"
+    hour = at.hour % 12 or 12
+    minutes = f":{at.minute:02d}" if at.minute else ""
+    return f"{hour}{minutes}{'am' if at.hour < 12 else 'pm'}"
+
+
+_PARTS = {("09:00", "12:00"): "mornings", ("12:00", "17:00"): "afternoons", ("17:00", "21:00"): "evenings",
+          ("09:00", "17:00"): "during the day", ("12:00", "14:00"): "at lunchtime"}
+
+
+def _time_words(window: CallWindow) -> str:
+    span = (window.start, window.end)
+    if span in _PARTS:
+        return _PARTS[span]
+    if span == ("09:00", "21:00"):
+        return ""
+    if window.end == "21:00":
+        return f"{'evenings ' if window.start >= '17:00' else ''}after {clock_words(window.start)}"
+    if window.start == "09:00":
+        return f"{'mornings ' if window.end <= '12:00' else ''}before {clock_words(window.end)}"
+    return f"between {clock_words(window.start)} and {clock_words(window.end)}"
+
+
+def _day_words(days: tuple[str, ...]) -> tuple[str, str]:
+    """(adjective or "", stand-alone words): ("weekday", "weekdays"), ("", "Mondays and Thursdays")."""
+    if days == DAYS:
+        return "", ""
+    if days == WEEKDAYS:
+        return "weekday", "weekdays"
+    if days == WEEKEND:
+        return "weekend", "weekends"
+    if len(days) == 6:
+        missing = next(d for d in DAYS if d not in days)
+        return "", f"any day except {_NAMES[missing]}"
+    names = [_NAMES[d] for d in days]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return listed, " and ".join(f"{n}s" for n in listed.rsplit(" and ", 1))  # "Tuesday and Thursday"
+
+
+def _one(window: CallWindow) -> str:
+    adjective, days = _day_words(window.days)
+    when = _time_words(window)
+    if not when:
+        return days or "any day"
+    if adjective and when.split()[0] in ("mornings", "afternoons", "evenings"):
+        return f"{adjective} {when}"  # "weekday evenings after 6pm", "Tuesday and Thursday afternoons"
+    if not days:
+        return when
+    return f"{days}, {when}" if days.startswith("any day") else f"{days} {when}"
+
+
+def describe_windows(windows: Sequence[CallWindow] | None) -> str:
+    """Plain English for letters: "weekday evenings after 6pm", "any day except Wednesday, during
+    the day"; "any time" when there are no windows."""
+    if not windows:
+        return "any time"
+    return " or ".join(_one(w) for w in windows)

@@ -1,0 +1,1 @@
+"""Operations: status, metrics, quarantine and outbox commands, timeline completeness."""

@@ -1,0 +1,28 @@
+"""Role from everyday wording: never a wrong guess."""
+
+from __future__ import annotations
+
+import pytest
+
+from rjmail.core.roles import first_person_role
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our house was burgled last winter.", "victim"),
+        ("He assaulted me in the car park.", "victim"),
+        ("They broke into our flat.", "victim"),
+        ("My son was assaulted at the bus station.", "family"),
+        ("Our daughter was attacked.", "family"),
+        ("I was the one who did it.", "offender"),
+        ("I want to make up for the harm I caused.", "offender"),
+        ("My victim care worker told me about you.", "unknown"),
+        ("My victim support worker suggested I write. I was mugged in May.", "victim"),
+        ("I wrote a victim personal statement.", "unknown"),
+        ("My son was attacked and I was threatened too.", "unknown"),
+    ],
+)
+def test_first_person_role(text: str, expected: str) -> None:
+    """Victim, family and offender wording; victim-service wording never reads as offender."""
+    assert first_person_role(text) == expected

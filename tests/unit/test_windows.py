@@ -1,0 +1,100 @@
+"""The slot filter and the plain-English description of call windows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rjmail.core.timewords import CallWindow
+from rjmail.core.windows import clock_words, describe_windows, excluded_days, mentions, within_windows
+
+LONDON = ZoneInfo("Europe/London")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
+ALL = (*WEEKDAYS, "sat", "sun")
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 3, year: int = 2027) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
+
+
+class TestWithinWindows:
+    def test_keeps_only_slots_wholly_inside(self) -> None:
+        """A 30-minute slot must end by the window's end: 20:30 fits 18-21, 20:45 does not."""
+        window = CallWindow(WEEKDAYS, "18:00", "21:00")
+        starts = [at(1, 17, 45), at(1, 18), at(1, 20, 30), at(1, 20, 45)]  # 1 March 2027 is a Monday
+        assert within_windows(starts, 30, [window]) == [at(1, 18), at(1, 20, 30)]
+
+    def test_excluded_day_is_never_kept(self) -> None:
+        """"not on Wednesdays": a Wednesday slot is dropped, Tuesday and Thursday kept."""
+        window = CallWindow(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "17:00")
+        starts = [at(2, 10), at(3, 10), at(4, 10)]  # Tue, Wed, Thu
+        assert within_windows(starts, 30, [window]) == [at(2, 10), at(4, 10)]
+
+    def test_local_time_across_clock_change(self) -> None:
+        """Windows are London wall-clock: 09:00 BST is 08:00 UTC and still a morning slot."""
+        window = CallWindow(ALL, "09:00", "12:00")
+        summer = datetime(2027, 4, 5, 8, 0, tzinfo=UTC)  # 09:00 BST
+        winter = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)  # 08:00 GMT
+        assert within_windows([summer, winter], 30, [window]) == [summer]
+
+    def test_any_of_several_windows(self) -> None:
+        """A slot inside any window is kept."""
+        windows = [CallWindow(ALL, "09:00", "12:00"), CallWindow(ALL, "17:00", "21:00")]
+        starts = [at(1, 9), at(1, 13), at(1, 18)]
+        assert within_windows(starts, 30, windows) == [at(1, 9), at(1, 18)]
+
+    def test_no_windows_keeps_everything(self) -> None:
+        """None means "any time"."""
+        starts = [at(1, 9) + timedelta(hours=h) for h in range(3)]
+        assert within_windows(starts, 30, None) == starts
+
+    def test_naive_start_is_refused(self) -> None:
+        """A naive datetime has no place in time; refuse it."""
+        with pytest.raises(ValueError, match="aware"):
+            within_windows([datetime(2027, 3, 1, 10, 0)], 30, [CallWindow(ALL, "09:00", "12:00")])
+
+
+class TestDescribe:
+    @pytest.mark.parametrize(
+        ("windows", "expected"),
+        [
+            ([CallWindow(WEEKDAYS, "18:00", "21:00")], "weekday evenings after 6pm"),
+            ([CallWindow(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "17:00")],
+             "any day except Wednesday, during the day"),
+            ([CallWindow(ALL, "12:00", "17:00")], "afternoons"),
+            ([CallWindow(ALL, "10:00", "14:00")], "between 10am and 2pm"),
+            ([CallWindow(("sat", "sun"), "09:00", "21:00")], "weekends"),
+            ([CallWindow(("tue", "thu"), "12:00", "17:00")], "Tuesday and Thursday afternoons"),
+            ([CallWindow(WEEKDAYS, "09:00", "11:00")], "weekday mornings before 11am"),
+            ([CallWindow(ALL, "09:00", "12:00"), CallWindow(ALL, "17:00", "21:00")],
+             "mornings or evenings"),
+            ([CallWindow(("mon", "tue", "thu"), "18:00", "21:00")],
+             "Monday, Tuesday and Thursday evenings after 6pm"),
+            ([CallWindow(("mon", "thu"), "09:00", "21:00")], "Mondays and Thursdays"),
+            ([CallWindow(("fri",), "10:00", "14:00")], "Fridays between 10am and 2pm"),
+            (None, "any time"),
+        ],
+    )
+    def test_plain_english(self, windows: list[CallWindow] | None, expected: str) -> None:
+        """Windows read back in the person's terms for letters."""
+        assert describe_windows(windows) == expected
+
+    def test_clock_words(self) -> None:
+        """Clock times in letter style."""
+        times = ("18:00", "18:30", "12:00", "09:00")
+        assert [clock_words(t) for t in times] == ["6pm", "6:30pm", "12 noon", "9am"]
+
+
+def test_excluded_days() -> None:
+    """Days no window allows, for saying "never on a Wednesday"."""
+    six_days = CallWindow(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "21:00")
+    assert excluded_days([six_days]) == ("wed",)
+    assert excluded_days(None) == ()
+
+
+def test_mentions() -> None:
+    """A reply naming call times is recognised; a slot choice is not."""
+    assert mentions("None of these, mornings are better")
+    assert not mentions("2 please")

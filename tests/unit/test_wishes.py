@@ -1,0 +1,174 @@
+"""read_contact_wishes: the fixed meanings of call-time words, requests, refusals, voicemail, texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from rjmail.core.wishes import CallWindow, read_contact_wishes, says_yes
+
+ALL = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS = ALL[:5]
+
+
+def windows(text: str, language: str = "en") -> list[tuple[tuple[str, ...], str, str]] | None:
+    found = read_contact_wishes(text, language).call_windows
+    return None if found is None else [(w.days, w.start, w.end) for w in found]
+
+
+class TestFixedMeanings:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Please call in the morning.", [(ALL, "09:00", "12:00")]),
+            ("Afternoons are best.", [(ALL, "12:00", "17:00")]),
+            ("Evenings suit me.", [(ALL, "17:00", "21:00")]),
+            ("Please call during the day.", [(ALL, "09:00", "17:00")]),
+            ("Lunchtime is best for a call.", [(ALL, "12:00", "14:00")]),
+            ("Please call after 4pm.", [(ALL, "16:00", "21:00")]),
+            ("Please call before 11am.", [(ALL, "09:00", "11:00")]),
+            ("Please call between 10 and 2.", [(ALL, "10:00", "14:00")]),
+            ("Please call between 6 and 8.", [(ALL, "18:00", "20:00")]),
+            ("Please call on weekdays.", [(WEEKDAYS, "09:00", "21:00")]),
+            ("Weekends are best to call.", [(("sat", "sun"), "09:00", "21:00")]),
+            ("Please call, but not on Wednesdays.",
+             [(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "21:00")]),
+            ("Please call me after 6pm, not on Wednesdays.",
+             [(("mon", "tue", "thu", "fri", "sat", "sun"), "18:00", "21:00")]),
+        ],
+    )
+    def test_word_means_window(self, text: str, expected: list[tuple[tuple[str, ...], str, str]]) -> None:
+        """Each everyday word reads as its documented window."""
+        assert windows(text) == expected
+
+    def test_any_time_gives_no_windows(self) -> None:
+        """"any time" keeps the words but binds no window."""
+        wishes = read_contact_wishes("Call me any time.")
+        assert (wishes.call_windows, wishes.call_times) == (None, "any time")
+
+    def test_several_windows_are_sorted(self) -> None:
+        """Two windows come back as two CallWindow, earliest first."""
+        assert windows("Please call in the evening or in the morning.") == [
+            (ALL, "09:00", "12:00"), (ALL, "17:00", "21:00")]
+
+    def test_bound_narrows_a_day_part(self) -> None:
+        """"evenings after 7pm" is 19:00-21:00, not the whole evening."""
+        assert windows("Evenings after 7pm are best.") == [(ALL, "19:00", "21:00")]
+
+    @pytest.mark.parametrize(
+        "text",
+        ["Please call me tomorrow morning.", "Please call at 6pm.", "Please call after 8.",
+         "Call me in the early evening.", "Please call 2-3."],
+    )
+    def test_unclear_times_leave_windows_empty(self, text: str) -> None:
+        """Times that are one-off, points or ambiguous never become a window."""
+        assert windows(text) is None
+
+    def test_work_clause_is_not_a_window(self) -> None:
+        """"I work during the day" says when NOT to call."""
+        assert windows("I work during the day so please call in the evening.") == [(ALL, "17:00", "21:00")]
+        assert windows("I work during the day.") is None
+
+    def test_offence_time_is_not_a_window(self) -> None:
+        """A sentence about the harm never gives call times."""
+        assert windows("He attacked me on a Friday evening after 10pm.") is None
+
+    def test_as_json_uses_contract_names(self) -> None:
+        """CallWindow.as_json gives the case JSON shape {days, from, to}."""
+        window = CallWindow(("mon",), "18:00", "21:00")
+        assert window.as_json() == {"days": ["mon"], "from": "18:00", "to": "21:00"}
+
+
+class TestRequestsAndRefusals:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("I would welcome a telephone call to discuss this.", True),
+            ("Could someone ring me?", True),
+            ("I wouldn't mind a call.", True),
+            ("Please don't call me.", False),
+            ("Please call me. Actually, please don't call me.", False),
+            ("Please don't call me before 6pm.", None),
+            ("I don't want a call.", False),
+        ],
+    )
+    def test_wants_call(self, text: str, expected: bool | None) -> None:
+        """Requests in everyday wording; refusals beat requests; a time qualifier is no refusal."""
+        assert read_contact_wishes(text).wants_call is expected
+
+    @pytest.mark.parametrize(
+        "text",
+        ["Please only email me.", "Don't call or text.", "He checks my phone.", "Email only please."],
+    )
+    def test_email_only(self, text: str) -> None:
+        """Email-only wording sets email_only and wants_call False."""
+        wishes = read_contact_wishes(text)
+        assert (wishes.email_only, wishes.wants_call) == (True, False)
+
+    def test_checked_phone_with_safe_time_is_not_email_only(self) -> None:
+        """A checked phone plus a safe time to call means calls are wanted at that time."""
+        wishes = read_contact_wishes("He checks my phone. If you call, the safest time is 10am to 2pm.")
+        assert wishes.email_only is False
+        assert wishes.voicemail_ok is None  # nothing was said about voicemail itself
+
+    def test_voicemail_and_texts_are_separate(self) -> None:
+        """"text me, no voicemails" allows texts and forbids voicemails."""
+        wishes = read_contact_wishes("You can text me but no voicemails please.")
+        assert (wishes.texts_ok, wishes.voicemail_ok) == (True, False)
+
+    @pytest.mark.parametrize("text", ["Yes please", "yes, thanks", "Tak, proszę", "Sim, por favor"])
+    def test_bare_yes(self, text: str) -> None:
+        """A bare yes is recognised for the caller to weigh."""
+        assert says_yes(text)
+
+    def test_yes_with_more_words_is_not_bare(self) -> None:
+        """"Yes, but..." is not a bare yes."""
+        assert not says_yes("Yes, but I need to think about it")
+
+
+class TestCommunityLanguages:
+    @pytest.mark.parametrize(
+        ("language", "text", "expected"),
+        [
+            ("pl", "Proszę zadzwonić po 17:00.", [(ALL, "17:00", "21:00")]),
+            ("pl", "Najlepiej rano.", [(ALL, "09:00", "12:00")]),
+            ("pl", "Pasuje mi wieczorem, nie w środy.",
+             [(("mon", "tue", "thu", "fri", "sat", "sun"), "17:00", "21:00")]),
+            ("pl", "Najlepiej po południu w weekendy.", [(("sat", "sun"), "12:00", "17:00")]),
+            ("lt", "Prašau paskambinti po 17 val.", [(ALL, "17:00", "21:00")]),
+            ("lt", "Geriausia ryte.", [(ALL, "09:00", "12:00")]),
+            ("lt", "Geriausia vakare.", [(ALL, "17:00", "21:00")]),
+            ("ro", "Vă rog să mă sunați după ora 17.", [(ALL, "17:00", "21:00")]),
+            ("ro", "Cel mai bine dimineața.", [(ALL, "09:00", "12:00")]),
+            ("ro", "Cel mai bine seara.", [(ALL, "17:00", "21:00")]),
+            ("pt", "Podem ligar-me depois das 17h.", [(ALL, "17:00", "21:00")]),
+            ("pt", "O melhor é de manhã.", [(ALL, "09:00", "12:00")]),
+            ("pt", "O melhor é à tarde.", [(ALL, "12:00", "17:00")]),
+            ("pt", "O melhor é à noite.", [(ALL, "17:00", "21:00")]),
+        ],
+    )
+    def test_time_phrases(
+        self, language: str, text: str, expected: list[tuple[tuple[str, ...], str, str]]
+    ) -> None:
+        """Time phrases in Polish, Lithuanian, Romanian and Portuguese read as windows."""
+        assert windows(text, language) == expected
+
+    @pytest.mark.parametrize(
+        ("language", "text"),
+        [("pl", "Proszę zadzwonić."), ("lt", "Prašau paskambinti man."), ("ro", "Vă rog să mă sunați."),
+         ("pt", "Liguem-me, por favor.")],
+    )
+    def test_call_request(self, language: str, text: str) -> None:
+        """A call request in the community language sets wants_call."""
+        assert read_contact_wishes(text, language).wants_call is True
+
+    def test_own_words_are_kept(self) -> None:
+        """call_times holds the person's own words, not the English rewrite."""
+        assert read_contact_wishes("Proszę dzwonić po 17:00.", "pl").call_times == "po 17:00"
+
+    def test_other_language_wording_is_not_read(self) -> None:
+        """Polish wording is read only when the language is Polish."""
+        assert read_contact_wishes("Proszę zadzwonić po 17:00.", "en").call_windows is None
+
+    def test_accents_are_optional(self) -> None:
+        """People often type without accents."""
+        assert windows("Prosze zadzwonic po 17:00.", "pl") == [(ALL, "17:00", "21:00")]
