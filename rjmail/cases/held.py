@@ -58,6 +58,7 @@ def letter_views(ctx: CaseContext, ids: list[int]) -> list[dict[str, Any]]:
             "when": local_time(row.next_attempt_at, _tz(ctx)) if held else "now",
             "held": held,
             "text": quoted(plain_text(row.raw)),
+            "plain": plain_text(row.raw),
         })
     return views
 
