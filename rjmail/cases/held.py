@@ -34,7 +34,9 @@ def before(ctx: CaseContext, case: Case) -> tuple[set[int], Before]:
     return rows.pending_person_ids(ctx.session, case.id), state
 
 
-def after(ctx: CaseContext, case: Case, command: str, held_by: str, seen: set[int], prior: Before) -> list[int]:
+def after(
+    ctx: CaseContext, case: Case, command: str, held_by: str, seen: set[int], prior: Before
+) -> list[int]:
     """The letters to the person this command queued (ids), held when the hub holds letters."""
     s = ctx.session
     s.flush()
@@ -75,7 +77,8 @@ def cancel(ctx: CaseContext, case: Case, actor: str) -> Result:
     _forget_timeline(s, stopped)
     names = ", ".join(f"the {letter_name(r.kind)} letter to {mask_address(r.to_addr)}" for r in stopped)
     if gone:  # delivery claimed some meanwhile: the case must say what the person was told
-        store.audit(s, actor, "change", case.ref, f"#cancel stopped {len(stopped)} held letter(s)", now=ctx.now)
+        store.audit(s, actor, "change", case.ref, f"#cancel stopped {len(stopped)} held letter(s)",
+                    now=ctx.now)
         went = ", ".join(f"the {letter_name(r.kind)} letter" for r in gone)
         return Done(f"Cancelled: {names or 'nothing'}. {went.capitalize()} had already gone, so the "
                     f"case stays '{status_words(case.status)}'.")
