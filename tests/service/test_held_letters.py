@@ -201,3 +201,20 @@ def test_with_no_hold_letters_go_at_once_and_the_confirmation_still_quotes_them(
     text = flat(desk.text(confirmations(desk)[-1]))
     assert "The next-steps letter to r***@example.test was sent now." in text
     assert "Reply #cancel" not in text
+
+
+def test_cancelling_a_held_rebooking_moves_the_call_back_to_its_earlier_time(held: Desk):
+    ref = held.refer()
+    held.advisor_reply("#book 2026-12-09 10:00")
+    held.now += timedelta(minutes=11)
+    held.rt.now = lambda: held.now
+    deliver(held.rt, Recorder())
+    held.advisor_reply("#book 2026-12-09 11:00")
+    held.advisor_reply("#cancel")
+
+    case = held.case(ref)
+    assert case.status == CaseStatus.CALL_BOOKED
+    with Session(held.rt.engine) as s:
+        [booking] = s.exec(select(Booking)).all()
+    assert booking.status == "active" and booking.slot_key is not None and "T10:00" in booking.slot_key
+    assert "The call is back at its earlier time" in flat(held.text(confirmations(held)[-1]))
