@@ -95,6 +95,7 @@ class ServiceSettings:
     outbox_backoff_cap_seconds: int
     delivery_proof_grace_seconds: int
     metrics_listen: tuple[str, int] | None = None  # loopback (host, port) for Prometheus; None: off
+    advisor_letter_hold_minutes: int = 10  # letters to people from advisor commands wait; #cancel stops
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,7 @@ def _service(r: _Reader) -> ServiceSettings:
                "signing_key_credential", "signing_key", "auto_replies_per_address_per_day",
                "max_message_bytes", "max_mime_depth", "max_parts", "signposting_max_age_days",
                "retention_days", "outbox_max_attempts", "outbox_backoff_cap_seconds",
-               "delivery_proof_grace_seconds", "metrics_listen"})
+               "delivery_proof_grace_seconds", "metrics_listen", "advisor_letter_hold_minutes"})
     key = read_secret(r, "signing_key")
     if key is None:
         raise r.fail("signing_key_env", "a signing key is required (signing_key_env or signing_key_file)")
@@ -255,6 +256,9 @@ def _service(r: _Reader) -> ServiceSettings:
         raise r.fail("poll_interval_seconds", "must be at least 1")
     if r.get("delivery_proof_grace_seconds", int, 600) < 1:
         raise r.fail("delivery_proof_grace_seconds", "must be at least 1")
+    hold = r.get("advisor_letter_hold_minutes", int, 10)
+    if not 0 <= hold <= 1440:
+        raise r.fail("advisor_letter_hold_minutes", "must be between 0 (send at once) and 1440")
     return ServiceSettings(
         poll_interval_seconds=poll, idle=r.get("idle", bool, True), timezone=tz, signing_key=key,
         auto_replies_per_address_per_day=r.get("auto_replies_per_address_per_day", int, 5),
@@ -266,6 +270,7 @@ def _service(r: _Reader) -> ServiceSettings:
         outbox_backoff_cap_seconds=r.get("outbox_backoff_cap_seconds", int, 1800),
         delivery_proof_grace_seconds=r.get("delivery_proof_grace_seconds", int, 600),
         metrics_listen=_metrics_listen(r),
+        advisor_letter_hold_minutes=hold,
     )
 
 

@@ -39,6 +39,8 @@ def write_config(tmp: Path, stack: Any, db_url: str, hubs: list[dict[str, Any]],
         "[database]", f'url = "{db_url}"', "",
         "[paths]", f'templates = "{root / "templates"}"', f'config = "{root / "config"}"', "",
         "[service]", "poll_interval_seconds = 2", "idle = false", f'signing_key_file = "{key}"',
+        # Advisor letters go at once unless a test is about holding them (it sets its own value).
+        "" if "advisor_letter_hold_minutes" in extra_service else "advisor_letter_hold_minutes = 0",
         extra_service, "",
         "[smtp]", f'host = "{stack.host}"', f"port = {stack.smtp_port}", 'security = "none"',
         smtp_extra, "",

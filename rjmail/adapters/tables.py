@@ -143,6 +143,12 @@ class OutboxItem(SQLModel, table=True):
     copied_to_sent: bool = False
     person_letter: bool = True
     auto_reply: bool = True  # counted by the loop guard; False for letters an advisor asked for
+    # Held letters (SPEC section 5): the advisor reply whose command caused the letter, the command,
+    # and the case as it was before it (JSON: status, withdrawn_at, closed_at, call_slot) for #cancel.
+    held_by: str | None = Field(default=None, index=True)
+    held_command: str | None = None
+    held_prior_status: str | None = None
+    held_undo: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class QuarantineItem(SQLModel, table=True):

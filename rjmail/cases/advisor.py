@@ -1,22 +1,24 @@
-"""Carry out a verified advisor's commands on a case and confirm each one back to the advisor."""
+"""Carry out a verified advisor's commands on a case and confirm them back to the advisor in one
+reply; letters to the person they cause are held so #cancel can stop them (cases/held.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import structlog
 
 from rjmail.adapters import store
 from rjmail.adapters.tables import Case, OutboxItem
-from rjmail.cases import calls
-from rjmail.cases.casework import add_note, letter_to_person, set_status
+from rjmail.cases import calls, held
+from rjmail.cases.casework import add_note, letter_to_person, notify_advisors, set_status
 from rjmail.cases.context import CaseContext, queue_letter
 from rjmail.cases.outcomes import Done, Refused, Result
 from rjmail.core.catalogue import services_for
 from rjmail.core.commands import Command, CommandError, not_suitable_args, parse_commands, refusal
 from rjmail.core.domain import CaseStatus, InboundMail, LetterSpec
+from rjmail.core.held import subject_words
 
 log = structlog.get_logger("rjmail.advisor")
 
@@ -27,6 +29,7 @@ class Outcome:
 
     command: str
     result: Result
+    letters: tuple[int, ...] = ()  # outbox ids of the letters to the person it queued
 
     @property
     def ok(self) -> bool:
@@ -50,12 +53,19 @@ Handler = Callable[[CaseContext, Case, Order], Result]
 
 
 def execute(ctx: CaseContext, case: Case, mail: InboundMail) -> list[Outcome]:
-    """Run every command at the top of the advisor's reply, in order, and confirm each one."""
+    """Run every command at the top of the advisor's reply, in order, and confirm them all in one
+    reply that quotes each letter to the person (held ones until #cancel or the hold ends)."""
     parsed = parse_commands(mail.text or "", frozenset(ctx.rt.reasons))
-    outcomes = [_one(ctx, case, mail, item, i) for i, item in enumerate(parsed)]
-    for i, outcome in enumerate(outcomes):
-        _confirm(ctx, case, mail, outcome, i)
+    outcomes = []
+    for i, item in enumerate(parsed):
+        seen, prior = held.before(ctx, case)
+        outcome = _one(ctx, case, mail, item, i)
+        name = outcome.command.lstrip("#")
+        letters = held.after(ctx, case, name, mail.message_id, seen, prior)
+        outcomes.append(replace(outcome, letters=tuple(letters)))
         log.info("advisor_command", ref=case.ref, command=outcome.command, ok=outcome.ok)
+    if outcomes:
+        _confirm(ctx, case, mail, outcomes)
     _not_automatic(ctx)
     return outcomes
 
@@ -96,7 +106,7 @@ def _suitable(ctx: CaseContext, case: Case, order: Order) -> Result:
     return Done(
         f"{case.ref} is now in progress."
         + (
-            " The next-steps letter was sent."
+            " The next-steps letter to the person is below."
             if sent
             else " No letter was sent: there is no address for the person."
         )
@@ -121,17 +131,17 @@ def _not_suitable(ctx: CaseContext, case: Case, order: Order) -> Result:
     calls.cancel_booking(ctx, case)
     set_status(ctx, case, CaseStatus.NOT_SUITABLE, order.actor, f"#not-suitable {code}")
     sent = letter_to_person(ctx, case, "not_suitable", f"not_suitable:{order.key}", context)
-    where = "sent" if sent else "not sent (no address for the person)"
+    where = "is below" if sent else "was not sent (no address for the person)"
     return Done(
         f"{case.ref} is now not suitable ({reason.title}). The letter with {len(services)} support "
-        f"service(s) was {where}."
+        f"service(s) {where}."
     )
 
 
 def _withdraw(ctx: CaseContext, case: Case, order: Order) -> Result:
     withdraw(ctx, case, order.actor, "advisor #withdraw (the person asked by phone)", order.key)
     return Done(
-        f"{case.ref} is withdrawn. The person was sent one confirmation and will get no more automatic mail."
+        f"{case.ref} is withdrawn. The person gets one confirmation (below) and no more automatic mail."
     )
 
 
@@ -167,12 +177,21 @@ def _assign(ctx: CaseContext, case: Case, order: Order) -> Result:
     store.audit(ctx.session, order.actor, "change", case.ref, f"advisor set to {advisor}", now=ctx.now)
     case.advisor, case.updated_at = advisor, ctx.now
     ctx.session.add(case)
-    return Done(f"{case.ref} is now assigned to {advisor}.")
+    told = ""
+    if advisor != order.actor.removeprefix("advisor:").lower():
+        notify_advisors(ctx, case, "assigned", f"assign:{order.key}", to=(advisor,),
+                        detail=order.actor.removeprefix("advisor:"))
+        told = f" {advisor} was told."
+    return Done(f"{case.ref} is now assigned to {advisor}.{told}")
 
 
 def _note(ctx: CaseContext, case: Case, order: Order) -> Result:
     add_note(ctx, case, order.command.args, order.actor, order.key)
     return Done(f"Note added to {case.ref}. Nothing was sent to the person.")
+
+
+def _cancel(ctx: CaseContext, case: Case, order: Order) -> Result:
+    return held.cancel(ctx, case, order.actor)
 
 
 def _offer_call(ctx: CaseContext, case: Case, order: Order) -> Result:
@@ -193,17 +212,33 @@ HANDLERS: dict[str, Handler] = {
     "note": _note,
     "offer-call": _offer_call,
     "book": _book,
+    "cancel": _cancel,
 }
 
 
-def _confirm(ctx: CaseContext, case: Case, mail: InboundMail, outcome: Outcome, index: int) -> None:
+def _confirm(ctx: CaseContext, case: Case, mail: InboundMail, outcomes: list[Outcome]) -> None:
+    """One confirmation for the whole reply: every command's result and every letter to the person,
+    quoted, with when it goes and how to stop it."""
+    ids = [i for o in outcomes for i in o.letters]
+    letters = held.letter_views(ctx, ids)
+    results = [{"command": o.command, "ok": o.ok, "message": o.message} for o in outcomes]
+    context = {
+        "results": results,
+        "subject_words": subject_words([(o.command, o.ok) for o in outcomes]),
+        "letters": letters,
+        "any_held": any(x["held"] for x in letters),
+        # the single-command keys older templates (and per-hub overrides) read
+        "command": ", ".join(o.command for o in outcomes),
+        "ok": all(o.ok for o in outcomes),
+        "message": "\n".join(o.message for o in outcomes),
+    }
     letter = LetterSpec(
         kind="command_result",
         to=(mail.from_addr,),
         to_advisors=True,
-        context={"command": outcome.command, "ok": outcome.ok, "message": outcome.message},
+        context=context,
         reply_to_message_id=mail.message_id,
         references=mail.references,
-        idempotency_key=f"command_result:{mail.message_id}:{index}",
+        idempotency_key=f"command_result:{mail.message_id}",
     )
     queue_letter(ctx, case, letter)

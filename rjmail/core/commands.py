@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from rjmail.core.domain import CaseStatus
 from rjmail.core.typed_text import invisible_differences, normalise
 
-COMMANDS = ("offer-call", "book", "suitable", "not-suitable", "assign", "note", "withdraw", "hold", "close")
+COMMANDS = ("offer-call", "book", "suitable", "not-suitable", "assign", "note", "withdraw", "hold", "close",
+            "cancel")
 _EMAIL = re.compile(r"^[\w.+'-]+@[\w-]+(\.[\w-]+)+$")
 _FINAL = frozenset({CaseStatus.WITHDRAWN, CaseStatus.CLOSED})
 
@@ -35,6 +36,8 @@ ALLOWED_FROM: dict[str, frozenset[CaseStatus]] = {
     "close": frozenset(set(CaseStatus) - {CaseStatus.CLOSED}),
     "assign": frozenset(CaseStatus),
     "note": frozenset(CaseStatus),
+    # Whatever the held command changed the status to: #cancel finds its held letters itself.
+    "cancel": frozenset(CaseStatus),
 }
 
 

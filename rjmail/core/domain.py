@@ -70,6 +70,7 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # a held letter an advisor stopped with #cancel before it went
 
 
 class MailClass(StrEnum):

@@ -21,7 +21,7 @@ from rjmail.core.status import iso
 from rjmail.runtime import Runtime, build_runtime, operator
 from rjmail.settings import Settings
 
-STATUSES = ("pending", "sending", "sent", "failed")
+STATUSES = ("pending", "sending", "sent", "failed", "cancelled")
 
 
 def item_json(item: OutboxItem, ref: str | None) -> dict[str, Any]:

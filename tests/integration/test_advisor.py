@@ -138,7 +138,8 @@ def test_assign_note_hold_and_close(scene):
     scene.advisor_reply(f"#assign {scene.advisor}\n#note Spoke to the officer.\n#hold court case ongoing")
     case = scene.case()
     assert case["advisor"] == scene.advisor and case["status"] == "on_hold"
-    assert len(scene.advisor_inbox()) == 3
+    [confirm] = scene.advisor_inbox()  # one confirmation per reply, covering every command
+    assert confirm["Subject"] == f"[{scene.ref}] Done: #assign, #note, #hold"
     scene.advisor_reply("#close", parent=scene.advisor_inbox()[0])
     assert scene.case()["status"] == "closed"
     assert len(inbox(scene.stack, scene.person)) == 1

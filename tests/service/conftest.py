@@ -47,11 +47,13 @@ NO_SERVERS = SimpleNamespace(PASSWORD="unused", host="127.0.0.1", smtp_port=9, i
 class Desk:
     """One hub (NOR) with one advisor, its database, and a clock that stands still."""
 
-    def __init__(self, tmp_path: Path, calls: str = ALL_WEEK) -> None:
-        hub = {"code": "NOR", "name": "Norfolk RJ Hub", "user": "rj-nor", "advisors": [ADVISOR],
+    def __init__(self, tmp_path: Path, calls: str = ALL_WEEK, service: str = "",
+                 advisors: tuple[str, ...] = (ADVISOR,)) -> None:
+        hub = {"code": "NOR", "name": "Norfolk RJ Hub", "user": "rj-nor", "advisors": list(advisors),
                "extra": calls}
-        config = write_config(tmp_path, NO_SERVERS, f"sqlite:///{tmp_path / 'desk.db'}", [hub])
-        settings = load(config)
+        self.config = write_config(tmp_path, NO_SERVERS, f"sqlite:///{tmp_path / 'desk.db'}", [hub],
+                                   extra_service=service)
+        settings = load(self.config)
         db.upgrade(db.make_engine(settings.database_url))
         self.rt = build_runtime(settings)
         self.now = MONDAY

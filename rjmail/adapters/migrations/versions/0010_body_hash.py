@@ -1,7 +1,7 @@
 """issue 12: intake.body_hash, so a different message reusing a Message-ID is not a duplicate
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-07 10:00:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel
 
 
 revision = '0010'
-down_revision = '0006'  # the integrator re-chains after 0007-0009 of the other lanes
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
