@@ -45,14 +45,19 @@ def route(referral: Referral) -> dict[str, bool]:
     return {"by_email": by_email, "by_phone": by_phone}
 
 
-def _acknowledgement(mail: InboundMail, referral: Referral, replies_today: int, limit: int) -> LetterSpec | str:
+def _acknowledgement(
+    mail: InboundMail, referral: Referral, replies_today: int, limit: int
+) -> LetterSpec | str:
     to = referral.referrer_email
     if not to:
         return "referral_acknowledgement: no address to answer"
     if is_noreply(to):
         return "referral_acknowledgement: the professional's address is a no-reply relay"
     if replies_today >= limit:
-        return f"referral_acknowledgement: {replies_today} automatic replies to this address today (limit {limit})"
+        return (
+            f"referral_acknowledgement: {replies_today} automatic replies to this address today "
+            f"(limit {limit})"
+        )
     invented = mail.message_id.endswith("@rjmail.invalid>")
     context: dict[str, object] = {
         **route(referral),

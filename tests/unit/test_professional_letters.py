@@ -136,7 +136,9 @@ def _render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
     return out.subject, out.text, out.html
 
 
-@pytest.mark.parametrize(("by_email", "by_phone"), [(True, True), (True, False), (False, True), (False, False)])
+@pytest.mark.parametrize(
+    ("by_email", "by_phone"), [(True, True), (True, False), (False, True), (False, False)]
+)
 def test_referral_acknowledgement_is_a_professionals_letter(by_email: bool, by_phone: bool) -> None:
     subject, text, html = _render(
         "referral_acknowledgement", {"greeting_name": None, "by_email": by_email, "by_phone": by_phone}
@@ -193,7 +195,9 @@ def test_professional_letters_reach_only_their_own_fields(kind: str) -> None:
         ("new", CaseStatus.CALL_OFFERED, None),
     ],
 )
-def test_referrer_updates_say_accepted_or_closed_once(before: str, after: CaseStatus, expected: str | None) -> None:
+def test_referrer_updates_say_accepted_or_closed_once(
+    before: str, after: CaseStatus, expected: str | None
+) -> None:
     assert referrer_update("professional", before, after) == expected
 
 
