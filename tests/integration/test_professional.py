@@ -203,3 +203,24 @@ def test_her_call_offer_has_no_slot_on_the_day_she_excluded(tmp_path, mailstack,
         pytest.skip("call windows on the case arrive with issue 11 (migration 0007), not on this branch")
     offer = body_text(inbox(mailstack, her)[1])
     assert "Wednesday" not in offer.split("1. ", 1)[1]
+
+
+def test_the_officers_reply_never_acts_for_her_and_gets_no_letter_meant_for_her(
+    tmp_path, mailstack, db_url, hubs
+):
+    """"She no longer wishes to take part": written on her behalf, so nothing automatic happens;
+    advisors see it, and the officer gets no person's letter."""
+    case, officer, her = _outlook_forward(tmp_path, mailstack, db_url, hubs)
+    nor = hubs[0]
+    ack = inbox(mailstack, officer)[0]
+    mailstack.append(nor["user"], referral(
+        f"{officer}@police.example.org", f"{nor['user']}@example.org", subject=f"Re: {ack['Subject']}",
+        body="Hi, Nadia has told me she no longer wishes to take part, please withdraw the referral.\n",
+        headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]}))
+    assert run(tmp_path / "rjmail.toml", "run", "--once")[0] == 0
+    (after,) = export_cases(tmp_path / "rjmail.toml")
+    assert after["status"] == case["status"] == "call_offered"
+    assert len(inbox(mailstack, officer)) == 1
+    assert len(inbox(mailstack, her)) == 2
+    notices = [body_text(m) for m in inbox(mailstack, nor["notify"])]
+    assert len(notices) == 2 and "no longer wishes to take part" in notices[1]  # advisors decide
