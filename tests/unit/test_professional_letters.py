@@ -203,3 +203,32 @@ def test_referrer_updates_say_accepted_or_closed_once(
 
 def test_self_referrals_never_get_referrer_updates() -> None:
     assert referrer_update("self", "new", CaseStatus.CLOSED) is None
+
+
+def test_the_case_view_gives_notifications_both_blocks() -> None:
+    """The referred person (name, email, phone, access needs) and the professional (organisation)
+    reach the notification as separate blocks; the officer's name is not in the person's block."""
+    from rjmail.adapters.tables import Case
+    from rjmail.core.notice import LONDON, notice_view
+    from rjmail.letters import case_view
+
+    case = Case(ref="RJ-NOR-2026-0007", hub="NOR", referrer_email=OFFICER, referrer_name="James Whitfield",
+                referral_type="professional", phone="+447700900345", organisation="Victim Support",
+                referred_name="Janet Moore", referred_phone="+447700900345", access_needs="hard of hearing")
+    view = case_view(case)
+    assert view["referred_person"] == {"name": "Janet Moore", "email": None, "phone": "+447700900345"}
+    assert view["access_needs"] == "hard of hearing"
+    notice = notice_view(view, LONDON)
+    person, referrer = dict(notice.person), dict(notice.referrer)
+    assert person["Name"] == "Janet Moore" and person["Phone"] == "+447700900345"
+    assert person["Access needs"] == "hard of hearing"
+    assert "Whitfield" not in " ".join(person.values())
+    assert referrer["Name"] == "James Whitfield" and referrer["Organisation"] == "Victim Support"
+
+
+def test_a_self_referral_has_no_referred_person_in_its_view() -> None:
+    from rjmail.adapters.tables import Case
+    from rjmail.letters import case_view
+
+    view = case_view(Case(ref="RJ-NOR-2026-0008", hub="NOR", referrer_email=HER, referral_type="self"))
+    assert view["referred_person"] is None
