@@ -13,9 +13,11 @@ from rjmail.core import addresses, signing
 from rjmail.core.bilingual import language_name, render_bilingual
 from rjmail.core.casefields import VIEW_FIELDS
 from rjmail.core.domain import LetterSpec
+from rjmail.core.greeting import first_name
 from rjmail.core.notice import shorten, with_notice
 from rjmail.core.render import (
     PERSON_LETTERS,
+    PROFESSIONAL_LETTERS,
     Envelope,
     RenderedLetter,
     Templates,
@@ -32,14 +34,6 @@ COMMANDS_REASONS_FALLBACK = (
 )
 
 
-def first_name(name: str | None) -> str | None:
-    """A greeting name: the first word of a plausible personal name, else None."""
-    if not name:
-        return None
-    word = name.replace(",", " ").split()[0] if name.split() else ""
-    return word if word.isalpha() and len(word) > 1 else None
-
-
 def greeting_name(case: Case | None, recipient: str) -> str | None:
     """Greet the person the letter goes to: the referred person, not the professional who wrote."""
     if case is None:
@@ -53,7 +47,19 @@ def case_view(case: Case) -> dict[str, Any]:
     """The case as advisors' letters show it (rjmail.core.casefields decides which fields)."""
     view = {name: getattr(case, name) for name in VIEW_FIELDS}
     view["call_slot"] = case.call_slot.isoformat() if case.call_slot else None
+    view.update(referral_view(case))
     return view
+
+
+def referral_view(case: Case) -> dict[str, Any]:
+    """The two blocks of a professional referral (rjmail.core.notice): the person referred and the
+    professional's own number, kept apart so an officer's mobile is never read as the victim's."""
+    person = {"name": case.referred_name, "email": case.referred_email, "phone": case.referred_phone}
+    return {
+        "referred_person": person if any(person.values()) else None,
+        # The column arrives with migration 0007 (issue 11); until then there is no number to show.
+        "referrer_phone": getattr(case, "referrer_phone", None),
+    }
 
 
 def language_line(case: Case | None) -> str | None:
@@ -144,5 +150,5 @@ class Composer:
             idempotency_key=letter.idempotency_key, message_id=message_id, mail_from=hub.address,
             to_addr=letter.to[0].lower(), recipients=addresses.dump(letter.to), subject=rendered.subject,
             raw=msg.as_bytes(), next_attempt_at=now, created_at=now,
-            person_letter=letter.kind in PERSON_LETTERS,
+            person_letter=letter.kind in PERSON_LETTERS or letter.kind in PROFESSIONAL_LETTERS,
         )

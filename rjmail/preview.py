@@ -54,6 +54,10 @@ def sample_context(kind: str) -> dict[str, Any]:
         "command": "#suitable",
         "ok": True,
         "message": "RJ-NOR-2026-0001 is now in progress.",
+        "organisation": "Norfolk Constabulary",
+        "by_email": True,
+        "by_phone": True,
+        "update": "accepted",
     }
 
 
@@ -68,6 +72,9 @@ LETTERS = (
     "closed_reply",
     "clarify_choice",
     "slot_taken",
+    "introduction",
+    "referral_acknowledgement",
+    "referrer_update",
     "notification",
     "command_result",
 )

@@ -73,6 +73,7 @@ class HubSettings:
     calls: CallSettings
     on_closed_reply: str = "notify"
     languages: tuple[str, ...] = ("pl", "lt", "ro", "pt")  # letters in these first, then English
+    tell_referrer: bool = False  # professionals get neutral status updates (accepted, closed)
 
     @property
     def domain(self) -> str:
@@ -199,7 +200,7 @@ def _check_span(r: _Reader, day: str, span: str) -> None:
 
 def _hub(r: _Reader) -> HubSettings:
     r.unknown({"code", "name", "address", "phone", "notify", "advisors", "trusted_authserv_ids",
-               "signposting", "imap", "calls", "on_closed_reply", "languages"})
+               "signposting", "imap", "calls", "on_closed_reply", "languages", "tell_referrer"})
     code = r.get("code", str, required=True)
     if not code.isalnum() or not code.isupper() or not 2 <= len(code) <= 6:
         raise r.fail("code", "must be 2-6 upper-case letters or digits, e.g. NOR")
@@ -220,6 +221,7 @@ def _hub(r: _Reader) -> HubSettings:
         trusted_authserv_ids=tuple(a.lower() for a in r.strings("trusted_authserv_ids")),
         signposting=r.get("signposting", str, code.lower()), imap=imap, calls=_calls(r.table("calls")),
         on_closed_reply=on_closed, languages=_languages(r),
+        tell_referrer=r.get("tell_referrer", bool, False),
     )
 
 

@@ -30,7 +30,10 @@ from rjmail.core.domain import CaseSnapshot, CaseStatus, InboundMail, MailboxPos
 def snapshot(session: Session, case: Case) -> CaseSnapshot:
     # Only the addresses the referral itself gave: anyone can write in quoting a reference, and
     # such a sender must never become someone who can withdraw or book for the person.
-    addresses = {a.lower() for a in (case.referrer_email, case.referred_email) if a}
+    # A professional who referred someone is not the person: their replies never act for the person
+    # (withdraw, book) and never get the person's letters (issue 13).
+    own = (case.referred_email,) if case.referral_type == "professional" else (case.referrer_email,)
+    addresses = {a.lower() for a in (*own, case.referred_email) if a}
     fields = {name: getattr(case, name) for name in SNAPSHOT_FIELDS}
     fields["status"] = CaseStatus(case.status)
     return CaseSnapshot(**fields, known_addresses=frozenset(addresses),

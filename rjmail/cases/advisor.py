@@ -12,7 +12,14 @@ import structlog
 from rjmail.adapters import store
 from rjmail.adapters.tables import Case, OutboxItem
 from rjmail.cases import calls, held
-from rjmail.cases.casework import add_note, letter_to_person, notify_advisors, set_status
+from rjmail.cases.casework import (
+    NO_EMAIL,
+    add_note,
+    letter_to_person,
+    no_letter_reason,
+    notify_advisors,
+    set_status,
+)
 from rjmail.cases.context import CaseContext, queue_letter
 from rjmail.cases.outcomes import Done, Refused, Result
 from rjmail.core.catalogue import services_for
@@ -108,7 +115,7 @@ def _suitable(ctx: CaseContext, case: Case, order: Order) -> Result:
         + (
             " The next-steps letter to the person is below."
             if sent
-            else " No letter was sent: there is no address for the person."
+            else f" {no_letter_reason(case)}"
         )
     )
 
@@ -131,27 +138,29 @@ def _not_suitable(ctx: CaseContext, case: Case, order: Order) -> Result:
     calls.cancel_booking(ctx, case)
     set_status(ctx, case, CaseStatus.NOT_SUITABLE, order.actor, f"#not-suitable {code}")
     sent = letter_to_person(ctx, case, "not_suitable", f"not_suitable:{order.key}", context)
-    where = "is below" if sent else "was not sent (no address for the person)"
+    where = "is below." if sent else f"was not sent. {no_letter_reason(case)}"
     return Done(
         f"{case.ref} is now not suitable ({reason.title}). The letter with {len(services)} support "
-        f"service(s) {where}."
+        f"service(s) {where}"
     )
 
 
 def _withdraw(ctx: CaseContext, case: Case, order: Order) -> Result:
-    withdraw(ctx, case, order.actor, "advisor #withdraw (the person asked by phone)", order.key)
+    sent = withdraw(ctx, case, order.actor, "advisor #withdraw (the person asked by phone)", order.key)
+    if not sent:
+        return Done(f"{case.ref} is withdrawn. {NO_EMAIL}")
     return Done(
         f"{case.ref} is withdrawn. The person gets one confirmation (below) and no more automatic mail."
     )
 
 
-def withdraw(ctx: CaseContext, case: Case, actor: str, reason: str, key: str) -> None:
+def withdraw(ctx: CaseContext, case: Case, actor: str, reason: str, key: str) -> bool:
     """Withdraw the case (by the person's email or an advisor's #withdraw): one confirmation, then silence."""
     calls.release_offers(ctx.session, case)
     calls.cancel_booking(ctx, case)
     set_status(ctx, case, CaseStatus.WITHDRAWN, actor, reason)
     case.withdrawn_at = ctx.now  # stays set through a later #close: no automatic mail until they come back
-    letter_to_person(ctx, case, "withdrawal_confirmation", f"withdrawal:{case.ref}:{key}")
+    return letter_to_person(ctx, case, "withdrawal_confirmation", f"withdrawal:{case.ref}:{key}")
 
 
 def _hold(ctx: CaseContext, case: Case, order: Order) -> Result:

@@ -16,7 +16,14 @@ from sqlmodel import Session, col, select
 
 from rjmail.adapters import store
 from rjmail.adapters.tables import Booking, CallOffer, Case
-from rjmail.cases.casework import letter_to_person, notify_advisors, person_address, set_status
+from rjmail.cases.casework import (
+    can_write_to_person,
+    letter_to_person,
+    no_letter_reason,
+    notify_advisors,
+    person_address,
+    set_status,
+)
 from rjmail.cases.context import CaseContext
 from rjmail.cases.outcomes import ChoiceOutcome, Done, Refused, Result
 from rjmail.core.choice import interpret_choice
@@ -91,6 +98,8 @@ def offer(
 ) -> Result:
     """Send `offer_count` free slots (none of `exclude`), held for `hold_hours`."""
     s, hub, now = ctx.session, ctx.hub, ctx.now
+    if not can_write_to_person(case):  # before holding slots nobody will be offered
+        return Refused(f"No call offer was sent. {no_letter_reason(case)}")
     release_offers(s, case)
     s.flush()
     taken = taken_starts(s, hub.code, now) | exclude
@@ -111,9 +120,7 @@ def offer(
         )
     )
     if not letter_to_person(ctx, case, kind, key, {"slots": _slots_context(slots, _tz(ctx))}):
-        return Refused(
-            "No call offer was sent: there is no address for the person (or the case is withdrawn)."
-        )
+        return Refused(f"No call offer was sent. {no_letter_reason(case)}")
     set_status(ctx, case, CaseStatus.CALL_OFFERED, actor, "call offer sent")
     return Done(f"A call offer with {len(slots)} times was sent for {case.ref}.")
 
@@ -163,7 +170,7 @@ def _invite(ctx: CaseContext, case: Case, booking: Booking, method: str) -> byte
     )
 
 
-def _confirm_booking(ctx: CaseContext, case: Case, booking: Booking, key: str, actor: str) -> None:
+def _confirm_booking(ctx: CaseContext, case: Case, booking: Booking, key: str, actor: str) -> bool:
     start = _aware(booking.start)
     text = slot_text(Slot(start, start + timedelta(minutes=booking.minutes)), _tz(ctx))
     case.call_slot, case.updated_at = start, ctx.now
@@ -171,10 +178,12 @@ def _confirm_booking(ctx: CaseContext, case: Case, booking: Booking, key: str, a
     attachment = (("invite.ics", "text/calendar", _invite(ctx, case, booking, "REQUEST")),)
     context = {"slot_text": text, "caller": case.advisor, "phone_known": bool(case.phone),
                "invite_discreet": bool(ctx.hub.calls.invite_address)}
-    letter_to_person(ctx, case, "booking_confirmation", key, context, attachments=attachment)
+    sent = letter_to_person(ctx, case, "booking_confirmation", key, context, attachments=attachment)
+    detail = text if sent else f"{text}. {no_letter_reason(case)}"
     notify_advisors(
-        ctx, case, "booking", f"booking:{key}", detail=text, to=_advisor_of(case), attachments=attachment
+        ctx, case, "booking", f"booking:{key}", detail=detail, to=_advisor_of(case), attachments=attachment
     )
+    return sent
 
 
 def book_direct(ctx: CaseContext, case: Case, when: str, key: str, *, actor: str) -> Result:
@@ -187,9 +196,10 @@ def book_direct(ctx: CaseContext, case: Case, when: str, key: str, *, actor: str
     if booking is None:
         return Refused("That time is already booked for another case.")
     release_offers(ctx.session, case)
-    _confirm_booking(ctx, case, booking, key, actor)
+    sent = _confirm_booking(ctx, case, booking, key, actor)
     when_text = slot_text(Slot(start, start), _tz(ctx))
-    return Done(f"Call booked for {case.ref}: {when_text}. Confirmation and invite sent.")
+    told = "Confirmation and invite sent." if sent else no_letter_reason(case)
+    return Done(f"Call booked for {case.ref}: {when_text}. {told}")
 
 
 def on_choice(ctx: CaseContext, case: Case, text: str, message_id: str) -> ChoiceOutcome:

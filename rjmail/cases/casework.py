@@ -11,20 +11,41 @@ from rjmail.adapters import store
 from rjmail.adapters.tables import Case, Message, OutboxItem
 from rjmail.cases.context import CaseContext, queue_letter
 from rjmail.core.domain import CaseStatus, LetterSpec
+from rjmail.core.referrer import referrer_update
 
 Attachments = tuple[tuple[str, str, bytes], ...]  # (filename, mime type, bytes)
 
 
+# What advisors read when a letter meant for the person could not go to them (SPEC section 3: nothing
+# meant for the person ever goes to the professional who referred them).
+NO_EMAIL = "No letter was sent: the person has no email address on the case; please phone them."
+
+
 def person_address(case: Case) -> str | None:
-    """Where letters about the case go: the referred person when a professional gave their address."""
-    if case.referral_type == "professional" and case.referred_email:
-        return case.referred_email
+    """Where letters for the person go. For a professional referral that is the referred person's
+    own address or no one: never the professional's."""
+    if case.referral_type == "professional":
+        return case.referred_email or None
     return case.referrer_email
+
+
+def can_write_to_person(case: Case) -> bool:
+    """A letter for the person can go: they have an address and did not withdraw."""
+    withdrawn = case.status == CaseStatus.WITHDRAWN.value or case.withdrawn_at is not None
+    return bool(person_address(case)) and not withdrawn
+
+
+def no_letter_reason(case: Case) -> str:
+    """Why a letter for the person was not sent, in the advisors' words."""
+    if case.status == CaseStatus.WITHDRAWN.value or case.withdrawn_at is not None:
+        return "No letter was sent: the person withdrew and asked for no more mail."
+    return NO_EMAIL
 
 
 def set_status(ctx: CaseContext, case: Case, status: CaseStatus, actor: str, reason: str) -> None:
     if case.status == status.value:
         return
+    before = case.status
     store.audit(
         ctx.session,
         actor,
@@ -38,6 +59,23 @@ def set_status(ctx: CaseContext, case: Case, status: CaseStatus, actor: str, rea
     if status in (CaseStatus.CLOSED, CaseStatus.NOT_SUITABLE, CaseStatus.WITHDRAWN):
         case.closed_at = ctx.now
     ctx.session.add(case)
+    tell_referrer(ctx, case, before, status)
+
+
+def tell_referrer(ctx: CaseContext, case: Case, before: str, status: CaseStatus) -> bool:
+    """With the hub's `tell_referrer`, a professional who referred someone gets a short neutral
+    update when the case is accepted or closed: never the reason, never details."""
+    update = referrer_update(case.referral_type, before, status) if ctx.hub.tell_referrer else None
+    if update is None or not case.referrer_email:
+        return False
+    letter = LetterSpec(
+        kind="referrer_update",
+        to=(case.referrer_email,),
+        context={"update": update},
+        idempotency_key=f"referrer_update:{case.ref}:{update}:{ctx.now.isoformat()}",
+    )
+    queue_letter(ctx, case, letter)
+    return True
 
 
 def thread_parent(s: Session, case: Case, to: str) -> tuple[str | None, tuple[str, ...]]:

@@ -32,7 +32,7 @@ FIELDS: tuple[CaseField, ...] = (
     CaseField("call_times", personal=True, view=True, from_referral=True),
     CaseField("voicemail_ok", view=True, from_referral=True),
     CaseField("language", personal=True, view=True, from_referral=True),
-    CaseField("access_needs", personal=True, from_referral=True),
+    CaseField("access_needs", personal=True, view=True, from_referral=True),
     CaseField("advisor", personal=True, view=True, snapshot=True),
     CaseField("call_slot", view=True),
     CaseField("organisation", personal=True, view=True, from_referral=True),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rjmail.core.audience import professional_letters
 from rjmail.core.autoreply import is_noreply
 from rjmail.core.decision import Decision, HubPolicy
 from rjmail.core.decision import ack as _ack
@@ -45,7 +46,10 @@ CLOSED_STATES = frozenset({CaseStatus.NOT_SUITABLE, CaseStatus.CLOSED})
 def decide_new_referral(
     mail: InboundMail, referral: Referral, policy: HubPolicy, replies_today: int
 ) -> Decision:
-    """A new case: an acknowledgement to the person (unless the loop guard says no) and a notification."""
+    """A new case: an acknowledgement to the person (unless the loop guard says no) and a notification.
+    A professional referral gets letters by audience instead (rjmail.core.audience)."""
+    if referral.referral_type == "professional":
+        return _professional_referral(mail, referral, policy, replies_today)
     letters: list[LetterSpec] = []
     suppressed: list[str] = []
     to = referral.referrer_email
@@ -74,6 +78,25 @@ def decide_new_referral(
         letters=tuple(letters),
         suppressed=tuple(suppressed),
         follow_up=follow_up,
+    )
+
+
+def _professional_referral(
+    mail: InboundMail, referral: Referral, policy: HubPolicy, replies_today: int
+) -> Decision:
+    """The professional's referral acknowledgement, the referred person's introduction, and a call
+    offer to the person (never the professional) only after their introduction."""
+    audience = professional_letters(mail, referral, replies_today, policy.auto_reply_limit)
+    notify = _notify(policy, "new_case", mail, mail.message_id)
+    wants = referral.wants_call and not referral.email_only and audience.introduced
+    return Decision(
+        action=Action.NEW_CASE,
+        reason="new professional referral",
+        referral=referral,
+        timeline_kind=MessageKind.REFERRAL,
+        letters=(*audience.letters, notify),
+        suppressed=audience.suppressed,
+        follow_up=FollowUp.OFFER_CALL if wants else None,
     )
 
 

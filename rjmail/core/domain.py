@@ -39,6 +39,8 @@ class MessageKind(StrEnum):
     ADVISOR_REPLY = "advisor_reply"
     NOTE = "note"
     REMINDER = "reminder"
+    REFERRAL_ACKNOWLEDGEMENT = "referral_acknowledgement"
+    INTRODUCTION = "introduction"
 
 
 class Action(StrEnum):

@@ -23,7 +23,10 @@ from jinja2.sandbox import SandboxedEnvironment
 PERSON_LETTERS = frozenset({
     "acknowledgement", "call_offer", "booking_confirmation", "next_steps", "not_suitable",
     "withdrawal_confirmation", "closed_reply", "reminder", "clarify_choice", "slot_taken",
+    "introduction",
 })
+# Letters to a professional about someone they referred: English, never the person's letters.
+PROFESSIONAL_LETTERS = frozenset({"referral_acknowledgement", "referrer_update"})
 
 
 @dataclass(frozen=True)

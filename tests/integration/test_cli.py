@@ -142,7 +142,8 @@ def test_templates_preview_html(tmp_path, mailstack, db_url, hubs):
 
 
 @pytest.mark.parametrize("name", ["call_offer", "booking_confirmation", "not_suitable",
-                                  "withdrawal_confirmation", "notification"])
+                                  "withdrawal_confirmation", "notification", "introduction",
+                                  "referral_acknowledgement", "referrer_update"])
 def test_templates_preview_renders_each_letter(tmp_path, mailstack, db_url, hubs, name):
     """Every letter kind named in the case JSON, and the advisor notification, previews."""
     config = setup_config(tmp_path, mailstack, db_url, hubs)

@@ -68,6 +68,7 @@ PERSON_CONTRACT: dict[str, frozenset[str]] = {
     "next_steps": frozenset(),
     "withdrawal_confirmation": frozenset(),
     "closed_reply": frozenset(),
+    "introduction": frozenset({"organisation", "wants_call"}),
 }
 COMMON = frozenset({"hub", "ref", "greeting_name"})
 EVENTS = (
@@ -237,6 +238,16 @@ def _person_letters() -> list[Letter]:
                                 },
                             )
                         )
+            for organisation in ("Norfolk Constabulary", None):
+                for wants_call in (None, True, False):
+                    letters.append(
+                        Letter(
+                            "introduction",
+                            hub,
+                            f"{who}-org-{bool(organisation)}-call-{wants_call}",
+                            {**_base(hub, name), "organisation": organisation, "wants_call": wants_call},
+                        )
+                    )
             for kind in ("next_steps", "withdrawal_confirmation", "closed_reply"):
                 letters.append(Letter(kind, hub, who, _base(hub, name)))
         for code, reason in reasons.items():
@@ -472,6 +483,32 @@ def test_withdrawal_confirmation_promises_silence(render: Callable[..., Rendered
     """The withdrawal confirmation says nothing more will come unless they write."""
     text = render("withdrawal_confirmation", _base("NOR", "Sam")).text
     assert "we will not contact you again about this unless you write to us" in text
+
+
+@pytest.mark.parametrize("wants_call", [None, True, False])
+def test_introduction_says_who_passed_on_details_and_that_it_is_their_choice(
+    wants_call: bool | None, render: Callable[..., Rendered]
+) -> None:
+    """The referred person's first letter names the organisation, says what the service does, that
+    taking part is their choice and how to say no, and carries the reference."""
+    context = {**_base("NOR", "Janet"), "organisation": "Norfolk Constabulary", "wants_call": wants_call}
+    out = render("introduction", context)
+    for part in (out.text, out.html):
+        assert "Norfolk Constabulary passed your details to us" in part
+        assert "Taking part is your choice" in part
+        assert 'just reply "stop"' in part.lower()
+        assert "RJ-NOR-2026-0001" in part
+        assert "We help people" in part
+    assert ("separate email" in out.text) is bool(wants_call)
+
+
+def test_introduction_without_an_organisation_still_says_how_it_came_about(
+    render: Callable[..., Rendered],
+) -> None:
+    """No organisation on the case: the letter says someone who works with them passed it on."""
+    text = render("introduction", {**_base("SUF", None), "organisation": None, "wants_call": None}).text
+    assert text.startswith("Hello,\n")
+    assert "Someone who works with you passed your details to us." in text
 
 
 # Advisor letters ---------------------------------------------------------------------

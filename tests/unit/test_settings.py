@@ -170,6 +170,7 @@ def test_optional_settings_take_documented_defaults(tmp_path, secrets_env):
     assert settings.smtp.username is None and settings.smtp.auth == "none"
     assert settings.hubs[0].calls.offer_count == 3
     assert settings.hubs[0].calls.reminder_hours is None  # no chasers unless configured
+    assert settings.hubs[0].tell_referrer is False  # professionals get no status updates unless asked
 
 
 # --------------------------------------------------------------------------- mistakes name key and file
@@ -227,6 +228,7 @@ def test_short_signing_key_is_refused(tmp_path, secrets_env, monkeypatch):
     ("hubs[1].code", "NORFOLKS"),
     ("hubs[1].address", "not-an-address"),
     ("hubs[2].on_closed_reply", "ignore"),
+    ("hubs[1].tell_referrer", "yes"),
     ("hubs[0].notify", "advisors@example.org"),
     ("hubs[0].advisors", [1, 2]),
     ("hubs[1].calls.offer_count", 0),
@@ -245,6 +247,14 @@ def test_bad_value_is_named(tmp_path, secrets_env, key, value):
     data = full_config()
     _set(data, key, value)
     assert_names(config_error(tmp_path, data), key, tmp_path / "rjmail.toml")
+
+
+def test_tell_referrer_is_read_per_hub(tmp_path, secrets_env):
+    """`tell_referrer = true` on one hub turns on status updates to professionals for that hub only."""
+    data = full_config()
+    _set(data, "hubs[1].tell_referrer", True)
+    settings = load(write(tmp_path, data))
+    assert [h.tell_referrer for h in settings.hubs] == [False, True, False]
 
 
 def test_two_hubs_with_one_code_are_refused(tmp_path, secrets_env):
