@@ -23,6 +23,7 @@ from rjmail.core.render import (
     build_templates,
     render_letter,
 )
+from rjmail.core.windows import windows_list
 from rjmail.settings import SHIPPED, HubSettings
 from rjmail.translations import Catalogue, load_catalogue
 
@@ -53,6 +54,7 @@ def case_view(case: Case) -> dict[str, Any]:
     """The case as advisors' letters show it (rjmail.core.casefields decides which fields)."""
     view = {name: getattr(case, name) for name in VIEW_FIELDS}
     view["call_slot"] = case.call_slot.isoformat() if case.call_slot else None
+    view["call_windows"] = windows_list(case.call_windows)
     return view
 
 
