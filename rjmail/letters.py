@@ -112,6 +112,9 @@ class Composer:
             "ref": case.ref if case else "",
             "greeting_name": greeting_name(case, letter.to[0] if letter.to else ""),
             "wants_call": case.wants_call if case else None,
+            # What the person already told us binds every letter: no voicemail, no asking twice.
+            "voicemail_ok": case.voicemail_ok if case else None,
+            "call_times_known": bool(case and case.call_times),
             "reason_codes": list(self.reason_codes),
         }
         if letter.to_advisors:

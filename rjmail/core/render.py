@@ -23,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 PERSON_LETTERS = frozenset({
     "acknowledgement", "call_offer", "booking_confirmation", "next_steps", "not_suitable",
     "withdrawal_confirmation", "closed_reply", "reminder", "clarify_choice", "slot_taken",
+    "call_arrange", "offer_closed",
 })
 
 
