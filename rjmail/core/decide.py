@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from rjmail.core.autoreply import is_noreply
+from rjmail.core.choice import reads_as_option
 from rjmail.core.domain import (
     Action,
     CaseSnapshot,
@@ -151,7 +152,9 @@ def _person_request(
             follow_up=FollowUp.OFFER_CALL,
             letters=(_notify(policy, "new_message", mail, mail.message_id),),
         )
-    if case.status == CaseStatus.CALL_OFFERED:
+    # A bare option number ("1 please") may answer an offer that is no longer open (on hold,
+    # expired): the call operations answer it rather than leave silence (issue 11).
+    if case.status == CaseStatus.CALL_OFFERED or reads_as_option(text):
         return Decision(
             action=Action.TIMELINE,
             reason=f"{cls.reason}; answer to a call offer",
