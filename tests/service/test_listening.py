@@ -187,7 +187,8 @@ def test_a_later_message_updates_the_wishes_audits_it_and_the_notification_shows
     ref = desk.refer()
     assert desk.case(ref).voicemail_ok is None
 
-    desk.person_reply("Please don't leave a voicemail, and evenings are best.", desk.latest("acknowledgement"))
+    words = "Please don't leave a voicemail, and evenings are best."
+    desk.person_reply(words, desk.latest("acknowledgement"))
 
     case = desk.case(ref)
     assert case.voicemail_ok is False and case.call_windows is not None
@@ -222,5 +223,6 @@ def test_the_new_letters_are_person_letters_on_the_timeline(desk: Desk, kind: st
 def test_an_advisor_offer_on_a_case_without_windows_is_refused_with_no_free_times(tmp_path: Path):
     desk = Desk(tmp_path, calls="")
     ref = desk.refer()
-    result = desk.run(lambda ctx: calls.offer(ctx, desk_case(ctx, ref), "offer:t", actor=f"advisor:{ADVISOR}"))
+    result = desk.run(
+        lambda ctx: calls.offer(ctx, desk_case(ctx, ref), "offer:t", actor=f"advisor:{ADVISOR}"))
     assert isinstance(result, Refused) and "call_arrange" not in desk.kinds(PERSON)
