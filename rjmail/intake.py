@@ -155,8 +155,10 @@ def _file(
     with Session(rt.engine, expire_on_commit=False) as s, s.begin():
         ctx = CaseContext(s, rt, hub, rt.now())
         filed = (inbound.file_sent if sent else inbound.file_message)(ctx, mail, raw)
-        timeline.record_arrival(s, mail.message_id, arrived)  # for the acknowledgement latency
-        store.record_intake(s, pos, mail.message_id, filed.action, filed.reason, filed.case, ctx.now)
+        message_id = filed.message_id or mail.message_id  # issue 12: a reused Message-ID is renamed
+        timeline.record_arrival(s, message_id, arrived)  # for the acknowledgement latency
+        store.record_intake(s, pos, message_id, filed.action, filed.reason, filed.case, ctx.now,
+                            body_hash=filed.body_hash)
         store.advance_checkpoint(s, pos, ctx.now)
 
 

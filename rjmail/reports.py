@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email.parser import BytesHeaderParser
+from email.policy import default as email_policy
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -67,12 +69,38 @@ def case_text(session: Session, case: Case) -> str:
     for m in session.exec(select(Message).where(Message.case_id == case.id)
                           .order_by(col(Message.at), col(Message.id))).all():
         lines.append(f"  {iso(m.at)}  {m.direction:<3} {m.kind:<24} {m.subject or ''}")
+        lines.extend(_sender_lines(case, m))
         if m.summary:
             lines.extend(f"      | {line}" for line in m.summary.splitlines()[:12])
     lines.append("decisions:")
     for row in session.exec(select(Intake).where(Intake.case_id == case.id).order_by(col(Intake.id))):
         lines.append(f"  {iso(row.at)}  {row.hub} uid {row.uid}: {row.decision} ({row.reason})")
     return "\n".join(lines)
+
+
+def _display_name(raw: bytes | None) -> str:
+    """The From display name as the message gave it (the raw bytes are kept as evidence)."""
+    if not raw:
+        return ""
+    try:
+        header = BytesHeaderParser(policy=email_policy).parsebytes(raw).get("From")
+        addresses = getattr(header, "addresses", ()) if header is not None else ()
+        return " ".join(str(addresses[0].display_name).split()) if addresses else ""
+    except Exception:  # a header the parser refuses: the address alone still names the sender
+        return ""
+
+
+def _sender_lines(case: Case, m: Message) -> list[str]:
+    """Who really wrote an inbound entry, and a warning when it is not an address on the case."""
+    if m.direction != "in" or m.kind == "note" or not m.from_addr:
+        return []
+    name = _display_name(m.raw)
+    who = f"{name} <{m.from_addr}>" if name else m.from_addr
+    known = {a.lower() for a in (case.referrer_email, case.referred_email) if a}
+    lines = [f"      from: {who}"]
+    if m.from_addr.lower() not in known and m.kind in ("referral", "reply"):
+        lines.append(f"      !! NOT FROM AN ADDRESS ON THIS CASE: {who}")
+    return lines
 
 
 def audit_lines(session: Session, ref: str | None) -> list[str]:

@@ -36,6 +36,7 @@ def snapshot(session: Session, case: Case) -> CaseSnapshot:
     fields["status"] = CaseStatus(case.status)
     return CaseSnapshot(**fields, known_addresses=frozenset(addresses),
                         withdrawn=case.withdrawn_at is not None,
+                        letter_language=case.letter_language or "en",
                         closed_reply_sent=_closed_reply_sent(session, case))
 
 
@@ -158,10 +159,10 @@ def add_inbound(session: Session, hub: str, case: Case | None, kind: str, mail: 
 
 
 def record_intake(session: Session, pos: MailboxPosition, message_id: str, decision: str, reason: str,
-                  case: Case | None, now: datetime) -> None:
+                  case: Case | None, now: datetime, body_hash: str | None = None) -> None:
     session.add(Intake(hub=pos.hub, folder=pos.folder, uidvalidity=pos.uidvalidity, uid=pos.uid,
                        message_id=message_id, decision=str(decision), reason=reason[:2000],
-                       case_id=case.id if case else None, at=now))
+                       case_id=case.id if case else None, at=now, body_hash=body_hash))
 
 
 def quarantine(session: Session, pos: MailboxPosition, raw: bytes | None, size: int, reason: str,

@@ -119,6 +119,9 @@ class Intake(SQLModel, table=True):
     reason: str
     case_id: int | None = Field(default=None, foreign_key="case.id")
     at: datetime = Field(default_factory=utcnow)
+    # Keyed hash of the message's words (rjmail.core.voice.body_hash): the same Message-ID with other
+    # words is a new message, not a duplicate. NULL for rows from before it was kept.
+    body_hash: str | None = None
 
 
 class OutboxItem(SQLModel, table=True):

@@ -9,8 +9,7 @@ import structlog
 
 from rjmail.adapters import outbox, store
 from rjmail.adapters.tables import Case
-from rjmail.cases import advisor, calls, timeline, wishes
-from rjmail.cases.casework import notify_advisors
+from rjmail.cases import advisor, calls, timeline, voice, wishes
 from rjmail.cases.context import CaseContext, queue_letter
 from rjmail.cases.outcomes import ChoiceOutcome
 from rjmail.core.classify import ClassifyContext, classify
@@ -40,6 +39,8 @@ class Filed:
     reason: str
     case: Case | None = None
     decision: Decision | None = None
+    message_id: str | None = None  # the ID it was filed under, when not its own (a reused ID)
+    body_hash: str | None = None  # keyed hash of its words, kept in the intake ledger
 
 
 def policy_for(ctx: CaseContext, hub: HubSettings) -> HubPolicy:
@@ -51,11 +52,14 @@ def policy_for(ctx: CaseContext, hub: HubSettings) -> HubPolicy:
     )
 
 
-def _classify(ctx: CaseContext, mail: InboundMail) -> tuple[CaseContext, Classification, ThreadMatch]:
+Classified = tuple[CaseContext, Classification, ThreadMatch, InboundMail, str]
+
+
+def _classify(ctx: CaseContext, mail: InboundMail) -> Classified:
     """Classify against the owning hub: a message about another hub's case is that hub's business
     (its advisors, its trusted servers, its notify list and its letters)."""
     s, rt = ctx.session, ctx.rt
-    seen = store.already_seen(s, mail.message_id, rt.key)
+    mail, digest, seen = voice.fresh_identity(s, mail, rt.key)
     if seen:
         outbox.mark_sent_by_copy(s, mail.message_id, ctx.now)
     thread = store.lookup_thread(s, mail, rt.key) if not seen else ThreadMatch()
@@ -72,12 +76,13 @@ def _classify(ctx: CaseContext, mail: InboundMail) -> tuple[CaseContext, Classif
             already_seen=seen,
         ),
     )
-    return owner, cls, thread
+    return owner, cls, thread, mail, digest
 
 
 def file_message(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:
     """Classify, decide and apply one message in the caller's transaction."""
-    owner, cls, thread = _classify(ctx, mail)
+    given = mail.message_id
+    owner, cls, thread, mail, digest = _classify(ctx, mail)
     ctx.rt.metrics.count_message(ctx.session, ctx.hub.code, cls.kind.value)
     wanted = cls.kind in (MailClass.NEW_REFERRAL, MailClass.REPLY) or thread.case is None
     referral = extract(mail, ctx.rt.professional_domains, ctx.rt.own_addresses) if wanted else None
@@ -92,7 +97,7 @@ def file_message(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:
     if decision.follow_up == FollowUp.BOUNCE:
         bounced(owner, mail)
     elif case is not None and decision.follow_up:
-        follow_up(owner, case, mail, decision.follow_up, own_words)
+        follow_up(owner, case, mail, decision.follow_up, own_words, thread)
     reason = decision.ledger_reason + timeline.follow_up_reason(owner.session, before, decision.follow_up)
     log.info(
         "message_processed",
@@ -102,7 +107,8 @@ def file_message(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:
         letters=[le.kind for le in decision.letters],
         suppressed=len(decision.suppressed),
     )
-    return Filed(decision.action, reason, case, decision)
+    renamed = mail.message_id if mail.message_id != given else None
+    return Filed(decision.action, reason, case, decision, message_id=renamed, body_hash=digest)
 
 
 def _timeline_summary(mail: InboundMail) -> str | None:
@@ -131,6 +137,8 @@ def apply(ctx: CaseContext, mail: InboundMail, raw: bytes, decision: Decision) -
         return store.case_for_message_id(s, mail.message_id, ctx.rt.key)
     case = _case_for(ctx, mail, decision)
     if case is None:
+        for letter in decision.letters:  # nothing dropped silently: advisors read mail with no case
+            queue_letter(ctx, None, letter, _timeline_summary(mail))
         return None
     summary = _timeline_summary(mail)
     kind = decision.timeline_kind or MessageKind.REPLY
@@ -144,6 +152,8 @@ def apply(ctx: CaseContext, mail: InboundMail, raw: bytes, decision: Decision) -
         case.status = decision.new_status.value
         case.updated_at = now
         s.add(case)
+    if decision.note:
+        voice.voided(ctx, case, decision.note, voice.note_key(mail))
     for letter in decision.letters:
         queue_letter(ctx, case, letter, summary)
     return case
@@ -162,20 +172,28 @@ def bounced(ctx: CaseContext, mail: InboundMail) -> None:
         log.warning("bounce_recorded", outbox_id=item.id, case_id=item.case_id)
 
 
-def follow_up(ctx: CaseContext, case: Case, mail: InboundMail, what: FollowUp, own_words: str) -> None:
-    """Work a decision hands on: commands, a withdrawal, a call offer or a call choice."""
+def follow_up(ctx: CaseContext, case: Case, mail: InboundMail, what: FollowUp, own_words: str,
+              thread: ThreadMatch | None = None) -> None:
+    """Work a decision hands on: commands, a withdrawal, a call offer, a call choice, a calendar reply."""
     if what == FollowUp.ADVISOR_COMMANDS:
         advisor.execute(ctx, case, mail)
     elif what == FollowUp.WITHDRAW:
         advisor.withdraw(ctx, case, "person", "the person asked to withdraw by email", mail.message_id)
+        # Composed after the status change, so advisors read "withdrawn", not the status before.
+        voice.notify(ctx, case, "withdrawal", mail, summary=own_words[:1500] or None)
     elif what == FollowUp.OFFER_CALL:
+        if case.wants_call is not True:  # "yes please" / "could someone ring me": they want a call
+            case.wants_call, case.updated_at = True, ctx.now
+            ctx.session.add(case)
         calls.offer(ctx, case, f"offer:{mail.message_id}")
     elif what == FollowUp.CALL_CHOICE:
         outcome = calls.on_choice(ctx, case, own_words, mail.message_id)
         # Whatever the choice did, advisors see what the person wrote (it may say more than "2");
         # a choice on a closed offer was told to them already, with what happened.
         if outcome != ChoiceOutcome.OFFER_CLOSED:
-            notify_advisors(ctx, case, "new_message", mail.message_id, summary=own_words[:1500])
+            voice.notify(ctx, case, "new_message", mail, summary=own_words[:1500])
+    elif what == FollowUp.CALENDAR_REPLY:
+        voice.calendar_reply(ctx, case, mail, thread or ThreadMatch())
 
 
 def file_sent(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:

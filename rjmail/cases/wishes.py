@@ -16,7 +16,7 @@ import structlog
 from rjmail.adapters import store
 from rjmail.adapters.tables import Case
 from rjmail.cases.context import CaseContext
-from rjmail.core.authresults import trusted_header
+from rjmail.core.authresults import auth_failure
 from rjmail.core.domain import InboundMail
 from rjmail.core.windows import windows_to_json
 from rjmail.core.wishes import ContactWishes, read_contact_wishes
@@ -27,14 +27,6 @@ log = structlog.get_logger("rjmail.cases")
 def from_the_person(case: Case, mail: InboundMail) -> bool:
     sender = (mail.from_addr or "").lower()
     return bool(sender) and sender in {a.lower() for a in (case.referrer_email, case.referred_email) if a}
-
-
-def dmarc_failed(mail: InboundMail, trusted: frozenset[str]) -> bool:
-    """Our own server's Authentication-Results says dmarc=fail (a forged From)."""
-    header = trusted_header(mail, trusted)
-    return header is not None and any(
-        str(r.method).lower() == "dmarc" and str(r.result).lower() == "fail" for r in header.results
-    )
 
 
 def stated_changes(wishes: ContactWishes) -> dict[str, Any]:
@@ -58,7 +50,7 @@ def update_from_message(ctx: CaseContext, case: Case, mail: InboundMail, own_wor
     """Apply the wishes the person states in `own_words` to `case`; returns the fields that changed."""
     if not own_words.strip() or not from_the_person(case, mail):
         return ()
-    if dmarc_failed(mail, frozenset(ctx.hub.trusted_authserv_ids)):
+    if auth_failure(mail, frozenset(ctx.hub.trusted_authserv_ids)):  # our server saw a forged From
         return ()
     wishes = read_contact_wishes(own_words, case.letter_language or "en")
     changed = tuple(

@@ -52,3 +52,28 @@ def _dmarc_domain(result: authres.AuthenticationResult) -> str | None:
         if str(prop.type).lower() == "header" and str(prop.name).lower() == "from":
             return str(prop.value).lower()
     return None
+
+
+def auth_failure(mail: InboundMail, trusted: frozenset[str]) -> str | None:
+    """The trusted authserv-id when our own server saw the From domain fail: dmarc=fail, or SPF and
+    DKIM both failing (no dkim=pass). None when it passed, was not checked, or no header is trusted.
+    A person-side action (withdrawal, slot choice, calendar reply) from such a message is void."""
+    header = trusted_header(mail, trusted)
+    if header is None:
+        return None
+    from_domain = mail.from_addr.rsplit("@", 1)[-1]
+    outcomes: dict[str, set[str]] = {}
+    for result in header.results:
+        method, outcome = str(result.method).lower(), str(result.result).lower()
+        if method == "dmarc" and _dmarc_domain(result) not in (None, from_domain):
+            continue  # a verdict about another domain says nothing about this From
+        outcomes.setdefault(method, set()).add(outcome)
+    if "pass" in outcomes.get("auth", set()):
+        return None  # authenticated submission on our own server
+    dmarc = outcomes.get("dmarc", set())
+    spf, dkim = outcomes.get("spf", set()), outcomes.get("dkim", set())
+    failed = "fail" in dmarc and "pass" not in dmarc
+    both = "fail" in spf and "pass" not in spf and bool(dkim) and "pass" not in dkim and "fail" in dkim
+    if failed or both:
+        return str(header.authserv_id)
+    return None

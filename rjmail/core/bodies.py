@@ -13,7 +13,7 @@ from email.message import Message
 
 from rjmail.core.domain import Attachment
 from rjmail.core.headers import decode_bytes, decode_header_value
-from rjmail.core.reports import calendar_fields, ids_from_header_block, recipients_from_report
+from rjmail.core.reports import calendar_fields, calendar_uid, ids_from_header_block, recipients_from_report
 from rjmail.core.textconv import html_to_text, tidy, unflow
 from rjmail.core.tnef import tnef_contents
 
@@ -43,6 +43,7 @@ class Collected:
     tnef_text: str = ""
     calendar_method: str | None = None
     calendar_partstat: str | None = None
+    calendar_uid: str | None = None
     bounced_ids: list[str] = field(default_factory=list)
     bounced_recipients: list[str] = field(default_factory=list)
     depth: int = 0
@@ -182,6 +183,7 @@ def _visit_leaf(part: Message, ctype: str, owner: int, found: Collected) -> None
     if ctype == "text/calendar" and found.calendar_method is None:
         method, partstat = calendar_fields(part_text(part), part.get_param("method"))
         found.calendar_method, found.calendar_partstat = method, partstat
+        found.calendar_uid = calendar_uid(part_text(part))
         if disposition != "attachment" and not filename:
             return
     if ctype == "text/rfc822-headers":

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rjmail.core.authresults import sender_verified
+from rjmail.core.authresults import auth_failure, sender_verified
 from rjmail.core.autoreply import automatic_reason
 from rjmail.core.domain import Classification, InboundMail, MailClass, ThreadMatch
+from rjmail.core.voice import answers_us, has_own_words
 
 REF_PATTERN = re.compile(r"\bRJ-([A-Z0-9]{2,6})-(\d{4})-(\d{4,})\b")
 
@@ -33,13 +34,28 @@ def classify(mail: InboundMail, ctx: ClassifyContext) -> Classification:
         return Classification(MailClass.DUPLICATE, "Message-ID already processed")
     reason = automatic_reason(mail, ctx.own_addresses)
     case = ctx.thread.case
+    failed = auth_failure(mail, ctx.trusted_authserv_ids)
+    robot = None
     if reason:
-        return Classification(MailClass.AUTOMATIC, reason, case.ref if case else None)
+        # Nothing dropped silently (SPEC section 6): automatic-looking mail that is not about our own
+        # letters and has words of its own is read by the advisors (it is never answered).
+        if answers_us(mail, ctx.thread, ctx.own_addresses) or not has_own_words(mail):
+            return Classification(MailClass.AUTOMATIC, reason, case.ref if case else None, auth_failed=failed)
+        robot = reason
+    looks = f"; looks automatic ({robot}) but has words of its own" if robot else ""
     if case is None:
-        return Classification(MailClass.NEW_REFERRAL, "no case reference or thread: new referral")
-    if mail.from_addr in ctx.advisors:
+        return Classification(
+            MailClass.NEW_REFERRAL, "no case reference or thread: new referral" + looks, robot=robot
+        )
+    if mail.from_addr in ctx.advisors and not robot:
         return _advisor(mail, ctx, case.ref)
-    return Classification(MailClass.REPLY, f"threads onto {case.ref} by {ctx.thread.by}", case.ref)
+    return Classification(
+        MailClass.REPLY,
+        f"threads onto {case.ref} by {ctx.thread.by}" + looks,
+        case.ref,
+        auth_failed=failed,
+        robot=robot,
+    )
 
 
 def _advisor(mail: InboundMail, ctx: ClassifyContext, ref: str) -> Classification:

@@ -7,10 +7,12 @@ transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from rjmail.core.autoreply import is_noreply
-from rjmail.core.choice import reads_as_option
+from rjmail.core.decision import Decision, HubPolicy
+from rjmail.core.decision import ack as _ack
+from rjmail.core.decision import notify as _notify
 from rjmail.core.domain import (
     Action,
     CaseSnapshot,
@@ -24,62 +26,20 @@ from rjmail.core.domain import (
     Referral,
     ThreadMatch,
 )
-from rjmail.core.prefs import wants_call
-from rjmail.core.withdrawal import wants_to_withdraw
+from rjmail.core.person_reply import (
+    NOT_READ,
+    calendar_reply,
+    person_request,
+    reply_event,
+    timeline,
+    void,
+)
+from rjmail.core.voice import CALENDAR_METHODS, reads_as_referral, sender_context
+from rjmail.core.withdrawal import WithdrawalReading, read_withdrawal
+
+__all__ = ["Decision", "HubPolicy", "decide", "decide_new_referral", "decide_reply", "person_verified"]
 
 CLOSED_STATES = frozenset({CaseStatus.NOT_SUITABLE, CaseStatus.CLOSED})
-
-
-@dataclass(frozen=True)
-class HubPolicy:
-    code: str
-    notify: tuple[str, ...]
-    on_closed_reply: str = "notify"
-    auto_reply_limit: int = 5
-
-
-@dataclass(frozen=True)
-class Decision:
-    action: Action
-    reason: str
-    case_ref: str | None = None
-    referral: Referral | None = None
-    timeline_kind: MessageKind | None = None
-    new_status: CaseStatus | None = None
-    letters: tuple[LetterSpec, ...] = ()
-    suppressed: tuple[str, ...] = field(default=())  # "letter: why it was not sent"
-    follow_up: FollowUp | None = None
-
-    @property
-    def ledger_reason(self) -> str:
-        parts = [self.reason]
-        parts += [f"sent {letter.kind}" for letter in self.letters if not letter.to_advisors]
-        parts += [f"suppressed {s}" for s in self.suppressed]
-        return "; ".join(parts)
-
-
-def _ack(mail: InboundMail, to: str, kind: str, key: str) -> LetterSpec:
-    # A Message-ID we had to invent (the sender gave none) means nothing to the person's mail client.
-    invented = mail.message_id.endswith("@rjmail.invalid>")
-    return LetterSpec(
-        kind=kind,
-        to=(to,),
-        reply_to_message_id=None if invented else mail.message_id,
-        references=() if invented else mail.references,
-        idempotency_key=key,
-    )
-
-
-def _notify(
-    policy: HubPolicy, event: str, mail: InboundMail, key: str, detail: str | None = None
-) -> LetterSpec:
-    return LetterSpec(
-        kind="notification",
-        to=policy.notify,
-        to_advisors=True,
-        context={"event": event, "detail": detail},
-        idempotency_key=f"notify:{event}:{key}",
-    )
 
 
 def decide_new_referral(
@@ -124,47 +84,6 @@ def person_verified(mail: InboundMail, case: CaseSnapshot, thread: ThreadMatch) 
     return mail.from_addr in case.known_addresses and thread.signed_parent
 
 
-def _person_request(
-    mail: InboundMail,
-    cls: Classification,
-    case: CaseSnapshot,
-    policy: HubPolicy,
-    kind: MessageKind,
-    text: str,
-) -> Decision | None:
-    """What a verified reply from the person asks for: withdrawal, a call, or a slot choice."""
-    if wants_to_withdraw(text):
-        return Decision(
-            action=Action.TIMELINE,
-            reason=f"{cls.reason}; the person asked to withdraw",
-            case_ref=case.ref,
-            timeline_kind=kind,
-            follow_up=FollowUp.WITHDRAW,
-            letters=(_notify(policy, "withdrawal", mail, mail.message_id),),
-        )
-    if case.status in (CaseStatus.NEW, CaseStatus.IN_PROGRESS) and wants_call(text):
-        # They answered our letter's "just reply 'call me'": send the times to choose from.
-        return Decision(
-            action=Action.TIMELINE,
-            reason=f"{cls.reason}; the person asked for a call",
-            case_ref=case.ref,
-            timeline_kind=kind,
-            follow_up=FollowUp.OFFER_CALL,
-            letters=(_notify(policy, "new_message", mail, mail.message_id),),
-        )
-    # A bare option number ("1 please") may answer an offer that is no longer open (on hold,
-    # expired): the call operations answer it rather than leave silence (issue 11).
-    if case.status == CaseStatus.CALL_OFFERED or reads_as_option(text):
-        return Decision(
-            action=Action.TIMELINE,
-            reason=f"{cls.reason}; answer to a call offer",
-            case_ref=case.ref,
-            timeline_kind=kind,
-            follow_up=FollowUp.CALL_CHOICE,
-        )
-    return None
-
-
 def decide_reply(
     mail: InboundMail,
     cls: Classification,
@@ -174,58 +93,44 @@ def decide_reply(
     thread: ThreadMatch | None = None,
     text: str = "",
 ) -> Decision:
-    """A message on an existing case: timeline, advisors told, withdrawal or a call choice, and the
-    closed/withdrawn policy."""
-    from_advisor = cls.kind == MailClass.ADVISOR_COMMAND
-    kind = MessageKind.ADVISOR_COMMAND if from_advisor else MessageKind.REPLY
-    if from_advisor:
-        return Decision(
-            action=Action.TIMELINE,
-            reason=cls.reason,
-            case_ref=case.ref,
-            timeline_kind=kind,
-            follow_up=FollowUp.ADVISOR_COMMANDS,
-        )
-    verified = thread is not None and person_verified(mail, case, thread)
+    """A message on an existing case: timeline, advisors told (naming the real sender), withdrawal
+    or a call choice only from the verified person, and the closed/withdrawn policy."""
+    if cls.kind == MailClass.ADVISOR_COMMAND:
+        return timeline(cls, case, MessageKind.ADVISOR_COMMAND, reason=cls.reason,
+                        follow_up=FollowUp.ADVISOR_COMMANDS)
+    verified = thread is not None and person_verified(mail, case, thread) and not cls.robot
+    if mail.calendar_method in CALENDAR_METHODS:
+        return calendar_reply(mail, cls, case, policy, verified)
+    if cls.auth_failed:
+        return void(mail, cls, case, policy, MessageKind.REPLY)
     open_case = case.status not in CLOSED_STATES | {CaseStatus.WITHDRAWN}
-    acted = _person_request(mail, cls, case, policy, kind, text) if verified and open_case else None
-    if acted is not None:
-        return acted
-    event = "spoof" if cls.spoof else "new_message"
-    detail = cls.reason if event == "spoof" else None
-    # An unverified advisor's "#withdraw" is a spoof warning already; this line is about the person.
-    if event != "spoof" and not verified and open_case and wants_to_withdraw(text):
-        detail = (
-            "This message may ask to withdraw, but rjmail could not confirm it comes from the "
-            "person (address not on the case, or not a reply to our email). Nothing was changed."
-        )
+    # An advisor's unverified "#withdraw" is a spoof warning already; the reading is about the person.
+    readable = open_case and not cls.robot and not cls.spoof
+    reading = read_withdrawal(text, case.letter_language) if readable else NOT_READ
+    acted = None
+    if verified and open_case and thread is not None:
+        acted = person_request(mail, cls, case, policy, MessageKind.REPLY, text, reading, thread)
+    return acted or _reply_letters(mail, cls, case, policy, replies_today, thread, verified, reading)
+
+
+def _reply_letters(mail: InboundMail, cls: Classification, case: CaseSnapshot, policy: HubPolicy,
+                   replies_today: int, thread: ThreadMatch | None, verified: bool,
+                   reading: WithdrawalReading) -> Decision:
+    """No action for the person: advisors are told; withdrawn and automatic-looking mail is never
+    answered; closed cases follow the hub's policy."""
+    event, detail = reply_event(cls, case, thread, verified, reading)
+    notify = _notify(policy, event, mail, mail.message_id, detail, sender_context(mail, case))
+    kind = MessageKind.REPLY
+    silent = None
     if case.status == CaseStatus.WITHDRAWN or case.withdrawn:
-        detail = _withdrawn_detail(thread)
-    notify = _notify(policy, event, mail, mail.message_id, detail=detail)
-    if case.status == CaseStatus.WITHDRAWN or case.withdrawn:
-        return Decision(
-            action=Action.TIMELINE,
-            reason=cls.reason,
-            case_ref=case.ref,
-            timeline_kind=kind,
-            letters=(notify,),
-            suppressed=("letter: case withdrawn, the person asked for no automatic mail",),
-        )
+        silent = "letter: case withdrawn, the person asked for no automatic mail"
+    elif cls.robot:
+        silent = "letter: the message looks automatic, never answered"
+    if silent:
+        return timeline(cls, case, kind, reason=cls.reason, letters=(notify,), suppressed=(silent,))
     if case.status in CLOSED_STATES:
         return _closed_reply(mail, cls, case, policy, replies_today, notify, verified)
-    return Decision(
-        action=Action.TIMELINE, reason=cls.reason, case_ref=case.ref, timeline_kind=kind, letters=(notify,)
-    )
-
-
-def _withdrawn_detail(thread: ThreadMatch | None) -> str:
-    linked = thread is not None and thread.by is not None and "withdrew" in thread.by
-    how = " It is a new email, not a reply: rjmail linked it here by the sender's address." if linked else ""
-    return (
-        "This person withdrew. rjmail sent no automatic reply, because they asked for no automatic mail."
-        + how
-        + " An advisor decides whether and how to answer."
-    )
+    return timeline(cls, case, kind, reason=cls.reason, letters=(notify,), person_verified=verified)
 
 
 def _closed_reply(
@@ -272,6 +177,28 @@ def decide_automatic(mail: InboundMail, cls: Classification) -> Decision:
     )
 
 
+def decide_robot(mail: InboundMail, cls: Classification, referral: Referral | None,
+                 policy: HubPolicy, text: str) -> Decision:
+    """Automatic-looking mail with words of its own and no case: a case when it reads as a referral
+    (with no acknowledgement: a robot may have sent it), otherwise a notification. Never only a
+    ledger row."""
+    looks = f"It looks automatic ({cls.robot})"
+    if referral is not None and reads_as_referral(mail, text):
+        fresh = decide_new_referral(mail, referral, policy, replies_today=0)
+        detail = f"{looks}, so rjmail sent no acknowledgement: an advisor decides how to answer."
+        letters = tuple(
+            replace(le, context={**le.context, "detail": detail}) for le in fresh.letters if le.to_advisors
+        )
+        return replace(fresh, reason=cls.reason, letters=letters, follow_up=None,
+                       suppressed=(f"acknowledgement: {looks.lower()}; it may come from a robot",))
+    detail = f"{looks}, but it has words of its own and does not answer one of our letters. Nothing was sent."
+    return Decision(
+        action=Action.RECORD_ONLY,
+        reason=f"automatic-looking mail with words of its own ({cls.robot}): advisors told",
+        letters=(_notify(policy, "automatic_words", mail, mail.message_id, detail),),
+    )
+
+
 def _new_case_policy(cls: Classification, case: CaseSnapshot, policy: HubPolicy) -> bool:
     """`on_closed_reply = "new_case"`: a person's message on a closed case starts a new case."""
     return (
@@ -295,8 +222,10 @@ def decide(
     """`text` is the reply with quoted history removed (withdrawal and call choices read only that)."""
     if cls.kind == MailClass.DUPLICATE:
         return Decision(action=Action.DUPLICATE, reason=cls.reason)
-    if cls.kind == MailClass.AUTOMATIC:
+    if cls.kind == MailClass.AUTOMATIC and not (case and mail.calendar_method in CALENDAR_METHODS):
         return decide_automatic(mail, cls)
+    if cls.robot and (cls.kind == MailClass.NEW_REFERRAL or case is None):
+        return decide_robot(mail, cls, referral, policy, text)
     if cls.kind == MailClass.NEW_REFERRAL or case is None:
         assert referral is not None
         return decide_new_referral(mail, referral, policy, replies_today)

@@ -60,6 +60,7 @@ class FollowUp(StrEnum):
     ADVISOR_COMMANDS = "advisor_commands"
     OFFER_CALL = "offer_call"
     BOUNCE = "bounce"
+    CALENDAR_REPLY = "calendar_reply"  # the person accepted/declined/countered our invite
 
 
 class OutboxStatus(StrEnum):
@@ -126,6 +127,7 @@ class InboundMail:
     return_path: str | None  # None when there is no Return-Path header; "" for "<>"
     calendar_method: str | None = None  # METHOD of a text/calendar part, upper-case
     calendar_partstat: str | None = None  # ATTENDEE PARTSTAT of a calendar REPLY
+    calendar_uid: str | None = None  # UID of that calendar part (our bookings carry one)
     report_type: str | None = None  # report-type of multipart/report
     bounced_message_ids: tuple[str, ...] = ()  # Message-IDs named in a DSN's returned headers
     bounced_recipients: tuple[str, ...] = ()  # recipients a DSN says failed (lower-case)
@@ -193,6 +195,7 @@ class CaseSnapshot:
     wants_call: bool | None = None
     withdrawn: bool = False  # the person withdrew at some point and no advisor has reopened since
     closed_reply_sent: bool = False  # a closed_reply went out since the case was last closed
+    letter_language: str = "en"  # the person's language: their replies are read in it too
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,8 @@ class Classification:
     reason: str  # human readable rule name, recorded in the ledger
     case_ref: str | None = None
     spoof: bool = False  # claims to be an advisor but could not be verified
+    auth_failed: str | None = None  # authserv-id of a trusted server that saw DMARC (or SPF+DKIM) fail
+    robot: str | None = None  # looked automatic (this rule) but has words of its own: advisors read it
 
 
 @dataclass(frozen=True)

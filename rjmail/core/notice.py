@@ -9,7 +9,7 @@ read as the victim's. Times are local and in words; the summary is cut at a sent
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -134,6 +134,11 @@ def notice_view(case: Mapping[str, Any], tz: ZoneInfo) -> NoticeView:
 
 
 def with_notice(context: Mapping[str, Any], tz: ZoneInfo = LONDON) -> dict[str, Any]:
-    """`context` plus the notification blocks of its `case` (None without a case)."""
+    """`context` plus the notification blocks of its `case` (None without a case). A message from an
+    address not on the case (`stranger`) says so first, above every other safety line."""
     case = context.get("case")
-    return {**context, "notice": notice_view(case, tz) if case else None}
+    view = notice_view(case, tz) if case else None
+    if view is not None and context.get("stranger"):
+        warning = f"NOT FROM AN ADDRESS ON THIS CASE: {context.get('sender') or 'unknown sender'}"
+        view = replace(view, safety=(warning, *view.safety))
+    return {**context, "notice": view}

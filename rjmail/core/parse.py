@@ -112,6 +112,7 @@ def _parse(raw: bytes) -> InboundMail:
         return_path=_return_path(raw_headers),
         calendar_method=found.calendar_method,
         calendar_partstat=found.calendar_partstat,
+        calendar_uid=found.calendar_uid,
         report_type=_report_type(msg),
         bounced_message_ids=_bounced(found, from_addr, text),
         bounced_recipients=_bounced_recipients(found, from_addr, text),

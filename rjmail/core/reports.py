@@ -32,6 +32,14 @@ def calendar_fields(text: str, method_param: object = None) -> tuple[str | None,
     return method, partstat
 
 
+def calendar_uid(text: str) -> str | None:
+    """The first UID of an iCalendar text (a REPLY names the invite it answers by it)."""
+    for line in _UNFOLD.sub("", text).splitlines():
+        if line.upper().startswith("UID:"):
+            return line.split(":", 1)[1].strip() or None
+    return None
+
+
 def ids_from_header_block(block: Message | str, original_only: bool) -> list[str]:
     """Message-IDs named in a header block (a returned message, its headers, or report fields)."""
     wanted = ("original-message-id",) if original_only else ("original-message-id", "message-id")

@@ -1,7 +1,7 @@
 """contact wishes: call windows (JSON text), email only, texts OK, the referrer's own phone
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0010 (main already holds 0010_body_hash on 0006)
 Create Date: 2026-12-06 18:10:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel
 
 
 revision = '0007'
-down_revision = '0006'
+down_revision = '0010'  # 0010_body_hash reached main first; the integrator may re-chain
 branch_labels = None
 depends_on = None
 
