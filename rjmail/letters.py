@@ -25,6 +25,7 @@ from rjmail.core.render import (
     build_templates,
     render_letter,
 )
+from rjmail.core.windows import windows_list
 from rjmail.settings import SHIPPED, HubSettings
 from rjmail.translations import Catalogue, load_catalogue
 
@@ -48,6 +49,7 @@ def case_view(case: Case) -> dict[str, Any]:
     view = {name: getattr(case, name) for name in VIEW_FIELDS}
     view["call_slot"] = case.call_slot.isoformat() if case.call_slot else None
     view.update(referral_view(case))
+    view["call_windows"] = windows_list(case.call_windows)
     return view
 
 
@@ -116,6 +118,9 @@ class Composer:
             "ref": case.ref if case else "",
             "greeting_name": greeting_name(case, letter.to[0] if letter.to else ""),
             "wants_call": case.wants_call if case else None,
+            # What the person already told us binds every letter: no voicemail, no asking twice.
+            "voicemail_ok": case.voicemail_ok if case else None,
+            "call_times_known": bool(case and case.call_times),
             "reason_codes": list(self.reason_codes),
         }
         if letter.to_advisors:

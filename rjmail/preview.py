@@ -29,8 +29,11 @@ _SAMPLE_VALUES: dict[str, Any] = {
     "referral_type": "self",
     "crime_reference": "36/12345/24",
     "wants_call": True,
-    "call_times": "weekday mornings",
+    "call_times": "only after 6pm on weekdays",
     "voicemail_ok": False,
+    "call_windows": [{"days": ["mon", "tue", "wed", "thu", "fri"], "from": "18:00", "to": "21:00"}],
+    "email_only": False,
+    "texts_ok": None,
 }
 SAMPLE_CASE = {name: _SAMPLE_VALUES.get(name) for name in VIEW_FIELDS}
 
@@ -40,6 +43,10 @@ def sample_context(kind: str) -> dict[str, Any]:
         "greeting_name": "Sam",
         "wants_call": True,
         "slots": SAMPLE_SLOTS,
+        "wish_text": "weekday evenings after 6pm",
+        "voicemail_ok": False,
+        "call_times_known": True,
+        "chosen_number": 1,
         "slot_text": "Tuesday 8 December at 10:30am",
         "caller": None,
         "phone_known": True,
@@ -75,6 +82,8 @@ LETTERS = (
     "introduction",
     "referral_acknowledgement",
     "referrer_update",
+    "call_arrange",
+    "offer_closed",
     "notification",
     "command_result",
 )

@@ -9,8 +9,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from rjmail.adapters.offers import offered_starts
 from rjmail.adapters.tables import AuditEntry, Case, Intake, Message
 from rjmail.core.casefields import JSON_FIELDS
+from rjmail.core.windows import windows_list
 
 
 def iso(value: datetime | None) -> str | None:
@@ -26,6 +28,8 @@ def case_json(session: Session, case: Case) -> dict[str, Any]:
                             .order_by(col(Message.at), col(Message.id))).all()
     data: dict[str, Any] = {name: getattr(case, name) for name in JSON_FIELDS}
     data["created_at"], data["call_slot"] = iso(case.created_at), iso(case.call_slot)
+    data["call_windows"] = windows_list(case.call_windows)
+    data["offered_slots"] = [iso(x) for x in offered_starts(session, case)]
     data["referred_person"] = (
         {"name": case.referred_name, "email": case.referred_email, "phone": case.referred_phone}
         if case.referral_type == "professional" else None)

@@ -25,6 +25,7 @@ from rjmail.core import pseudonym, signing
 from rjmail.core.casefields import REFERRAL_FIELDS, SNAPSHOT_FIELDS
 from rjmail.core.classify import subject_ref
 from rjmail.core.domain import CaseSnapshot, CaseStatus, InboundMail, MailboxPosition, Referral, ThreadMatch
+from rjmail.core.windows import windows_to_json
 
 
 def snapshot(session: Session, case: Case) -> CaseSnapshot:
@@ -131,9 +132,11 @@ def next_ref(session: Session, hub: str, year: int) -> str:
 
 def create_case(session: Session, hub: str, referral: Referral, now: datetime) -> Case:
     person = referral.referred_person
+    values = {name: getattr(referral, name) for name in REFERRAL_FIELDS}
+    values["call_windows"] = windows_to_json(referral.call_windows)
     case = Case(
         ref=next_ref(session, hub, now.year), hub=hub, status=CaseStatus.NEW.value, created_at=now,
-        updated_at=now, **{name: getattr(referral, name) for name in REFERRAL_FIELDS},
+        updated_at=now, **values,
         referred_name=person.name if person else None, referred_email=person.email if person else None,
         referred_phone=person.phone if person else None,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import Column, LargeBinary, MetaData, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from rjmail.core.domain import OutboxStatus
@@ -63,6 +64,11 @@ class Case(SQLModel, table=True):
     wants_call: bool | None = None
     call_times: str | None = None
     voicemail_ok: bool | None = None
+    # The person's call windows as JSON text: [{"days": [...], "from": "HH:MM", "to": "HH:MM"}]
+    call_windows: str | None = Field(default=None, sa_column=Column(Text))
+    email_only: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
+    texts_ok: bool | None = None
+    referrer_phone: str | None = None  # professional referrals: the professional's own number
     language: str | None = None
     letter_language: str = Field(default="en", sa_column_kwargs={"server_default": "en"})  # ISO 639-1
     access_needs: str | None = None

@@ -15,7 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from rjmail.adapters import store
+from rjmail.adapters.offers import offered_starts
 from rjmail.adapters.tables import Booking, CallOffer, Case
+from rjmail.cases import arrange
 from rjmail.cases.casework import (
     can_write_to_person,
     letter_to_person,
@@ -30,6 +32,7 @@ from rjmail.core.choice import interpret_choice
 from rjmail.core.domain import CaseStatus
 from rjmail.core.invite import call_invite
 from rjmail.core.slots import Slot, free_slots, parse_book_time, slot_text
+from rjmail.core.windows import describe_windows, mentions, windows_from_json
 
 # Invites land in shared calendars: nothing in them may say who is calling or why.
 NEUTRAL_ORGANIZER = "Phone call"
@@ -73,6 +76,9 @@ def open_offer(s: Session, case: Case, now: datetime) -> CallOffer | None:
     return offer
 
 
+MAX_OFFERS = 3  # after this many offers, advisors arrange the time themselves
+
+
 def _offers_made(s: Session, case: Case) -> int:
     return len(s.exec(select(CallOffer.id).where(CallOffer.case_id == case.id)).all())
 
@@ -96,20 +102,21 @@ def offer(
     kind: str = "call_offer",
     exclude: frozenset[datetime] = frozenset(),
 ) -> Result:
-    """Send `offer_count` free slots (none of `exclude`), held for `hold_hours`."""
+    """Send `offer_count` free slots inside the person's call windows, none of them ever offered on
+    this case before (nor `exclude`), held for `hold_hours` (SPEC section 3)."""
+    barred = arrange.barred(ctx, case, key, automatic=actor == "rjmail")
+    if barred is not None:
+        return barred
     s, hub, now = ctx.session, ctx.hub, ctx.now
     if not can_write_to_person(case):  # before holding slots nobody will be offered
         return Refused(f"No call offer was sent. {no_letter_reason(case)}")
     release_offers(s, case)
     s.flush()
-    taken = taken_starts(s, hub.code, now) | exclude
-    slots = free_slots(hub.calls, _tz(ctx), now, taken, hub.calls.offer_count)
+    windows = windows_from_json(case.call_windows)
+    taken = taken_starts(s, hub.code, now) | exclude | set(offered_starts(s, case))
+    slots = free_slots(hub.calls, _tz(ctx), now, taken, hub.calls.offer_count, windows=windows)
     if not slots:
-        notify_advisors(ctx, case, "slot_none", key)
-        return Refused(
-            "There are no free call times in the hub's hours: no offer was sent. Use #book after "
-            "agreeing a time, or add call hours."
-        )
+        return arrange.no_slot(ctx, case, key, windows, automatic=actor == "rjmail")
     s.add(
         CallOffer(
             case_id=case.id or 0,
@@ -119,7 +126,9 @@ def offer(
             expires_at=now + timedelta(hours=hub.calls.hold_hours),
         )
     )
-    if not letter_to_person(ctx, case, kind, key, {"slots": _slots_context(slots, _tz(ctx))}):
+    wish = describe_windows(windows) if windows else None
+    context = {"slots": _slots_context(slots, _tz(ctx)), "wish_text": wish}
+    if not letter_to_person(ctx, case, kind, key, context):
         return Refused(f"No call offer was sent. {no_letter_reason(case)}")
     set_status(ctx, case, CaseStatus.CALL_OFFERED, actor, "call offer sent")
     return Done(f"A call offer with {len(slots)} times was sent for {case.ref}.")
@@ -198,44 +207,69 @@ def book_direct(ctx: CaseContext, case: Case, when: str, key: str, *, actor: str
     release_offers(ctx.session, case)
     sent = _confirm_booking(ctx, case, booking, key, actor)
     when_text = slot_text(Slot(start, start), _tz(ctx))
-    told = "Confirmation and invite sent." if sent else no_letter_reason(case)
-    return Done(f"Call booked for {case.ref}: {when_text}. {told}")
+    told = "The confirmation and invite to the person are below." if sent else no_letter_reason(case)
+    warning = f" Please note: {arrange.EMAIL_ONLY_REASON}." if case.email_only else ""
+    return Done(f"Call booked for {case.ref}: {when_text}. {told}{warning}")
 
 
 def on_choice(ctx: CaseContext, case: Case, text: str, message_id: str) -> ChoiceOutcome:
-    """A verified reply to an open offer: book the chosen time, offer others, or ask once which."""
-    current = open_offer(ctx.session, case, ctx.now)
-    if current is None:
-        return ChoiceOutcome.NOT_ABOUT_CALL
-    offered = [
-        Slot(datetime.fromisoformat(x), datetime.fromisoformat(x)) for x in json.loads(current.slots_json)
-    ]
-    choice = interpret_choice(text, offered, _tz(ctx))
+    """A verified reply about a call offer: book the chosen time, offer others (inside any new wish
+    the reply stated, which rjmail.cases.wishes has applied already), ask once which, or answer a
+    choice on an offer that is no longer open."""
     key = f"choice:{message_id}"
+    current = open_offer(ctx.session, case, ctx.now)
+    if current is None or case.status != CaseStatus.CALL_OFFERED.value:
+        return _dead_choice(ctx, case, text, key)
+    offered = _offer_slots(current)
+    choice = interpret_choice(text, offered, _tz(ctx))
     if choice.kind == "slot" and choice.number:
         return _take(ctx, case, current, offered[choice.number - 1].start, key)
+    if mentions(text, case.letter_language or "en"):  # "None of these, mornings are better"
+        return _none_suit(ctx, case, key, again=True)
     if choice.kind in ("none", "other_times"):
-        return _none_suit(ctx, case, offered, key, again=choice.kind == "other_times")
+        return _none_suit(ctx, case, key, again=choice.kind == "other_times")
     if choice.kind == "unclear" and not current.clarified:
         current.clarified = True
         ctx.session.add(current)
-        letter_to_person(ctx, case, "clarify_choice", key, {"slots": _slots_context(offered, _tz(ctx))})
+        context = {"slots": _slots_context(offered, _tz(ctx))}
+        letter_to_person(ctx, case, "clarify_choice", key, context)
         return ChoiceOutcome.CLARIFY
     return ChoiceOutcome.NOT_ABOUT_CALL
 
 
-def _none_suit(ctx: CaseContext, case: Case, offered: list[Slot], key: str, *, again: bool) -> ChoiceOutcome:
-    """Asked for other times: one fresh offer without the times they could not do."""
-    again = again and _offers_made(ctx.session, case) < 2
+def _offer_slots(row: CallOffer) -> list[Slot]:
+    return [Slot(datetime.fromisoformat(x), datetime.fromisoformat(x)) for x in json.loads(row.slots_json)]
+
+
+def _dead_choice(ctx: CaseContext, case: Case, text: str, key: str) -> ChoiceOutcome:
+    """A slot number for an offer that is gone (on hold, expired, released): never silence."""
+    last = ctx.session.exec(
+        select(CallOffer).where(CallOffer.case_id == case.id).order_by(col(CallOffer.id).desc())
+    ).first()
+    if last is None or case.status == CaseStatus.CALL_BOOKED.value:
+        return ChoiceOutcome.NOT_ABOUT_CALL  # nothing was offered, or a call is booked: advisors read it
+    offered = _offer_slots(last)
+    choice = interpret_choice(text, offered, _tz(ctx))
+    if choice.kind != "slot" or not choice.number:
+        return ChoiceOutcome.NOT_ABOUT_CALL
+    when = slot_text(offered[choice.number - 1], _tz(ctx))
+    why = arrange.dead_reason(case.status, last.status, _aware(last.expires_at), ctx.now)
+    arrange.closed_choice(ctx, case, choice.number, when, why, key, text)
+    return ChoiceOutcome.OFFER_CLOSED
+
+
+def _none_suit(ctx: CaseContext, case: Case, key: str, *, again: bool) -> ChoiceOutcome:
+    """Asked for other times: a fresh offer (never a time offered before, inside their windows)."""
+    again = again and _offers_made(ctx.session, case) < MAX_OFFERS
     detail = (
-        "The person asked for other times; a second offer was sent."
+        "The person asked for other times; a new offer was sent if any free time fits their wishes."
         if again
         else "The person said none of the offered times suit them."
     )
     notify_advisors(ctx, case, "times_declined", key, detail=detail)
     if not again:
         return ChoiceOutcome.NONE_SUIT
-    offer(ctx, case, f"reoffer:{key}", exclude=frozenset(x.start for x in offered))
+    offer(ctx, case, f"reoffer:{key}")
     return ChoiceOutcome.REOFFERED
 
 

@@ -9,8 +9,9 @@ import structlog
 
 from rjmail.adapters import outbox, store
 from rjmail.adapters.tables import Case
-from rjmail.cases import advisor, calls, timeline, voice
+from rjmail.cases import advisor, calls, timeline, voice, wishes
 from rjmail.cases.context import CaseContext, queue_letter
+from rjmail.cases.outcomes import ChoiceOutcome
 from rjmail.core.classify import ClassifyContext, classify
 from rjmail.core.decide import Decision, HubPolicy, decide
 from rjmail.core.domain import (
@@ -142,6 +143,8 @@ def apply(ctx: CaseContext, mail: InboundMail, raw: bytes, decision: Decision) -
     summary = _timeline_summary(mail)
     kind = decision.timeline_kind or MessageKind.REPLY
     store.add_inbound(s, ctx.hub.code, case, kind.value, mail, raw, summary, now)
+    if kind == MessageKind.REPLY:  # before any letter is rendered: the newest wish binds them all
+        wishes.update_from_message(ctx, case, mail, strip_quoted(mail.text) if mail.text else "")
     if decision.new_status is not None and decision.new_status.value != case.status:
         store.audit(
             s, "rjmail", "change", case.ref, f"status {case.status} -> {decision.new_status}", now=now
@@ -184,9 +187,11 @@ def follow_up(ctx: CaseContext, case: Case, mail: InboundMail, what: FollowUp, o
             ctx.session.add(case)
         calls.offer(ctx, case, f"offer:{mail.message_id}")
     elif what == FollowUp.CALL_CHOICE:
-        calls.on_choice(ctx, case, own_words, mail.message_id)
-        # Whatever the choice did, advisors see what the person wrote (it may say more than "2").
-        voice.notify(ctx, case, "new_message", mail, summary=own_words[:1500])
+        outcome = calls.on_choice(ctx, case, own_words, mail.message_id)
+        # Whatever the choice did, advisors see what the person wrote (it may say more than "2");
+        # a choice on a closed offer was told to them already, with what happened.
+        if outcome != ChoiceOutcome.OFFER_CLOSED:
+            voice.notify(ctx, case, "new_message", mail, summary=own_words[:1500])
     elif what == FollowUp.CALENDAR_REPLY:
         voice.calendar_reply(ctx, case, mail, thread or ThreadMatch())
 

@@ -35,4 +35,5 @@ class ChoiceOutcome(StrEnum):
     REOFFERED = "reoffered"  # asked for other times: a second offer went out
     NONE_SUIT = "none_suit"  # none suit and no further offer: advisors told
     CLARIFY = "clarify"  # unclear: one letter asking which time
+    OFFER_CLOSED = "offer_closed"  # chose from an offer no longer open: answered, advisors told
     NOT_ABOUT_CALL = "not_about_call"

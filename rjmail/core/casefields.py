@@ -31,6 +31,11 @@ FIELDS: tuple[CaseField, ...] = (
     CaseField("wants_call", view=True, snapshot=True, from_referral=True),
     CaseField("call_times", personal=True, view=True, from_referral=True),
     CaseField("voicemail_ok", view=True, from_referral=True),
+    # Contact wishes (SPEC section 3): the view's safety lines read these before any phone number.
+    CaseField("call_windows", personal=True, view=True, from_referral=True),  # JSON text in the row
+    CaseField("email_only", view=True, from_referral=True),
+    CaseField("texts_ok", view=True, from_referral=True),
+    CaseField("referrer_phone", personal=True, json=False, view=True, from_referral=True),
     CaseField("language", personal=True, view=True, from_referral=True),
     CaseField("access_needs", personal=True, view=True, from_referral=True),
     CaseField("advisor", personal=True, view=True, snapshot=True),

@@ -299,3 +299,17 @@ def _group(text: str, mentions: list[_Mention]) -> list[list[list[_Mention]]]:
         else:
             comp.append(m)
     return refs
+
+
+_OPTION_ONLY = re.compile(
+    r"(?i)^\W*(?:(?:option|number|no\.?|#|slot|time)\s*)?(?:[1-9]|one|two|three|four|five|six|seven|eight|nine|"
+    r"(?:the\s+)?(?:first|second|third|fourth|fifth)(?:\s+one)?)"
+    r"(?:[\s,!.]+(?:please|pls|thanks|thank\s+you|is\s+(?:fine|good|great|best)|works?(?:\s+for\s+me)?|"
+    r"suits?\s+me|for\s+me))*\W*$"
+)
+
+
+def reads_as_option(text: str) -> bool:
+    """A reply that is only an option number ("1 please", "option 2", "the second one"): a choice
+    even when no offer is open any more, so it is answered rather than met with silence."""
+    return len(text) <= 80 and bool(_OPTION_ONLY.match(text.strip()))

@@ -7,6 +7,7 @@ Pure; called by rjmail.core.decide.decide_reply.
 
 from __future__ import annotations
 
+from rjmail.core.choice import reads_as_option
 from rjmail.core.decision import Decision, HubPolicy
 from rjmail.core.decision import notify as _notify
 from rjmail.core.domain import (
@@ -70,7 +71,9 @@ def person_request(
         return timeline(cls, case, kind, reason=f"{cls.reason}; the person asked for a call",
                          follow_up=FollowUp.OFFER_CALL, person_verified=True,
                          letters=(_notify(policy, "new_message", mail, mail.message_id, None, who),))
-    if case.status == CaseStatus.CALL_OFFERED:
+    # A bare option number ("1 please") may answer an offer that is no longer open (on hold,
+    # expired): the call operations answer it rather than leave silence (issue 11).
+    if case.status == CaseStatus.CALL_OFFERED or reads_as_option(text):
         return timeline(cls, case, kind, reason=f"{cls.reason}; answer to a call offer",
                          follow_up=FollowUp.CALL_CHOICE, person_verified=True)
     return None

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from rjmail.core.callhours import DAYS, CallSettings
+from rjmail.core.timewords import CallWindow
+from rjmail.core.windows import within_windows
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -38,13 +40,15 @@ class Slot:
 
 
 def free_slots(calls: CallSettings, tz: ZoneInfo, now: datetime, taken: Iterable[datetime], count: int,
-               horizon_days: int = 28) -> list[Slot]:
+               horizon_days: int = 28, windows: Sequence[CallWindow] | None = None) -> list[Slot]:
     """Up to `count` free slots to offer, in time order.
 
     Candidates: every `slot_minutes` slot lying wholly inside one of the day's `calls.hours` spans (local
     time), on the days from today to `horizon_days` ahead, starting at least `min_notice_hours` after
     `now`, not on an England & Wales bank holiday or a `closed_dates` day, and not overlapping a `taken`
-    start (booked, or held by an open offer; naive values are read as UTC because SQLite drops the zone).
+    start (booked, or held by an open offer; naive values are read as UTC because SQLite drops the zone),
+    and, when the person gave call `windows`, lying wholly inside one of them (never on a day they
+    excluded). The filter comes before the spreading, so all `count` places go to times they can take.
 
     Spreading, so the person gets a real choice: at first at most one slot per day, from the earliest
     `count` days that have any; on alternate days (1st, 3rd, ... offered day) the earliest slot, on the
@@ -60,7 +64,16 @@ def free_slots(calls: CallSettings, tz: ZoneInfo, now: datetime, taken: Iterable
     earliest = now + timedelta(hours=calls.min_notice_hours)
     candidates = _candidates(calls, tz, now.astimezone(tz).date(), horizon_days)
     free = sorted({s for s in candidates if s.start >= earliest and not _clashes(s, blocked)})
+    if windows is not None:
+        inside = set(within_windows([s.start for s in free], calls.slot_minutes, windows, tz))
+        free = [s for s in free if s.start in inside]
     return _spread(free, count, tz)
+
+
+def hours_text(calls: CallSettings) -> str:
+    """The hub's weekly call hours for advisors: "Mon 09:00-12:00, 17:30-20:00; Tue 09:00-16:00"."""
+    days = [f"{d.title()} {', '.join(calls.hours[d])}" for d in DAYS if calls.hours.get(d)]
+    return "; ".join(days) or "no call hours are set"
 
 
 def slot_text(slot: Slot, tz: ZoneInfo) -> str:

@@ -7,6 +7,8 @@ local time on both sides of a clock change.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -117,3 +119,31 @@ def describe_windows(windows: Sequence[CallWindow] | None) -> str:
     if not windows:
         return "any time"
     return " or ".join(_one(w) for w in windows)
+
+
+def windows_to_json(windows: Sequence[CallWindow] | None) -> str | None:
+    """The row's JSON text for `windows` (SPEC section 7 shape); None stays None."""
+    return None if windows is None else json.dumps([w.as_json() for w in windows])
+
+
+def windows_from_json(text: str | None) -> tuple[CallWindow, ...] | None:
+    """The row's JSON text back to windows; None (or an empty list) means no windows."""
+    items = json.loads(text) if text else None
+    if not items:
+        return None
+    return tuple(CallWindow(tuple(i["days"]), str(i["from"]), str(i["to"])) for i in items)
+
+
+def windows_list(text: str | None) -> list[dict[str, object]] | None:
+    """The case JSON / case view value: a list of {"days", "from", "to"}, or None."""
+    windows = windows_from_json(text)
+    return None if windows is None else [w.as_json() for w in windows]
+
+
+_ANY_TIME = re.compile(r"(?i)\b(?:any\s*time|whenever|at\s+any\s+time)\b")
+
+
+def times_unclear(call_times: str | None, windows: Sequence[CallWindow] | None) -> bool:
+    """The person named call times that could not be read into windows ("tomorrow morning", "early
+    evening"): nothing automatic may pick a time for them; advisors read the words instead."""
+    return bool(call_times) and windows is None and not _ANY_TIME.search(call_times or "")

@@ -141,8 +141,8 @@ def test_templates_preview_html(tmp_path, mailstack, db_url, hubs):
     assert "Thank you for writing to us" in out
 
 
-@pytest.mark.parametrize("name", ["call_offer", "booking_confirmation", "not_suitable",
-                                  "withdrawal_confirmation", "notification", "introduction",
+@pytest.mark.parametrize("name", ["call_offer", "booking_confirmation", "not_suitable", "call_arrange",
+                                  "offer_closed", "withdrawal_confirmation", "notification", "introduction",
                                   "referral_acknowledgement", "referrer_update"])
 def test_templates_preview_renders_each_letter(tmp_path, mailstack, db_url, hubs, name):
     """Every letter kind named in the case JSON, and the advisor notification, previews."""

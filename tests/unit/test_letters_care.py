@@ -52,18 +52,25 @@ SLOTS: list[dict[str, Any]] = [
     {"number": 2, "text": "Wednesday 9 December at 2pm"},
     {"number": 3, "text": "Thursday 10 December at 9:30am"},
 ]
+WISHES: dict[str, Any] = {"wish_text": "weekday evenings after 6pm", "voicemail_ok": False}
 ADVISOR_NOTE = "I tried to reach them twice.\nI am sorry this is not the news you hoped for."
 HOSTILE_NAME = "<script>alert(1)</script>"
 
 #: Variables each person letter may use (beyond hub, ref, greeting_name): nothing else, so
 #: nothing the person wrote can ever be quoted back to them.
 PERSON_CONTRACT: dict[str, frozenset[str]] = {
-    "acknowledgement": frozenset({"wants_call"}),
-    "call_offer": frozenset({"slots"}),
-    "slot_taken": frozenset({"slots"}),
-    "clarify_choice": frozenset({"slots"}),
-    "booking_confirmation": frozenset({"slot_text", "caller", "phone_known", "invite_discreet"}),
-    "reminder": frozenset({"slot_text", "caller", "phone_known"}),
+    # wish_text is rjmail's own description of the person's call windows (rjmail.core.windows),
+    # never their words; voicemail_ok and call_times_known are yes/no facts.
+    "acknowledgement": frozenset({"wants_call", "voicemail_ok", "call_times_known"}),
+    "call_offer": frozenset({"slots", "wish_text", "voicemail_ok"}),
+    "slot_taken": frozenset({"slots", "wish_text", "voicemail_ok"}),
+    "clarify_choice": frozenset({"slots", "wish_text", "voicemail_ok"}),
+    "booking_confirmation": frozenset(
+        {"slot_text", "caller", "phone_known", "invite_discreet", "wish_text", "voicemail_ok"}
+    ),
+    "reminder": frozenset({"slot_text", "caller", "phone_known", "wish_text", "voicemail_ok"}),
+    "call_arrange": frozenset({"wish_text", "voicemail_ok"}),
+    "offer_closed": frozenset({"wish_text", "voicemail_ok"}),
     "not_suitable": frozenset({"reason_text", "advisor_note", "services"}),
     "next_steps": frozenset(),
     "withdrawal_confirmation": frozenset(),
@@ -80,6 +87,7 @@ EVENTS = (
     "booking",
     "withdrawal",
     "slot_none",
+    "offer_closed",
 )
 COMMANDS = (
     "#offer-call",
@@ -210,17 +218,24 @@ def _person_letters() -> list[Letter]:
         for name in ("Sam", None):
             who = "named" if name else "unnamed"
             for wants_call in (None, True, False):
-                letters.append(
-                    Letter(
-                        "acknowledgement",
-                        hub,
-                        f"{who}-call-{wants_call}",
-                        {**_base(hub, name), "wants_call": wants_call},
+                for voicemail_ok, known in ((None, False), (False, True), (True, False), (None, True)):
+                    letters.append(
+                        Letter(
+                            "acknowledgement",
+                            hub,
+                            f"{who}-call-{wants_call}-voicemail-{voicemail_ok}-times-{known}",
+                            {**_base(hub, name), "wants_call": wants_call, "voicemail_ok": voicemail_ok,
+                             "call_times_known": known},
+                        )
                     )
-                )
             for kind in ("call_offer", "slot_taken", "clarify_choice"):
                 letters.append(Letter(kind, hub, f"{who}-slots", {**_base(hub, name), "slots": SLOTS}))
                 letters.append(Letter(kind, hub, f"{who}-no-slots", {**_base(hub, name), "slots": []}))
+                letters.append(Letter(kind, hub, f"{who}-wishes", {**_base(hub, name), "slots": SLOTS,
+                                                                   **WISHES}))
+            for kind in ("call_arrange", "offer_closed"):
+                letters.append(Letter(kind, hub, f"{who}-plain", _base(hub, name)))
+                letters.append(Letter(kind, hub, f"{who}-wishes", {**_base(hub, name), **WISHES}))
             for kind in ("booking_confirmation", "reminder"):
                 for caller in (None, "Alex Advisor"):
                     for phone_known in (True, False):
@@ -235,6 +250,7 @@ def _person_letters() -> list[Letter]:
                                     "caller": caller,
                                     "phone_known": phone_known,
                                     "invite_discreet": phone_known,  # both wordings, no extra loop
+                                    **(WISHES if phone_known else {}),
                                 },
                             )
                         )

@@ -1,11 +1,8 @@
 """held letters: letters to people from advisor commands wait, and #cancel can stop them
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-07 09:00:00
-
-down_revision is '0006' because lane A's 0007 was not on main when this was written; the
-integrator re-chains it after 0007.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -13,7 +10,7 @@ import sqlmodel
 
 
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

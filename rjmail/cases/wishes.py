@@ -1,0 +1,70 @@
+"""The newest wish wins: contact wishes stated in a later message of the person update the case
+(SPEC section 3, "Listening to the person").
+
+Only fields the new message states change; what it does not mention stays as it was. A message from
+an address that is not on the case, or one our own server saw fail DMARC, changes nothing: someone
+else must not be able to lift an "email only" or a "no voicemail". The audit trail records which
+fields changed (never their values or the words).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+
+from rjmail.adapters import store
+from rjmail.adapters.tables import Case
+from rjmail.cases.context import CaseContext
+from rjmail.core.authresults import auth_failure
+from rjmail.core.domain import InboundMail
+from rjmail.core.windows import windows_to_json
+from rjmail.core.wishes import ContactWishes, read_contact_wishes
+
+log = structlog.get_logger("rjmail.cases")
+
+
+def from_the_person(case: Case, mail: InboundMail) -> bool:
+    sender = (mail.from_addr or "").lower()
+    return bool(sender) and sender in {a.lower() for a in (case.referrer_email, case.referred_email) if a}
+
+
+def stated_changes(wishes: ContactWishes) -> dict[str, Any]:
+    """The case fields a message states, as row values (pure: what it does not say is absent)."""
+    changes: dict[str, Any] = {}
+    if wishes.call_times is not None:
+        # Unclear wording keeps no windows: nothing automatic picks a time; advisors read the words.
+        changes["call_times"] = wishes.call_times
+        changes["call_windows"] = windows_to_json(wishes.call_windows)
+    for name in ("voicemail_ok", "texts_ok", "wants_call"):
+        if getattr(wishes, name) is not None:
+            changes[name] = getattr(wishes, name)
+    if wishes.email_only:
+        changes["email_only"], changes["wants_call"] = True, False
+    elif wishes.wants_call:
+        changes["email_only"] = False  # a newer call request from the person lifts "email only"
+    return changes
+
+
+def update_from_message(ctx: CaseContext, case: Case, mail: InboundMail, own_words: str) -> tuple[str, ...]:
+    """Apply the wishes the person states in `own_words` to `case`; returns the fields that changed."""
+    if not own_words.strip() or not from_the_person(case, mail):
+        return ()
+    if auth_failure(mail, frozenset(ctx.hub.trusted_authserv_ids)):  # our server saw a forged From
+        return ()
+    wishes = read_contact_wishes(own_words, case.letter_language or "en")
+    changed = tuple(
+        name for name, value in stated_changes(wishes).items() if getattr(case, name) != value
+    )
+    if not changed:
+        return ()
+    for name in changed:
+        setattr(case, name, stated_changes(wishes)[name])
+    case.updated_at = ctx.now
+    ctx.session.add(case)
+    store.audit(
+        ctx.session, "person", "change", case.ref,
+        "contact wishes updated from the person's message: " + ", ".join(changed), now=ctx.now,
+    )
+    log.info("contact_wishes_updated", ref=case.ref, fields=list(changed))
+    return changed
