@@ -37,7 +37,7 @@ _PL_DAYS = [
 _PL_DAY = "(?:" + "|".join(p for p, _ in _PL_DAYS) + ")"
 _PL = [
     (r"proszę\s+nie\s+dzwonić|nie\s+dzwońcie(?:\s+do\s+mnie)?|nie\s+dzwonić", _NO_CALL),
-    (r"proszę\s+(?:o\s+)?(?:zadzwonić|dzwonić|kontakt\s+telefoniczny|telefon)(?:\s+do\s+mnie)?|"
+    (r"proszę\s+(?:do\s+mnie\s+)?(?:o\s+)?(?:zadzwonić|dzwonić|kontakt\s+telefoniczny|telefon)(?:\s+do\s+mnie)?|"
      r"zadzwońcie(?:\s+do\s+mnie)?|(?:możecie|możesz|może\s+pani?)\s+(?:do\s+mnie\s+)?zadzwonić|"
      r"chciał(?:a|)bym\s+(?:porozmawiać\s+(?:przez\s+telefon|telefonicznie)|rozmowę\s+telefoniczną)",
      _CALL_ME),

@@ -172,3 +172,10 @@ class TestCommunityLanguages:
     def test_accents_are_optional(self) -> None:
         """People often type without accents."""
         assert windows("Prosze zadzwonic po 17:00.", "pl") == [(ALL, "17:00", "21:00")]
+
+
+def test_polish_call_request_with_do_mnie_before_the_verb_is_a_call_request():
+    """"Proszę do mnie zadzwonić … po 17:00" (issue 15's example) asks for a call after 17:00."""
+    wishes = read_contact_wishes("Proszę do mnie zadzwonić: 07700 900789, najlepiej po 17:00", "pl")
+    assert wishes.wants_call is True
+    assert wishes.call_windows is not None and wishes.call_windows[0].start == "17:00"
