@@ -128,6 +128,16 @@ def _check_data(settings: Settings, report: Report) -> None:
         say(f"oauth2 client secret/certificate expires on {expires} ({days} day(s))")
 
 
+def _check_catalogues(rt: Runtime, report: Report) -> None:
+    """Each enabled letter language: who reviewed its catalogue and when (SPEC section 3)."""
+    for lang, catalogue in sorted(rt.composer.catalogues.items()):
+        if catalogue.review_status == "reviewed" and catalogue.reviewed_by and catalogue.reviewed_on:
+            report.ok(f"letters in '{lang}': reviewed by {catalogue.reviewed_by} on {catalogue.reviewed_on}")
+        else:
+            report.warn(f"letters in '{lang}': {catalogue.review_status} ({catalogue.path.name} in "
+                        f"{catalogue.path.parent.parent.name}/): set X-Review-Status when signed off")
+
+
 def _check_db(settings: Settings, report: Report) -> None:
     engine = db.make_engine(settings.database_url)
     try:
@@ -164,6 +174,7 @@ def run_checks(settings: Settings) -> int:
     _check_db(settings, report)
     _check_data(settings, report)
     rt = build_runtime(settings, check_schema=False)
+    _check_catalogues(rt, report)
     for hub in settings.hubs:
         try:
             _check_hub(rt, hub, report)
