@@ -73,16 +73,19 @@ def execute(ctx: CaseContext, case: Case, mail: InboundMail) -> list[Outcome]:
         log.info("advisor_command", ref=case.ref, command=outcome.command, ok=outcome.ok)
     if outcomes:
         _confirm(ctx, case, mail, outcomes)
-    _not_automatic(ctx)
+    _not_automatic(ctx, [i for outcome in outcomes for i in outcome.letters])
     return outcomes
 
 
-def _not_automatic(ctx: CaseContext) -> None:
+def _not_automatic(ctx: CaseContext, letter_ids: list[int]) -> None:
     """Letters an advisor asked for are not automatic replies: the loop guard
-    (auto_replies_per_address_per_day) must not count them."""
-    for obj in list(ctx.session.new):
-        if isinstance(obj, OutboxItem):
-            obj.auto_reply = False
+    (auto_replies_per_address_per_day) must not count them. (They were flushed already, so they are
+    found by id, not among the session's new objects.)"""
+    for letter_id in letter_ids:
+        row = ctx.session.get(OutboxItem, letter_id)
+        if row is not None:
+            row.auto_reply = False
+            ctx.session.add(row)
 
 
 def _one(
