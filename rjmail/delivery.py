@@ -73,13 +73,16 @@ class DeliveryPool:
     def wake(self) -> None:
         self._wake.set()
 
-    def run(self, until: Callable[[], bool] = lambda: True, idle_wait: float = 1.0) -> dict[str, int]:
+    def run(self, until: Callable[[], bool] = lambda: True, idle_wait: float = 1.0,
+            cancelled: Callable[[], bool] = lambda: False) -> dict[str, int]:
+        """Deliver until nothing is due once `until()` holds; `cancelled()` (shutdown) stops it
+        between letters: rows not yet claimed stay pending for the next run."""
         workers = [threading.Thread(target=self._work, name=f"smtp-{i}", daemon=True)
                    for i in range(self.size)]
         for worker in workers:
             worker.start()
         try:
-            self._feed(until, idle_wait)
+            self._feed(until, idle_wait, cancelled)
         finally:
             for _ in workers:
                 self._queue.put(None)
@@ -87,8 +90,11 @@ class DeliveryPool:
                 worker.join()
         return self.counts.as_dict()
 
-    def _feed(self, until: Callable[[], bool], idle_wait: float) -> None:
+    def _feed(self, until: Callable[[], bool], idle_wait: float, cancelled: Callable[[], bool]) -> None:
         while not self._stop:
+            if cancelled():
+                self._stop = True
+                return
             finished = until()  # read before the query: a commit after it wakes us again
             self._wake.clear()
             with self._lock:

@@ -48,6 +48,9 @@ def build_templates(templates_dir: Path, hub_code: str | None = None,
             loader=FileSystemLoader(search), undefined=StrictUndefined, autoescape=autoescape,
             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
             extensions=["jinja2.ext.i18n"],
+            # Compiled once and kept: no stat() of every template file on every letter. A changed
+            # template is read at the next start (`rjmail preview` and `check` build their own).
+            auto_reload=False, cache_size=-1,
         )
         # newstyle: placeholders are filled (and HTML-escaped) by gettext itself, so a translation
         # that drops or misspells one fails loudly instead of printing "%(ref)s".
