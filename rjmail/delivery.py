@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from rjmail.adapters import outbox
 from rjmail.adapters.mailbox import Mailbox
-from rjmail.adapters.outbox import DeliveryResult
+from rjmail.adapters.outbox import DeliveryResult, Sender
 from rjmail.adapters.smtp import SmtpSender
 from rjmail.adapters.tables import OutboxItem
 from rjmail.cases.context import CaseContext
@@ -60,8 +60,10 @@ class DeliveryPool:
     in IN_FLIGHT from before its claim until its outcome is recorded, so recovery never touches it.
     """
 
-    def __init__(self, rt: Runtime, hubs: list[HubSettings], connections: int | None = None) -> None:
+    def __init__(self, rt: Runtime, hubs: list[HubSettings], connections: int | None = None,
+                 sender: Callable[[], Sender] | None = None) -> None:
         self.rt, self.codes = rt, [h.code for h in hubs]
+        self._new_sender = sender or (lambda: SmtpSender(rt.settings.smtp, rt.smtp_token))
         self.size = connections or rt.settings.smtp.connections
         self.counts = DeliveryCounts()
         self._wake = threading.Event()
@@ -109,7 +111,7 @@ class DeliveryPool:
             self._wake.wait(idle_wait)  # a commit, or a worker running short of work
 
     def _work(self) -> None:
-        sender = SmtpSender(self.rt.settings.smtp, self.rt.smtp_token)
+        sender = self._new_sender()  # one SMTP connection per worker, opened at its first letter
         try:
             while (item_id := self._queue.get()) is not None:
                 try:
@@ -124,7 +126,7 @@ class DeliveryPool:
         finally:
             sender.close()
 
-    def _deliver(self, sender: SmtpSender, item_id: int) -> None:
+    def _deliver(self, sender: Sender, item_id: int) -> None:
         rt = self.rt
         outbox.IN_FLIGHT.add(item_id)  # before the claim: recovery must never see it `sending` unowned
         try:
