@@ -104,7 +104,7 @@ def test_run_once_answers_the_first_person_before_the_backlog_is_taken_in(
         tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]) -> None:
     config = setup_config(tmp_path, mailstack, db_url, hubs, smtp_extra="connections = 2")
     hub = hubs[0]
-    people = [f"{unique('early-')}@example.test" for _ in range(40)]
+    people = [f"{unique('early-')}@example.test" for _ in range(80)]
     for person in people:
         mailstack.append(hub["user"], referral(person, f"{hub['user']}@example.org"))
     assert run(config, "run", "--once")[0] == 0
