@@ -71,6 +71,7 @@ class DeliveryPool:
         self._handed: set[int] = set()  # queued or being sent; the feeder never hands them out again
         self._lock = threading.Lock()
         self._stop = False  # the server is unreachable: leave the rest for the next run
+        self._error: Exception | None = None  # a worker's unexpected error, raised by run()
 
     def wake(self) -> None:
         self._wake.set()
@@ -90,6 +91,8 @@ class DeliveryPool:
                 self._queue.put(None)
             for worker in workers:
                 worker.join()
+        if self._error is not None:
+            raise self._error  # e.g. the database gone: as the serial delivery raised it
         return self.counts.as_dict()
 
     def _feed(self, until: Callable[[], bool], idle_wait: float, cancelled: Callable[[], bool]) -> None:
@@ -117,6 +120,9 @@ class DeliveryPool:
                 try:
                     if not self._stop:
                         self._deliver(sender, item_id)
+                except Exception as exc:  # stop the run; a claimed row stays `sending` for recovery
+                    self._error, self._stop = exc, True
+                    self._wake.set()
                 finally:
                     with self._lock:
                         self._handed.discard(item_id)

@@ -122,3 +122,25 @@ def _timestamp(value: str) -> float:
 
     at = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
+
+
+class Broken:
+    """A sender with a bug: an unexpected error, not an SMTP answer."""
+
+    def send(self, mail_from: str, recipients: Sequence[str], raw: bytes) -> None:
+        raise RuntimeError("bug in a sender (test)")
+
+    def close(self) -> None:
+        return None
+
+
+def test_an_unexpected_error_in_a_worker_ends_the_run_and_leaves_its_row_for_recovery(
+        tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]) -> None:
+    _, rt = _runtime(tmp_path, mailstack, db_url, hubs, connections=2)
+    _take_in(rt, mailstack, hubs[0], 3)
+    with pytest.raises(RuntimeError):
+        delivery.DeliveryPool(rt, [rt.settings.hubs[0]], sender=Broken).run()
+    with rt.engine.connect() as conn:
+        statuses = dict(conn.execute(text("SELECT status, count(*) FROM outbox GROUP BY status")).all())
+    assert 1 <= statuses.get("sending", 0) <= 2  # claimed by a worker that failed; nothing was sent
+    assert statuses.get("sent", 0) == 0
