@@ -83,14 +83,17 @@ def person_letters(accepted: list[Accepted]) -> list[Accepted]:
     return [a for a in accepted if any(r.startswith("bench-person-") for r in a.rcpt_tos)]
 
 
-def run_once(config: Path, env: dict[str, str]) -> tuple[float, float, int]:
-    """(start wall time, duration, exit code) of one `rjmail run --once` process."""
+def run_once(config: Path, env: dict[str, str], profile: Path | None = None) -> tuple[float, float, int]:
+    """(start wall time, duration, exit code) of one `rjmail run --once` process (under cProfile,
+    writing `profile`, when given)."""
     started_wall = time.time()
     started = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "rjmail.cli", "--config", str(config), "run", "--once"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
-    )
+    prof = ["-m", "cProfile", "-o", str(profile)] if profile else []
+    with (config.parent / "rjmail.log").open("wb") as logs:  # JSON logs, as in production
+        proc = subprocess.run(
+            [sys.executable, *prof, "-m", "rjmail.cli", "--config", str(config), "run", "--once"],
+            env=env, stdout=logs, stderr=subprocess.STDOUT, check=False,
+        )
     return started_wall, time.perf_counter() - started, proc.returncode
 
 
@@ -136,7 +139,7 @@ def _set_connections(config: Path, connections: int) -> None:
 
 
 def measure(n: int, connections: int, database_url: str | None, keep: bool,
-            relay_kind: str = "sink") -> dict[str, Any]:
+            relay_kind: str = "sink", profile: Path | None = None) -> dict[str, Any]:
     from rjmail.devtools.mailstack import MailStack
 
     workdir = Path(tempfile.mkdtemp(prefix="rjmail-e2e-"))
@@ -162,7 +165,7 @@ def measure(n: int, connections: int, database_url: str | None, keep: bool,
             raise SystemExit(upgrade.stderr.decode())
         stack.append_many(HUBS[HUB], [referral_mail(i, f"{HUBS[HUB]}@example.org") for i in range(n)])
         arrived = time.time()
-        start_wall, duration, code = run_once(config, env)
+        start_wall, duration, code = run_once(config, env, profile)
         rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         accepted = relay_letters(relay) if relay else read_accepted(stack.spool_dir)
         acks = person_letters(accepted)
@@ -218,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--relay", choices=("sink", "postfix"), default="sink",
                         help="SMTP server rjmail sends to: the mail stack's sink (default) or a "
                              "private Postfix relay that answers 250 on queueing")
+    parser.add_argument("--profile", type=Path,
+                        help="run rjmail under cProfile and write the profile here (slows it down)")
     args = parser.parse_args(argv)
     if args.relay == "postfix":
         from bench.postfix_stack import postfix_unavailable
@@ -226,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         if reason:
             print(f"e2e --relay postfix skipped: {reason}", file=sys.stderr)
             return 77
-    result = measure(args.n, args.connections, args.database_url, args.keep, args.relay)
+    result = measure(args.n, args.connections, args.database_url, args.keep, args.relay,
+                     args.profile.resolve() if args.profile else None)
     ok = report(result)
     print(json.dumps({k: v for k, v in result.items()}, default=str))
     return 0 if ok else 1

@@ -3,8 +3,11 @@
 Jobs (BackgroundScheduler, UTC; the main thread keeps signals and the watchdog):
 * `poll:HUB` every `poll_interval_seconds`: make sure this instance leads the hub (PostgreSQL
   advisory lock; always on SQLite), settle outbox rows a crash left `sending` when it has just
-  become leader, poll the hub folder, then deliver. A standby only retries the lock.
-* `outbox` every half interval: deliver due letters (retries, reminders) of the hubs it leads.
+  become leader, poll the hub folder. A standby only retries the lock.
+* `outbox` every half interval, and at once when intake commits letters: a delivery pool of
+  `[smtp] connections` workers (rjmail.delivery.DeliveryPool) sends due letters of the hubs it
+  leads; while any poll is taking in mail the pool stays up and each commit wakes it, so letters
+  go out during a long backlog, not after it.
 * `leaders` (PostgreSQL): checks every few seconds that each held lock's session is alive.
 * IDLE threads (rjmail.idle) call `request_poll(hub)`, which runs `poll:HUB` now; a request that
   arrives while the hub is being polled makes that poll go round once more, so no mail waits for
@@ -99,6 +102,9 @@ class Daemon:
         self._needs_recovery: set[str] = set()
         self._deliver_lock = threading.Lock()
         self._deliver_wanted = threading.Event()
+        self._pool: delivery.DeliveryPool | None = None  # the running delivery, fed by intake commits
+        self._intakes = 0  # polls taking in mail right now: the delivery pool stays up while any runs
+        self._intakes_lock = threading.Lock()
         self._sched: BackgroundScheduler | None = None
         self.watchers: list[IdleWatcher] = []
 
@@ -179,7 +185,7 @@ class Daemon:
                     if not self._ensure_leading(hub):
                         break
                     self._poll_once(hub)
-                    self.deliver()
+                    self.letters_committed()  # the outbox job delivers; this cycle does not wait
                     if not self._poll_wanted[code].is_set():
                         break
         finally:
@@ -188,10 +194,13 @@ class Daemon:
 
     def _poll_once(self, hub: HubSettings) -> None:
         code = hub.code
+        lead = self.leaders[code]
+        with self._intakes_lock:
+            self._intakes += 1
         try:
-            lead = self.leaders[code]
             result = intake.poll_hub(
-                self.rt, hub, keep_going=lambda: not self.stop.is_set() and lead.still_leading()
+                self.rt, hub, keep_going=lambda: not self.stop.is_set() and lead.still_leading(),
+                on_commit=self.letters_committed,
             )
         except (TransientError, PermanentError) as exc:
             self.hub_errors[code] = type(exc).__name__
@@ -205,6 +214,9 @@ class Daemon:
             self.hub_errors[code] = "InternalError"
             log.exception("poll_crashed")
             return
+        finally:
+            with self._intakes_lock:
+                self._intakes -= 1
         self.hub_errors.pop(code, None)
         self.last_ok[code] = datetime.now(UTC)
         if result.fetched:
@@ -227,18 +239,36 @@ class Daemon:
             if not self._deliver_wanted.is_set():
                 return
 
+    def letters_committed(self) -> None:
+        """A transaction wrote letters (or a poll ended): wake the running delivery, or start one."""
+        pool = self._pool
+        if pool is not None:
+            pool.wake()
+        self._deliver_wanted.set()
+        if self._deliver_lock.locked() or self._sched is None:
+            return
+        with contextlib.suppress(JobLookupError, SchedulerNotRunningError):
+            self._sched.modify_job("outbox", next_run_time=datetime.now(UTC))
+
+    def _intake_idle(self) -> bool:
+        return self._intakes == 0 or self.stop.is_set()
+
     def _deliver_once(self) -> None:
         hubs = [h for h in self.hubs if self.leaders[h.code].leading]
         if not hubs:
             return
+        pool = delivery.DeliveryPool(self.rt, hubs)
+        self._pool = pool
         try:
-            counts = delivery.deliver_due(self.rt, hubs)
+            counts = pool.run(until=self._intake_idle, cancelled=self.stop.is_set)
         except (TransientError, PermanentError) as exc:
             log.warning("delivery_failed", error=str(exc))
             return
         except SQLAlchemyError as exc:
             log.warning("delivery_failed", error=type(exc).__name__)
             return
+        finally:
+            self._pool = None
         if any(counts.values()):
             log.info("delivery_done", **counts)
 

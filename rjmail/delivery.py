@@ -3,6 +3,8 @@ left `sending`, and copy delivered letters to the hub's Sent folder."""
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,7 +13,7 @@ from sqlmodel import Session
 
 from rjmail.adapters import outbox
 from rjmail.adapters.mailbox import Mailbox
-from rjmail.adapters.outbox import DeliveryResult
+from rjmail.adapters.outbox import DeliveryResult, Sender
 from rjmail.adapters.smtp import SmtpSender
 from rjmail.adapters.tables import OutboxItem
 from rjmail.cases.context import CaseContext
@@ -45,25 +47,108 @@ def _tell_delivery_failure(rt: Runtime, item: OutboxItem) -> None:
 
 
 def deliver_due(rt: Runtime, hubs: list[HubSettings]) -> dict[str, int]:
-    """Send every due outbox row for these hubs over one SMTP connection, batch after batch."""
-    counts = DeliveryCounts()
-    sender = SmtpSender(rt.settings.smtp, rt.smtp_token)
-    try:
-        while ids := outbox.due_ids(rt.engine, [h.code for h in hubs], rt.now()):
-            for item_id in ids:
-                item = outbox.claim(rt.engine, item_id, rt.now(), rt.delivery)
-                if item is None:
-                    continue
-                result = outbox.deliver_one(rt.engine, sender, item, rt.now(), rt.delivery)
-                rt.metrics.delivered(rt.engine, item, result.value, rt.now())
-                counts.add(result)
-                if result == DeliveryResult.FAILED and item.person_letter:
-                    _tell_delivery_failure(rt, item)
-                if counts.retry and not counts.sent:
-                    return counts.as_dict()  # server unreachable: leave the rest for the next run
-    finally:
-        sender.close()
-    return counts.as_dict()
+    """Send every due outbox row for these hubs over `[smtp] connections` connections."""
+    return DeliveryPool(rt, hubs).run()
+
+
+class DeliveryPool:
+    """Delivery workers, each with its own SMTP connection, fed due outbox rows by one feeder.
+
+    `run(until)` feeds until nothing is due and `until()` is true (by default at once): intake
+    running in another thread calls `wake()` after each commit, so a letter goes out as soon as
+    its transaction committed. Every row is still claimed by the same conditional UPDATE, and it is
+    in IN_FLIGHT from before its claim until its outcome is recorded, so recovery never touches it.
+    """
+
+    def __init__(self, rt: Runtime, hubs: list[HubSettings], connections: int | None = None,
+                 sender: Callable[[], Sender] | None = None) -> None:
+        self.rt, self.codes = rt, [h.code for h in hubs]
+        self._new_sender = sender or (lambda: SmtpSender(rt.settings.smtp, rt.smtp_token))
+        self.size = connections or rt.settings.smtp.connections
+        self.counts = DeliveryCounts()
+        self._wake = threading.Event()
+        self._queue: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self._handed: set[int] = set()  # queued or being sent; the feeder never hands them out again
+        self._lock = threading.Lock()
+        self._stop = False  # the server is unreachable: leave the rest for the next run
+        self._error: Exception | None = None  # a worker's unexpected error, raised by run()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def run(self, until: Callable[[], bool] = lambda: True, idle_wait: float = 1.0,
+            cancelled: Callable[[], bool] = lambda: False) -> dict[str, int]:
+        """Deliver until nothing is due once `until()` holds; `cancelled()` (shutdown) stops it
+        between letters: rows not yet claimed stay pending for the next run."""
+        workers = [threading.Thread(target=self._work, name=f"smtp-{i}", daemon=True)
+                   for i in range(self.size)]
+        for worker in workers:
+            worker.start()
+        try:
+            self._feed(until, idle_wait, cancelled)
+        finally:
+            for _ in workers:
+                self._queue.put(None)
+            for worker in workers:
+                worker.join()
+        if self._error is not None:
+            raise self._error  # e.g. the database gone: as the serial delivery raised it
+        return self.counts.as_dict()
+
+    def _feed(self, until: Callable[[], bool], idle_wait: float, cancelled: Callable[[], bool]) -> None:
+        while not self._stop:
+            if cancelled():
+                self._stop = True
+                return
+            finished = until()  # read before the query: a commit after it wakes us again
+            self._wake.clear()
+            with self._lock:
+                busy = set(self._handed)
+            new = [i for i in outbox.due_ids(self.rt.engine, self.codes, self.rt.now()) if i not in busy]
+            with self._lock:
+                self._handed.update(new)
+            for item_id in new:
+                self._queue.put(item_id)
+            if not new and not busy and finished:
+                return
+            self._wake.wait(idle_wait)  # a commit, or a worker running short of work
+
+    def _work(self) -> None:
+        sender = self._new_sender()  # one SMTP connection per worker, opened at its first letter
+        try:
+            while (item_id := self._queue.get()) is not None:
+                try:
+                    if not self._stop:
+                        self._deliver(sender, item_id)
+                except Exception as exc:  # stop the run; a claimed row stays `sending` for recovery
+                    self._error, self._stop = exc, True
+                    self._wake.set()
+                finally:
+                    with self._lock:
+                        self._handed.discard(item_id)
+                        starving = len(self._handed) < self.size
+                    if starving:
+                        self._wake.set()
+        finally:
+            sender.close()
+
+    def _deliver(self, sender: Sender, item_id: int) -> None:
+        rt = self.rt
+        outbox.IN_FLIGHT.add(item_id)  # before the claim: recovery must never see it `sending` unowned
+        try:
+            item = outbox.claim(rt.engine, item_id, rt.now(), rt.delivery)
+            if item is None:
+                return
+            result = outbox.deliver_one(rt.engine, sender, item, rt.now(), rt.delivery)
+        finally:
+            outbox.IN_FLIGHT.discard(item_id)
+        rt.metrics.delivered(rt.engine, item, result.value, rt.now())
+        with self._lock:
+            self.counts.add(result)
+            if self.counts.retry and not self.counts.sent:
+                self._stop = True
+        if result == DeliveryResult.FAILED and item.person_letter:
+            _tell_delivery_failure(rt, item)
 
 
 def recover_outbox(rt: Runtime, hub: HubSettings, mailbox: Mailbox | None = None) -> dict[str, int]:

@@ -38,23 +38,33 @@ class PollResult:
 
 
 KeepGoing = Callable[[], bool]
+Committed = Callable[[], None]
 
 
-def poll_hub(rt: Runtime, hub: HubSettings, keep_going: KeepGoing | None = None) -> PollResult:
+def poll_hub(rt: Runtime, hub: HubSettings, keep_going: KeepGoing | None = None,
+             on_commit: Committed | None = None) -> PollResult:
     """Fetch and process everything new in the hub's folder (and its Sent folder, where advisors'
-    own replies are recorded). `keep_going` is asked before each message (shutdown, leadership).
+    own replies are recorded). `keep_going` is asked before each message (shutdown, leadership);
+    `on_commit` is called after each message's transaction committed (its letters are now due).
     Raises Transient/PermanentError. The outcome is recorded for `rjmail status` and the metrics."""
     result = PollResult()
+    committed = on_commit or _nothing
     recorded = hubstate.polling(rt.engine, rt.metrics, hub.code, rt.now)
     with recorded, Mailbox(hub.imap, rt.imap_token) as mailbox:
         delivery.recover_outbox(rt, hub, mailbox)
-        _poll_folder(rt, hub, mailbox, hub.imap.folder, result, sent=False, keep_going=keep_going)
+        _poll_folder(rt, hub, mailbox, hub.imap.folder, result, sent=False, keep_going=keep_going,
+                     on_commit=committed)
         if hub.imap.sent_folder:
             delivery.copy_to_sent(rt, hub, mailbox)
-            _poll_folder(rt, hub, mailbox, hub.imap.sent_folder, result, sent=True, keep_going=keep_going)
+            _poll_folder(rt, hub, mailbox, hub.imap.sent_folder, result, sent=True, keep_going=keep_going,
+                         on_commit=committed)
     if hub.calls.reminder_hours:
         send_reminders(rt, hub)
     return result
+
+
+def _nothing() -> None:
+    return None
 
 
 def _start_after(rt: Runtime, hub: HubSettings, folder: str) -> FolderCheckpoint | None:
@@ -71,6 +81,7 @@ def _poll_folder(
     *,
     sent: bool,
     keep_going: KeepGoing | None = None,
+    on_commit: Committed = _nothing,
 ) -> None:
     cp = _start_after(rt, hub, folder)
     last_uid, last_validity = (cp.last_uid, cp.uidvalidity) if cp else (0, None)
@@ -100,6 +111,7 @@ def _poll_folder(
         result.fetched += 1
         result.quarantined += process_fetched(rt, hub, folder, state.uidvalidity, fetched, sent=sent)
         result.processed += 1
+        on_commit()
     _advance(rt, top)
 
 

@@ -21,8 +21,8 @@ from rjmail.core.render import (
     Envelope,
     RenderedLetter,
     Templates,
-    build_message,
     build_templates,
+    message_bytes,
     render_letter,
 )
 from rjmail.core.windows import windows_list
@@ -149,11 +149,11 @@ class Composer:
         envelope = Envelope(hub_name=hub.name, hub_address=hub.address, to=letter.to,
                             message_id=message_id, date=now, in_reply_to=letter.reply_to_message_id,
                             references=letter.references, to_advisors=letter.to_advisors)
-        msg = build_message(rendered, envelope, letter.attachments)
+        raw = message_bytes(rendered, envelope, letter.attachments)  # perf: skeleton, same bytes
         return OutboxItem(
             case_id=case.id if case else None, hub=hub_code, kind=letter.kind,
             idempotency_key=letter.idempotency_key, message_id=message_id, mail_from=hub.address,
             to_addr=letter.to[0].lower(), recipients=addresses.dump(letter.to), subject=rendered.subject,
-            raw=msg.as_bytes(), next_attempt_at=now, created_at=now,
+            raw=raw, next_attempt_at=now, created_at=now,
             person_letter=letter.kind in PERSON_LETTERS or letter.kind in PROFESSIONAL_LETTERS,
         )

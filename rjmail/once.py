@@ -1,7 +1,14 @@
 """`rjmail run --once`: one full cycle over every hub this instance may lead, then deliver; for
-cron, tests and benchmarks (the daemon in rjmail.daemon runs the same steps on a schedule)."""
+cron, tests and benchmarks (the daemon in rjmail.daemon runs the same steps on a schedule).
+
+Delivery runs beside intake: a pool of `[smtp] connections` workers starts before the first poll
+and sends each letter as soon as the transaction that wrote it commits, so after an outage the
+first person is answered within a second or two, not after the whole backlog was taken in.
+"""
 
 from __future__ import annotations
+
+import threading
 
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,6 +20,8 @@ from rjmail.settings import HubSettings
 
 log = structlog.get_logger("rjmail.once")
 
+_ERRORS = (TransientError, PermanentError, SQLAlchemyError)
+
 
 def settle(rt: Runtime, hubs: list[HubSettings]) -> int:
     """Take in the delivery copies of the letters just sent (and any mail that came meanwhile), so a
@@ -21,7 +30,7 @@ def settle(rt: Runtime, hubs: list[HubSettings]) -> int:
     for hub in hubs:
         try:
             intake.poll_hub(rt, hub)
-        except (TransientError, PermanentError, SQLAlchemyError) as exc:
+        except _ERRORS as exc:
             failed += 1
             log.error("poll_failed", hub=hub.code, error=str(exc).splitlines()[0])
     counts = delivery.deliver_due(rt, hubs)
@@ -30,31 +39,72 @@ def settle(rt: Runtime, hubs: list[HubSettings]) -> int:
     return failed
 
 
+class _Delivering:
+    """The delivery pool in a thread of its own, running until intake says it is done."""
+
+    def __init__(self, rt: Runtime, hubs: list[HubSettings]) -> None:
+        self.pool = delivery.DeliveryPool(rt, hubs)
+        self.intake_done = threading.Event()
+        self.counts: dict[str, int] = {}
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="delivery", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self.counts = self.pool.run(until=self.intake_done.is_set)
+        except BaseException as exc:  # reported by finish() in the main thread
+            self.error = exc
+
+    def finish(self) -> dict[str, int]:
+        self.intake_done.set()
+        self.pool.wake()
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.counts
+
+
+def _recover(rt: Runtime, hubs: list[HubSettings]) -> None:
+    """Rows a crash left `sending` are settled before any worker starts (nothing is in flight)."""
+    for hub in hubs:
+        delivery.recover_outbox(rt, hub)
+
+
+def _poll(rt: Runtime, hub: HubSettings, delivering: _Delivering) -> int:
+    try:
+        result = intake.poll_hub(rt, hub, on_commit=delivering.pool.wake)
+        log.info("poll_done", fetched=result.fetched, quarantined=result.quarantined)
+    except _ERRORS as exc:
+        log.error("poll_failed", error=str(exc).splitlines()[0])
+        return 1
+    return 0
+
+
 def run_once(rt: Runtime) -> int:
-    """One full cycle over every hub this instance may lead, then deliver.
+    """One full cycle over every hub this instance may lead, delivering while it goes.
     Exit code 1 when any hub failed. Hubs another running instance leads are skipped."""
     failed = 0
     leaders = leader.for_hubs(rt.engine, [h.code for h in rt.settings.hubs])
-    led: list[HubSettings] = []
     try:
+        led: list[HubSettings] = []
         for hub in rt.settings.hubs:
-            with structlog.contextvars.bound_contextvars(hub=hub.code, job="once"):
-                if not leaders[hub.code].try_acquire():
-                    log.warning("hub_led_elsewhere")
-                    continue
+            if leaders[hub.code].try_acquire():
                 led.append(hub)
-                try:
-                    result = intake.poll_hub(rt, hub)
-                    log.info("poll_done", fetched=result.fetched, quarantined=result.quarantined)
-                except (TransientError, PermanentError, SQLAlchemyError) as exc:
-                    failed += 1
-                    log.error("poll_failed", error=str(exc).splitlines()[0])
+            else:
+                log.warning("hub_led_elsewhere", hub=hub.code, job="once")
+        if not led:
+            return 0
+        _recover(rt, led)
+        delivering = _Delivering(rt, led)
+        delivering.thread.start()
+        for hub in led:
+            with structlog.contextvars.bound_contextvars(hub=hub.code, job="once"):
+                failed += _poll(rt, hub, delivering)
         try:
-            if led:
-                counts = delivery.deliver_due(rt, led)
-                log.info("delivery_done", **counts)
-                failed += settle(rt, led) if counts["sent"] else 0  # ops: leave no backlog of our copies
-        except (TransientError, PermanentError, SQLAlchemyError) as exc:
+            counts = delivering.finish()
+            log.info("delivery_done", **counts)
+            failed += settle(rt, led) if counts["sent"] else 0  # ops: leave no backlog of our copies
+        except _ERRORS as exc:
             failed += 1
             log.error("delivery_failed", error=str(exc).splitlines()[0])
     finally:

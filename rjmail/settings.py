@@ -50,6 +50,7 @@ class ServerSettings:
     ca_file: str | None
     auth: str  # "password" | "oauth2" | "none"
     timeout_seconds: float
+    connections: int = 3  # [smtp] only: delivery workers, each with its own SMTP connection (1-8)
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,7 @@ class Settings:
 def _server(r: _Reader, default_port: int, *, imap: bool) -> ServerSettings | ImapSettings:
     allowed = {"host", "port", "security", "username", "password_env", "password_file",
                "password_credential", "ca_file", "auth", "timeout_seconds", "password"}
-    if imap:
-        allowed |= {"folder", "sent_folder", "process_existing"}
+    allowed |= {"folder", "sent_folder", "process_existing"} if imap else {"connections"}
     r.unknown(allowed)
     host = r.get("host", str, required=True)
     security = r.get("security", str, "tls")
@@ -152,7 +152,10 @@ def _server(r: _Reader, default_port: int, *, imap: bool) -> ServerSettings | Im
         return ImapSettings(**common, folder=r.get("folder", str, "INBOX"),
                             sent_folder=r.get("sent_folder", str, "") or None,
                             process_existing=r.get("process_existing", bool, True))
-    return ServerSettings(**common)
+    connections = r.get("connections", int, 3)
+    if not 1 <= connections <= 8:
+        raise r.fail("connections", "must be between 1 and 8")
+    return ServerSettings(**common, connections=connections)
 
 
 def _calls(r: _Reader) -> CallSettings:

@@ -18,6 +18,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine, event, func
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -108,12 +109,14 @@ class Metrics:
 
 
 def referral_arrival(engine: Engine, case_id: int) -> datetime | None:
-    with Session(engine) as s:
-        return s.exec(
-            select(Message.arrived_at)
-            .where(Message.case_id == case_id, Message.kind == "referral", Message.direction == "in")
-            .order_by(col(Message.id))
-        ).first()
+    messages = Message.metadata.tables["message"]  # Core: this runs for every acknowledgement sent
+    with engine.connect() as conn:
+        arrived: datetime | None = conn.execute(
+            core_select(messages.c.arrived_at)
+            .where(messages.c.case_id == case_id, messages.c.kind == "referral", messages.c.direction == "in")
+            .order_by(messages.c.id).limit(1)
+        ).scalar()
+    return arrived
 
 
 class _DatabaseCollector(Collector):

@@ -21,10 +21,11 @@ from enum import StrEnum
 from typing import Protocol
 
 import structlog
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, Table, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from rjmail.adapters.tables import AuditEntry, Case, OutboxItem
+from rjmail.adapters.tables import OutboxItem, metadata
 from rjmail.core.addresses import BadAddressError, load
 from rjmail.core.domain import OutboxStatus
 from rjmail.errors import PermanentError, TransientError
@@ -80,38 +81,42 @@ def due_ids(engine: Engine, hubs: list[str], now: datetime, limit: int = 200) ->
         ]
 
 
+# SQLAlchemy Core on the hot paths: no ORM identity map, flush or refresh per letter.
+OUTBOX: Table = metadata.tables["outbox"]
+AUDIT: Table = metadata.tables["audit"]
+CASES: Table = metadata.tables["case"]
+
+
 def claim(engine: Engine, item_id: int, now: datetime, policy: DeliveryPolicy) -> OutboxItem | None:
-    """pending -> sending for exactly one worker; None if someone else got it first."""
-    with Session(engine, expire_on_commit=False) as s, s.begin():
-        row = s.get(OutboxItem, item_id)
-        if row is None or row.status != OutboxStatus.PENDING:
+    """pending -> sending for exactly one worker; None if someone else got it first.
+    Two statements in one short transaction: read the row, then the conditional UPDATE."""
+    with engine.begin() as conn:
+        row = conn.execute(core_select(OUTBOX).where(OUTBOX.c.id == item_id)).mappings().first()
+        if row is None or row["status"] != OutboxStatus.PENDING:
             return None
-        result = s.exec(
-            update(OutboxItem)
-            .where(  # type: ignore[call-overload]
-                col(OutboxItem.id) == item_id,
-                col(OutboxItem.status) == OutboxStatus.PENDING,
-            )
-            .values(
-                status=OutboxStatus.SENDING,
-                attempts=OutboxItem.attempts + 1,
-                claimed_at=now,
-                next_attempt_at=now + backoff(row.attempts + 1, policy),
-            )
+        values = {
+            "status": OutboxStatus.SENDING.value,
+            "attempts": row["attempts"] + 1,
+            "claimed_at": now,
+            "next_attempt_at": now + backoff(row["attempts"] + 1, policy),
+        }
+        result = conn.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id == item_id, OUTBOX.c.status == OutboxStatus.PENDING.value)
+            .values(**values)
         )
         if result.rowcount != 1:
             return None
-        s.refresh(row)
-        return row
+    return OutboxItem(**{**row, **values})
 
 
 def _finish(engine: Engine, item_id: int, **values: object) -> None:
     """Record the outcome of our own claim. Only a row still `sending` changes: if intake meanwhile
     saw our delivery copy and marked it `sent`, a late timeout must not put it back to pending."""
-    with Session(engine) as s, s.begin():
-        s.exec(
-            update(OutboxItem)
-            .where(col(OutboxItem.id) == item_id, col(OutboxItem.status) == OutboxStatus.SENDING)  # type: ignore[call-overload]
+    with engine.begin() as conn:
+        conn.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id == item_id, OUTBOX.c.status == OutboxStatus.SENDING.value)
             .values(**values)
         )
 
@@ -120,6 +125,21 @@ IN_FLIGHT: set[int] = set()  # rows this process is sending right now; recovery 
 
 
 def deliver_one(
+    engine: Engine, sender: Sender, item: OutboxItem, now: datetime, policy: DeliveryPolicy
+) -> DeliveryResult:
+    """Send one claimed row and record the outcome. The row is in IN_FLIGHT until it is recorded
+    (a caller that put it there before its claim keeps it there until it takes it out)."""
+    assert item.id is not None
+    owned = item.id not in IN_FLIGHT
+    IN_FLIGHT.add(item.id)
+    try:
+        return _send_and_record(engine, sender, item, now, policy)
+    finally:
+        if owned:
+            IN_FLIGHT.discard(item.id)
+
+
+def _send_and_record(
     engine: Engine, sender: Sender, item: OutboxItem, now: datetime, policy: DeliveryPolicy
 ) -> DeliveryResult:
     assert item.id is not None
@@ -134,7 +154,6 @@ def deliver_one(
         return DeliveryResult.FAILED
     if policy.copy_to_self and item.person_letter and item.mail_from not in recipients:
         recipients.append(item.mail_from)
-    IN_FLIGHT.add(item.id)
     try:
         sender.send(item.mail_from, recipients, item.raw)
     except TransientError as exc:
@@ -155,8 +174,6 @@ def deliver_one(
         _finish(engine, item.id, status=OutboxStatus.FAILED, last_error=str(exc)[:500])
         log.error("delivery_failed", outbox_id=item.id, hub=item.hub, kind=item.kind, error=str(exc))
         return DeliveryResult.FAILED
-    finally:
-        IN_FLIGHT.discard(item.id)
     _mark_sent(engine, item, now)
     log.info("delivered", outbox_id=item.id, hub=item.hub, kind=item.kind, attempts=item.attempts)
     return DeliveryResult.SENT
@@ -164,23 +181,19 @@ def deliver_one(
 
 def _mark_sent(engine: Engine, item: OutboxItem, now: datetime) -> None:
     """Sent, and for a letter to a person the disclosure goes in the audit trail (DPA 2018 s62)."""
-    with Session(engine) as s, s.begin():
-        row = s.get(OutboxItem, item.id)
-        if row is None:
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(OUTBOX).where(OUTBOX.c.id == item.id)
+            .values(status=OutboxStatus.SENT.value, sent_at=now, last_error=None)
+        )
+        if done.rowcount != 1 or not item.person_letter:
             return
-        row.status, row.sent_at, row.last_error = OutboxStatus.SENT, now, None
-        case = s.get(Case, row.case_id) if row.case_id else None
-        if row.person_letter:
-            s.add(
-                AuditEntry(
-                    at=now,
-                    actor="rjmail",
-                    action="disclosure",
-                    case_ref=case.ref if case else None,
-                    reason=f"{row.kind} letter delivered to the person",
-                    detail=row.message_id,
-                )
-            )
+        ref = (conn.execute(core_select(CASES.c.ref).where(CASES.c.id == item.case_id)).scalar()
+               if item.case_id else None)
+        conn.execute(AUDIT.insert().values(
+            at=now, actor="rjmail", action="disclosure", case_ref=ref,
+            reason=f"{item.kind} letter delivered to the person", detail=item.message_id,
+        ))
 
 
 def stuck_rows(engine: Engine, hubs: list[str]) -> list[OutboxItem]:

@@ -8,7 +8,8 @@ import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import case, exists, func, or_, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from rjmail.adapters.tables import (
@@ -20,6 +21,7 @@ from rjmail.adapters.tables import (
     Message,
     OutboxItem,
     QuarantineItem,
+    metadata,
 )
 from rjmail.core import pseudonym, signing
 from rjmail.core.casefields import REFERRAL_FIELDS, SNAPSHOT_FIELDS
@@ -97,10 +99,13 @@ def already_seen(session: Session, message_id: str, key: bytes) -> bool:
     The one place dedup looks: under the plain Message-ID, and under its keyed hash, which is all
     that is left of it once retention has anonymised its case (rjmail.core.pseudonym)."""
     forms = pseudonym.id_forms(key, message_id)
-    if session.exec(select(Intake.id).where(col(Intake.message_id).in_(forms))).first() is not None:
-        return True
-    return session.exec(select(OutboxItem.id).where(
-        col(OutboxItem.message_id).in_(forms))).first() is not None
+    intake, outbox = metadata.tables["intake"], metadata.tables["outbox"]
+    session.flush()  # as a Session query would: rows added in this transaction count too
+    seen = core_select(or_(  # one statement, in Core (this runs for every message taken in)
+        exists().where(intake.c.message_id.in_(forms)),
+        exists().where(outbox.c.message_id.in_(forms)),
+    ))
+    return bool(session.connection().execute(seen).scalar())
 
 
 def case_for_message_id(session: Session, message_id: str, key: bytes) -> Case | None:
@@ -184,6 +189,14 @@ def checkpoint(session: Session, hub: str, folder: str) -> FolderCheckpoint | No
 
 def advance_checkpoint(session: Session, pos: MailboxPosition, now: datetime) -> None:
     """Move the folder's high-water mark to `pos`; a new UIDVALIDITY restarts it (every old UID is void)."""
+    table = metadata.tables["folder_checkpoint"]
+    moved = session.connection().execute(  # the usual case, one UPDATE; no row or a new UIDVALIDITY below
+        update(table)
+        .where(table.c.hub == pos.hub, table.c.folder == pos.folder, table.c.uidvalidity == pos.uidvalidity)
+        .values(last_uid=case((table.c.last_uid < pos.uid, pos.uid), else_=table.c.last_uid), updated_at=now)
+    )
+    if moved.rowcount == 1:
+        return
     row = checkpoint(session, pos.hub, pos.folder)
     if row is None:
         row = FolderCheckpoint(hub=pos.hub, folder=pos.folder, uidvalidity=pos.uidvalidity, last_uid=0)

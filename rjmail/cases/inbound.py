@@ -85,6 +85,7 @@ def file_message(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:
     owner, cls, thread, mail, digest = _classify(ctx, mail)
     ctx.rt.metrics.count_message(ctx.session, ctx.hub.code, cls.kind.value)
     wanted = cls.kind in (MailClass.NEW_REFERRAL, MailClass.REPLY) or thread.case is None
+    wanted = wanted and cls.kind != MailClass.DUPLICATE  # perf: decide() needs nothing from it
     referral = extract(mail, ctx.rt.professional_domains, ctx.rt.own_addresses) if wanted else None
     to = referral.referrer_email if referral else mail.from_addr
     own_words = strip_quoted(mail.text) if mail.text else ""

@@ -95,15 +95,20 @@ def detected_language(text: str, enabled: Iterable[str] = COMMUNITY) -> str | No
     Never a guess on a few words: at least MIN_WORDS words and MIN_LETTERS letters, and the detector
     must be confident (MIN_CONFIDENCE, and well ahead of the runner-up).
     """
+    return _detected(text, frozenset(enabled))
+
+
+@lru_cache(maxsize=8)  # extraction asks twice about the same words (language, then contact wishes)
+def _detected(text: str, enabled: frozenset[str]) -> str | None:
     letters = sum(c.isalpha() for c in text)
     if letters < MIN_LETTERS:
         return None
     for name, script in _SCRIPTS:
         if len(script.findall(text)) > letters / 3:
             return name
-    if not _reads_as_prose(text):
+    if not _reads_as_prose(text) or plainly_english(text):
         return None
-    values = _detector(frozenset(enabled)).compute_language_confidence_values(text[:_DETECT_LIMIT])
+    values = _detector(enabled).compute_language_confidence_values(text[:_DETECT_LIMIT])
     if not values:
         return None
     best, runner_up = values[0], (values[1].value if len(values) > 1 else 0.0)
@@ -111,6 +116,29 @@ def detected_language(text: str, enabled: Iterable[str] = COMMUNITY) -> str | No
         return None
     name = best.language.name.capitalize()
     return None if name == "English" else name
+
+
+# The commonest English function words. None of them is a common word in the community languages
+# or their neighbours (short words such as "a", "i", "to", "on", "is" are left out for that reason).
+_ENGLISH_WORDS = frozenset((
+    "the", "and", "of", "you", "that", "it", "for", "was", "with", "this", "have", "not", "but",
+    "what", "are", "they", "my", "me", "we", "be", "at", "your", "he", "she", "his", "her", "from",
+    "had", "would", "could", "will", "can", "there", "their", "about", "been", "were", "our",
+    "when", "which", "who", "him", "them", "did", "just", "know", "want", "like", "because",
+))
+_PLAINLY_ENGLISH_SHARE = 0.25
+
+
+def plainly_english(text: str) -> bool:
+    """A cheap pre-check before lingua (whose models take seconds and ~600 MiB to load): plain-ASCII
+    prose in which a quarter of the words are common English function words is English, so no
+    letter language is detected. Erring here only ever means an English-only letter, the answer
+    detection gives whenever it is unsure."""
+    sample = text[:_DETECT_LIMIT]
+    if not sample.isascii():
+        return False
+    words = [w.lower() for w in _WORD.findall(sample)]
+    return bool(words) and sum(w in _ENGLISH_WORDS for w in words) >= _PLAINLY_ENGLISH_SHARE * len(words)
 
 
 def _reads_as_prose(text: str) -> bool:

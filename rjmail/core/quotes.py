@@ -8,6 +8,7 @@ is always kept elsewhere; this text is a display aid only.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mailparser_reply import EmailReplyParser
 
@@ -41,6 +42,7 @@ def _cut_history(text: str) -> str:
     return text[:cut]
 
 
+@lru_cache(maxsize=4)  # extraction, the decision and the timeline all ask about the same message
 def strip_quoted(text: str) -> str:
     """Reply text without quoted history, quoted lines, device footers or signature; never raises."""
     try:

@@ -74,3 +74,22 @@ def test_unknown_time_wording_is_left_as_it_is() -> None:
 def test_advisors_read_the_language_name_in_english() -> None:
     assert [language_name(c) for c in ("pl", "lt", "ro", "pt")] == [
         "Polish", "Lithuanian", "Romanian", "Portuguese"]
+
+
+def test_plain_english_prose_skips_the_detector() -> None:
+    from rjmail.core.language import plainly_english
+
+    assert plainly_english("I was burgled last month and I would like to talk to someone about it.")
+    assert not plainly_english("Dzień dobry, chciałbym porozmawiać z kimś o tym, co się stało.")
+    assert not plainly_english("Dzien dobry, chcialbym porozmawiac z kims o tym, co sie stalo w tygodniu.")
+    assert not plainly_english("Bom dia, gostaria de falar com alguem sobre o que aconteceu comigo.")
+
+
+def test_detection_of_the_same_words_is_done_once() -> None:
+    from rjmail.core.language import _detected
+
+    text = "Bom dia, gostaria muito de falar com alguém sobre o que aconteceu comigo na semana passada."
+    _detected.cache_clear()
+    first = detected_language(text)
+    assert detected_language(text) == first == "Portuguese"
+    assert _detected.cache_info().hits == 1

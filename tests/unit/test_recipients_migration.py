@@ -61,3 +61,11 @@ def test_old_comma_joined_rows_become_lists_and_bad_ones_are_refused(tmp_path: P
         bad = s.get(OutboxItem, 2)
         assert bad is not None and bad.status == "failed"
         assert "not one valid address" in (bad.last_error or "")
+
+
+def test_head_read_from_the_migration_files_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from rjmail.adapters import db
+
+    assert db.head_revision() == ScriptDirectory.from_config(db._alembic_config()).get_current_head()

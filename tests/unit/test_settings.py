@@ -168,6 +168,7 @@ def test_optional_settings_take_documented_defaults(tmp_path, secrets_env):
     assert settings.service.timezone == "Europe/London"
     assert settings.service.retention_days is None  # no default is assumed safe
     assert settings.smtp.username is None and settings.smtp.auth == "none"
+    assert settings.smtp.connections == 3
     assert settings.hubs[0].calls.offer_count == 3
     assert settings.hubs[0].calls.reminder_hours is None  # no chasers unless configured
     assert settings.hubs[0].tell_referrer is False  # professionals get no status updates unless asked
@@ -224,6 +225,9 @@ def test_short_signing_key_is_refused(tmp_path, secrets_env, monkeypatch):
     ("hubs[0].imap.port", 70000),
     ("hubs[2].imap.port", "993"),
     ("smtp.port", 0),
+    ("smtp.connections", 0),
+    ("smtp.connections", 9),
+    ("hubs[0].imap.connections", 2),
     ("hubs[0].code", "nor"),
     ("hubs[1].code", "NORFOLKS"),
     ("hubs[1].address", "not-an-address"),
