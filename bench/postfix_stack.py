@@ -39,16 +39,17 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
 from rjmail.devtools.mailstack import MailStack
+
+# The mail stack's own process helpers: one copy of port probing and waiting for the dev stacks.
+from rjmail.devtools.mailstack.procs import _free_ports, _port_open, _wait_for
 
 __all__ = ["Accepted", "PostfixRelay", "PostfixRelayError", "postfix_relay", "postfix_unavailable"]
 
@@ -83,27 +84,6 @@ def postfix_unavailable() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _port_open(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-def _wait_for(predicate: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return bool(predicate())
 
 
 def _count_files(path: Path) -> int:
@@ -128,7 +108,7 @@ class PostfixRelay:
         self.hub_domain = hub_domain.lower()
         self.others: Others = others
         self.host = "127.0.0.1"
-        self.port = _free_port()
+        (self.port,) = _free_ports(1)
         self._own_dir = base_dir is None
         self.base_dir = Path(base_dir or tempfile.mkdtemp(prefix="rjpf-", dir="/tmp"))
         self.config_dir = self.base_dir / "etc"

@@ -14,10 +14,9 @@ from rjmail.core.bilingual import language_name, render_bilingual
 from rjmail.core.casefields import VIEW_FIELDS
 from rjmail.core.domain import LetterSpec
 from rjmail.core.greeting import first_name
+from rjmail.core.letterkinds import PERSON_LETTERS, PROFESSIONAL_LETTERS
 from rjmail.core.notice import shorten, with_notice
 from rjmail.core.render import (
-    PERSON_LETTERS,
-    PROFESSIONAL_LETTERS,
     Envelope,
     RenderedLetter,
     Templates,

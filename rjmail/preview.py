@@ -8,6 +8,7 @@ from typing import Any
 from rjmail.core.casefields import VIEW_FIELDS
 from rjmail.core.catalogue import services_for
 from rjmail.core.domain import LetterSpec
+from rjmail.core.letterkinds import ALL_KINDS
 from rjmail.errors import ConfigError
 from rjmail.letters import COMMANDS_REASONS_FALLBACK, Composer
 from rjmail.runtime import catalogues
@@ -68,25 +69,7 @@ def sample_context(kind: str) -> dict[str, Any]:
     }
 
 
-LETTERS = (
-    "acknowledgement",
-    "call_offer",
-    "booking_confirmation",
-    "next_steps",
-    "not_suitable",
-    "withdrawal_confirmation",
-    "reminder",
-    "closed_reply",
-    "clarify_choice",
-    "slot_taken",
-    "introduction",
-    "referral_acknowledgement",
-    "referrer_update",
-    "call_arrange",
-    "offer_closed",
-    "notification",
-    "command_result",
-)
+LETTERS = ALL_KINDS
 
 
 def _not_suitable_sample(settings: Settings, hub: HubSettings) -> dict[str, Any]:

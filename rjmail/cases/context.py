@@ -11,18 +11,12 @@ from sqlmodel import Session
 from rjmail.adapters.tables import Case, Message
 from rjmail.core.addresses import all_valid
 from rjmail.core.domain import LetterSpec
+from rjmail.core.letterkinds import TIMELINE_KIND
 from rjmail.runtime import Runtime
 from rjmail.settings import HubSettings
 
 log = structlog.get_logger("rjmail.cases")
 
-# Timeline kinds are the case-JSON vocabulary (SPEC section 7); these letters are recorded as the
-# nearest kind in it (the outbox keeps the exact template name).
-TIMELINE_KIND = {
-    "closed_reply": "acknowledgement",
-    "clarify_choice": "call_offer",
-    "slot_taken": "call_offer",
-}
 
 
 @dataclass(frozen=True)

@@ -23,15 +23,6 @@ from pathlib import Path
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-PERSON_LETTERS = frozenset({
-    "acknowledgement", "call_offer", "booking_confirmation", "next_steps", "not_suitable",
-    "withdrawal_confirmation", "closed_reply", "reminder", "clarify_choice", "slot_taken",
-    "introduction",
-    "call_arrange", "offer_closed",
-})
-# Letters to a professional about someone they referred: English, never the person's letters.
-PROFESSIONAL_LETTERS = frozenset({"referral_acknowledgement", "referrer_update"})
-
 
 @dataclass(frozen=True)
 class Templates:

@@ -14,7 +14,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from rjmail.core.bilingual import SEPARATOR, WHEN, render_bilingual
-from rjmail.core.render import PERSON_LETTERS, Envelope, Templates, build_message, build_templates
+from rjmail.core.letterkinds import PERSON_LETTERS
+from rjmail.core.render import Envelope, Templates, build_message, build_templates
 from rjmail.preview import sample_context
 from rjmail.settings import LETTER_LANGUAGES, SHIPPED
 from rjmail.translations import Catalogue, catalogue_problems, load_catalogue
