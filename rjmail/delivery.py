@@ -68,7 +68,7 @@ class DeliveryPool:
         self.counts = DeliveryCounts()
         self._wake = threading.Event()
         self._queue: queue.SimpleQueue[int | None] = queue.SimpleQueue()
-        self._handed: set[int] = set()  # queued or being sent; the feeder never hands them out again
+        self._handed: dict[int, str] = {}  # queued or being sent (id -> recipient): never handed out twice
         self._lock = threading.Lock()
         self._stop = False  # the server is unreachable: leave the rest for the next run
         self._error: Exception | None = None  # a worker's unexpected error, raised by run()
@@ -103,8 +103,8 @@ class DeliveryPool:
             finished = until()  # read before the query: a commit after it wakes us again
             self._wake.clear()
             with self._lock:
-                busy = set(self._handed)
-            new = [i for i in outbox.due_ids(self.rt.engine, self.codes, self.rt.now()) if i not in busy]
+                busy = dict(self._handed)
+            new = _next_per_recipient(outbox.due_rows(self.rt.engine, self.codes, self.rt.now()), busy)
             with self._lock:
                 self._handed.update(new)
             for item_id in new:
@@ -125,7 +125,7 @@ class DeliveryPool:
                     self._wake.set()
                 finally:
                     with self._lock:
-                        self._handed.discard(item_id)
+                        self._handed.pop(item_id, None)
                         starving = len(self._handed) < self.size
                     if starving:
                         self._wake.set()
@@ -149,6 +149,20 @@ class DeliveryPool:
                 self._stop = True
         if result == DeliveryResult.FAILED and item.person_letter:
             _tell_delivery_failure(rt, item)
+
+
+def _next_per_recipient(due: list[tuple[int, str]], busy: dict[int, str]) -> dict[int, str]:
+    """The oldest due letter of each recipient with nothing already on its way: letters to one
+    person go in the order they were written (the acknowledgement before the call offer, the
+    introduction before anything else), while different people's letters go in parallel."""
+    taken = set(busy.values())
+    picked: dict[int, str] = {}
+    for item_id, to in due:
+        if item_id in busy or to in taken:
+            continue
+        taken.add(to)
+        picked[item_id] = to
+    return picked
 
 
 def recover_outbox(rt: Runtime, hub: HubSettings, mailbox: Mailbox | None = None) -> dict[str, int]:

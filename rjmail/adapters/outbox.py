@@ -63,22 +63,24 @@ def backoff(attempts: int, policy: DeliveryPolicy) -> timedelta:
     return timedelta(seconds=delay * random.uniform(0.8, 1.0))
 
 
-def due_ids(engine: Engine, hubs: list[str], now: datetime, limit: int = 200) -> list[int]:
+def due_rows(engine: Engine, hubs: list[str], now: datetime, limit: int = 200) -> list[tuple[int, str]]:
+    """(id, recipient) of rows due now, oldest first."""
     with Session(engine) as s:
-        return [
-            i
-            for i in s.exec(
-                select(OutboxItem.id)
-                .where(
-                    OutboxItem.status == OutboxStatus.PENDING,
-                    OutboxItem.next_attempt_at <= now,
-                    col(OutboxItem.hub).in_(hubs),
-                )
-                .order_by(col(OutboxItem.id))
-                .limit(limit)
-            ).all()
-            if i is not None
-        ]
+        rows = s.exec(
+            select(OutboxItem.id, OutboxItem.to_addr)
+            .where(
+                OutboxItem.status == OutboxStatus.PENDING,
+                OutboxItem.next_attempt_at <= now,
+                col(OutboxItem.hub).in_(hubs),
+            )
+            .order_by(col(OutboxItem.id))
+            .limit(limit)
+        ).all()
+    return [(i, to) for i, to in rows if i is not None]
+
+
+def due_ids(engine: Engine, hubs: list[str], now: datetime, limit: int = 200) -> list[int]:
+    return [i for i, _ in due_rows(engine, hubs, now, limit)]
 
 
 # SQLAlchemy Core on the hot paths: no ORM identity map, flush or refresh per letter.
