@@ -14,12 +14,17 @@ from mailparser_reply import EmailReplyParser
 
 from rjmail.core.forwards import block_starts
 
+_VERB = (r"(?:wrote|a [ée]crit|escribi[óo]|schrieb|napisa[łl](?:a|\(a\))?|pisze|ysgrifennodd|schreef|"
+         r"ha scritto|escreveu|a scris|ra[šs][eė]|para[šs][eė])")
 _WROTE = re.compile(
     r"(?im)^[ \t]*(?:on|le|el|am|dnia|w dniu|ar|op|il|em|în|pe)\b[^\n]{0,300}?"
     r"(?:\n[^\n]{0,200}?)?"
-    r"\b(?:wrote|a [ée]crit|escribi[óo]|schrieb|napisa[łl]a?|ysgrifennodd|schreef|ha scritto|"
-    r"escreveu|a scris|ra[šs][eė])\s*:?[ \t]*$"
+    rf"(?<!\w){_VERB}\s*:?[ \t]*$"
 )
+# Gmail writes the attribution in the reader's language, starting with the date ("niedz., 6 gru 2026
+# o 18:49 Norfolk RJ Hub <…> napisał(a):", "2026 m. gruodžio 6 d., 18:49, … rašė:"): a line (or two)
+# holding a digit and ending in the verb and a colon.
+_DATED_WROTE = re.compile(rf"(?im)^[^\n]*\d[^\n]{{0,300}}(?:\n[^\n]{{0,200}})?(?<!\w){_VERB}[ \t]*:[ \t]*$")
 _DEVICE = re.compile(
     r"(?im)^[ \t]*(?:sent from my \w+.*|sent from (?:yahoo|outlook|mail) .*|get outlook for \w+.*|"
     r"sent from samsung .*|envoy[ée] de mon \w+.*|von meinem \w+ gesendet.*|"
@@ -36,9 +41,10 @@ def _cut_history(text: str) -> str:
     starts = block_starts(text)
     if starts:
         cut = min(cut, starts[0][0])
-    wrote = _WROTE.search(text)
-    if wrote:
-        cut = min(cut, wrote.start())
+    for pattern in (_WROTE, _DATED_WROTE):
+        wrote = pattern.search(text)
+        if wrote:
+            cut = min(cut, wrote.start())
     return text[:cut]
 
 
