@@ -75,7 +75,7 @@ PERSON_CONTRACT: dict[str, frozenset[str]] = {
     "next_steps": frozenset(),
     "withdrawal_confirmation": frozenset(),
     "closed_reply": frozenset(),
-    "introduction": frozenset({"organisation", "wants_call"}),
+    "introduction": frozenset({"organisation", "wants_call", "call_times_known", "voicemail_ok"}),
 }
 COMMON = frozenset({"hub", "ref", "greeting_name"})
 EVENTS = (
@@ -441,10 +441,11 @@ def test_acknowledgement_says_how_to_ask_for_a_call(
 def test_acknowledgement_after_asking_for_a_call_promises_times(
     render: Callable[..., Rendered],
 ) -> None:
-    """When they asked for a call, the acknowledgement says times follow in a separate email."""
+    """When they asked for a call, the acknowledgement says we will write about a time (an offer, or
+    a letter saying an advisor will arrange one when no time fits their wishes)."""
     out = render("acknowledgement", {**_base("SUF", "Sam"), "wants_call": True})
     for part in (out.text, out.html):
-        assert "some times to choose from in a separate email" in part
+        assert "We will write to you again about a time for it." in part
         assert "call me" not in part
 
 
@@ -515,7 +516,7 @@ def test_introduction_says_who_passed_on_details_and_that_it_is_their_choice(
         assert 'just reply "stop"' in part.lower()
         assert "RJ-NOR-2026-0001" in part
         assert "We help people" in part
-    assert ("separate email" in out.text) is bool(wants_call)
+    assert ("write to you again about a time" in out.text) is bool(wants_call)
 
 
 def test_introduction_without_an_organisation_still_says_how_it_came_about(
