@@ -179,7 +179,9 @@ def _invite(ctx: CaseContext, case: Case, booking: Booking, method: str) -> byte
     )
 
 
-def _confirm_booking(ctx: CaseContext, case: Case, booking: Booking, key: str, actor: str) -> bool:
+def _confirm_booking(
+    ctx: CaseContext, case: Case, booking: Booking, key: str, actor: str, summary: str | None = None
+) -> bool:
     start = _aware(booking.start)
     text = slot_text(Slot(start, start + timedelta(minutes=booking.minutes)), _tz(ctx))
     case.call_slot, case.updated_at = start, ctx.now
@@ -189,9 +191,8 @@ def _confirm_booking(ctx: CaseContext, case: Case, booking: Booking, key: str, a
                "invite_discreet": bool(ctx.hub.calls.invite_address)}
     sent = letter_to_person(ctx, case, "booking_confirmation", key, context, attachments=attachment)
     detail = text if sent else f"{text}. {no_letter_reason(case)}"
-    notify_advisors(
-        ctx, case, "booking", f"booking:{key}", detail=detail, to=_advisor_of(case), attachments=attachment
-    )
+    notify_advisors(ctx, case, "booking", f"booking:{key}", detail=detail, summary=summary,
+                    to=_advisor_of(case), attachments=attachment)
     return sent
 
 
@@ -215,7 +216,8 @@ def book_direct(ctx: CaseContext, case: Case, when: str, key: str, *, actor: str
 def on_choice(ctx: CaseContext, case: Case, text: str, message_id: str) -> ChoiceOutcome:
     """A verified reply about a call offer: book the chosen time, offer others (inside any new wish
     the reply stated, which rjmail.cases.wishes has applied already), ask once which, or answer a
-    choice on an offer that is no longer open."""
+    choice on an offer that is no longer open. The advisors' one notice about it quotes the reply
+    (it may say more than "2")."""
     key = f"choice:{message_id}"
     current = open_offer(ctx.session, case, ctx.now)
     if current is None or case.status != CaseStatus.CALL_OFFERED.value:
@@ -223,11 +225,11 @@ def on_choice(ctx: CaseContext, case: Case, text: str, message_id: str) -> Choic
     offered = _offer_slots(current)
     choice = interpret_choice(text, offered, _tz(ctx))
     if choice.kind == "slot" and choice.number:
-        return _take(ctx, case, current, offered[choice.number - 1].start, key)
+        return _take(ctx, case, current, offered[choice.number - 1].start, key, text)
     if mentions(text, case.letter_language or "en"):  # "None of these, mornings are better"
-        return _none_suit(ctx, case, key, again=True)
+        return _none_suit(ctx, case, key, text, again=True)
     if choice.kind in ("none", "other_times"):
-        return _none_suit(ctx, case, key, again=choice.kind == "other_times")
+        return _none_suit(ctx, case, key, text, again=choice.kind == "other_times")
     if choice.kind == "unclear" and not current.clarified:
         current.clarified = True
         ctx.session.add(current)
@@ -258,7 +260,7 @@ def _dead_choice(ctx: CaseContext, case: Case, text: str, key: str) -> ChoiceOut
     return ChoiceOutcome.OFFER_CLOSED
 
 
-def _none_suit(ctx: CaseContext, case: Case, key: str, *, again: bool) -> ChoiceOutcome:
+def _none_suit(ctx: CaseContext, case: Case, key: str, summary: str, *, again: bool) -> ChoiceOutcome:
     """Asked for other times: a fresh offer (never a time offered before, inside their windows)."""
     again = again and _offers_made(ctx.session, case) < MAX_OFFERS
     detail = (
@@ -266,14 +268,16 @@ def _none_suit(ctx: CaseContext, case: Case, key: str, *, again: bool) -> Choice
         if again
         else "The person said none of the offered times suit them."
     )
-    notify_advisors(ctx, case, "times_declined", key, detail=detail)
+    notify_advisors(ctx, case, "times_declined", key, detail=detail, summary=summary)
     if not again:
         return ChoiceOutcome.NONE_SUIT
     offer(ctx, case, f"reoffer:{key}")
     return ChoiceOutcome.REOFFERED
 
 
-def _take(ctx: CaseContext, case: Case, current: CallOffer, start: datetime, key: str) -> ChoiceOutcome:
+def _take(
+    ctx: CaseContext, case: Case, current: CallOffer, start: datetime, key: str, summary: str
+) -> ChoiceOutcome:
     current.status = "taken"
     ctx.session.add(current)
     ctx.session.flush()
@@ -281,7 +285,7 @@ def _take(ctx: CaseContext, case: Case, current: CallOffer, start: datetime, key
     if booking is None:  # taken meanwhile by someone else: apologise and offer fresh times
         offer(ctx, case, f"retake:{key}", kind="slot_taken")
         return ChoiceOutcome.SLOT_TAKEN
-    _confirm_booking(ctx, case, booking, key, "rjmail")
+    _confirm_booking(ctx, case, booking, key, "rjmail", summary)
     return ChoiceOutcome.BOOKED
 
 

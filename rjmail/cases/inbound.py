@@ -188,13 +188,18 @@ def follow_up(ctx: CaseContext, case: Case, mail: InboundMail, what: FollowUp, o
             ctx.session.add(case)
         calls.offer(ctx, case, f"offer:{mail.message_id}")
     elif what == FollowUp.CALL_CHOICE:
-        outcome = calls.on_choice(ctx, case, own_words, mail.message_id)
-        # Whatever the choice did, advisors see what the person wrote (it may say more than "2");
-        # a choice on a closed offer was told to them already, with what happened.
-        if outcome != ChoiceOutcome.OFFER_CLOSED:
+        outcome = calls.on_choice(ctx, case, own_words[:1500], mail.message_id)
+        # Advisors see what the person wrote (it may say more than "2") once: in the notice about
+        # what the choice did (booked, none suit, a closed offer), else as a new message.
+        if outcome not in _TOLD:
             voice.notify(ctx, case, "new_message", mail, summary=own_words[:1500])
     elif what == FollowUp.CALENDAR_REPLY:
         voice.calendar_reply(ctx, case, mail, thread or ThreadMatch())
+
+
+# Call choices whose own notice to advisors already quotes the reply.
+_TOLD = frozenset({ChoiceOutcome.BOOKED, ChoiceOutcome.NONE_SUIT, ChoiceOutcome.REOFFERED,
+                   ChoiceOutcome.OFFER_CLOSED})
 
 
 def file_sent(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:

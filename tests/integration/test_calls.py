@@ -242,3 +242,16 @@ def test_replying_call_me_to_the_acknowledgement_sends_an_offer(desk):
     desk.cycle()
     assert desk.cases()[0]["status"] == "call_offered"
     assert len(inbox(desk.stack, person)) == 2
+
+
+def test_a_booking_reply_gives_advisors_one_notice_that_quotes_it(desk):
+    """"2 please, my mobile is best" books the time; advisors get ONE notice (Call booked) with the
+    person's words, not a "New message" beside it."""
+    person = desk.new_person()
+    desk.cycle()
+    before = len(inbox(desk.stack, desk.hub["notify"]))
+    desk.reply(person, inbox(desk.stack, person)[1], "2 please, my mobile is best")
+    desk.cycle()
+    notices = inbox(desk.stack, desk.hub["notify"])[before:]
+    assert [m["Subject"].split("] ", 1)[1] for m in notices] == ["Call booked"]
+    assert "my mobile is best" in body_text(notices[0])
