@@ -89,6 +89,21 @@ def release_offers(s: Session, case: Case) -> None:
         s.add(offer)
 
 
+def reopen_offer(s: Session, case: Case, now: datetime) -> bool:
+    """Undo a release (an advisor's #cancel): the case's latest offer is open again when it has not
+    expired and none of its times was taken meanwhile by another case."""
+    last = s.exec(
+        select(CallOffer).where(CallOffer.case_id == case.id).order_by(col(CallOffer.id).desc())
+    ).first()
+    if last is None or last.status != "released" or _aware(last.expires_at) <= now:
+        return False
+    if {datetime.fromisoformat(x) for x in json.loads(last.slots_json)} & taken_starts(s, last.hub, now):
+        return False
+    last.status = "open"
+    s.add(last)
+    return True
+
+
 def _slots_context(slots: list[Slot], tz: ZoneInfo) -> list[dict[str, object]]:
     return [{"number": i, "text": slot_text(slot, tz)} for i, slot in enumerate(slots, 1)]
 

@@ -127,7 +127,12 @@ def _undo(ctx: CaseContext, case: Case, waiting: list[OutboxItem], actor: str) -
         notes.append("The booked call stays cancelled (calendars were told), so the case is in "
                      "progress rather than call booked: use #book to book a call again.")
     elif prior.status == CaseStatus.CALL_OFFERED.value and commands & {"not-suitable", "withdraw"}:
-        notes.append("The call times offered earlier were released: use #offer-call to offer times again.")
+        if calls.reopen_offer(ctx.session, case, ctx.now):
+            notes.append("The call times offered earlier are open again: the person can still choose one.")
+        else:  # expired or taken meanwhile: the case must not say an offer is waiting
+            status = CaseStatus.IN_PROGRESS.value if case.advisor else CaseStatus.NEW.value
+            notes.append("The call times offered earlier have expired or were taken: use #offer-call "
+                         "to offer times again.")
     store.audit(ctx.session, actor, "change", case.ref,
                 f"status {case.status} -> {status}: #cancel (held letters stopped)", now=ctx.now)
     case.status, case.withdrawn_at, case.closed_at = status, prior.withdrawn_at, prior.closed_at

@@ -16,7 +16,7 @@ from rjmail.adapters.tables import Booking, OutboxItem
 from rjmail.core.domain import CaseStatus, OutboxStatus
 from rjmail.runtime import Runtime, build_runtime
 from rjmail.settings import load
-from tests.service.conftest import ADVISOR, PERSON, Desk
+from tests.service.conftest import ADVISOR, CALL_ME, PERSON, Desk
 
 HOLD = "advisor_letter_hold_minutes = 10"
 SECOND = "advisor-two@example.org"
@@ -218,3 +218,17 @@ def test_cancelling_a_held_rebooking_moves_the_call_back_to_its_earlier_time(hel
         [booking] = s.exec(select(Booking)).all()
     assert booking.status == "active" and booking.slot_key is not None and "T10:00" in booking.slot_key
     assert "The call is back at its earlier time" in flat(held.text(confirmations(held)[-1]))
+
+
+def test_cancel_after_not_suitable_opens_the_persons_offer_again(held: Desk):
+    """#not-suitable released the live call offer; #cancel puts the case back to call offered AND the
+    offer is open again, so the person's "2 please" books the time (found trying it as an advisor)."""
+    ref = held.refer(CALL_ME)
+    assert held.case(ref).status == CaseStatus.CALL_OFFERED
+    offer = held.latest("call_offer")
+    held.advisor_reply(f"#not-suitable other-party-declined {WORDS}")
+    held.advisor_reply("#cancel")
+    assert held.case(ref).status == CaseStatus.CALL_OFFERED
+    assert "open again" in flat(held.text(confirmations(held)[-1]))
+    held.person_reply("2 please", offer)
+    assert held.case(ref).status == CaseStatus.CALL_BOOKED
