@@ -44,10 +44,23 @@ _FORM_WISHES = (
 _FAX = re.compile(r"(?i)\bfax\b")
 
 
+# Mail services anyone can sign up to: two people on one of them are not colleagues. (The reserved
+# example domains stand for them in tests and samples.)
+PUBLIC_MAIL = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com",
+    "live.co.uk", "msn.com", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "aol.com",
+    "btinternet.com", "sky.com", "virginmedia.com", "talktalk.net", "ntlworld.com", "protonmail.com",
+    "proton.me", "gmx.com", "gmx.co.uk", "mail.com",
+    "example.com", "example.org", "example.net", "example.test",
+})
+
+
 def is_colleague(part: ForwardedPart, referrer_email: str, domains: frozenset[str]) -> bool:
-    """A forwarded message from another professional (same domain, agency name), not the person."""
+    """A forwarded message from another professional (same organisation's domain, a professional
+    domain, agency name), not the person. A victim and a support worker who both use Gmail are not
+    colleagues."""
     domain = referrer_email.rpartition("@")[2].lower()
-    if part.from_addr and part.from_addr.rpartition("@")[2] == domain:
+    if part.from_addr and part.from_addr.rpartition("@")[2] == domain and domain not in PUBLIC_MAIL:
         return True
     if part.from_addr and domain_matches(part.from_addr, domains):
         return True

@@ -78,3 +78,16 @@ def test_referred_text_leaves_out_the_writers_own_sentences() -> None:
     text = referred_text("Please call me any evening. She prefers mornings.\nSafe to leave message: N\n", "")
     assert "call me" not in text
     assert "She prefers mornings." in text and "Please do not leave a voicemail." in text
+
+
+def test_two_people_on_a_public_mail_service_are_not_colleagues():
+    """A support worker forwarding a victim's Gmail from their own Gmail: the forward is the person.
+    Two addresses on one organisation's domain are colleagues."""
+    from rjmail.core.domain import ForwardedPart
+    from rjmail.core.person import is_colleague
+
+    victim = ForwardedPart(from_addr="dana.okoro@gmail.com", from_name="Dana Okoro", subject="", text="")
+    assert not is_colleague(victim, "support.worker@gmail.com", frozenset())
+    officer = ForwardedPart(from_addr="pc.jones@police.example.org", from_name="Jones Sam", subject="",
+                            text="")
+    assert is_colleague(officer, "pc.smith@police.example.org", frozenset())
