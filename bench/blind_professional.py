@@ -1,6 +1,6 @@
 """Run the extractor once over a blind set of professional referrals and score it.
 
-    .venv/bin/python bench/blind_professional.py [/work/wt-blind/tests/blind/professional]
+    .venv/bin/python bench/blind_professional.py [tests/blind/professional]
 
 The folder holds .eml files and a manifest.toml written by someone else; "none" in the manifest
 means null. Scores per field as bench/extract.py does (precision over non-empty predictions,
@@ -23,7 +23,7 @@ from rjmail.core.domain import Referral
 from rjmail.core.extract import extract
 from rjmail.core.parse import parse
 
-DEFAULT = Path("/work/wt-blind/tests/blind/professional")
+DEFAULT = Path("tests/blind/professional")
 
 
 def _plain(value: Any) -> Any:
