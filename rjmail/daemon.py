@@ -25,6 +25,7 @@ import contextlib
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -46,7 +47,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
-from rjmail import delivery, intake, leader
+from rjmail import delivery, intake, leader, stopping
 from rjmail.adapters import metrics, outbox
 from rjmail.errors import PermanentError, TransientError
 from rjmail.idle import IdleWatcher
@@ -352,13 +353,19 @@ class Daemon:
             sd_notify("STOPPING=1", "STATUS=stopping")
             log.info("daemon_stopping")
             self.stop.set()
-            sched.shutdown(wait=True)  # running cycles finish their current message; jobs check `stop`
+            # Running cycles finish their current message (jobs check `stop`), within a grace period.
+            clean = stopping.finished_within(lambda: sched.shutdown(wait=True))
+            if not clean:
+                log.error("stop_timeout", seconds=stopping.STOP_GRACE_SECONDS, at=stopping.stuck_frames())
             for watcher in self.watchers:
                 watcher.join(timeout=STOP_JOIN_SECONDS)
             for lead in self.leaders.values():
                 lead.release()
             stop_metrics()
             log.info("daemon_stopped")
+        if not clean:  # a job thread is stuck: leave as kill -9 would (all work is crash-safe)
+            sys.stdout.flush()
+            os._exit(0)
         return 0
 
     def _start_idle(self) -> None:
