@@ -45,8 +45,13 @@ def wishes_table(cases: list[dict[str, Any]], misses: list[str]) -> Table:
     for case in cases:
         wishes = read_contact_wishes(case["text"], case.get("lang", "en"))
         windows = [w.as_json() for w in wishes.call_windows] if wishes.call_windows is not None else None
-        got = {"wants_call": wishes.wants_call, "call_windows": windows, "voicemail_ok": wishes.voicemail_ok,
-               "texts_ok": wishes.texts_ok, "email_only": wishes.email_only}
+        got = {
+            "wants_call": wishes.wants_call,
+            "call_windows": windows,
+            "voicemail_ok": wishes.voicemail_ok,
+            "texts_ok": wishes.texts_ok,
+            "email_only": wishes.email_only,
+        }
         for field in WISH_FIELDS:
             if field in case:
                 want, value = _empty(field, case[field]), _empty(field, got[field])

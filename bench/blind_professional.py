@@ -69,8 +69,7 @@ def main() -> int:
     domains = frozenset(settings.get("professional_domains", []))
     hubs = frozenset(settings.get("hub_addresses", []))
     extracted = {
-        name: _as_scored(extract(parse((folder / name).read_bytes()), domains, hubs))
-        for name in entries
+        name: _as_scored(extract(parse((folder / name).read_bytes()), domains, hubs)) for name in entries
     }
     fields = tuple(sorted({f for entry in entries.values() for f in entry}))
     person = ("referred_person.name", "referred_person.email", "referred_person.phone")

@@ -129,21 +129,43 @@ def write_config(workdir: Path, stack: Any, hubs: list[dict[str, str]], db_path:
     key.write_text(SIGNING_KEY)
     key.chmod(0o600)
     lines = [
-        "[database]", f'url = "sqlite:///{db_path}"', "",
-        "[paths]", f'templates = "{ROOT / "templates"}"', f'config = "{ROOT / "config"}"', "",
-        "[service]", "poll_interval_seconds = 1", "idle = false",
+        "[database]",
+        f'url = "sqlite:///{db_path}"',
+        "",
+        "[paths]",
+        f'templates = "{ROOT / "templates"}"',
+        f'config = "{ROOT / "config"}"',
+        "",
+        "[service]",
+        "poll_interval_seconds = 1",
+        "idle = false",
         "delivery_proof_grace_seconds = 2  # the test relay delivers our copy before it answers 250",
-        f'signing_key_file = "{key}"', "",
-        "[smtp]", f'host = "{stack.host}"', f"port = {stack.smtp_port}", 'security = "none"', "",
+        f'signing_key_file = "{key}"',
+        "",
+        "[smtp]",
+        f'host = "{stack.host}"',
+        f"port = {stack.smtp_port}",
+        'security = "none"',
+        "",
     ]
     for hub in hubs:
         lines += [
-            "[[hubs]]", f'code = "{hub["code"]}"', f'name = "{hub["name"]}"',
-            f'address = "{hub["user"]}@example.org"', f'notify = ["{hub["notify"]}@example.org"]',
-            "advisors = []", 'trusted_authserv_ids = ["mx.example.org"]',
+            "[[hubs]]",
+            f'code = "{hub["code"]}"',
+            f'name = "{hub["name"]}"',
+            f'address = "{hub["user"]}@example.org"',
+            f'notify = ["{hub["notify"]}@example.org"]',
+            "advisors = []",
+            'trusted_authserv_ids = ["mx.example.org"]',
             f'signposting = "{hub["signposting"]}"',
-            "[hubs.imap]", f'host = "{stack.host}"', f"port = {stack.imap_port}", 'security = "none"',
-            f'username = "{hub["user"]}"', f'password_file = "{secret}"', 'sent_folder = "Sent"', "",
+            "[hubs.imap]",
+            f'host = "{stack.host}"',
+            f"port = {stack.imap_port}",
+            'security = "none"',
+            f'username = "{hub["user"]}"',
+            f'password_file = "{secret}"',
+            'sent_folder = "Sent"',
+            "",
         ]
     path = workdir / "rjmail.toml"
     path.write_text("\n".join(lines))
@@ -159,13 +181,20 @@ def referral_mail(frm: str, to: str, name: str) -> bytes:
     msg["Message-ID"] = make_msgid(domain="crash.example.test")
     msg.set_content(
         "Hello,\n\nMy car was broken into last spring and I would like to know whether I could "
-        f"meet the person who did it, or write to them.\n\nThank you,\n{name}\n")
+        f"meet the person who did it, or write to them.\n\nThank you,\n{name}\n"
+    )
     return msg.as_bytes()
 
 
 def _cli(config: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "rjmail.cli", "--config", str(config), *args],
-                          capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "rjmail.cli", "--config", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        check=False,
+    )
 
 
 def _db(db_path: Path) -> sqlite3.Connection:
@@ -189,8 +218,13 @@ class Daemon:
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "rjmail.cli", "--config", str(config), "run"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
-            start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})  # events in real time
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )  # events in real time
         self.events: list[str] = []
         self.cond = threading.Condition()
         self._log = log_file.open("a", encoding="utf-8")
@@ -304,8 +338,10 @@ def _check(result: Result, stack: Any, config: Path, referrers: list[str], notif
     by_referrer = collections.Counter(c["referrer_email"] for c in cases)
     extra = {a: n for a, n in by_referrer.items() if n != 1 or a not in expected}
     if extra or set(by_referrer) != expected:
-        result.problems.append(f"cases per referrer wrong: {dict(list(extra.items())[:5])}, "
-                               f"missing {len(expected - set(by_referrer))}")
+        result.problems.append(
+            f"cases per referrer wrong: {dict(list(extra.items())[:5])}, "
+            f"missing {len(expected - set(by_referrer))}"
+        )
 
     spooled = stack.spooled()
     acks: collections.Counter[str] = collections.Counter()
@@ -325,8 +361,9 @@ def _check(result: Result, stack: Any, config: Path, referrers: list[str], notif
         dup = sorted(a for a, n in acks.items() if n > 1)
         result.problems.append(f"{result.duplicates} duplicate acknowledgement(s), e.g. {dup[:3]}")
     if result.losses:
-        result.problems.append(f"{result.losses} referrer(s) got no acknowledgement, "
-                               f"e.g. {sorted(expected - set(acks))[:3]}")
+        result.problems.append(
+            f"{result.losses} referrer(s) got no acknowledgement, e.g. {sorted(expected - set(acks))[:3]}"
+        )
     for person in referrers:
         inbox = stack.fetch_all(person)
         if len(inbox) != 1:
@@ -340,12 +377,15 @@ def _check_sent_folders(result: Result, stack: Any, db_path: Path, hubs: list[di
     """Advisors see exactly what went out: each sent letter once in its hub's Sent folder (reported,
     not asserted: a duplicate copy there is cosmetic)."""
     with contextlib.closing(_db(db_path)) as conn:
-        sent = {(hub, mid) for hub, mid in conn.execute(
-            "SELECT hub, message_id FROM outbox WHERE status = 'sent'")}
+        sent = {
+            (hub, mid)
+            for hub, mid in conn.execute("SELECT hub, message_id FROM outbox WHERE status = 'sent'")
+        }
     for hub in hubs:
         ids = collections.Counter(
             str(email.message_from_bytes(raw)["Message-ID"]).strip()
-            for raw in stack.fetch_all(hub["user"], "Sent"))
+            for raw in stack.fetch_all(hub["user"], "Sent")
+        )
         result.sent_folder_duplicates += sum(n - 1 for n in ids.values() if n > 1)
         result.sent_folder_missing += sum(1 for h, mid in sent if h == hub["code"] and mid not in ids)
 
@@ -366,18 +406,36 @@ def _pending(db_path: Path) -> int:
 # --------------------------------------------------------------------------- the harness
 
 
-def run_harness(stack: Any, workdir: Path, referrals: int, kills: int, *, seed: int | None = None,
-                echo: Callable[[str], None] = print, max_seconds: float | None = None) -> Result:
+def run_harness(
+    stack: Any,
+    workdir: Path,
+    referrals: int,
+    kills: int,
+    *,
+    seed: int | None = None,
+    echo: Callable[[str], None] = print,
+    max_seconds: float | None = None,
+) -> Result:
     """Seed, kill the daemon `kills` times at varied moments, finish with `run --once`, check."""
     started = time.monotonic()
     rng = random.Random(seed)
     tag = f"c{os.getpid() % 10000}{rng.randrange(10**6):06d}"
     result = Result(referrals=referrals, workdir=workdir)
     hubs = [
-        {"code": "NOR", "name": "Norfolk RJ Hub", "user": f"{tag}-nor", "notify": f"{tag}-nor-adv",
-         "signposting": "norfolk"},
-        {"code": "SUF", "name": "Suffolk RJ Hub", "user": f"{tag}-suf", "notify": f"{tag}-suf-adv",
-         "signposting": "suffolk"},
+        {
+            "code": "NOR",
+            "name": "Norfolk RJ Hub",
+            "user": f"{tag}-nor",
+            "notify": f"{tag}-nor-adv",
+            "signposting": "norfolk",
+        },
+        {
+            "code": "SUF",
+            "name": "Suffolk RJ Hub",
+            "user": f"{tag}-suf",
+            "notify": f"{tag}-suf-adv",
+            "signposting": "suffolk",
+        },
     ]
     for hub in hubs:
         stack.add_user(hub["user"])
@@ -391,12 +449,13 @@ def run_harness(stack: Any, workdir: Path, referrals: int, kills: int, *, seed: 
     if up.returncode != 0:
         raise RuntimeError(f"db upgrade failed: {up.stderr}")
     # Referrals arrive in waves, one before each daemon start, so every life has work to be cut.
-    waves = [referrers[i::max(1, kills)] for i in range(max(1, kills))]
+    waves = [referrers[i :: max(1, kills)] for i in range(max(1, kills))]
     mail: dict[str, bytes] = {}
     for index, hub in enumerate(hubs):
-        for person in referrers[index::len(hubs)]:
-            mail[person] = referral_mail(f"{person}@example.test", f"{hub['user']}@example.org",
-                                         f"Sam {person[-4:]}")
+        for person in referrers[index :: len(hubs)]:
+            mail[person] = referral_mail(
+                f"{person}@example.test", f"{hub['user']}@example.org", f"Sam {person[-4:]}"
+            )
     hub_of = {p: hubs[i % len(hubs)]["user"] for i, p in enumerate(referrers)}
     echo(f"{referrals} referrers, {len(hubs)} hubs, {kills} waves (workdir {workdir})")
     appended = 0
@@ -411,23 +470,26 @@ def run_harness(stack: Any, workdir: Path, referrals: int, kills: int, *, seed: 
     log_file = workdir / "daemon.log"
     for number in range(kills):
         # Each strategy once, then weighted towards the delivery window (the hardest to get right).
-        strategy = STRATEGIES[number] if number < len(STRATEGIES) else \
-            rng.choices(STRATEGIES, weights=WEIGHTS)[0]
+        strategy = (
+            STRATEGIES[number] if number < len(STRATEGIES) else rng.choices(STRATEGIES, weights=WEIGHTS)[0]
+        )
         feed()
         daemon = Daemon(config, log_file)
         _kill_at(daemon, strategy, rng)
         last = daemon.last_event
         if daemon.proc.poll() is not None:
-            result.problems.append(f"daemon exited by itself (exit {daemon.proc.returncode}); "
-                                   f"see {log_file}")
+            result.problems.append(f"daemon exited by itself (exit {daemon.proc.returncode}); see {log_file}")
         daemon.kill()
         result.kills += 1
         phase, sending, accepted = _phase(db_path, stack, daemon, appended)
-        result.kill_log.append(KillRecord(strategy, time.monotonic() - daemon.started, last, phase,
-                                          sending, accepted))
-        echo(f"kill {result.kills:3d} [{strategy:8s}] after {time.monotonic() - daemon.started:5.2f} s, "
-             f"last event {last!s:20s} -> {phase} (sending rows {sending}, of them accepted by SMTP "
-             f"{accepted}); outbox open {_pending(db_path)}")
+        result.kill_log.append(
+            KillRecord(strategy, time.monotonic() - daemon.started, last, phase, sending, accepted)
+        )
+        echo(
+            f"kill {result.kills:3d} [{strategy:8s}] after {time.monotonic() - daemon.started:5.2f} s, "
+            f"last event {last!s:20s} -> {phase} (sending rows {sending}, of them accepted by SMTP "
+            f"{accepted}); outbox open {_pending(db_path)}"
+        )
         if max_seconds is not None and time.monotonic() - started > max_seconds:
             result.problems.append(f"over the time budget of {max_seconds} s after {result.kills} kills")
             break
@@ -445,8 +507,10 @@ def run_harness(stack: Any, workdir: Path, referrals: int, kills: int, *, seed: 
             break
     else:
         with contextlib.closing(_db(db_path)) as conn:
-            rows = conn.execute("SELECT id, status, attempts, next_attempt_at FROM outbox "
-                                "WHERE status IN ('pending','sending') LIMIT 5").fetchall()
+            rows = conn.execute(
+                "SELECT id, status, attempts, next_attempt_at FROM outbox "
+                "WHERE status IN ('pending','sending') LIMIT 5"
+            ).fetchall()
         result.problems.append(f"outbox still open after {result.once_runs} run --once: {rows}")
     once = _cli(config, "run", "--once", timeout=300)  # copies the last letters to the Sent folders
     result.once_runs += 1

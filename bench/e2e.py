@@ -73,8 +73,11 @@ def read_accepted(spool: Path) -> list[Accepted]:
     for envelope_path in sorted(spool.glob("[0-9]*.json")):
         envelope = json.loads(envelope_path.read_text())
         eml = spool / envelope["eml"]
-        out.append(Accepted(eml.stat().st_mtime, envelope["mail_from"], tuple(envelope["rcpt_tos"]),
-                            eml.read_bytes()))
+        out.append(
+            Accepted(
+                eml.stat().st_mtime, envelope["mail_from"], tuple(envelope["rcpt_tos"]), eml.read_bytes()
+            )
+        )
     return out
 
 
@@ -92,7 +95,10 @@ def run_once(config: Path, env: dict[str, str], profile: Path | None = None) -> 
     with (config.parent / "rjmail.log").open("wb") as logs:  # JSON logs, as in production
         proc = subprocess.run(
             [sys.executable, *prof, "-m", "rjmail.cli", "--config", str(config), "run", "--once"],
-            env=env, stdout=logs, stderr=subprocess.STDOUT, check=False,
+            env=env,
+            stdout=logs,
+            stderr=subprocess.STDOUT,
+            check=False,
         )
     return started_wall, time.perf_counter() - started, proc.returncode
 
@@ -101,14 +107,15 @@ def relay_letters(relay: Any) -> list[Accepted]:
     """What the Postfix relay accepted, with stand-in bytes of each letter's size."""
     relay.wait_drained()
     time.sleep(0.3)  # the last delivery lines reach the log just after the queue empties
-    return [Accepted(a.at, a.mail_from, a.rcpt_tos, stand_in(a.size, a.queue_id))
-            for a in relay.accepted()]
+    return [Accepted(a.at, a.mail_from, a.rcpt_tos, stand_in(a.size, a.queue_id)) for a in relay.accepted()]
 
 
 def stand_in(size: int, tag: str) -> bytes:
     """A plain letter of `size` bytes less the Received: header the relay added (~190)."""
-    head = (f"From: bench@example.org\r\nTo: bench@example.test\r\nSubject: stand-in {tag}\r\n"
-            f"Message-ID: <{tag}@example.org>\r\n\r\n").encode()
+    head = (
+        f"From: bench@example.org\r\nTo: bench@example.test\r\nSubject: stand-in {tag}\r\n"
+        f"Message-ID: <{tag}@example.org>\r\n\r\n"
+    ).encode()
     body = max(0, size - 190 - len(head))
     return head + b"\r\n".join([b"x" * 76] * (body // 78) + [b""])
 
@@ -138,8 +145,14 @@ def _set_connections(config: Path, connections: int) -> None:
         config.write_text(text)
 
 
-def measure(n: int, connections: int, database_url: str | None, keep: bool,
-            relay_kind: str = "sink", profile: Path | None = None) -> dict[str, Any]:
+def measure(
+    n: int,
+    connections: int,
+    database_url: str | None,
+    keep: bool,
+    relay_kind: str = "sink",
+    profile: Path | None = None,
+) -> dict[str, Any]:
     from rjmail.devtools.mailstack import MailStack
 
     workdir = Path(tempfile.mkdtemp(prefix="rjmail-e2e-"))
@@ -155,8 +168,9 @@ def measure(n: int, connections: int, database_url: str | None, keep: bool,
         url = database_url or f"sqlite:///{workdir / 'rjmail.db'}"
         config = write_config(workdir, stack, url)
         if relay is not None:
-            config.write_text(config.read_text().replace(
-                f"port = {stack.smtp_port}\n", f"port = {relay.port}\n", 1))
+            config.write_text(
+                config.read_text().replace(f"port = {stack.smtp_port}\n", f"port = {relay.port}\n", 1)
+            )
         _set_connections(config, connections)
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         cli = [sys.executable, "-m", "rjmail.cli", "--config", str(config)]
@@ -175,11 +189,19 @@ def measure(n: int, connections: int, database_url: str | None, keep: bool,
         bare = ceiling(relay or stack, accepted, connections)
         return {
             "relay": relay_kind,
-            "n": n, "connections": connections, "exit": code, "run_s": duration, "acks": len(acks),
-            "letters": len(accepted), "first_ack_s": ack_times[0] - start_wall if ack_times else None,
-            "rate": len(acks) / handled_s, "p50": percentile([t - arrived for t in ack_times], 50),
-            "p95": percentile([t - arrived for t in ack_times], 95), "rss": rss,
-            "ceiling_letters": bare, "ceiling_rate": bare / letters_per_referral,
+            "n": n,
+            "connections": connections,
+            "exit": code,
+            "run_s": duration,
+            "acks": len(acks),
+            "letters": len(accepted),
+            "first_ack_s": ack_times[0] - start_wall if ack_times else None,
+            "rate": len(acks) / handled_s,
+            "p50": percentile([t - arrived for t in ack_times], 50),
+            "p95": percentile([t - arrived for t in ack_times], 95),
+            "rss": rss,
+            "ceiling_letters": bare,
+            "ceiling_rate": bare / letters_per_referral,
             "unique_acks": len({a.rcpt_tos for a in acks}),
         }
     finally:
@@ -199,9 +221,11 @@ def report(r: dict[str, Any]) -> bool:
         ("referrals fully handled", f"{r['rate']:.1f} /s ({r['acks']} acknowledgements)"),
         ("arrival -> acknowledgement p50 / p95", f"{r['p50']:.2f} s / {r['p95']:.2f} s"),
         ("peak RSS of the rjmail process", f"{r['rss']:.0f} MiB"),
-        (f"ceiling: bare sender, {r['connections']} connection(s)",
-         f"{r['ceiling_letters']:.1f} letters/s = {r['ceiling_rate']:.1f} referrals/s "
-         f"({r['letters'] / max(1, r['acks']):.2f} messages per referral)"),
+        (
+            f"ceiling: bare sender, {r['connections']} connection(s)",
+            f"{r['ceiling_letters']:.1f} letters/s = {r['ceiling_rate']:.1f} referrals/s "
+            f"({r['letters'] / max(1, r['acks']):.2f} messages per referral)",
+        ),
         ("rjmail / ceiling", f"{r['rate'] / r['ceiling_rate']:.2f}"),
     ]
     width = max(len(a) for a, _ in rows)
@@ -218,11 +242,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=3)
     parser.add_argument("--database-url")
     parser.add_argument("--keep", action="store_true")
-    parser.add_argument("--relay", choices=("sink", "postfix"), default="sink",
-                        help="SMTP server rjmail sends to: the mail stack's sink (default) or a "
-                             "private Postfix relay that answers 250 on queueing")
-    parser.add_argument("--profile", type=Path,
-                        help="run rjmail under cProfile and write the profile here (slows it down)")
+    parser.add_argument(
+        "--relay",
+        choices=("sink", "postfix"),
+        default="sink",
+        help="SMTP server rjmail sends to: the mail stack's sink (default) or a "
+        "private Postfix relay that answers 250 on queueing",
+    )
+    parser.add_argument(
+        "--profile", type=Path, help="run rjmail under cProfile and write the profile here (slows it down)"
+    )
     args = parser.parse_args(argv)
     if args.relay == "postfix":
         from bench.postfix_stack import postfix_unavailable
@@ -231,8 +260,14 @@ def main(argv: list[str] | None = None) -> int:
         if reason:
             print(f"e2e --relay postfix skipped: {reason}", file=sys.stderr)
             return 77
-    result = measure(args.n, args.connections, args.database_url, args.keep, args.relay,
-                     args.profile.resolve() if args.profile else None)
+    result = measure(
+        args.n,
+        args.connections,
+        args.database_url,
+        args.keep,
+        args.relay,
+        args.profile.resolve() if args.profile else None,
+    )
     ok = report(result)
     print(json.dumps({k: v for k, v in result.items()}, default=str))
     return 0 if ok else 1

@@ -67,7 +67,8 @@ def write_config(workdir: Path, stack: Any, database_url: str) -> Path:
     secret = workdir / "imap-password"
     secret.write_text(stack.PASSWORD)
     secret.chmod(0o600)
-    hubs = "".join(f"""
+    hubs = "".join(
+        f"""
 [[hubs]]
 code = "{code}"
 name = "{code} RJ Hub"
@@ -82,15 +83,17 @@ signposting = "norfolk"
   security = "none"
   username = "{user}"
   password_file = "{secret}"
-""" for code, user in HUBS.items())
+"""
+        for code, user in HUBS.items()
+    )
     config = workdir / "rjmail.toml"
     config.write_text(f"""
 [database]
 url = "{database_url}"
 
 [paths]
-templates = "{ROOT / 'templates'}"
-config = "{ROOT / 'config'}"
+templates = "{ROOT / "templates"}"
+config = "{ROOT / "config"}"
 
 [service]
 poll_interval_seconds = 60
@@ -153,8 +156,11 @@ def _outbox_counts(rt: Any, hub: str) -> dict[str, int]:
     from rjmail.adapters.tables import OutboxItem
 
     with Session(rt.engine) as s:
-        rows = s.exec(select(OutboxItem.kind, OutboxItem.status, func.count())
-                      .where(OutboxItem.hub == hub).group_by(OutboxItem.kind, OutboxItem.status)).all()
+        rows = s.exec(
+            select(OutboxItem.kind, OutboxItem.status, func.count())
+            .where(OutboxItem.hub == hub)
+            .group_by(OutboxItem.kind, OutboxItem.status)
+        ).all()
     return {f"{kind}:{status}": int(n) for kind, status, n in rows}
 
 
@@ -260,39 +266,67 @@ def report(r: dict[str, Any]) -> bool:
     notes = r["outbox"].get("notification:sent", 0)
     rows = [
         ("seed: MULTIAPPEND of N referrals", f"{r['seed_big_s']:.2f} s", f"{n / r['seed_big_s']:.0f} msgs/s"),
-        ("intake: poll_hub over N new", f"{r['intake_s']:.2f} s",
-         f"{r['fetched'] / r['intake_s']:.1f} msgs/s"),
-        ("  first / last tenth of the intake", f"{r.get('first_tenth', 0):.1f} msgs/s",
-         f"{r.get('last_tenth', 0):.1f} msgs/s"),
-        (f"delivery: deliver_due x {r['delivery_calls']}", f"{r['delivery_s']:.2f} s",
-         f"{sent / r['delivery_s']:.1f} letters/s, {acks / r['delivery_s']:.1f} acks/s"),
-        ("next poll: own copies taken in as duplicates", f"{r['copies_s']:.2f} s",
-         f"{r['copies'] / r['copies_s']:.1f} msgs/s ({r['copies']} copies)"),
-        (f"intake of {r['small']} into SML (for info)", f"{r['intake_small_s']:.2f} s",
-         f"{r['fetched_small'] / r['intake_small_s']:.1f} msgs/s"),
+        (
+            "intake: poll_hub over N new",
+            f"{r['intake_s']:.2f} s",
+            f"{r['fetched'] / r['intake_s']:.1f} msgs/s",
+        ),
+        (
+            "  first / last tenth of the intake",
+            f"{r.get('first_tenth', 0):.1f} msgs/s",
+            f"{r.get('last_tenth', 0):.1f} msgs/s",
+        ),
+        (
+            f"delivery: deliver_due x {r['delivery_calls']}",
+            f"{r['delivery_s']:.2f} s",
+            f"{sent / r['delivery_s']:.1f} letters/s, {acks / r['delivery_s']:.1f} acks/s",
+        ),
+        (
+            "next poll: own copies taken in as duplicates",
+            f"{r['copies_s']:.2f} s",
+            f"{r['copies'] / r['copies_s']:.1f} msgs/s ({r['copies']} copies)",
+        ),
+        (
+            f"intake of {r['small']} into SML (for info)",
+            f"{r['intake_small_s']:.2f} s",
+            f"{r['fetched_small'] / r['intake_small_s']:.1f} msgs/s",
+        ),
     ]
     for code in ("SML", "BIG"):
         t = [x * 1000 for x in r["idle"][code]]
         size = r["folder_messages"][code]
-        rows.append((f"idle poll {code}, {size:,} old msgs ({len(t)} runs)",
-                     f"median {statistics.median(t):.1f} ms",
-                     f"p90 {percentile(t, 90):.1f} ms, min {min(t):.1f} ms"))
+        rows.append(
+            (
+                f"idle poll {code}, {size:,} old msgs ({len(t)} runs)",
+                f"median {statistics.median(t):.1f} ms",
+                f"p90 {percentile(t, 90):.1f} ms, min {min(t):.1f} ms",
+            )
+        )
     ratio = statistics.median(r["idle"]["BIG"]) / statistics.median(r["idle"]["SML"])
     rows.append(("idle poll ratio BIG/SML (medians)", f"{ratio:.2f}x", "1.00x = independent of size"))
-    rows.append(("peak RSS after intake / at end", f"{r['rss_after_intake']:.0f} MiB",
-                 f"{r['rss_peak']:.0f} MiB"))
+    rows.append(
+        ("peak RSS after intake / at end", f"{r['rss_after_intake']:.0f} MiB", f"{r['rss_peak']:.0f} MiB")
+    )
     width = max(len(a) for a, _, _ in rows)
     print(f"rjmail ingest benchmark: N = {n:,}, SQLite/loopback, Python {sys.version.split()[0]}")
     print("-" * (width + 48))
     for a, b, c in rows:
         print(f"{a:<{width}}  {b:>16}  {c}")
     print("-" * (width + 48))
-    print(f"fetched {r['fetched']}/{n}, quarantined {r['quarantined']}; letters sent {sent} "
-          f"(acknowledgements {acks}, notifications {notes}), retry {r['delivery']['retry']}, "
-          f"failed {r['delivery']['failed']}")
-    return (r["fetched"] == n and r["quarantined"] == 0 and acks == n and notes == n
-            and r["fetched_small"] == r["small"] and not r["delivery"]["failed"]
-            and r["copies"] == acks)
+    print(
+        f"fetched {r['fetched']}/{n}, quarantined {r['quarantined']}; letters sent {sent} "
+        f"(acknowledgements {acks}, notifications {notes}), retry {r['delivery']['retry']}, "
+        f"failed {r['delivery']['failed']}"
+    )
+    return (
+        r["fetched"] == n
+        and r["quarantined"] == 0
+        and acks == n
+        and notes == n
+        and r["fetched_small"] == r["small"]
+        and not r["delivery"]["failed"]
+        and r["copies"] == acks
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -300,15 +334,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=2000, help="referrals to take in (and old messages in BIG)")
     parser.add_argument("--small", type=int, default=1000, help="old messages in the small folder")
     parser.add_argument("--reps", type=int, default=25, help="idle polls per folder (>= 20)")
-    parser.add_argument("--database-url", default=None,
-                        help="default: a fresh SQLite file in the work directory")
+    parser.add_argument(
+        "--database-url", default=None, help="default: a fresh SQLite file in the work directory"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, database)")
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="rjing-", dir="/tmp"))
     try:
         with _stack() as stack:
-            result = measure(stack, workdir, args.n, args.small, max(args.reps, 1),
-                             args.database_url or f"sqlite:///{workdir / 'rjmail.db'}")
+            result = measure(
+                stack,
+                workdir,
+                args.n,
+                args.small,
+                max(args.reps, 1),
+                args.database_url or f"sqlite:///{workdir / 'rjmail.db'}",
+            )
         ok = report(result)
     finally:
         if args.keep:

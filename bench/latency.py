@@ -46,11 +46,11 @@ def write_config(workdir: Path, stack: Any, poll: int) -> Path:
     config = workdir / "rjmail.toml"
     config.write_text(f"""
 [database]
-url = "sqlite:///{workdir / 'rjmail.db'}"
+url = "sqlite:///{workdir / "rjmail.db"}"
 
 [paths]
-templates = "{ROOT / 'templates'}"
-config = "{ROOT / 'config'}"
+templates = "{ROOT / "templates"}"
+config = "{ROOT / "config"}"
 
 [service]
 poll_interval_seconds = {poll}
@@ -87,8 +87,10 @@ def referral_mail(frm: str, name: str) -> bytes:
     msg["Subject"] = "Restorative justice - can you help?"
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = make_msgid(domain="example.test")
-    msg.set_content(f"Hello,\n\nMy shed was broken into in March and I would like to hear about meeting "
-                    f"the person responsible.\n\nThanks,\n{name}\n")
+    msg.set_content(
+        f"Hello,\n\nMy shed was broken into in March and I would like to hear about meeting "
+        f"the person responsible.\n\nThanks,\n{name}\n"
+    )
     return msg.as_bytes()
 
 
@@ -110,8 +112,13 @@ def _stack() -> Iterator[Any]:
 
 
 def _cli(config: Path, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "rjmail.cli", "--config", str(config), *args],
-                   check=True, capture_output=True, cwd=ROOT, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "rjmail.cli", "--config", str(config), *args],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def _wait_log(log_file: Path, event: str, timeout: float) -> bool:
@@ -132,9 +139,14 @@ def measure(stack: Any, workdir: Path, referrals: int, timeout: float, poll: int
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("NOTIFY_SOCKET", None)
     with log_file.open("ab") as out:
-        daemon = subprocess.Popen([sys.executable, "-m", "rjmail.cli", "--config", str(config), "run"],
-                                  stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                  cwd=ROOT, env=env)
+        daemon = subprocess.Popen(
+            [sys.executable, "-m", "rjmail.cli", "--config", str(config), "run"],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+        )
     latencies: list[float] = []
     missing = 0
     try:
@@ -172,8 +184,14 @@ def measure(stack: Any, workdir: Path, referrals: int, timeout: float, poll: int
             except subprocess.TimeoutExpired:
                 daemon.kill()
                 daemon.wait()
-    return {"referrals": referrals, "acknowledged": len(latencies), "missing": missing,
-            "latencies": latencies, "seconds": total, "exit": daemon.returncode}
+    return {
+        "referrals": referrals,
+        "acknowledged": len(latencies),
+        "missing": missing,
+        "latencies": latencies,
+        "seconds": total,
+        "exit": daemon.returncode,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,14 +203,20 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="rjlat-", dir="/tmp") as tmp, _stack() as stack:
         result = measure(stack, Path(tmp), args.referrals, args.timeout, args.poll)
     lat = result["latencies"]
-    print(f"referrals: {result['referrals']}  acknowledged: {result['acknowledged']}  "
-          f"missing: {result['missing']}  daemon exit: {result['exit']}")
+    print(
+        f"referrals: {result['referrals']}  acknowledged: {result['acknowledged']}  "
+        f"missing: {result['missing']}  daemon exit: {result['exit']}"
+    )
     if lat:
         print(f"APPEND -> acknowledgement in INBOX (IDLE, poll_interval_seconds={args.poll}):")
-        print(f"  p50 {statistics.median(lat):.3f} s   p95 {percentile(lat, 95):.3f} s   "
-              f"max {max(lat):.3f} s   min {min(lat):.3f} s")
-        print(f"  {len(lat) / result['seconds']:.2f} msgs/s one at a time "
-              f"({result['seconds']:.1f} s for {len(lat)})")
+        print(
+            f"  p50 {statistics.median(lat):.3f} s   p95 {percentile(lat, 95):.3f} s   "
+            f"max {max(lat):.3f} s   min {min(lat):.3f} s"
+        )
+        print(
+            f"  {len(lat) / result['seconds']:.2f} msgs/s one at a time "
+            f"({result['seconds']:.1f} s for {len(lat)})"
+        )
     return 0 if result["missing"] == 0 and result["exit"] == 0 and lat else 1
 
 

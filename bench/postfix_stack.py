@@ -84,8 +84,6 @@ def postfix_unavailable() -> str | None:
     return None
 
 
-
-
 def _count_files(path: Path) -> int:
     return sum(len(files) for _, _, files in os.walk(path))
 
@@ -97,8 +95,13 @@ class PostfixRelay:
     port: int
     base_dir: Path
 
-    def __init__(self, stack: MailStack, hub_domain: str = "example.org",
-                 others: Others = "discard", base_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        stack: MailStack,
+        hub_domain: str = "example.org",
+        others: Others = "discard",
+        base_dir: Path | None = None,
+    ) -> None:
         reason = postfix_unavailable()
         if reason:
             raise PostfixRelayError(reason)
@@ -220,9 +223,14 @@ postlog   unix-dgram n - n - 1 postlogd
     # ----------------------------------------------------------------- lifecycle
 
     def _postfix(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([shutil.which("postfix") or _POSTFIX, "-c", str(self.config_dir),
-                               *args], capture_output=True, text=True, check=False,
-                              stdin=subprocess.DEVNULL, timeout=60)
+        return subprocess.run(
+            [shutil.which("postfix") or _POSTFIX, "-c", str(self.config_dir), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
 
     def _master_pid(self) -> int | None:
         try:
@@ -244,12 +252,12 @@ postlog   unix-dgram n - n - 1 postlogd
         if self.is_running():
             return self
         result = self._postfix("start")
-        if result.returncode != 0 or not _wait_for(
-                lambda: _port_open(self.host, self.port), _START_TIMEOUT):
+        if result.returncode != 0 or not _wait_for(lambda: _port_open(self.host, self.port), _START_TIMEOUT):
             self._kill_master()
             raise PostfixRelayError(
                 f"Postfix did not start (exit {result.returncode}):\n{result.stdout}"
-                f"{result.stderr}\n--- {self.log_file}:\n{self._log_tail()}")
+                f"{result.stderr}\n--- {self.log_file}:\n{self._log_tail()}"
+            )
         return self
 
     def stop(self, remove: bool = True) -> None:
@@ -274,8 +282,9 @@ postlog   unix-dgram n - n - 1 postlogd
     def __enter__(self) -> PostfixRelay:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     # ----------------------------------------------------------------- observation
@@ -312,9 +321,11 @@ postlog   unix-dgram n - n - 1 postlogd
         with contextlib.suppress(FileNotFoundError), self.log_file.open(errors="replace") as log:
             for line in log:
                 _parse_line(line, records)
-        out = [Accepted(queue_id, queue_id_time(queue_id), str(rec["from"]),
-                        tuple(rec["to"]), int(rec["size"]))  # type: ignore[arg-type,call-overload]
-               for queue_id, rec in records.items() if rec.get("client") and "size" in rec]
+        out = [
+            Accepted(queue_id, queue_id_time(queue_id), str(rec["from"]), tuple(rec["to"]), int(rec["size"]))  # type: ignore[arg-type,call-overload]
+            for queue_id, rec in records.items()
+            if rec.get("client") and "size" in rec
+        ]
         return sorted(out, key=lambda a: a.at)
 
     def _log_tail(self, lines: int = 30) -> str:
@@ -372,8 +383,9 @@ def _parse_line(line: str, records: dict[str, dict[str, object]]) -> None:
 
 
 @contextlib.contextmanager
-def postfix_relay(stack: MailStack, hub_domain: str = "example.org",
-                  others: Others = "discard") -> Iterator[PostfixRelay]:
+def postfix_relay(
+    stack: MailStack, hub_domain: str = "example.org", others: Others = "discard"
+) -> Iterator[PostfixRelay]:
     """``with postfix_relay(stack) as relay: relay.host, relay.port`` -- stopped and removed
     on exit."""
     relay = PostfixRelay(stack, hub_domain=hub_domain, others=others)

@@ -30,8 +30,16 @@ from rjmail.report.command import render
 
 CASES, MESSAGES, OUTBOX = (metadata.tables[n] for n in ("case", "message", "outbox"))
 BOOKINGS, AUDIT = metadata.tables["booking"], metadata.tables["audit"]
-STATUSES = ["new", "call_offered", "call_booked", "in_progress", "on_hold", "not_suitable", "withdrawn",
-            "closed"]
+STATUSES = [
+    "new",
+    "call_offered",
+    "call_booked",
+    "in_progress",
+    "on_hold",
+    "not_suitable",
+    "withdrawn",
+    "closed",
+]
 ROLES = ["victim", "family", "offender", "unknown"]
 REASONS = ["no-responsibility", "other-party-declined", "safety", "domestic-abuse", "other"]
 BATCH = 5000
@@ -42,29 +50,84 @@ def rows_for(i: int, rng: random.Random) -> dict[str, list[dict[str, Any]]]:
     at = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(seconds=rng.randrange(365 * 86400))
     status = rng.choice(STATUSES)
     ref = f"RJ-{hub}-2025-{i:06d}"
-    out: dict[str, list[dict[str, Any]]] = {"case": [], "message": [], "outbox": [], "booking": [],
-                                            "audit": []}
-    out["case"].append(dict(
-        id=i, ref=ref, hub=hub, status=status, created_at=at, updated_at=at,
-        referral_type=rng.choice(["self", "self", "professional", "unknown"]), role=rng.choice(ROLES),
-        language=rng.choice([None] * 8 + ["Polish", "Romanian"]),
-        withdrawn_at=at + timedelta(days=3) if status == "withdrawn" else None))
-    out["message"].append(dict(case_id=i, hub=hub, direction="in", kind="referral",
-                               message_id=f"<in{i}@example.test>", at=at, raw_size=0))
+    out: dict[str, list[dict[str, Any]]] = {
+        "case": [],
+        "message": [],
+        "outbox": [],
+        "booking": [],
+        "audit": [],
+    }
+    out["case"].append(
+        dict(
+            id=i,
+            ref=ref,
+            hub=hub,
+            status=status,
+            created_at=at,
+            updated_at=at,
+            referral_type=rng.choice(["self", "self", "professional", "unknown"]),
+            role=rng.choice(ROLES),
+            language=rng.choice([None] * 8 + ["Polish", "Romanian"]),
+            withdrawn_at=at + timedelta(days=3) if status == "withdrawn" else None,
+        )
+    )
+    out["message"].append(
+        dict(
+            case_id=i,
+            hub=hub,
+            direction="in",
+            kind="referral",
+            message_id=f"<in{i}@example.test>",
+            at=at,
+            raw_size=0,
+        )
+    )
     sent = at + timedelta(seconds=rng.uniform(5, 900))
-    out["outbox"].append(dict(
-        case_id=i, hub=hub, kind="acknowledgement", idempotency_key=f"ack{i}", message_id=f"<o{i}@x.example>",
-        mail_from="hub@example.org", to_addr="p@example.test", recipients="p@example.test", subject="",
-        raw=b"", status="sent", attempts=1, next_attempt_at=at, created_at=at, sent_at=sent,
-        copied_to_sent=False, person_letter=True))
+    out["outbox"].append(
+        dict(
+            case_id=i,
+            hub=hub,
+            kind="acknowledgement",
+            idempotency_key=f"ack{i}",
+            message_id=f"<o{i}@x.example>",
+            mail_from="hub@example.org",
+            to_addr="p@example.test",
+            recipients="p@example.test",
+            subject="",
+            raw=b"",
+            status="sent",
+            attempts=1,
+            next_attempt_at=at,
+            created_at=at,
+            sent_at=sent,
+            copied_to_sent=False,
+            person_letter=True,
+        )
+    )
     if status in ("call_booked", "in_progress") and rng.random() < 0.7:
-        out["booking"].append(dict(case_id=i, hub=hub, start=at + timedelta(days=6), minutes=30, uid=f"u{i}",
-                                   sequence=0, status="active", reminder_sent=False,
-                                   created_at=at + timedelta(hours=rng.uniform(2, 200))))
+        out["booking"].append(
+            dict(
+                case_id=i,
+                hub=hub,
+                start=at + timedelta(days=6),
+                minutes=30,
+                uid=f"u{i}",
+                sequence=0,
+                status="active",
+                reminder_sent=False,
+                created_at=at + timedelta(hours=rng.uniform(2, 200)),
+            )
+        )
     if status == "not_suitable":
-        out["audit"].append(dict(at=at + timedelta(days=2), actor="advisor:a@example.org", action="change",
-                                 case_ref=ref,
-                                 reason=f"status new -> not_suitable: #not-suitable {rng.choice(REASONS)}"))
+        out["audit"].append(
+            dict(
+                at=at + timedelta(days=2),
+                actor="advisor:a@example.org",
+                action="change",
+                case_ref=ref,
+                reason=f"status new -> not_suitable: #not-suitable {rng.choice(REASONS)}",
+            )
+        )
     return out
 
 
@@ -72,8 +135,9 @@ def populate(engine: Engine, n: int) -> float:
     rng = random.Random(18)
     started = time.perf_counter()
     for first in range(1, n + 1, BATCH):
-        batch: dict[str, list[dict[str, Any]]] = {k: [] for k in ("case", "message", "outbox", "booking",
-                                                                 "audit")}
+        batch: dict[str, list[dict[str, Any]]] = {
+            k: [] for k in ("case", "message", "outbox", "booking", "audit")
+        }
         for i in range(first, min(first + BATCH, n + 1)):
             for table, rows in rows_for(i, rng).items():
                 batch[table] += rows

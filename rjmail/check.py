@@ -134,8 +134,10 @@ def _check_catalogues(rt: Runtime, report: Report) -> None:
         if catalogue.review_status == "reviewed" and catalogue.reviewed_by and catalogue.reviewed_on:
             report.ok(f"letters in '{lang}': reviewed by {catalogue.reviewed_by} on {catalogue.reviewed_on}")
         else:
-            report.warn(f"letters in '{lang}': {catalogue.review_status} ({catalogue.path.name} in "
-                        f"{catalogue.path.parent.parent.name}/): set X-Review-Status when signed off")
+            report.warn(
+                f"letters in '{lang}': {catalogue.review_status} ({catalogue.path.name} in "
+                f"{catalogue.path.parent.parent.name}/): set X-Review-Status when signed off"
+            )
 
 
 def _check_db(settings: Settings, report: Report) -> None:

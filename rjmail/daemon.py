@@ -200,7 +200,9 @@ class Daemon:
             self._intakes += 1
         try:
             result = intake.poll_hub(
-                self.rt, hub, keep_going=lambda: not self.stop.is_set() and lead.still_leading(),
+                self.rt,
+                hub,
+                keep_going=lambda: not self.stop.is_set() and lead.still_leading(),
                 on_commit=self.letters_committed,
             )
         except (TransientError, PermanentError) as exc:
@@ -334,7 +336,8 @@ class Daemon:
         self._sched = sched
         rt = self.rt
         stop_metrics = metrics.start(  # Prometheus listener when metrics_listen is set
-            rt.metrics, rt.engine, [h.code for h in rt.settings.hubs], rt.settings.service.metrics_listen)
+            rt.metrics, rt.engine, [h.code for h in rt.settings.hubs], rt.settings.service.metrics_listen
+        )
         sched.start()
         # Config and database were checked by the CLI before we got here; IMAP has not been
         # touched on purpose (an IMAP outage must not fail the start and cause a restart storm).

@@ -60,8 +60,13 @@ class DeliveryPool:
     in IN_FLIGHT from before its claim until its outcome is recorded, so recovery never touches it.
     """
 
-    def __init__(self, rt: Runtime, hubs: list[HubSettings], connections: int | None = None,
-                 sender: Callable[[], Sender] | None = None) -> None:
+    def __init__(
+        self,
+        rt: Runtime,
+        hubs: list[HubSettings],
+        connections: int | None = None,
+        sender: Callable[[], Sender] | None = None,
+    ) -> None:
         self.rt, self.codes = rt, [h.code for h in hubs]
         self._new_sender = sender or (lambda: SmtpSender(rt.settings.smtp, rt.smtp_token))
         self.size = connections or rt.settings.smtp.connections
@@ -76,12 +81,17 @@ class DeliveryPool:
     def wake(self) -> None:
         self._wake.set()
 
-    def run(self, until: Callable[[], bool] = lambda: True, idle_wait: float = 1.0,
-            cancelled: Callable[[], bool] = lambda: False) -> dict[str, int]:
+    def run(
+        self,
+        until: Callable[[], bool] = lambda: True,
+        idle_wait: float = 1.0,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> dict[str, int]:
         """Deliver until nothing is due once `until()` holds; `cancelled()` (shutdown) stops it
         between letters: rows not yet claimed stay pending for the next run."""
-        workers = [threading.Thread(target=self._work, name=f"smtp-{i}", daemon=True)
-                   for i in range(self.size)]
+        workers = [
+            threading.Thread(target=self._work, name=f"smtp-{i}", daemon=True) for i in range(self.size)
+        ]
         for worker in workers:
             worker.start()
         try:

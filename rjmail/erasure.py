@@ -60,8 +60,9 @@ def _erase_outbox(s: Session, case: Case, key: bytes) -> set[str]:
 
 
 def _erase_intake(s: Session, case: Case, key: bytes, ids: set[str]) -> None:
-    rows = s.exec(select(Intake).where(or_(
-        col(Intake.case_id) == case.id, col(Intake.message_id).in_(ids or {""})))).all()
+    rows = s.exec(
+        select(Intake).where(or_(col(Intake.case_id) == case.id, col(Intake.message_id).in_(ids or {""})))
+    ).all()
     for row in rows:
         row.message_id = hashed_id(key, row.message_id) if row.message_id else ""
         row.reason = metadata_only(row.reason)

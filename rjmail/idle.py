@@ -56,10 +56,16 @@ def backoff_delay(failures: int, first: float = BACKOFF_FIRST, cap: float = BACK
     return random.uniform(delay / 2, delay)
 
 
-def wait_for_mail(client: Any, stop: threading.Event, *, renew_after: float = RENEW_AFTER,
-                  tick: float = 1.0, deadline: float | None = None,
-                  still_wanted: Callable[[], bool] = lambda: True,
-                  on_mail: Callable[[], None] = lambda: None) -> str:
+def wait_for_mail(
+    client: Any,
+    stop: threading.Event,
+    *,
+    renew_after: float = RENEW_AFTER,
+    tick: float = 1.0,
+    deadline: float | None = None,
+    still_wanted: Callable[[], bool] = lambda: True,
+    on_mail: Callable[[], None] = lambda: None,
+) -> str:
     """One IDLE command. Calls `on_mail` on every EXISTS while idling.
 
     Returns why it ended: "renew" (time to re-issue IDLE), "deadline" (log in again), "stop",
@@ -110,10 +116,18 @@ def _text(part: object) -> str:
 class IdleWatcher(threading.Thread):
     """Holds IDLE on one hub's folder while `active()` (this instance leads the hub)."""
 
-    def __init__(self, hub: HubSettings, token: Callable[[], str] | None, on_mail: Callable[[], None],
-                 stop: threading.Event, *, active: Callable[[], bool] = lambda: True,
-                 renew_after: float = RENEW_AFTER, max_session: float = MAX_SESSION,
-                 tick: float = 1.0) -> None:
+    def __init__(
+        self,
+        hub: HubSettings,
+        token: Callable[[], str] | None,
+        on_mail: Callable[[], None],
+        stop: threading.Event,
+        *,
+        active: Callable[[], bool] = lambda: True,
+        renew_after: float = RENEW_AFTER,
+        max_session: float = MAX_SESSION,
+        tick: float = 1.0,
+    ) -> None:
         super().__init__(name=f"idle-{hub.code}", daemon=True)
         self.hub = hub
         self.token = token
@@ -165,13 +179,21 @@ class IdleWatcher(threading.Thread):
             deadline = self._session_deadline(started, time.monotonic())
             self.connected = True
             self.sessions += 1
-            log.info("idle_started", folder=self.hub.imap.folder,
-                     relogin_in=round(deadline - time.monotonic()))
+            log.info(
+                "idle_started", folder=self.hub.imap.folder, relogin_in=round(deadline - time.monotonic())
+            )
             self.on_mail()  # whatever arrived while we were not listening
             reason = "renew"
             while reason == "renew":
-                reason = wait_for_mail(client, self.stop, renew_after=self.renew_after, tick=self.tick,
-                                       deadline=deadline, still_wanted=self.active, on_mail=self._mail)
+                reason = wait_for_mail(
+                    client,
+                    self.stop,
+                    renew_after=self.renew_after,
+                    tick=self.tick,
+                    deadline=deadline,
+                    still_wanted=self.active,
+                    on_mail=self._mail,
+                )
             self.failures = 0
             if reason == "deadline":
                 log.info("idle_relogin", reason="session age or token expiry")
@@ -193,8 +215,9 @@ class IdleWatcher(threading.Thread):
             return
         lived = time.monotonic() - started
         self.failures = 1 if lived >= HEALTHY_SESSION else self.failures + 1
-        log.warning("idle_connection_lost", reason=why[:200], lived_seconds=round(lived, 1),
-                    failures=self.failures)
+        log.warning(
+            "idle_connection_lost", reason=why[:200], lived_seconds=round(lived, 1), failures=self.failures
+        )
 
     def _mail(self) -> None:
         log.debug("idle_new_mail")

@@ -41,8 +41,9 @@ KeepGoing = Callable[[], bool]
 Committed = Callable[[], None]
 
 
-def poll_hub(rt: Runtime, hub: HubSettings, keep_going: KeepGoing | None = None,
-             on_commit: Committed | None = None) -> PollResult:
+def poll_hub(
+    rt: Runtime, hub: HubSettings, keep_going: KeepGoing | None = None, on_commit: Committed | None = None
+) -> PollResult:
     """Fetch and process everything new in the hub's folder (and its Sent folder, where advisors'
     own replies are recorded). `keep_going` is asked before each message (shutdown, leadership);
     `on_commit` is called after each message's transaction committed (its letters are now due).
@@ -52,12 +53,21 @@ def poll_hub(rt: Runtime, hub: HubSettings, keep_going: KeepGoing | None = None,
     recorded = hubstate.polling(rt.engine, rt.metrics, hub.code, rt.now)
     with recorded, Mailbox(hub.imap, rt.imap_token) as mailbox:
         delivery.recover_outbox(rt, hub, mailbox)
-        _poll_folder(rt, hub, mailbox, hub.imap.folder, result, sent=False, keep_going=keep_going,
-                     on_commit=committed)
+        _poll_folder(
+            rt, hub, mailbox, hub.imap.folder, result, sent=False, keep_going=keep_going, on_commit=committed
+        )
         if hub.imap.sent_folder:
             delivery.copy_to_sent(rt, hub, mailbox)
-            _poll_folder(rt, hub, mailbox, hub.imap.sent_folder, result, sent=True, keep_going=keep_going,
-                         on_commit=committed)
+            _poll_folder(
+                rt,
+                hub,
+                mailbox,
+                hub.imap.sent_folder,
+                result,
+                sent=True,
+                keep_going=keep_going,
+                on_commit=committed,
+            )
     if hub.calls.reminder_hours:
         send_reminders(rt, hub)
     return result
@@ -169,8 +179,9 @@ def _file(
         filed = (inbound.file_sent if sent else inbound.file_message)(ctx, mail, raw)
         message_id = filed.message_id or mail.message_id  # issue 12: a reused Message-ID is renamed
         timeline.record_arrival(s, message_id, arrived)  # for the acknowledgement latency
-        store.record_intake(s, pos, message_id, filed.action, filed.reason, filed.case, ctx.now,
-                            body_hash=filed.body_hash)
+        store.record_intake(
+            s, pos, message_id, filed.action, filed.reason, filed.case, ctx.now, body_hash=filed.body_hash
+        )
         store.advance_checkpoint(s, pos, ctx.now)
 
 

@@ -149,10 +149,17 @@ def lock_engine(engine: Engine) -> Engine | None:
     if engine.url.get_backend_name() != "postgresql":
         return None
     return create_engine(
-        engine.url, poolclass=NullPool,
-        connect_args={"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
-                      "keepalives_count": 3, "tcp_user_timeout": 30000, "connect_timeout": 10,
-                      "application_name": "rjmail-leader"},
+        engine.url,
+        poolclass=NullPool,
+        connect_args={
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 30000,
+            "connect_timeout": 10,
+            "application_name": "rjmail-leader",
+        },
     )
 
 

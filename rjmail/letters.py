@@ -29,8 +29,14 @@ from rjmail.settings import SHIPPED, HubSettings
 from rjmail.translations import Catalogue, load_catalogue
 
 COMMANDS_REASONS_FALLBACK = (
-    "no-responsibility", "other-party-declined", "other-party-untraceable", "safety",
-    "domestic-abuse", "specialist-needed", "ongoing-proceedings", "other",
+    "no-responsibility",
+    "other-party-declined",
+    "other-party-untraceable",
+    "safety",
+    "domestic-abuse",
+    "specialist-needed",
+    "ongoing-proceedings",
+    "other",
 )
 
 
@@ -93,25 +99,33 @@ def letter_language(hub: HubSettings, case: Case | None, letter: LetterSpec) -> 
 class Composer:
     """Renders letters for every hub; built once by the CLI and passed down."""
 
-    def __init__(self, templates_dir: Path, hubs: tuple[HubSettings, ...], signing_key: bytes,
-                 reason_codes: tuple[str, ...] = COMMANDS_REASONS_FALLBACK,
-                 timezone: str = "Europe/London",
-                 translations_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        templates_dir: Path,
+        hubs: tuple[HubSettings, ...],
+        signing_key: bytes,
+        reason_codes: tuple[str, ...] = COMMANDS_REASONS_FALLBACK,
+        timezone: str = "Europe/London",
+        translations_dir: Path | None = None,
+    ) -> None:
         self._tz = ZoneInfo(timezone)
-        self._templates: dict[str, Templates] = {h.code: build_templates(templates_dir, h.code)
-                                                 for h in hubs}
+        self._templates: dict[str, Templates] = {h.code: build_templates(templates_dir, h.code) for h in hubs}
         folder = translations_dir or SHIPPED / "translations"
         self.catalogues: dict[str, Catalogue] = {
-            lang: load_catalogue(folder, lang) for lang in sorted({x for h in hubs for x in h.languages})}
+            lang: load_catalogue(folder, lang) for lang in sorted({x for h in hubs for x in h.languages})
+        }
         self._local: dict[tuple[str, str], Templates] = {
             (h.code, lang): build_templates(templates_dir, h.code, self.catalogues[lang].translations, lang)
-            for h in hubs for lang in h.languages}
+            for h in hubs
+            for lang in h.languages
+        }
         self._hubs = {h.code: h for h in hubs}
         self._key = signing_key
         self.reason_codes = reason_codes
 
-    def context(self, hub: HubSettings, case: Case | None, letter: LetterSpec,
-                summary: str | None) -> dict[str, Any]:
+    def context(
+        self, hub: HubSettings, case: Case | None, letter: LetterSpec, summary: str | None
+    ) -> dict[str, Any]:
         ctx: dict[str, Any] = {
             "hub": {"code": hub.code, "name": hub.name, "address": hub.address, "phone": hub.phone},
             "ref": case.ref if case else "",
@@ -123,9 +137,15 @@ class Composer:
             "reason_codes": list(self.reason_codes),
         }
         if letter.to_advisors:
-            ctx.update({"case": case_view(case) if case else None,
-                        "summary": shorten(summary) if summary else None,
-                        "detail": None, "event": "new_message", "language_line": language_line(case)})
+            ctx.update(
+                {
+                    "case": case_view(case) if case else None,
+                    "summary": shorten(summary) if summary else None,
+                    "detail": None,
+                    "event": "new_message",
+                    "language_line": language_line(case),
+                }
+            )
         ctx.update(letter.context)
         return with_notice(ctx, self._tz) if letter.to_advisors else ctx
 
@@ -135,24 +155,50 @@ class Composer:
             return render_bilingual(self._local[(hub_code, lang)], self._templates[hub_code], kind, ctx)
         return render_letter(self._templates[hub_code], kind, ctx)
 
-    def compose(self, hub_code: str, case: Case | None, letter: LetterSpec, now: datetime,
-                summary: str | None = None, extra: Mapping[str, Any] | None = None) -> OutboxItem:
+    def compose(
+        self,
+        hub_code: str,
+        case: Case | None,
+        letter: LetterSpec,
+        now: datetime,
+        summary: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> OutboxItem:
         hub = self._hubs[hub_code]
         ctx = self.context(hub, case, letter, summary)
         ctx.update(extra or {})
         rendered = self.render(hub_code, letter.kind, ctx, letter_language(hub, case, letter))
         ref = case.ref if case else None
         message_id = signing.make_message_id(
-            self._key, letter.kind, ref, hub.domain,
-            nonce=signing.nonce_for(self._key, letter.idempotency_key))
-        envelope = Envelope(hub_name=hub.name, hub_address=hub.address, to=letter.to,
-                            message_id=message_id, date=now, in_reply_to=letter.reply_to_message_id,
-                            references=letter.references, to_advisors=letter.to_advisors)
+            self._key,
+            letter.kind,
+            ref,
+            hub.domain,
+            nonce=signing.nonce_for(self._key, letter.idempotency_key),
+        )
+        envelope = Envelope(
+            hub_name=hub.name,
+            hub_address=hub.address,
+            to=letter.to,
+            message_id=message_id,
+            date=now,
+            in_reply_to=letter.reply_to_message_id,
+            references=letter.references,
+            to_advisors=letter.to_advisors,
+        )
         raw = message_bytes(rendered, envelope, letter.attachments)  # perf: skeleton, same bytes
         return OutboxItem(
-            case_id=case.id if case else None, hub=hub_code, kind=letter.kind,
-            idempotency_key=letter.idempotency_key, message_id=message_id, mail_from=hub.address,
-            to_addr=letter.to[0].lower(), recipients=addresses.dump(letter.to), subject=rendered.subject,
-            raw=raw, next_attempt_at=now, created_at=now,
+            case_id=case.id if case else None,
+            hub=hub_code,
+            kind=letter.kind,
+            idempotency_key=letter.idempotency_key,
+            message_id=message_id,
+            mail_from=hub.address,
+            to_addr=letter.to[0].lower(),
+            recipients=addresses.dump(letter.to),
+            subject=rendered.subject,
+            raw=raw,
+            next_attempt_at=now,
+            created_at=now,
             person_letter=letter.kind in PERSON_LETTERS or letter.kind in PROFESSIONAL_LETTERS,
         )

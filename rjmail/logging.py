@@ -19,10 +19,40 @@ from structlog.tracebacks import ExceptionDictTransformer
 
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w+/-])(?:\+\d[\d\s().-]{7,18}\d|0\d(?:[\s().-]{0,2}\d){8,12})(?![\w/-])")
-SAFE_KEYS = frozenset({"timestamp", "level", "logger", "event", "hub", "case", "ref", "uid",
-                       "uidvalidity", "folder", "outbox_id", "kind", "decision", "job"})
-SECRET_KEYS = frozenset({"body", "subject", "name", "display_name", "phone", "password", "token",
-                         "access_token", "raw", "text", "address", "email"})
+SAFE_KEYS = frozenset(
+    {
+        "timestamp",
+        "level",
+        "logger",
+        "event",
+        "hub",
+        "case",
+        "ref",
+        "uid",
+        "uidvalidity",
+        "folder",
+        "outbox_id",
+        "kind",
+        "decision",
+        "job",
+    }
+)
+SECRET_KEYS = frozenset(
+    {
+        "body",
+        "subject",
+        "name",
+        "display_name",
+        "phone",
+        "password",
+        "token",
+        "access_token",
+        "raw",
+        "text",
+        "address",
+        "email",
+    }
+)
 
 
 def _scrub(value: str) -> str:
@@ -84,6 +114,13 @@ def configure(level: str = "INFO", stream: Any = None) -> None:
         root.handlers.append(tee)
     root.setLevel(level)
     # imapclient logs whole responses (message bodies) at DEBUG.
-    for noisy in ("imapclient", "imapclient.imaplib", "apscheduler", "alembic", "mail-parser",
-                  "mailparser", "sqlalchemy"):
+    for noisy in (
+        "imapclient",
+        "imapclient.imaplib",
+        "apscheduler",
+        "alembic",
+        "mail-parser",
+        "mailparser",
+        "sqlalchemy",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)

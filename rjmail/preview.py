@@ -96,8 +96,9 @@ def preview(settings: Settings, name: str, hub_code: str | None, *, html: bool, 
     if lang != "en" and lang not in hub.languages:
         enabled = ", ".join(hub.languages) or "none"
         raise ConfigError(f"language '{lang}' is not enabled for hub {hub.code}; enabled: {enabled}")
-    composer = Composer(settings.templates_dir, (hub,), b"preview-key-not-secret",
-                        translations_dir=settings.translations_dir)
+    composer = Composer(
+        settings.templates_dir, (hub,), b"preview-key-not-secret", translations_dir=settings.translations_dir
+    )
     letter = LetterSpec(
         kind=name, to=("sam@example.org",), to_advisors=name in ("notification", "command_result")
     )

@@ -24,19 +24,27 @@ def iso(value: datetime | None) -> str | None:
 
 
 def case_json(session: Session, case: Case) -> dict[str, Any]:
-    messages = session.exec(select(Message).where(Message.case_id == case.id)
-                            .order_by(col(Message.at), col(Message.id))).all()
+    messages = session.exec(
+        select(Message).where(Message.case_id == case.id).order_by(col(Message.at), col(Message.id))
+    ).all()
     data: dict[str, Any] = {name: getattr(case, name) for name in JSON_FIELDS}
     data["created_at"], data["call_slot"] = iso(case.created_at), iso(case.call_slot)
     data["call_windows"] = windows_list(case.call_windows)
     data["offered_slots"] = [iso(x) for x in offered_starts(session, case)]
     data["referred_person"] = (
         {"name": case.referred_name, "email": case.referred_email, "phone": case.referred_phone}
-        if case.referral_type == "professional" else None)
+        if case.referral_type == "professional"
+        else None
+    )
     return data | {
         "messages": [
-            {"direction": m.direction, "kind": m.kind, "message_id": m.message_id, "at": iso(m.at),
-             "subject": m.subject}
+            {
+                "direction": m.direction,
+                "kind": m.kind,
+                "message_id": m.message_id,
+                "at": iso(m.at),
+                "subject": m.subject,
+            }
             for m in messages
         ],
     }
@@ -57,8 +65,10 @@ def cases_table(cases: list[Case]) -> str:
     for c in cases:
         created = iso(c.created_at) or ""
         call = {True: "yes", False: "no", None: "-"}[c.wants_call]
-        lines.append(f"{c.ref:<18} {c.hub:<4} {c.status:<13} {created[:16]:<17} "
-                     f"{c.referral_type:<12} {c.role:<8} {call}")
+        lines.append(
+            f"{c.ref:<18} {c.hub:<4} {c.status:<13} {created[:16]:<17} "
+            f"{c.referral_type:<12} {c.role:<8} {call}"
+        )
     return "\n".join(lines)
 
 
@@ -66,8 +76,9 @@ def case_text(session: Session, case: Case) -> str:
     data = case_json(session, case)
     lines = [f"{k}: {v}" for k, v in data.items() if k != "messages"]
     lines.append("timeline:")
-    for m in session.exec(select(Message).where(Message.case_id == case.id)
-                          .order_by(col(Message.at), col(Message.id))).all():
+    for m in session.exec(
+        select(Message).where(Message.case_id == case.id).order_by(col(Message.at), col(Message.id))
+    ).all():
         lines.append(f"  {iso(m.at)}  {m.direction:<3} {m.kind:<24} {m.subject or ''}")
         lines.extend(_sender_lines(case, m))
         if m.summary:
@@ -107,5 +118,8 @@ def audit_lines(session: Session, ref: str | None) -> list[str]:
     query = select(AuditEntry).order_by(col(AuditEntry.at), col(AuditEntry.id))
     if ref:
         query = query.where(AuditEntry.case_ref == ref)
-    return [f"{iso(a.at)}  {a.actor:<28} {a.action:<12} {a.case_ref or '-':<18} {a.reason}"
-            + (f" [{a.detail}]" if a.detail else "") for a in session.exec(query)]
+    return [
+        f"{iso(a.at)}  {a.actor:<28} {a.action:<12} {a.case_ref or '-':<18} {a.reason}"
+        + (f" [{a.detail}]" if a.detail else "")
+        for a in session.exec(query)
+    ]

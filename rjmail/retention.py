@@ -18,18 +18,28 @@ from rjmail.settings import Settings
 FINAL_STATES = ("closed", "not_suitable", "withdrawn")
 
 
-
 def due_cases(session: Session, now: datetime, days: int) -> list[Case]:
     cutoff = now - timedelta(days=days)
-    return list(session.exec(select(Case).where(
-        col(Case.status).in_(FINAL_STATES), col(Case.anonymised_at).is_(None),
-        Case.updated_at < cutoff)).all())
+    return list(
+        session.exec(
+            select(Case).where(
+                col(Case.status).in_(FINAL_STATES),
+                col(Case.anonymised_at).is_(None),
+                Case.updated_at < cutoff,
+            )
+        ).all()
+    )
 
 
 def old_quarantine(session: Session, now: datetime, days: int) -> list[QuarantineItem]:
     """Quarantined raw messages past retention (the originals stay in the mailbox)."""
-    return list(session.exec(select(QuarantineItem).where(
-        col(QuarantineItem.raw).is_not(None), QuarantineItem.at < now - timedelta(days=days))).all())
+    return list(
+        session.exec(
+            select(QuarantineItem).where(
+                col(QuarantineItem.raw).is_not(None), QuarantineItem.at < now - timedelta(days=days)
+            )
+        ).all()
+    )
 
 
 def anonymise(session: Session, case: Case, now: datetime, actor: str, key: bytes) -> None:
@@ -40,15 +50,25 @@ def anonymise(session: Session, case: Case, now: datetime, actor: str, key: byte
         setattr(case, name, None)
     case.anonymised_at = now
     session.add(case)
-    store.audit(session, actor, "erasure", case.ref, "retention period passed",
-                detail="personal fields and message contents erased", now=now)
+    store.audit(
+        session,
+        actor,
+        "erasure",
+        case.ref,
+        "retention period passed",
+        detail="personal fields and message contents erased",
+        now=now,
+    )
 
 
 def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
     days = settings.service.retention_days
     if days is None:
-        raise ConfigError("retention_days is not set; the force's records policy decides it",
-                          key="service.retention_days", path=str(settings.path))
+        raise ConfigError(
+            "retention_days is not set; the force's records policy decides it",
+            key="service.retention_days",
+            path=str(settings.path),
+        )
     rt = build_runtime(settings)
     now = datetime.now(UTC)
     with Session(rt.engine) as s, s.begin():
@@ -63,7 +83,14 @@ def cmd_retention(args: argparse.Namespace, settings: Settings) -> int:
             if not args.dry_run:
                 erasure.erase_quarantined(item, rt.key)
                 s.add(item)
-                store.audit(s, operator(), "erasure", None, "retention period passed",
-                            detail=f"raw bytes of quarantine item {item.id}", now=now)
+                store.audit(
+                    s,
+                    operator(),
+                    "erasure",
+                    None,
+                    "retention period passed",
+                    detail=f"raw bytes of quarantine item {item.id}",
+                    now=now,
+                )
     print(f"{len(cases)} case(s) {'due' if args.dry_run else 'anonymised'}")
     return 0

@@ -21,5 +21,6 @@ def read_private(path: Path) -> str:
         if mode & 0o077:
             raise InsecureSecretFileError(
                 f"permissions {mode:04o} for {path} are too open: a secret file must be readable by "
-                f"its owner only (chmod 600 {path})")
+                f"its owner only (chmod 600 {path})"
+            )
         return handle.read().decode("utf-8").strip()

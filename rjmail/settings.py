@@ -8,23 +8,20 @@ held in `Secret` so a repr or log line can never show them.
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rjmail.configread import Secret, _Reader, is_loopback, read_secret
-from rjmail.core.callhours import DAYS, CallSettings  # re-exported: config readers use them
+from rjmail.core.callhours import CallSettings  # re-exported: config readers use them
 from rjmail.errors import ConfigError
+from rjmail.settingsparts import read_calls, read_languages, read_metrics_listen
 
 T = TypeVar("T")
 SECURITY_MODES = ("tls", "starttls", "none")
 ON_CLOSED = ("notify", "reopen", "new_case")
-#: Languages with a shipped letter catalogue (translations/<code>/LC_MESSAGES/rjmail.po).
-LETTER_LANGUAGES = ("pl", "lt", "ro", "pt")
 
 
 @dataclass(frozen=True)
@@ -120,8 +117,19 @@ class Settings:
 
 
 def _server(r: _Reader, default_port: int, *, imap: bool) -> ServerSettings | ImapSettings:
-    allowed = {"host", "port", "security", "username", "password_env", "password_file",
-               "password_credential", "ca_file", "auth", "timeout_seconds", "password"}
+    allowed = {
+        "host",
+        "port",
+        "security",
+        "username",
+        "password_env",
+        "password_file",
+        "password_credential",
+        "ca_file",
+        "auth",
+        "timeout_seconds",
+        "password",
+    }
     allowed |= {"folder", "sent_folder", "process_existing"} if imap else {"connections"}
     r.unknown(allowed)
     host = r.get("host", str, required=True)
@@ -138,72 +146,55 @@ def _server(r: _Reader, default_port: int, *, imap: bool) -> ServerSettings | Im
     if auth not in ("password", "oauth2", "none"):
         raise r.fail("auth", "must be 'password', 'oauth2' or 'none'")
     if auth == "password" and password is None:
-        raise r.fail("password_env", "a password is needed (password_env, password_file or "
-                     "password_credential), or set auth = \"oauth2\"")
+        raise r.fail(
+            "password_env",
+            "a password is needed (password_env, password_file or "
+            'password_credential), or set auth = "oauth2"',
+        )
     ca_file = r.get("ca_file", str, "") or None
     if ca_file and not Path(ca_file).is_file():
         raise r.fail("ca_file", f"file not found: {ca_file}")
     common: dict[str, Any] = {
-        "host": host, "port": port, "security": security,
-        "username": r.get("username", str), "password": password, "ca_file": ca_file,
-        "auth": auth, "timeout_seconds": r.get("timeout_seconds", float, 60.0),
+        "host": host,
+        "port": port,
+        "security": security,
+        "username": r.get("username", str),
+        "password": password,
+        "ca_file": ca_file,
+        "auth": auth,
+        "timeout_seconds": r.get("timeout_seconds", float, 60.0),
     }
     if imap:
-        return ImapSettings(**common, folder=r.get("folder", str, "INBOX"),
-                            sent_folder=r.get("sent_folder", str, "") or None,
-                            process_existing=r.get("process_existing", bool, True))
+        return ImapSettings(
+            **common,
+            folder=r.get("folder", str, "INBOX"),
+            sent_folder=r.get("sent_folder", str, "") or None,
+            process_existing=r.get("process_existing", bool, True),
+        )
     connections = r.get("connections", int, 3)
     if not 1 <= connections <= 8:
         raise r.fail("connections", "must be between 1 and 8")
     return ServerSettings(**common, connections=connections)
 
 
-def _calls(r: _Reader) -> CallSettings:
-    r.unknown({"slot_minutes", "offer_count", "min_notice_hours", "hold_hours", "hours",
-               "closed_dates", "reminder_hours", "invite_address"})
-    hours_r = r.table("hours")
-    hours: dict[str, tuple[str, ...]] = {}
-    for day in hours_r.data:
-        if day not in DAYS:
-            raise hours_r.fail(day, f"day must be one of {', '.join(DAYS)}")
-        spans = hours_r.strings(day)
-        for span in spans:
-            _check_span(hours_r, day, span)
-        hours[day] = spans
-    calls = CallSettings(
-        slot_minutes=r.get("slot_minutes", int, 30), offer_count=r.get("offer_count", int, 3),
-        min_notice_hours=r.get("min_notice_hours", int, 24), hold_hours=r.get("hold_hours", int, 72),
-        hours=hours, closed_dates=r.strings("closed_dates"), reminder_hours=r.get("reminder_hours", int),
-        invite_address=r.get("invite_address", str, "").strip().lower(),
-    )
-    if calls.invite_address and not re.fullmatch(r"[^@\s\"<>:;]+@[^@\s\"<>:;]+", calls.invite_address):
-        raise r.fail("invite_address", "must be one plain email address, e.g. calls@example.org")
-    if not 5 <= calls.slot_minutes <= 240:
-        raise r.fail("slot_minutes", "must be between 5 and 240")
-    if not 1 <= calls.offer_count <= 9:
-        raise r.fail("offer_count", "must be between 1 and 9")
-    for value in calls.closed_dates:
-        try:
-            date.fromisoformat(value)
-        except ValueError as exc:
-            raise r.fail("closed_dates", f"'{value}' is not a date like 2026-12-24") from exc
-    return calls
-
-
-def _check_span(r: _Reader, day: str, span: str) -> None:
-    try:
-        start, end = span.split("-")
-        sh, sm = (int(x) for x in start.split(":"))
-        eh, em = (int(x) for x in end.split(":"))
-    except ValueError as exc:
-        raise r.fail(day, f"'{span}' is not like '09:00-12:00'") from exc
-    if not (0 <= sh < 24 and 0 <= eh <= 24 and 0 <= sm < 60 and 0 <= em < 60) or (sh, sm) >= (eh, em):
-        raise r.fail(day, f"'{span}' is not a valid time range")
-
-
 def _hub(r: _Reader) -> HubSettings:
-    r.unknown({"code", "name", "address", "phone", "notify", "advisors", "trusted_authserv_ids",
-               "signposting", "imap", "calls", "on_closed_reply", "languages", "tell_referrer"})
+    r.unknown(
+        {
+            "code",
+            "name",
+            "address",
+            "phone",
+            "notify",
+            "advisors",
+            "trusted_authserv_ids",
+            "signposting",
+            "imap",
+            "calls",
+            "on_closed_reply",
+            "languages",
+            "tell_referrer",
+        }
+    )
     code = r.get("code", str, required=True)
     if not code.isalnum() or not code.isupper() or not 2 <= len(code) <= 6:
         raise r.fail("code", "must be 2-6 upper-case letters or digits, e.g. NOR")
@@ -218,34 +209,45 @@ def _hub(r: _Reader) -> HubSettings:
     imap = _server(r.table("imap", required=True), 993, imap=True)
     assert isinstance(imap, ImapSettings)
     return HubSettings(
-        code=code, name=r.get("name", str, required=True), address=address.lower(),
-        phone=r.get("phone", str), notify=tuple(a.lower() for a in r.strings("notify", required=True)),
+        code=code,
+        name=r.get("name", str, required=True),
+        address=address.lower(),
+        phone=r.get("phone", str),
+        notify=tuple(a.lower() for a in r.strings("notify", required=True)),
         advisors=tuple(a.lower() for a in r.strings("advisors")),
         trusted_authserv_ids=tuple(a.lower() for a in r.strings("trusted_authserv_ids")),
-        signposting=r.get("signposting", str, code.lower()), imap=imap, calls=_calls(r.table("calls")),
-        on_closed_reply=on_closed, languages=_languages(r),
+        signposting=r.get("signposting", str, code.lower()),
+        imap=imap,
+        calls=read_calls(r.table("calls")),
+        on_closed_reply=on_closed,
+        languages=read_languages(r),
         tell_referrer=r.get("tell_referrer", bool, False),
     )
 
 
-def _languages(r: _Reader) -> tuple[str, ...]:
-    """`languages`: ISO 639-1 codes with a letter catalogue (shipped: pl, lt, ro, pt)."""
-    if "languages" not in r.data:
-        return ("pl", "lt", "ro", "pt")
-    codes = tuple(c.lower() for c in r.strings("languages"))
-    for code in codes:
-        if code not in LETTER_LANGUAGES:
-            known = ", ".join(LETTER_LANGUAGES)
-            raise r.fail("languages", f"no letter catalogue for '{code}'; known: {known}")
-    return codes
-
-
 def _service(r: _Reader) -> ServiceSettings:
-    r.unknown({"poll_interval_seconds", "idle", "timezone", "signing_key_env", "signing_key_file",
-               "signing_key_credential", "signing_key", "auto_replies_per_address_per_day",
-               "max_message_bytes", "max_mime_depth", "max_parts", "signposting_max_age_days",
-               "retention_days", "outbox_max_attempts", "outbox_backoff_cap_seconds",
-               "delivery_proof_grace_seconds", "metrics_listen", "advisor_letter_hold_minutes"})
+    r.unknown(
+        {
+            "poll_interval_seconds",
+            "idle",
+            "timezone",
+            "signing_key_env",
+            "signing_key_file",
+            "signing_key_credential",
+            "signing_key",
+            "auto_replies_per_address_per_day",
+            "max_message_bytes",
+            "max_mime_depth",
+            "max_parts",
+            "signposting_max_age_days",
+            "retention_days",
+            "outbox_max_attempts",
+            "outbox_backoff_cap_seconds",
+            "delivery_proof_grace_seconds",
+            "metrics_listen",
+            "advisor_letter_hold_minutes",
+        }
+    )
     key = read_secret(r, "signing_key")
     if key is None:
         raise r.fail("signing_key_env", "a signing key is required (signing_key_env or signing_key_file)")
@@ -265,50 +267,54 @@ def _service(r: _Reader) -> ServiceSettings:
     if not 0 <= hold <= 1440:
         raise r.fail("advisor_letter_hold_minutes", "must be between 0 (send at once) and 1440")
     return ServiceSettings(
-        poll_interval_seconds=poll, idle=r.get("idle", bool, True), timezone=tz, signing_key=key,
+        poll_interval_seconds=poll,
+        idle=r.get("idle", bool, True),
+        timezone=tz,
+        signing_key=key,
         auto_replies_per_address_per_day=r.get("auto_replies_per_address_per_day", int, 5),
         max_message_bytes=r.get("max_message_bytes", int, 25_000_000),
-        max_mime_depth=r.get("max_mime_depth", int, 20), max_parts=r.get("max_parts", int, 200),
+        max_mime_depth=r.get("max_mime_depth", int, 20),
+        max_parts=r.get("max_parts", int, 200),
         signposting_max_age_days=r.get("signposting_max_age_days", int, 365),
         retention_days=r.get("retention_days", int),
         outbox_max_attempts=r.get("outbox_max_attempts", int, 20),
         outbox_backoff_cap_seconds=r.get("outbox_backoff_cap_seconds", int, 1800),
         delivery_proof_grace_seconds=r.get("delivery_proof_grace_seconds", int, 600),
-        metrics_listen=_metrics_listen(r),
+        metrics_listen=read_metrics_listen(r),
         advisor_letter_hold_minutes=hold,
     )
-
-
-def _metrics_listen(r: _Reader) -> tuple[str, int] | None:
-    """`host:port` on a loopback address only: the metrics page has no authentication, so it is
-    scraped through a local Prometheus agent or a reverse proxy, never exposed directly."""
-    value = r.get("metrics_listen", str, "").strip()
-    if not value:
-        return None
-    host, sep, port = value.rpartition(":")
-    host = host.strip("[]")
-    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
-        raise r.fail("metrics_listen", f"'{value}' is not HOST:PORT (e.g. \"127.0.0.1:9464\")")
-    if not is_loopback(host):
-        raise r.fail("metrics_listen", f"'{host}' is not a loopback address: use 127.0.0.1 or ::1 "
-                     "(the metrics page has no authentication)")
-    return host, int(port)
 
 
 def _oauth2(r: _Reader) -> OAuth2Settings | None:
     if not r.data:
         return None
-    r.unknown({"tenant", "client_id", "client_secret_env", "client_secret_file",
-               "client_secret_credential", "client_secret", "certificate_file",
-               "certificate_thumbprint", "authority", "scope", "token_url", "secret_expires_on"})
+    r.unknown(
+        {
+            "tenant",
+            "client_id",
+            "client_secret_env",
+            "client_secret_file",
+            "client_secret_credential",
+            "client_secret",
+            "certificate_file",
+            "certificate_thumbprint",
+            "authority",
+            "scope",
+            "token_url",
+            "secret_expires_on",
+        }
+    )
     tenant = r.get("tenant", str, required=True)
     return OAuth2Settings(
-        tenant=tenant, client_id=r.get("client_id", str, required=True),
-        client_secret=read_secret(r, "client_secret"), certificate_file=r.get("certificate_file", str),
+        tenant=tenant,
+        client_id=r.get("client_id", str, required=True),
+        client_secret=read_secret(r, "client_secret"),
+        certificate_file=r.get("certificate_file", str),
         certificate_thumbprint=r.get("certificate_thumbprint", str),
         authority=r.get("authority", str, f"https://login.microsoftonline.com/{tenant}"),
         scope=r.get("scope", str, "https://outlook.office365.com/.default"),
-        token_url=r.get("token_url", str), secret_expires_on=r.get("secret_expires_on", str),
+        token_url=r.get("token_url", str),
+        secret_expires_on=r.get("secret_expires_on", str),
     )
 
 
@@ -342,8 +348,11 @@ def load(path: Path) -> Settings:
     base = path.parent
     smtp = _server(root.table("smtp", required=True), 587, imap=False)
     return Settings(
-        path=path, database_url=db.get("url", str, "sqlite:///rjmail.db"),
-        service=_service(root.table("service")), smtp=smtp, hubs=hubs,
+        path=path,
+        database_url=db.get("url", str, "sqlite:///rjmail.db"),
+        service=_service(root.table("service")),
+        smtp=smtp,
+        hubs=hubs,
         oauth2=_oauth2(root.table("oauth2")),
         templates_dir=_content_dir(paths, "templates", base),
         config_dir=_content_dir(paths, "config", base),

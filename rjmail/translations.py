@@ -56,7 +56,10 @@ def load_catalogue(translations_dir: Path, lang: str) -> Catalogue:
     header = dict(_HEADER.findall(text))
     messages = {str(m.id): str(m.string or "") for m in catalog if m.id and isinstance(m.id, str)}
     return Catalogue(
-        lang=lang, path=path, translations=gettext.GNUTranslations(compiled), messages=messages,
+        lang=lang,
+        path=path,
+        translations=gettext.GNUTranslations(compiled),
+        messages=messages,
         review_status=header.get("X-Review-Status", "").strip() or "not recorded",
         reviewed_by=header.get("X-Reviewed-By", "").strip(),
         reviewed_on=header.get("X-Reviewed-On", "").strip(),

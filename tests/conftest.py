@@ -34,6 +34,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if leaks:
         print("personal data found in logs: " + ", ".join(sorted(leaks)[:20]))
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 DB_KINDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
@@ -78,10 +80,22 @@ def hubs(mailstack: Any) -> list[dict[str, Any]]:
     """Two fresh hub mailboxes (and advisor/notify mailboxes) per test, so tests never share state."""
     nor, suf = unique("rj-nor-"), unique("rj-suf-")
     result = [
-        {"code": "NOR", "name": "Norfolk RJ Hub", "user": nor, "signposting": "norfolk",
-         "notify": unique("notify-nor-"), "advisors": [f"{unique('adv-nor-')}@example.org"]},
-        {"code": "SUF", "name": "Suffolk RJ Hub", "user": suf, "signposting": "suffolk",
-         "notify": unique("notify-suf-"), "advisors": [f"{unique('adv-suf-')}@example.org"]},
+        {
+            "code": "NOR",
+            "name": "Norfolk RJ Hub",
+            "user": nor,
+            "signposting": "norfolk",
+            "notify": unique("notify-nor-"),
+            "advisors": [f"{unique('adv-nor-')}@example.org"],
+        },
+        {
+            "code": "SUF",
+            "name": "Suffolk RJ Hub",
+            "user": suf,
+            "signposting": "suffolk",
+            "notify": unique("notify-suf-"),
+            "advisors": [f"{unique('adv-suf-')}@example.org"],
+        },
     ]
     for hub in result:
         mailstack.add_user(hub["user"])

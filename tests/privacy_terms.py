@@ -8,9 +8,19 @@ from pathlib import Path
 
 CORPUS = Path(__file__).parent / "corpus" / "manifest.toml"
 # Names, phones and body lines used by tests/support.py and the integration tests.
-FIXED = ["Alex Testperson", "Robin Testperson", "Testperson", "I was burgled last year",
-         "Someone damaged my car", "07700 900321", "+447700900321", "Mornings are best for me",
-         "Thank you for talking with me", "Spoke to the officer", "Riley"]
+FIXED = [
+    "Alex Testperson",
+    "Robin Testperson",
+    "Testperson",
+    "I was burgled last year",
+    "Someone damaged my car",
+    "07700 900321",
+    "+447700900321",
+    "Mornings are best for me",
+    "Thank you for talking with me",
+    "Spoke to the officer",
+    "Riley",
+]
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 TEST_LOCALPART = re.compile(r"\b(?:person|caller|crashed|other|tls|loop|robot)-\d+x\d+\b")
 

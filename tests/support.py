@@ -25,8 +25,14 @@ def unique(prefix: str) -> str:
     return f"{prefix}{os.getpid() % 1000}x{next(_counter)}"
 
 
-def write_config(tmp: Path, stack: Any, db_url: str, hubs: list[dict[str, Any]],
-                 extra_service: str = "", smtp_extra: str = "") -> Path:
+def write_config(
+    tmp: Path,
+    stack: Any,
+    db_url: str,
+    hubs: list[dict[str, Any]],
+    extra_service: str = "",
+    smtp_extra: str = "",
+) -> Path:
     """rjmail.toml pointing at the test stack; secrets in files next to it."""
     secret = tmp / "imap-password"
     secret.write_text(stack.PASSWORD)
@@ -36,27 +42,47 @@ def write_config(tmp: Path, stack: Any, db_url: str, hubs: list[dict[str, Any]],
     key.chmod(0o600)
     root = Path(__file__).resolve().parents[1]
     lines = [
-        "[database]", f'url = "{db_url}"', "",
-        "[paths]", f'templates = "{root / "templates"}"', f'config = "{root / "config"}"', "",
-        "[service]", "poll_interval_seconds = 2", "idle = false", f'signing_key_file = "{key}"',
+        "[database]",
+        f'url = "{db_url}"',
+        "",
+        "[paths]",
+        f'templates = "{root / "templates"}"',
+        f'config = "{root / "config"}"',
+        "",
+        "[service]",
+        "poll_interval_seconds = 2",
+        "idle = false",
+        f'signing_key_file = "{key}"',
         # Advisor letters go at once unless a test is about holding them (it sets its own value).
         "" if "advisor_letter_hold_minutes" in extra_service else "advisor_letter_hold_minutes = 0",
-        extra_service, "",
-        "[smtp]", f'host = "{stack.host}"', f"port = {stack.smtp_port}", 'security = "none"',
-        smtp_extra, "",
+        extra_service,
+        "",
+        "[smtp]",
+        f'host = "{stack.host}"',
+        f"port = {stack.smtp_port}",
+        'security = "none"',
+        smtp_extra,
+        "",
     ]
     for hub in hubs:
         lines += [
-            "[[hubs]]", f'code = "{hub["code"]}"', f'name = "{hub["name"]}"',
+            "[[hubs]]",
+            f'code = "{hub["code"]}"',
+            f'name = "{hub["name"]}"',
             f'address = "{hub["user"]}@example.org"',
             f'notify = ["{hub.get("notify", "advisors-" + hub["code"].lower())}@example.org"]',
-            f'advisors = {hub.get("advisors", [])!r}'.replace("'", '"'),
+            f"advisors = {hub.get('advisors', [])!r}".replace("'", '"'),
             'trusted_authserv_ids = ["mx.example.org"]',
             f'signposting = "{hub.get("signposting", "norfolk")}"',
             hub.get("extra", ""),
-            "[hubs.imap]", f'host = "{stack.host}"', f"port = {stack.imap_port}", 'security = "none"',
-            f'username = "{hub["user"]}"', f'password_file = "{secret}"',
-            hub.get("imap_extra", ""), "",
+            "[hubs.imap]",
+            f'host = "{stack.host}"',
+            f"port = {stack.imap_port}",
+            'security = "none"',
+            f'username = "{hub["user"]}"',
+            f'password_file = "{secret}"',
+            hub.get("imap_extra", ""),
+            "",
         ]
     path = tmp / "rjmail.toml"
     path.write_text("\n".join(lines))
@@ -71,9 +97,16 @@ def run(config: Path, *args: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def referral(frm: str, to: str, subject: str = "Help please", body: str = "", *,
-             name: str = "Alex Testperson", headers: dict[str, str] | None = None,
-             message_id: str | None = None) -> bytes:
+def referral(
+    frm: str,
+    to: str,
+    subject: str = "Help please",
+    body: str = "",
+    *,
+    name: str = "Alex Testperson",
+    headers: dict[str, str] | None = None,
+    message_id: str | None = None,
+) -> bytes:
     msg = EmailMessage(policy=policy.SMTP.clone(max_line_length=998))
     msg["From"] = f"{name} <{frm}>"
     msg["To"] = to
@@ -82,9 +115,13 @@ def referral(frm: str, to: str, subject: str = "Help please", body: str = "", *,
     msg["Message-ID"] = message_id or make_msgid(domain="example.test")
     for key, value in (headers or {}).items():
         msg[key] = value
-    msg.set_content(body or (
-        "Hello,\n\nI was burgled last year and I would like to hear more about meeting the person "
-        f"who did it.\n\nThanks,\n{name}\n"))
+    msg.set_content(
+        body
+        or (
+            "Hello,\n\nI was burgled last year and I would like to hear more about meeting the person "
+            f"who did it.\n\nThanks,\n{name}\n"
+        )
+    )
     return msg.as_bytes()
 
 

@@ -48,9 +48,16 @@ def make_engine(url: str) -> Engine:
         _harden_sqlite(engine)
         return engine
     return create_engine(
-        url, pool_pre_ping=True, hide_parameters=True,  # SQL errors must not put personal data in logs
-        connect_args={"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
-                      "keepalives_count": 3, "application_name": "rjmail"},
+        url,
+        pool_pre_ping=True,
+        hide_parameters=True,  # SQL errors must not put personal data in logs
+        connect_args={
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+            "application_name": "rjmail",
+        },
     )
 
 
@@ -59,8 +66,7 @@ def _harden_sqlite(engine: Engine) -> None:
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:
         # Driver autocommit so the pragmas run outside a transaction (foreign_keys is a no-op inside one).
         dbapi_conn.isolation_level = None
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000",
-                       "foreign_keys=ON"):
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000", "foreign_keys=ON"):
             dbapi_conn.execute(f"PRAGMA {pragma}")
 
     @event.listens_for(engine, "begin")

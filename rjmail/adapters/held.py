@@ -39,8 +39,14 @@ def hold(
     s.exec(
         update(OutboxItem)
         .where(col(OutboxItem.id).in_(wanted), col(OutboxItem.status) == OutboxStatus.PENDING)  # type: ignore[call-overload]
-        .values(next_attempt_at=until, held_by=held_by, held_command=command, held_prior_status=prior,
-                held_undo=undo, auto_reply=False)
+        .values(
+            next_attempt_at=until,
+            held_by=held_by,
+            held_command=command,
+            held_prior_status=prior,
+            held_undo=undo,
+            auto_reply=False,
+        )
     )
 
 

@@ -114,7 +114,8 @@ def referral_arrival(engine: Engine, case_id: int) -> datetime | None:
         arrived: datetime | None = conn.execute(
             core_select(messages.c.arrived_at)
             .where(messages.c.case_id == case_id, messages.c.kind == "referral", messages.c.direction == "in")
-            .order_by(messages.c.id).limit(1)
+            .order_by(messages.c.id)
+            .limit(1)
         ).scalar()
     return arrived
 

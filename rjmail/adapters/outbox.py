@@ -185,17 +185,27 @@ def _mark_sent(engine: Engine, item: OutboxItem, now: datetime) -> None:
     """Sent, and for a letter to a person the disclosure goes in the audit trail (DPA 2018 s62)."""
     with engine.begin() as conn:
         done = conn.execute(
-            update(OUTBOX).where(OUTBOX.c.id == item.id)
+            update(OUTBOX)
+            .where(OUTBOX.c.id == item.id)
             .values(status=OutboxStatus.SENT.value, sent_at=now, last_error=None)
         )
         if done.rowcount != 1 or not item.person_letter:
             return
-        ref = (conn.execute(core_select(CASES.c.ref).where(CASES.c.id == item.case_id)).scalar()
-               if item.case_id else None)
-        conn.execute(AUDIT.insert().values(
-            at=now, actor="rjmail", action="disclosure", case_ref=ref,
-            reason=f"{item.kind} letter delivered to the person", detail=item.message_id,
-        ))
+        ref = (
+            conn.execute(core_select(CASES.c.ref).where(CASES.c.id == item.case_id)).scalar()
+            if item.case_id
+            else None
+        )
+        conn.execute(
+            AUDIT.insert().values(
+                at=now,
+                actor="rjmail",
+                action="disclosure",
+                case_ref=ref,
+                reason=f"{item.kind} letter delivered to the person",
+                detail=item.message_id,
+            )
+        )
 
 
 def stuck_rows(engine: Engine, hubs: list[str]) -> list[OutboxItem]:

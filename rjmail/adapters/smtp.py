@@ -45,8 +45,10 @@ class SmtpSender:
         s = self.settings
         if s.auth == "oauth2" and self._token is not None:
             token, user = self._token(), s.username or ""
-            conn.auth("XOAUTH2", lambda challenge=None: "" if challenge else
-                      f"user={user}\x01auth=Bearer {token}\x01\x01")
+            conn.auth(
+                "XOAUTH2",
+                lambda challenge=None: "" if challenge else f"user={user}\x01auth=Bearer {token}\x01\x01",
+            )
         elif s.auth == "password" and s.password is not None:
             conn.login(s.username or "", s.password.reveal())
 

@@ -39,10 +39,13 @@ def snapshot(session: Session, case: Case) -> CaseSnapshot:
     addresses = {a.lower() for a in (*own, case.referred_email) if a}
     fields = {name: getattr(case, name) for name in SNAPSHOT_FIELDS}
     fields["status"] = CaseStatus(case.status)
-    return CaseSnapshot(**fields, known_addresses=frozenset(addresses),
-                        withdrawn=case.withdrawn_at is not None,
-                        letter_language=case.letter_language or "en",
-                        closed_reply_sent=_closed_reply_sent(session, case))
+    return CaseSnapshot(
+        **fields,
+        known_addresses=frozenset(addresses),
+        withdrawn=case.withdrawn_at is not None,
+        letter_language=case.letter_language or "en",
+        closed_reply_sent=_closed_reply_sent(session, case),
+    )
 
 
 def _closed_reply_sent(session: Session, case: Case) -> bool:
@@ -50,9 +53,16 @@ def _closed_reply_sent(session: Session, case: Case) -> bool:
     if case.status not in ("closed", "not_suitable"):
         return False
     since = case.closed_at or case.updated_at
-    return session.exec(select(OutboxItem.id).where(
-        OutboxItem.case_id == case.id, OutboxItem.kind == "closed_reply",
-        OutboxItem.created_at >= since)).first() is not None
+    return (
+        session.exec(
+            select(OutboxItem.id).where(
+                OutboxItem.case_id == case.id,
+                OutboxItem.kind == "closed_reply",
+                OutboxItem.created_at >= since,
+            )
+        ).first()
+        is not None
+    )
 
 
 def case_by_ref(session: Session, ref: str) -> Case | None:
@@ -63,11 +73,17 @@ def _case_by_message_ids(session: Session, ids: Iterable[str]) -> tuple[Case | N
     ids = [i for i in ids if i]
     if not ids:
         return None, None
-    for row_id, mid in session.exec(select(Message.case_id, Message.message_id).where(
-            col(Message.message_id).in_(ids), col(Message.case_id).is_not(None))).all():
+    for row_id, mid in session.exec(
+        select(Message.case_id, Message.message_id).where(
+            col(Message.message_id).in_(ids), col(Message.case_id).is_not(None)
+        )
+    ).all():
         return session.get(Case, row_id), mid
-    for row_id, mid in session.exec(select(OutboxItem.case_id, OutboxItem.message_id).where(
-            col(OutboxItem.message_id).in_(ids), col(OutboxItem.case_id).is_not(None))).all():
+    for row_id, mid in session.exec(
+        select(OutboxItem.case_id, OutboxItem.message_id).where(
+            col(OutboxItem.message_id).in_(ids), col(OutboxItem.case_id).is_not(None)
+        )
+    ).all():
         return session.get(Case, row_id), mid
     return None, None
 
@@ -90,8 +106,12 @@ def lookup_thread(session: Session, mail: InboundMail, key: bytes) -> ThreadMatc
     if case is None:
         return ThreadMatch()
     own = [s for s in signed if s.ref == case.ref]
-    return ThreadMatch(case=snapshot(session, case), by=by, signed_parent=bool(own),
-                       signed_parent_kind=own[0].kind if own else None)
+    return ThreadMatch(
+        case=snapshot(session, case),
+        by=by,
+        signed_parent=bool(own),
+        signed_parent_kind=own[0].kind if own else None,
+    )
 
 
 def already_seen(session: Session, message_id: str, key: bytes) -> bool:
@@ -101,28 +121,38 @@ def already_seen(session: Session, message_id: str, key: bytes) -> bool:
     forms = pseudonym.id_forms(key, message_id)
     intake, outbox = metadata.tables["intake"], metadata.tables["outbox"]
     session.flush()  # as a Session query would: rows added in this transaction count too
-    seen = core_select(or_(  # one statement, in Core (this runs for every message taken in)
-        exists().where(intake.c.message_id.in_(forms)),
-        exists().where(outbox.c.message_id.in_(forms)),
-    ))
+    seen = core_select(
+        or_(  # one statement, in Core (this runs for every message taken in)
+            exists().where(intake.c.message_id.in_(forms)),
+            exists().where(outbox.c.message_id.in_(forms)),
+        )
+    )
     return bool(session.connection().execute(seen).scalar())
 
 
 def case_for_message_id(session: Session, message_id: str, key: bytes) -> Case | None:
     """The case an already-seen message was filed on (same mail sent to two hubs is linked)."""
-    case_id = session.exec(select(Intake.case_id).where(
-        col(Intake.message_id).in_(pseudonym.id_forms(key, message_id)),
-        col(Intake.case_id).is_not(None))).first()
+    case_id = session.exec(
+        select(Intake.case_id).where(
+            col(Intake.message_id).in_(pseudonym.id_forms(key, message_id)), col(Intake.case_id).is_not(None)
+        )
+    ).first()
     return session.get(Case, case_id) if case_id is not None else None
 
 
 def replies_today(session: Session, address: str, now: datetime) -> int:
     """Automatic letters to this person in the last 24 hours (loop guard); letters an advisor asked
     for are not automatic and do not count."""
-    return session.exec(select(func.count()).select_from(OutboxItem).where(
-        OutboxItem.to_addr == address.lower(), col(OutboxItem.person_letter).is_(True),
-        col(OutboxItem.auto_reply).is_(True),
-        OutboxItem.created_at >= now - timedelta(days=1))).one()
+    return session.exec(
+        select(func.count())
+        .select_from(OutboxItem)
+        .where(
+            OutboxItem.to_addr == address.lower(),
+            col(OutboxItem.person_letter).is_(True),
+            col(OutboxItem.auto_reply).is_(True),
+            OutboxItem.created_at >= now - timedelta(days=1),
+        )
+    ).one()
 
 
 def next_ref(session: Session, hub: str, year: int) -> str:
@@ -140,9 +170,14 @@ def create_case(session: Session, hub: str, referral: Referral, now: datetime) -
     values = {name: getattr(referral, name) for name in REFERRAL_FIELDS}
     values["call_windows"] = windows_to_json(referral.call_windows)
     case = Case(
-        ref=next_ref(session, hub, now.year), hub=hub, status=CaseStatus.NEW.value, created_at=now,
-        updated_at=now, **values,
-        referred_name=person.name if person else None, referred_email=person.email if person else None,
+        ref=next_ref(session, hub, now.year),
+        hub=hub,
+        status=CaseStatus.NEW.value,
+        created_at=now,
+        updated_at=now,
+        **values,
+        referred_name=person.name if person else None,
+        referred_email=person.email if person else None,
         referred_phone=person.phone if person else None,
     )
     case.referrer_email = referral.referrer_email or None
@@ -152,39 +187,92 @@ def create_case(session: Session, hub: str, referral: Referral, now: datetime) -
     return case
 
 
-def add_inbound(session: Session, hub: str, case: Case | None, kind: str, mail: InboundMail,
-                raw: bytes, summary: str | None, now: datetime) -> Message:
+def add_inbound(
+    session: Session,
+    hub: str,
+    case: Case | None,
+    kind: str,
+    mail: InboundMail,
+    raw: bytes,
+    summary: str | None,
+    now: datetime,
+) -> Message:
     attachments = [a.__dict__ for a in mail.attachments]
     row = Message(
-        case_id=case.id if case else None, hub=hub, direction="in", kind=kind,
-        message_id=mail.message_id, in_reply_to=" ".join(mail.in_reply_to) or None,
-        references=" ".join(mail.references) or None, subject=mail.subject, at=now,
-        from_addr=mail.from_addr or None, raw_size=len(raw),
-        attachments_json=json.dumps(attachments) if attachments else None, summary=summary, raw=raw,
+        case_id=case.id if case else None,
+        hub=hub,
+        direction="in",
+        kind=kind,
+        message_id=mail.message_id,
+        in_reply_to=" ".join(mail.in_reply_to) or None,
+        references=" ".join(mail.references) or None,
+        subject=mail.subject,
+        at=now,
+        from_addr=mail.from_addr or None,
+        raw_size=len(raw),
+        attachments_json=json.dumps(attachments) if attachments else None,
+        summary=summary,
+        raw=raw,
     )
     session.add(row)
     return row
 
 
-def record_intake(session: Session, pos: MailboxPosition, message_id: str, decision: str, reason: str,
-                  case: Case | None, now: datetime, body_hash: str | None = None) -> None:
-    session.add(Intake(hub=pos.hub, folder=pos.folder, uidvalidity=pos.uidvalidity, uid=pos.uid,
-                       message_id=message_id, decision=str(decision), reason=reason[:2000],
-                       case_id=case.id if case else None, at=now, body_hash=body_hash))
+def record_intake(
+    session: Session,
+    pos: MailboxPosition,
+    message_id: str,
+    decision: str,
+    reason: str,
+    case: Case | None,
+    now: datetime,
+    body_hash: str | None = None,
+) -> None:
+    session.add(
+        Intake(
+            hub=pos.hub,
+            folder=pos.folder,
+            uidvalidity=pos.uidvalidity,
+            uid=pos.uid,
+            message_id=message_id,
+            decision=str(decision),
+            reason=reason[:2000],
+            case_id=case.id if case else None,
+            at=now,
+            body_hash=body_hash,
+        )
+    )
 
 
-def quarantine(session: Session, pos: MailboxPosition, raw: bytes | None, size: int, reason: str,
-               message_id: str | None, now: datetime) -> QuarantineItem:
-    item = QuarantineItem(hub=pos.hub, folder=pos.folder, uidvalidity=pos.uidvalidity, uid=pos.uid,
-                          message_id=message_id, reason=reason[:2000], size=size, raw=raw, at=now)
+def quarantine(
+    session: Session,
+    pos: MailboxPosition,
+    raw: bytes | None,
+    size: int,
+    reason: str,
+    message_id: str | None,
+    now: datetime,
+) -> QuarantineItem:
+    item = QuarantineItem(
+        hub=pos.hub,
+        folder=pos.folder,
+        uidvalidity=pos.uidvalidity,
+        uid=pos.uid,
+        message_id=message_id,
+        reason=reason[:2000],
+        size=size,
+        raw=raw,
+        at=now,
+    )
     session.add(item)
     session.flush()
     return item
 
 
 def checkpoint(session: Session, hub: str, folder: str) -> FolderCheckpoint | None:
-    return session.exec(select(FolderCheckpoint).where(
-        FolderCheckpoint.hub == hub, FolderCheckpoint.folder == folder)).first()
+    return session.exec(
+        select(FolderCheckpoint).where(FolderCheckpoint.hub == hub, FolderCheckpoint.folder == folder)
+    ).first()
 
 
 def advance_checkpoint(session: Session, pos: MailboxPosition, now: datetime) -> None:
@@ -207,7 +295,16 @@ def advance_checkpoint(session: Session, pos: MailboxPosition, now: datetime) ->
     session.add(row)
 
 
-def audit(session: Session, actor: str, action: str, case_ref: str | None, reason: str,
-          detail: str | None = None, *, now: datetime) -> None:
-    session.add(AuditEntry(at=now, actor=actor, action=action, case_ref=case_ref, reason=reason,
-                           detail=detail))
+def audit(
+    session: Session,
+    actor: str,
+    action: str,
+    case_ref: str | None,
+    reason: str,
+    detail: str | None = None,
+    *,
+    now: datetime,
+) -> None:
+    session.add(
+        AuditEntry(at=now, actor=actor, action=action, case_ref=case_ref, reason=reason, detail=detail)
+    )

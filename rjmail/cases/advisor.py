@@ -115,11 +115,7 @@ def _suitable(ctx: CaseContext, case: Case, order: Order) -> Result:
     sent = letter_to_person(ctx, case, "next_steps", f"next_steps:{order.key}")
     return Done(
         f"{case.ref} is now in progress."
-        + (
-            " The next-steps letter to the person is below."
-            if sent
-            else f" {no_letter_reason(case)}"
-        )
+        + (" The next-steps letter to the person is below." if sent else f" {no_letter_reason(case)}")
     )
 
 
@@ -191,8 +187,14 @@ def _assign(ctx: CaseContext, case: Case, order: Order) -> Result:
     ctx.session.add(case)
     told = ""
     if advisor != order.actor.removeprefix("advisor:").lower():
-        notify_advisors(ctx, case, "assigned", f"assign:{order.key}", to=(advisor,),
-                        detail=order.actor.removeprefix("advisor:"))
+        notify_advisors(
+            ctx,
+            case,
+            "assigned",
+            f"assign:{order.key}",
+            to=(advisor,),
+            detail=order.actor.removeprefix("advisor:"),
+        )
         told = f" {advisor} was told."
     return Done(f"{case.ref} is now assigned to {advisor}.{told}")
 

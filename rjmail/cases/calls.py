@@ -202,12 +202,24 @@ def _confirm_booking(
     case.call_slot, case.updated_at = start, ctx.now
     set_status(ctx, case, CaseStatus.CALL_BOOKED, actor, f"call booked for {start.isoformat()}")
     attachment = (("invite.ics", "text/calendar", _invite(ctx, case, booking, "REQUEST")),)
-    context = {"slot_text": text, "caller": case.advisor, "phone_known": bool(case.phone),
-               "invite_discreet": bool(ctx.hub.calls.invite_address)}
+    context = {
+        "slot_text": text,
+        "caller": case.advisor,
+        "phone_known": bool(case.phone),
+        "invite_discreet": bool(ctx.hub.calls.invite_address),
+    }
     sent = letter_to_person(ctx, case, "booking_confirmation", key, context, attachments=attachment)
     detail = text if sent else f"{text}. {no_letter_reason(case)}"
-    notify_advisors(ctx, case, "booking", f"booking:{key}", detail=detail, summary=summary,
-                    to=_advisor_of(case), attachments=attachment)
+    notify_advisors(
+        ctx,
+        case,
+        "booking",
+        f"booking:{key}",
+        detail=detail,
+        summary=summary,
+        to=_advisor_of(case),
+        attachments=attachment,
+    )
     return sent
 
 

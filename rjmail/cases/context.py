@@ -18,7 +18,6 @@ from rjmail.settings import HubSettings
 log = structlog.get_logger("rjmail.cases")
 
 
-
 @dataclass(frozen=True)
 class CaseContext:
     """One transaction: the open session, what the runtime built, the hub acting, and the time.
@@ -62,14 +61,21 @@ def queue_letter(ctx: CaseContext, case: Case | None, letter: LetterSpec, summar
 
 
 def _refuse_bad_address(ctx: CaseContext, case: Case | None, letter: LetterSpec) -> None:
-    log.warning("letter_refused_bad_address", hub=ctx.hub.code, ref=case.ref if case else None,
-                kind=letter.kind)
+    log.warning(
+        "letter_refused_bad_address", hub=ctx.hub.code, ref=case.ref if case else None, kind=letter.kind
+    )
     if letter.to_advisors:
         return  # an advisor list is configuration; `rjmail check` is where that shows
-    detail = (f"The {letter.kind.replace('_', ' ')} letter was not sent: the email address on the case "
-              "is not one valid address. Please check it and contact the person another way if that "
-              "is safe.")
-    notice = LetterSpec(kind="notification", to=ctx.hub.notify, to_advisors=True,
-                        context={"event": "bad_address", "detail": detail},
-                        idempotency_key=f"notify:bad_address:{letter.idempotency_key}")
+    detail = (
+        f"The {letter.kind.replace('_', ' ')} letter was not sent: the email address on the case "
+        "is not one valid address. Please check it and contact the person another way if that "
+        "is safe."
+    )
+    notice = LetterSpec(
+        kind="notification",
+        to=ctx.hub.notify,
+        to_advisors=True,
+        context={"event": "bad_address", "detail": detail},
+        idempotency_key=f"notify:bad_address:{letter.idempotency_key}",
+    )
     queue_letter(ctx, case, notice)

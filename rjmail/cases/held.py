@@ -54,14 +54,16 @@ def letter_views(ctx: CaseContext, ids: list[int]) -> list[dict[str, Any]]:
     for row in rows.rows(ctx.session, ids):
         ctx.session.refresh(row)  # the hold was written with an UPDATE
         held = row.held_by is not None and row.status == OutboxStatus.PENDING
-        views.append({
-            "name": letter_name(row.kind),
-            "to": mask_address(row.to_addr),
-            "when": local_time(row.next_attempt_at, _tz(ctx)) if held else "now",
-            "held": held,
-            "text": quoted(plain_text(row.raw)),
-            "plain": plain_text(row.raw),
-        })
+        views.append(
+            {
+                "name": letter_name(row.kind),
+                "to": mask_address(row.to_addr),
+                "when": local_time(row.next_attempt_at, _tz(ctx)) if held else "now",
+                "held": held,
+                "text": quoted(plain_text(row.raw)),
+                "plain": plain_text(row.raw),
+            }
+        )
     return views
 
 
@@ -77,14 +79,19 @@ def cancel(ctx: CaseContext, case: Case, actor: str) -> Result:
     _forget_timeline(s, stopped)
     names = ", ".join(f"the {letter_name(r.kind)} letter to {mask_address(r.to_addr)}" for r in stopped)
     if gone:  # delivery claimed some meanwhile: the case must say what the person was told
-        store.audit(s, actor, "change", case.ref, f"#cancel stopped {len(stopped)} held letter(s)",
-                    now=ctx.now)
+        store.audit(
+            s, actor, "change", case.ref, f"#cancel stopped {len(stopped)} held letter(s)", now=ctx.now
+        )
         went = ", ".join(f"the {letter_name(r.kind)} letter" for r in gone)
-        return Done(f"Cancelled: {names or 'nothing'}. {went.capitalize()} had already gone, so the "
-                    f"case stays '{status_words(case.status)}'.")
+        return Done(
+            f"Cancelled: {names or 'nothing'}. {went.capitalize()} had already gone, so the "
+            f"case stays '{status_words(case.status)}'."
+        )
     notes = _undo(ctx, case, waiting, actor)
-    return Done(f"Cancelled: {names} will not be sent. The case is back to "
-                f"'{status_words(case.status)}'." + "".join(f" {n}" for n in notes))
+    return Done(
+        f"Cancelled: {names} will not be sent. The case is back to "
+        f"'{status_words(case.status)}'." + "".join(f" {n}" for n in notes)
+    )
 
 
 def _nothing_to_cancel(ctx: CaseContext, case: Case) -> str:
@@ -124,17 +131,27 @@ def _undo(ctx: CaseContext, case: Case, waiting: list[OutboxItem], actor: str) -
     status = prior.status
     if status == CaseStatus.CALL_BOOKED.value and not _active_booking(ctx.session, case):
         status = CaseStatus.IN_PROGRESS.value
-        notes.append("The booked call stays cancelled (calendars were told), so the case is in "
-                     "progress rather than call booked: use #book to book a call again.")
+        notes.append(
+            "The booked call stays cancelled (calendars were told), so the case is in "
+            "progress rather than call booked: use #book to book a call again."
+        )
     elif prior.status == CaseStatus.CALL_OFFERED.value and commands & {"not-suitable", "withdraw"}:
         if calls.reopen_offer(ctx.session, case, ctx.now):
             notes.append("The call times offered earlier are open again: the person can still choose one.")
         else:  # expired or taken meanwhile: the case must not say an offer is waiting
             status = CaseStatus.IN_PROGRESS.value if case.advisor else CaseStatus.NEW.value
-            notes.append("The call times offered earlier have expired or were taken: use #offer-call "
-                         "to offer times again.")
-    store.audit(ctx.session, actor, "change", case.ref,
-                f"status {case.status} -> {status}: #cancel (held letters stopped)", now=ctx.now)
+            notes.append(
+                "The call times offered earlier have expired or were taken: use #offer-call "
+                "to offer times again."
+            )
+    store.audit(
+        ctx.session,
+        actor,
+        "change",
+        case.ref,
+        f"status {case.status} -> {status}: #cancel (held letters stopped)",
+        now=ctx.now,
+    )
     case.status, case.withdrawn_at, case.closed_at = status, prior.withdrawn_at, prior.closed_at
     case.updated_at = ctx.now
     ctx.session.add(case)
@@ -151,16 +168,26 @@ def _undo_booking(ctx: CaseContext, case: Case, prior: Before) -> str:
         calls.cancel_booking(ctx, case)
         case.call_slot = None
         return "The booked time is free again (calendars were told)."
-    booking = calls._claim(ctx.session, ctx.hub.code, case, prior.call_slot, ctx.hub.calls.slot_minutes,
-                           ctx.now)
+    booking = calls._claim(
+        ctx.session, ctx.hub.code, case, prior.call_slot, ctx.hub.calls.slot_minutes, ctx.now
+    )
     if booking is None:
         calls.cancel_booking(ctx, case)
         case.call_slot = None
-        return ("The earlier call time was taken meanwhile, so the call is cancelled (calendars were told); "
-                "the person still has the earlier confirmation: please contact them.")
+        return (
+            "The earlier call time was taken meanwhile, so the call is cancelled (calendars were told); "
+            "the person still has the earlier confirmation: please contact them."
+        )
     case.call_slot = prior.call_slot
     when = local_time(prior.call_slot, _tz(ctx))
     invite = (("invite.ics", "text/calendar", calls._invite(ctx, case, booking, "REQUEST")),)
-    notify_advisors(ctx, case, "booking", f"rebook:{booking.uid}:{booking.sequence}", detail=when,
-                    to=(case.advisor,) if case.advisor else None, attachments=invite)
+    notify_advisors(
+        ctx,
+        case,
+        "booking",
+        f"rebook:{booking.uid}:{booking.sequence}",
+        detail=when,
+        to=(case.advisor,) if case.advisor else None,
+        attachments=invite,
+    )
     return f"The call is back at its earlier time, {when} (calendars were told)."

@@ -173,8 +173,14 @@ def bounced(ctx: CaseContext, mail: InboundMail) -> None:
         log.warning("bounce_recorded", outbox_id=item.id, case_id=item.case_id)
 
 
-def follow_up(ctx: CaseContext, case: Case, mail: InboundMail, what: FollowUp, own_words: str,
-              thread: ThreadMatch | None = None) -> None:
+def follow_up(
+    ctx: CaseContext,
+    case: Case,
+    mail: InboundMail,
+    what: FollowUp,
+    own_words: str,
+    thread: ThreadMatch | None = None,
+) -> None:
     """Work a decision hands on: commands, a withdrawal, a call offer, a call choice, a calendar reply."""
     if what == FollowUp.ADVISOR_COMMANDS:
         advisor.execute(ctx, case, mail)
@@ -198,8 +204,9 @@ def follow_up(ctx: CaseContext, case: Case, mail: InboundMail, what: FollowUp, o
 
 
 # Call choices whose own notice to advisors already quotes the reply.
-_TOLD = frozenset({ChoiceOutcome.BOOKED, ChoiceOutcome.NONE_SUIT, ChoiceOutcome.REOFFERED,
-                   ChoiceOutcome.OFFER_CLOSED})
+_TOLD = frozenset(
+    {ChoiceOutcome.BOOKED, ChoiceOutcome.NONE_SUIT, ChoiceOutcome.REOFFERED, ChoiceOutcome.OFFER_CLOSED}
+)
 
 
 def file_sent(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:

@@ -62,8 +62,13 @@ def delivery_failed(ctx: CaseContext, item: OutboxItem, why: str) -> None:
             )
         )
     key = item.message_id if n == 0 else f"{item.message_id}:{n + 1}"
-    notify_advisors(ctx.for_hub(item.hub), case, "delivery_failure", key,
-                    detail=f"The {letter} letter could not be delivered.")
+    notify_advisors(
+        ctx.for_hub(item.hub),
+        case,
+        "delivery_failure",
+        key,
+        detail=f"The {letter} letter could not be delivered.",
+    )
 
 
 def link_withdrawn(s: Session, mail: InboundMail, thread: ThreadMatch, seen: bool) -> ThreadMatch:

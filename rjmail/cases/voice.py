@@ -42,9 +42,17 @@ def fresh_identity(s: Session, mail: InboundMail, key: bytes) -> tuple[InboundMa
     return renamed, digest, store.already_seen(s, renamed.message_id, key)
 
 
-def notify(ctx: CaseContext, case: Case, event: str, mail: InboundMail, detail: str | None = None,
-           summary: str | None = None, *, key: str | None = None,
-           attachments: tuple[tuple[str, str, bytes], ...] = ()) -> None:
+def notify(
+    ctx: CaseContext,
+    case: Case,
+    event: str,
+    mail: InboundMail,
+    detail: str | None = None,
+    summary: str | None = None,
+    *,
+    key: str | None = None,
+    attachments: tuple[tuple[str, str, bytes], ...] = (),
+) -> None:
     """A notification about `mail` that names who really wrote it (and warns when that is not an
     address on the case)."""
     snap = store.snapshot(ctx.session, case)
@@ -78,8 +86,13 @@ def calendar_reply(ctx: CaseContext, case: Case, mail: InboundMail, thread: Thre
     uid_ok = booking is not None and mail.calendar_uid == booking.uid
     if booking is None or not (uid_ok or (mail.calendar_uid is None and thread.signed_parent)):
         why = "there is no booked call on this case" if booking is None else "it names another call"
-        notify(ctx, case, "calendar_unverified", mail,
-               f"A calendar reply ({words}) came from {mail.from_addr}, but {why}. Nothing was changed.")
+        notify(
+            ctx,
+            case,
+            "calendar_unverified",
+            mail,
+            f"A calendar reply ({words}) came from {mail.from_addr}, but {why}. Nothing was changed.",
+        )
         return
     when = _when(ctx, booking)
     partstat = (mail.calendar_partstat or "").upper()
@@ -88,8 +101,13 @@ def calendar_reply(ctx: CaseContext, case: Case, mail: InboundMail, thread: Thre
         detail = f"The person declined the call on {when}. The slot is free again; the case is {case.status}."
     else:
         detail = f"The person {words} the call on {when}. Nothing was changed."
-    add_note(ctx, case, f"Calendar reply from the person: {words} the call on {when}.", "rjmail",
-             f"calendar.{note_key(mail)}")
+    add_note(
+        ctx,
+        case,
+        f"Calendar reply from the person: {words} the call on {when}.",
+        "rjmail",
+        f"calendar.{note_key(mail)}",
+    )
     store.audit(s, "rjmail", "collection", case.ref, f"calendar reply: {words}", now=ctx.now)
     notify(ctx, case, "calendar_reply", mail, detail)
 
@@ -106,8 +124,14 @@ def _release(ctx: CaseContext, case: Case, when: str) -> None:
 def voided(ctx: CaseContext, case: Case, note: str, key: str) -> None:
     """Why nothing was changed, on the case's timeline and in the audit trail."""
     add_note(ctx, case, note, "rjmail", f"void.{key}")
-    store.audit(ctx.session, "rjmail", "collection", case.ref,
-                "person-side action void: sender failed DMARC", now=ctx.now)
+    store.audit(
+        ctx.session,
+        "rjmail",
+        "collection",
+        case.ref,
+        "person-side action void: sender failed DMARC",
+        now=ctx.now,
+    )
 
 
 def note_key(mail: InboundMail) -> str:

@@ -53,9 +53,7 @@ def update_from_message(ctx: CaseContext, case: Case, mail: InboundMail, own_wor
     if auth_failure(mail, frozenset(ctx.hub.trusted_authserv_ids)):  # our server saw a forged From
         return ()
     wishes = read_contact_wishes(own_words, case.letter_language or "en")
-    changed = tuple(
-        name for name, value in stated_changes(wishes).items() if getattr(case, name) != value
-    )
+    changed = tuple(name for name, value in stated_changes(wishes).items() if getattr(case, name) != value)
     if not changed:
         return ()
     for name in changed:
@@ -63,8 +61,12 @@ def update_from_message(ctx: CaseContext, case: Case, mail: InboundMail, own_wor
     case.updated_at = ctx.now
     ctx.session.add(case)
     store.audit(
-        ctx.session, "person", "change", case.ref,
-        "contact wishes updated from the person's message: " + ", ".join(changed), now=ctx.now,
+        ctx.session,
+        "person",
+        "change",
+        case.ref,
+        "contact wishes updated from the person's message: " + ", ".join(changed),
+        now=ctx.now,
     )
     log.info("contact_wishes_updated", ref=case.ref, fields=list(changed))
     return changed

@@ -25,12 +25,17 @@ def one_address(value: str) -> str:
     allowed (RFC 2606 test mail); every other special-use name (localhost, .invalid, .local) is not."""
     if not isinstance(value, str) or not value or value != value.strip():
         raise BadAddressError("empty address or surrounding spaces")
-    if any(ch in value for ch in ",;<>\"() \t\r\n") or value.count("@") != 1:
+    if any(ch in value for ch in ',;<>"() \t\r\n') or value.count("@") != 1:
         raise BadAddressError("not exactly one plain address")
     try:
-        result = validate_email(value, check_deliverability=False, allow_quoted_local=False,
-                                allow_domain_literal=False, allow_display_name=False,
-                                test_environment=True)
+        result = validate_email(
+            value,
+            check_deliverability=False,
+            allow_quoted_local=False,
+            allow_domain_literal=False,
+            allow_display_name=False,
+            test_environment=True,
+        )
     except EmailNotValidError as exc:
         raise BadAddressError(str(exc)) from exc
     return str(result.normalized)

@@ -34,8 +34,20 @@ _SLOT_TEXT = re.compile(
     r"December) at (?P<hour>\d{1,2})(?::(?P<minute>\d\d))?(?P<half>am|pm)"
 )
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def language_name(code: str) -> str:
@@ -70,7 +82,8 @@ def localised_context(context: Mapping[str, Any], lang: str, gettext: Callable[[
     if isinstance(slots, list):
         ctx["slots"] = [
             {**slot, "text": localise_when(str(slot.get("text", "")), lang, gettext)}
-            if isinstance(slot, Mapping) else slot
+            if isinstance(slot, Mapping)
+            else slot
             for slot in slots
         ]
     return ctx
@@ -84,8 +97,9 @@ def _content(template: Template, context: Mapping[str, Any]) -> str:
     return "".join(block(template.new_context(dict(context))))
 
 
-def render_bilingual(first: Templates, english: Templates, kind: str,
-                     context: Mapping[str, Any]) -> RenderedLetter:
+def render_bilingual(
+    first: Templates, english: Templates, kind: str, context: Mapping[str, Any]
+) -> RenderedLetter:
     """The letter in `first.lang`, then in English, as one plain-text and one HTML part."""
     catalogue = first.translations or gettext.NullTranslations()
     local = localised_context(context, first.lang, catalogue.gettext)
@@ -95,6 +109,11 @@ def render_bilingual(first: Templates, english: Templates, kind: str,
     first_html = _content(first.html.get_template(f"{kind}.html.j2"), local)
     english_html = _content(english.html.get_template(f"{kind}.html.j2"), context)
     html = english.html.get_template("_bilingual.html.j2").render(
-        {**context, "first_lang": first.lang, "first_part": Markup(first_html),  # noqa: S704
-         "english_part": Markup(english_html)})  # noqa: S704 - rendered by autoescaping templates
+        {
+            **context,
+            "first_lang": first.lang,
+            "first_part": Markup(first_html),  # noqa: S704
+            "english_part": Markup(english_html),  # noqa: S704 - rendered by autoescaping templates
+        }
+    )
     return RenderedLetter(subject=plain.subject, text=text, html=html, languages=(first.lang, "en"))

@@ -18,12 +18,14 @@ from rjmail.core.textconv import html_to_text, tidy, unflow
 from rjmail.core.tnef import tnef_contents
 
 MAX_PARTS = 500
-_REPORT_BODIES = frozenset({
-    "message/delivery-status",
-    "message/disposition-notification",
-    "message/global-delivery-status",
-    "message/global-disposition-notification",
-})
+_REPORT_BODIES = frozenset(
+    {
+        "message/delivery-status",
+        "message/disposition-notification",
+        "message/global-delivery-status",
+        "message/global-disposition-notification",
+    }
+)
 
 
 @dataclass
@@ -119,14 +121,13 @@ def _children_only(part: Message, owner: int) -> list[tuple[Message, int]]:
     return [(child, owner) for child in payload if isinstance(child, Message)]
 
 
-def _visit(
-    part: Message, owner: int, parent_type: str, found: Collected
-) -> list[tuple[Message, int]]:
+def _visit(part: Message, owner: int, parent_type: str, found: Collected) -> list[tuple[Message, int]]:
     ctype = _ctype(part)
     payload = part.get_payload()
     if ctype in _HEADER_BLOCKS:  # a bounce's returned headers, whatever the sender called the part
-        blocks: list[Message | str] = [m for m in payload if isinstance(m, Message)] if isinstance(
-            payload, list) else []
+        blocks: list[Message | str] = (
+            [m for m in payload if isinstance(m, Message)] if isinstance(payload, list) else []
+        )
         for block in blocks or [part_text(part)]:
             found.bounced_ids += ids_from_header_block(block, original_only=False)
         return []

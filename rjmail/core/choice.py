@@ -45,45 +45,86 @@ class Choice:
 
 
 UNCLEAR = Choice("unclear")
-_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-        "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-        "eighth": 8, "ninth": 9}
+_NUM = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_ORD = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+}
 _DAY = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-_MON = {m: i + 1 for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
+_MON = {
+    m: i + 1
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    )
+}
 _W = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _MER = r"(?:\s*([ap])\.?m\b\.?)?"
-_MONTHS = (r"(january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|"
-           r"september|sept|sep|october|oct|november|nov|december|dec)\b")
+_MONTHS = (
+    r"(january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|"
+    r"september|sept|sep|october|oct|november|nov|december|dec)\b"
+)
 _SUFFIX = r"(st|nd|rd|th)?"
 
-_CUT = re.compile(r"(?:--|__+|-{3,}|sent from\b|get outlook\b|on .{0,100} wrote:?$|from: |disclaimer|"
-                  r"this (?:e-?mail|message) (?:and|is|may|contains)|confidential|if you (?:are not|have "
-                  r"received)|(?:(?:kind |best |warm )?(?:regards|wishes)|cheers|many thanks)"
-                  r"[\s,.!]*[a-z]*[\s,.!]*$)")
+_CUT = re.compile(
+    r"(?:--|__+|-{3,}|sent from\b|get outlook\b|on .{0,100} wrote:?$|from: |disclaimer|"
+    r"this (?:e-?mail|message) (?:and|is|may|contains)|confidential|if you (?:are not|have "
+    r"received)|(?:(?:kind |best |warm )?(?:regards|wishes)|cheers|many thanks)"
+    r"[\s,.!]*[a-z]*[\s,.!]*$)"
+)
 _BLANK = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+|\brj-[a-z0-9]+-\d{4}-\d+\b|\+?\d(?:[\s().-]?\d){8,}")
-_NEUTRAL = re.compile(r"\bno (?:problem|worries|bother|rush)\b|\bnot a problem\b|\bnot sure\b|\bunsure\b|"
-                      r"\b(?:don't|do not) know\b|\bif not\b|\bgood (?:morning|afternoon|evening|day)\b|"
-                      r"\bthis (?:morning|afternoon|evening)\b|\bfirst of all\b|\bat first\b|"
-                      r"\A\s*(?:morning|afternoon|evening)\b(?=\s*[,!.\n])")
-_ANYOK = re.compile(r"\b(?:don't|do not|doesn't|does not|wouldn't|would not|won't|didn't)\s+(?:mind|matter)"
-                    r"\b|\bno preference\b|\bnot (?:fussy|bothered)\b")
-_CUE = re.compile(r"\b(?:not|no|never|cannot|cant|wont|dont|doesnt|unable|busy|except|unavailable|"
-                  r"impossible|neither|nor|none|away|working|at work)\b|n't\b")
-_ANY = re.compile(r"\bany(?:thing)?(?=\s*(?:$|[.,!;]|except\b))|\bany(?:thing)?\s+(?:of\s+(?:them|those|"
-                  r"these|the\s+\w+)|one|time|slot|option|day|date|is|are|will|would|works?|suits?)\b|"
-                  r"\beither\s+(?:one|is|of|would|will|works?)\b|\ball\s+(?:of\s+(?:them|those|these|the\s+\w+)|three|two|four|five|"
-                  r"the\s+(?:times|slots|dates|options)|times|slots|options|work|suit|fine|ok|okay)\b")
+_NEUTRAL = re.compile(
+    r"\bno (?:problem|worries|bother|rush)\b|\bnot a problem\b|\bnot sure\b|\bunsure\b|"
+    r"\b(?:don't|do not) know\b|\bif not\b|\bgood (?:morning|afternoon|evening|day)\b|"
+    r"\bthis (?:morning|afternoon|evening)\b|\bfirst of all\b|\bat first\b|"
+    r"\A\s*(?:morning|afternoon|evening)\b(?=\s*[,!.\n])"
+)
+_ANYOK = re.compile(
+    r"\b(?:don't|do not|doesn't|does not|wouldn't|would not|won't|didn't)\s+(?:mind|matter)"
+    r"\b|\bno preference\b|\bnot (?:fussy|bothered)\b"
+)
+_CUE = re.compile(
+    r"\b(?:not|no|never|cannot|cant|wont|dont|doesnt|unable|busy|except|unavailable|"
+    r"impossible|neither|nor|none|away|working|at work)\b|n't\b"
+)
+_ANY = re.compile(
+    r"\bany(?:thing)?(?=\s*(?:$|[.,!;]|except\b))|\bany(?:thing)?\s+(?:of\s+(?:them|those|"
+    r"these|the\s+\w+)|one|time|slot|option|day|date|is|are|will|would|works?|suits?)\b|"
+    r"\beither\s+(?:one|is|of|would|will|works?)\b|\ball\s+(?:of\s+(?:them|those|these|the\s+\w+)|three|two|four|five|"
+    r"the\s+(?:times|slots|dates|options)|times|slots|options|work|suit|fine|ok|okay)\b"
+)
 _ALL = re.compile(r"\b(?:any|anything|either|all|those|these|them|they|the (?:times|slots|dates|options))\b")
 _NONE = re.compile(r"\b(?:none|neither)\b|\bno good\b")
-_OTHER = re.compile(r"\b(?:another|other|different|alternative|later|earlier|more)\s+(?:times?|days?|"
-                    r"dates?|slots?|week|options?)\b|\bevenings?\b|\bweekends?\b|\binstead\b|\bnext week\b|"
-                    r"\b(?:after|before)\s+(?:\d|noon|midday|lunch|work|school)")
+_OTHER = re.compile(
+    r"\b(?:another|other|different|alternative|later|earlier|more)\s+(?:times?|days?|"
+    r"dates?|slots?|week|options?)\b|\bevenings?\b|\bweekends?\b|\binstead\b|\bnext week\b|"
+    r"\b(?:after|before)\s+(?:\d|noon|midday|lunch|work|school)"
+)
 _ASK = re.compile(r"\?|\b(?:can|could|would|possible|how about|what about|prefer|rather|better)\b")
 # A comma between two mentions lists them ("1, 2 or 3"); elsewhere it ends a clause.
-_SPLIT = re.compile(r"[;!?\n]|\.(?=\s|$)|(?<!§),(?=\s|$)|(?<=§),(?=\s*[^\s§]|\s*$)|"
-                    r"\b(?:but|however|though|although|otherwise|so|because|as|since|then|instead)\b")
+_SPLIT = re.compile(
+    r"[;!?\n]|\.(?=\s|$)|(?<!§),(?=\s|$)|(?<=§),(?=\s*[^\s§]|\s*$)|"
+    r"\b(?:but|however|though|although|otherwise|so|because|as|since|then|instead)\b"
+)
 _OR = re.compile(r"\b(?:or|nor)\b|[/&]")
 
 
@@ -133,7 +174,7 @@ def _option(number: str, local: Sequence[datetime]) -> _Found:
 
 
 def _ordinal(m: re.Match[str], local: Sequence[datetime]) -> _Found:
-    """"2nd" is the second option or the 2nd of the month: both readings count (two slots = unclear)."""
+    """ "2nd" is the second option or the 2nd of the month: both readings count (two slots = unclear)."""
     option, date = _option(m[1], local), _date(m[1], None, None, local)
     return "ordinal", (option[1] if option else frozenset()) | (date[1] if date else frozenset())
 
@@ -148,32 +189,57 @@ _FINDERS: list[tuple[re.Pattern[str], _Finder]] = [
     (re.compile(r"\bhalf\s+(?:past\s+)?" + _W + r"\b" + _MER), lambda m, t: _time(m[1], 30, m[2], t)),
     (re.compile(r"\b" + _W + r"\s+thirty\b" + _MER), lambda m, t: _time(m[1], 30, m[2], t)),
     (re.compile(r"\b(\d{1,2})[:.]([0-5]\d)\b" + _MER), lambda m, t: _time(m[1], int(m[2]), m[3], t)),
-    (re.compile(r"\b" + _W + r"(?:\s*([ap])\.?m\b\.?|\s*o'?\s?clock\b)"),
-     lambda m, t: _time(m[1], 0, m[2], t)),
+    (
+        re.compile(r"\b" + _W + r"(?:\s*([ap])\.?m\b\.?|\s*o'?\s?clock\b)"),
+        lambda m, t: _time(m[1], 0, m[2], t),
+    ),
     (re.compile(r"\b(?:12\s*)?(?:noon|midday)\b"), lambda m, t: _time("12", 0, None, t)),
-    (re.compile(r"(?:\bat|@)\s*(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
-                r"(?![:.]\d)"), lambda m, t: _time(m[1], 0, None, t)),
+    (
+        re.compile(
+            r"(?:\bat|@)\s*(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+            r"(?![:.]\d)"
+        ),
+        lambda m, t: _time(m[1], 0, None, t),
+    ),
     # "I work until 3", "after 11": limits, not choices; blanked so "3" is not read as option 3.
-    (re.compile(r"\b(?:until|till|after|before|from|by|between)\s+\d{1,2}\b(?:\s*(?:and|-)\s*\d{1,2}\b)?"),
-     lambda m, t: ("limit", frozenset())),
-    (re.compile(r"\b(\d{1,2})" + _SUFFIX + r"\s+(?:of\s+)?" + _MONTHS),
-     lambda m, t: _date(m[1], m[3], m[2], t)),
-    (re.compile(r"\b" + _MONTHS + r"\s+(?:the\s+)?(\d{1,2})" + _SUFFIX + r"\b"),
-     lambda m, t: _date(m[2], m[1], m[3], t)),
-    (re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(?:\d{4}|\d{2}))?\b"),
-     lambda m, t: _date(m[1], None, None, t) if 1 <= int(m[2]) <= 12 else None),
-    (re.compile(r"(?:\b(?:option|number|num|slot|choice)\s*|#\s*)(?:no\.?\s*|#\s*)?" + _W + r"\b"),
-     lambda m, t: _option(m[1], t)),
+    (
+        re.compile(r"\b(?:until|till|after|before|from|by|between)\s+\d{1,2}\b(?:\s*(?:and|-)\s*\d{1,2}\b)?"),
+        lambda m, t: ("limit", frozenset()),
+    ),
+    (
+        re.compile(r"\b(\d{1,2})" + _SUFFIX + r"\s+(?:of\s+)?" + _MONTHS),
+        lambda m, t: _date(m[1], m[3], m[2], t),
+    ),
+    (
+        re.compile(r"\b" + _MONTHS + r"\s+(?:the\s+)?(\d{1,2})" + _SUFFIX + r"\b"),
+        lambda m, t: _date(m[2], m[1], m[3], t),
+    ),
+    (
+        re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(?:\d{4}|\d{2}))?\b"),
+        lambda m, t: _date(m[1], None, None, t) if 1 <= int(m[2]) <= 12 else None,
+    ),
+    (
+        re.compile(r"(?:\b(?:option|number|num|slot|choice)\s*|#\s*)(?:no\.?\s*|#\s*)?" + _W + r"\b"),
+        lambda m, t: _option(m[1], t),
+    ),
     (re.compile(r"\bno\.?\s*(\d)\b(?![:.]\d)"), lambda m, t: _option(m[1], t)),
     (re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b"), _ordinal),
-    (re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b"),
-     lambda m, t: _option(m[1], t)),
+    (
+        re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b"),
+        lambda m, t: _option(m[1], t),
+    ),
     (re.compile(r"\bthe\s+last\b|\blast\s+(?:one|option|slot|time)\b"), lambda m, t: _option(str(len(t)), t)),
-    (re.compile(r"\b(monday|mon|tuesday|tues|tue|wednesday|weds|wed|thursday|thurs|thur|thu|friday|fri|"
-                r"saturday|sunday)s?\b"),
-     lambda m, t: ("weekday", _where(t, lambda s: s.weekday() == _DAY[m[1][:3]]))),
-    (re.compile(r"\b(morning|afternoon)s?\b"),
-     lambda m, t: ("period", _where(t, lambda s: (s.hour < 12) == (m[1] == "morning")))),
+    (
+        re.compile(
+            r"\b(monday|mon|tuesday|tues|tue|wednesday|weds|wed|thursday|thurs|thur|thu|friday|fri|"
+            r"saturday|sunday)s?\b"
+        ),
+        lambda m, t: ("weekday", _where(t, lambda s: s.weekday() == _DAY[m[1][:3]])),
+    ),
+    (
+        re.compile(r"\b(morning|afternoon)s?\b"),
+        lambda m, t: ("period", _where(t, lambda s: (s.hour < 12) == (m[1] == "morning"))),
+    ),
     (re.compile(r"(?<![\w.:/£$§])(\d)(?![\w%:/§]|[.:]\d)"), lambda m, t: _option(m[1], t)),
     (re.compile(r"\b(two|three|four|five|six|seven|eight|nine)\b"), _bare_word),
 ]
@@ -186,7 +252,7 @@ def interpret_choice(text: str, offered: Sequence[Slot], tz: ZoneInfo) -> Choice
     masked, mentions = _mentions(clean, local)
     reading, starts = _Reading(), [m.start for m in mentions]
     for begin, end in _clauses(masked):
-        inside = mentions[bisect_left(starts, begin): bisect_left(starts, end)]
+        inside = mentions[bisect_left(starts, begin) : bisect_left(starts, end)]
         _read_clause(masked, begin, end, inside, reading)
     other = bool(_OTHER.search(clean))  # unmasked: "after 3pm" keeps its time
     return _decide(reading, len(offered), other=other, ask=bool(_ASK.search(masked)))
@@ -240,7 +306,7 @@ def _mentions(text: str, local: Sequence[datetime]) -> tuple[str, list[_Mention]
             if result is not None:
                 if result[0] != "limit":
                     found.append(_Mention(match.start(), match.end(), result[0], result[1]))
-                text = text[: match.start()] + _MASK * (match.end() - match.start()) + text[match.end():]
+                text = text[: match.start()] + _MASK * (match.end() - match.start()) + text[match.end() :]
     return text, sorted(found, key=lambda m: m.start)
 
 
@@ -262,7 +328,8 @@ def _read_clause(text: str, begin: int, end: int, mentions: list[_Mention], r: _
             continue
         r.positive.append(slots)
         r.bad |= any(m.kind == "option" and not m.slots for comp in ref for m in comp) or any(
-            not both and all(m.slots for m in comp) for both, comp in zip(joint, ref, strict=True))
+            not both and all(m.slots for m in comp) for both, comp in zip(joint, ref, strict=True)
+        )
     mention_starts = [m.start for m in mentions]
     for match in _ALL.finditer(text, begin, end):
         later = [s for s in mention_starts if s > match.end()]
@@ -291,7 +358,7 @@ def _group(text: str, mentions: list[_Mention]) -> list[list[list[_Mention]]]:
             refs.append([[m]])
             continue
         comp = refs[-1][-1]
-        gap = text[comp[-1].end: m.start]
+        gap = text[comp[-1].end : m.start]
         if _CUE.search(gap) or len(gap.split()) > 4:
             refs.append([[m]])
         elif _OR.search(gap) or any(x.kind == m.kind for x in comp):  # "2 3", "2 and 3": a list

@@ -67,6 +67,10 @@ def _advisor(mail: InboundMail, ctx: ClassifyContext, ref: str) -> Classificatio
     if not (thread.signed_parent and thread.signed_parent_kind in ("notification", "command_result")):
         problems.append("does not reply to an rjmail notification about this case")
     if problems:
-        return Classification(MailClass.REPLY, "advisor address not verified: " + "; ".join(problems)
-                              + " (possible spoof)", ref, spoof=True)
+        return Classification(
+            MailClass.REPLY,
+            "advisor address not verified: " + "; ".join(problems) + " (possible spoof)",
+            ref,
+            spoof=True,
+        )
     return Classification(MailClass.ADVISOR_COMMAND, "verified advisor reply", ref)

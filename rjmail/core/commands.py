@@ -14,25 +14,57 @@ from dataclasses import dataclass
 from rjmail.core.domain import CaseStatus
 from rjmail.core.typed_text import invisible_differences, normalise
 
-COMMANDS = ("offer-call", "book", "suitable", "not-suitable", "assign", "note", "withdraw", "hold", "close",
-            "cancel")
+COMMANDS = (
+    "offer-call",
+    "book",
+    "suitable",
+    "not-suitable",
+    "assign",
+    "note",
+    "withdraw",
+    "hold",
+    "close",
+    "cancel",
+)
 _EMAIL = re.compile(r"^[\w.+'-]+@[\w-]+(\.[\w-]+)+$")
 _FINAL = frozenset({CaseStatus.WITHDRAWN, CaseStatus.CLOSED})
 
 # Which statuses each command may act on. Everything not listed here is refused with a message.
 ALLOWED_FROM: dict[str, frozenset[CaseStatus]] = {
-    "offer-call": frozenset({CaseStatus.NEW, CaseStatus.CALL_OFFERED, CaseStatus.CALL_BOOKED,
-                             CaseStatus.IN_PROGRESS, CaseStatus.ON_HOLD}),
-    "book": frozenset({CaseStatus.NEW, CaseStatus.CALL_OFFERED, CaseStatus.CALL_BOOKED,
-                       CaseStatus.IN_PROGRESS, CaseStatus.ON_HOLD}),
+    "offer-call": frozenset(
+        {
+            CaseStatus.NEW,
+            CaseStatus.CALL_OFFERED,
+            CaseStatus.CALL_BOOKED,
+            CaseStatus.IN_PROGRESS,
+            CaseStatus.ON_HOLD,
+        }
+    ),
+    "book": frozenset(
+        {
+            CaseStatus.NEW,
+            CaseStatus.CALL_OFFERED,
+            CaseStatus.CALL_BOOKED,
+            CaseStatus.IN_PROGRESS,
+            CaseStatus.ON_HOLD,
+        }
+    ),
     # Also from withdrawn/closed: a person can always come back, and #suitable is how an advisor
     # reopens their case.
     "suitable": frozenset(set(CaseStatus) - {CaseStatus.IN_PROGRESS}),
-    "not-suitable": frozenset({CaseStatus.NEW, CaseStatus.CALL_OFFERED, CaseStatus.CALL_BOOKED,
-                               CaseStatus.IN_PROGRESS, CaseStatus.ON_HOLD}),
+    "not-suitable": frozenset(
+        {
+            CaseStatus.NEW,
+            CaseStatus.CALL_OFFERED,
+            CaseStatus.CALL_BOOKED,
+            CaseStatus.IN_PROGRESS,
+            CaseStatus.ON_HOLD,
+        }
+    ),
     "withdraw": frozenset(set(CaseStatus) - _FINAL),
-    "hold": frozenset({CaseStatus.NEW, CaseStatus.CALL_OFFERED, CaseStatus.CALL_BOOKED,
-                       CaseStatus.IN_PROGRESS}),
+    "hold": frozenset(
+        {CaseStatus.NEW, CaseStatus.CALL_OFFERED, CaseStatus.CALL_BOOKED, CaseStatus.IN_PROGRESS}
+    ),
     "close": frozenset(set(CaseStatus) - {CaseStatus.CLOSED}),
     "assign": frozenset(CaseStatus),
     "note": frozenset(CaseStatus),
@@ -94,8 +126,9 @@ def _unknown(word: str, valid: list[str]) -> str:
         parts.append(f"Did you mean {nearest[0]}?")
     odd = invisible_differences(word)
     if odd:
-        parts.append(f"It contains {', '.join(odd)}, which looks like an ordinary character; please "
-                     "type it again.")
+        parts.append(
+            f"It contains {', '.join(odd)}, which looks like an ordinary character; please type it again."
+        )
     parts.append("Valid: " + ", ".join(valid) + ".")
     return " ".join(parts)
 
@@ -104,8 +137,11 @@ def _check_args(name: str, args: str, reason_codes: frozenset[str]) -> str | Non
     if name == "not-suitable":
         code = args.split(" ", 1)[0].lower() if args else ""
         if code not in reason_codes:
-            return ("unknown reason " + _unknown(code, sorted(reason_codes))
-                    if code else f"#not-suitable needs a reason: {', '.join(sorted(reason_codes))}")
+            return (
+                "unknown reason " + _unknown(code, sorted(reason_codes))
+                if code
+                else f"#not-suitable needs a reason: {', '.join(sorted(reason_codes))}"
+            )
     if name == "assign" and not _EMAIL.match(args):
         return "#assign needs an advisor email address, e.g. #assign advisor.one@example.org"
     if name == "book" and not re.match(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}$", args):
@@ -120,8 +156,10 @@ def refusal(command: Command, status: CaseStatus) -> str | None:
     if status in ALLOWED_FROM[command.name]:
         return None
     if status == CaseStatus.WITHDRAWN:
-        return (f"the case is withdrawn: #{command.name} is not possible. Only #note, #assign, #close, "
-                "or #suitable if the person has come back.")
+        return (
+            f"the case is withdrawn: #{command.name} is not possible. Only #note, #assign, #close, "
+            "or #suitable if the person has come back."
+        )
     return f"#{command.name} is not possible while the case is {status.value.replace('_', ' ')}"
 
 

@@ -22,9 +22,7 @@ _LABELLED = re.compile(
     rf"(?i)\b{_LABEL}\s*(?:is|was|:|-|–|#|=)?\s*(?:is\s+)?"
     r"(?P<ref>[A-Za-z0-9][A-Za-z0-9/\-]{2,30}[A-Za-z0-9](?:\s+of\s+\d{1,2}/\d{1,2}/\d{2,4})?)"
 )
-_UNLABELLED = re.compile(
-    r"(?<![\w/])(?:\d{2}/\d{3,7}/\d{2}|[A-Z]{2,3}-\d{8}-\d{2,6}|190\d{8})(?![\w/])"
-)
+_UNLABELLED = re.compile(r"(?<![\w/])(?:\d{2}/\d{3,7}/\d{2}|[A-Z]{2,3}-\d{8}-\d{2,6}|190\d{8})(?![\w/])")
 
 
 def _looks_like_reference(value: str) -> bool:

@@ -119,8 +119,9 @@ def decide_reply(
     """A message on an existing case: timeline, advisors told (naming the real sender), withdrawal
     or a call choice only from the verified person, and the closed/withdrawn policy."""
     if cls.kind == MailClass.ADVISOR_COMMAND:
-        return timeline(cls, case, MessageKind.ADVISOR_COMMAND, reason=cls.reason,
-                        follow_up=FollowUp.ADVISOR_COMMANDS)
+        return timeline(
+            cls, case, MessageKind.ADVISOR_COMMAND, reason=cls.reason, follow_up=FollowUp.ADVISOR_COMMANDS
+        )
     verified = thread is not None and person_verified(mail, case, thread) and not cls.robot
     if mail.calendar_method in CALENDAR_METHODS:
         return calendar_reply(mail, cls, case, policy, verified)
@@ -136,9 +137,16 @@ def decide_reply(
     return acted or _reply_letters(mail, cls, case, policy, replies_today, thread, verified, reading)
 
 
-def _reply_letters(mail: InboundMail, cls: Classification, case: CaseSnapshot, policy: HubPolicy,
-                   replies_today: int, thread: ThreadMatch | None, verified: bool,
-                   reading: WithdrawalReading) -> Decision:
+def _reply_letters(
+    mail: InboundMail,
+    cls: Classification,
+    case: CaseSnapshot,
+    policy: HubPolicy,
+    replies_today: int,
+    thread: ThreadMatch | None,
+    verified: bool,
+    reading: WithdrawalReading,
+) -> Decision:
     """No action for the person: advisors are told; withdrawn and automatic-looking mail is never
     answered; closed cases follow the hub's policy."""
     event, detail = reply_event(cls, case, thread, verified, reading)
@@ -200,8 +208,9 @@ def decide_automatic(mail: InboundMail, cls: Classification) -> Decision:
     )
 
 
-def decide_robot(mail: InboundMail, cls: Classification, referral: Referral | None,
-                 policy: HubPolicy, text: str) -> Decision:
+def decide_robot(
+    mail: InboundMail, cls: Classification, referral: Referral | None, policy: HubPolicy, text: str
+) -> Decision:
     """Automatic-looking mail with words of its own and no case: a case when it reads as a referral
     (with no acknowledgement: a robot may have sent it), otherwise a notification. Never only a
     ledger row."""
@@ -212,8 +221,13 @@ def decide_robot(mail: InboundMail, cls: Classification, referral: Referral | No
         letters = tuple(
             replace(le, context={**le.context, "detail": detail}) for le in fresh.letters if le.to_advisors
         )
-        return replace(fresh, reason=cls.reason, letters=letters, follow_up=None,
-                       suppressed=(f"acknowledgement: {looks.lower()}; it may come from a robot",))
+        return replace(
+            fresh,
+            reason=cls.reason,
+            letters=letters,
+            follow_up=None,
+            suppressed=(f"acknowledgement: {looks.lower()}; it may come from a robot",),
+        )
     detail = f"{looks}, but it has words of its own and does not answer one of our letters. Nothing was sent."
     return Decision(
         action=Action.RECORD_ONLY,

@@ -79,5 +79,3 @@ def notify(
         context={"event": event, "detail": detail, "sender": sender_text(mail), **(who or {})},
         idempotency_key=f"notify:{event}:{key}",
     )
-
-

@@ -130,8 +130,11 @@ def _is_professional(mail: InboundMail, texts: _Texts, domains: frozenset[str]) 
     if not agency or first_person_role(texts.body) != "unknown":
         return False
     # An agency signature alone is not enough: a teacher may write about their own burglary.
-    return bool(texts.referred_part) or bool(referred_block(texts.body)) or (
-        third_person_role(texts.body) != "unknown")
+    return (
+        bool(texts.referred_part)
+        or bool(referred_block(texts.body))
+        or (third_person_role(texts.body) != "unknown")
+    )
 
 
 def _self(mail: InboundMail, texts: _Texts, email: str) -> Referral:
@@ -176,13 +179,11 @@ def _professional(mail: InboundMail, texts: _Texts, email: str) -> Referral:
         referral_type="professional",
         role=role,
         crime_reference=_crime_reference(mail),
-        language=stated_language(texts.body + "\n" + texts.referred)
-        or detected_language(texts.referred),
+        language=stated_language(texts.body + "\n" + texts.referred) or detected_language(texts.referred),
         **_wishes(about, detected_language(texts.referred)),
         access_needs=access_needs(texts.referred + "\n" + texts.body),
         referred_person=person,
-        organisation=organisation(list(texts.signature), mail.from_name)
-        or form_organisation(texts.body),
+        organisation=organisation(list(texts.signature), mail.from_name) or form_organisation(texts.body),
         referrer_phone=referrer_phone(texts.signature, texts.body),
     )
 
@@ -194,10 +195,12 @@ def _wishes(text: str, language: str | None) -> dict[str, Any]:
     """Contact-wish fields of a Referral (rjmail.core.wishes), read in English and `language`."""
     wishes = read_contact_wishes(text, _LANGUAGE_CODES.get(language or "", "en"))
     return {
-        "wants_call": wishes.wants_call, "call_times": wishes.call_times,
+        "wants_call": wishes.wants_call,
+        "call_times": wishes.call_times,
         "voicemail_ok": _case_voicemail_ok(text, wishes.voicemail_ok, wishes.texts_ok),
         "call_windows": wishes.call_windows,
-        "texts_ok": wishes.texts_ok, "email_only": wishes.email_only,
+        "texts_ok": wishes.texts_ok,
+        "email_only": wishes.email_only,
     }
 
 
@@ -217,9 +220,7 @@ def _about_person(texts: _Texts) -> str:
 
 
 def _referred_person(texts: _Texts, referrer_email: str) -> Person | None:
-    return referred_person(
-        texts.body, texts.referred_part, texts.referred, texts.signature, referrer_email
-    )
+    return referred_person(texts.body, texts.referred_part, texts.referred, texts.signature, referrer_email)
 
 
 def _crime_reference(mail: InboundMail) -> str | None:

@@ -108,9 +108,12 @@ class Figures:
         self.self += other.self
         self.professional += other.professional
         self.withdrawn += other.withdrawn
-        for mine, theirs in ((self.roles, other.roles), (self.outcomes, other.outcomes),
-                             (self.not_suitable_reasons, other.not_suitable_reasons),
-                             (self.languages, other.languages)):
+        for mine, theirs in (
+            (self.roles, other.roles),
+            (self.outcomes, other.outcomes),
+            (self.not_suitable_reasons, other.not_suitable_reasons),
+            (self.languages, other.languages),
+        ):
             for key, n in theirs.items():
                 mine[key] = mine.get(key, 0) + n
 

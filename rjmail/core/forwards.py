@@ -24,8 +24,10 @@ MARKER = re.compile(
 # Outlook's header block in the languages of the people who write to the hubs too (Lithuanian:
 # Siuntėjas / Išsiųsta / Kam / Tema; Romanian: De la / Trimis / Către / Subiect).
 FROM_KEY = r"(?:from|von|de|de la|od|van|da|oddi wrth|gan|siunt[ėe]jas|nuo)"
-SENT_KEY = (r"(?:sent|date|gesendet|datum|envoy[ée]|enviado|fecha|data|wys[łl]ano|anfonwyd|dyddiad|"
-            r"i[šs]si[ųu]sta|trimis)")
+SENT_KEY = (
+    r"(?:sent|date|gesendet|datum|envoy[ée]|enviado|fecha|data|wys[łl]ano|anfonwyd|dyddiad|"
+    r"i[šs]si[ųu]sta|trimis)"
+)
 SUBJECT_KEY = r"(?:subject|betreff|objet|asunto|assunto|temat|pwnc|onderwerp|oggetto|tema|subiect)"
 TO_KEY = r"(?:to|an|[àa]|para|do|at|aan|cc|kam|c[ăa]tre)"
 _HEADER_LINE = re.compile(

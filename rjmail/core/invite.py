@@ -19,9 +19,21 @@ DEFAULT_SUMMARY = "Phone call"
 DEFAULT_DESCRIPTION = "We will call you at this time. You can change or cancel it by replying to our email."
 
 
-def call_invite(*, method: str, uid: str, sequence: int, start: datetime, minutes: int, organizer: str,
-                organizer_name: str, attendee: str | None, tz: ZoneInfo, now: datetime,
-                summary: str = DEFAULT_SUMMARY, description: str = DEFAULT_DESCRIPTION) -> bytes:
+def call_invite(
+    *,
+    method: str,
+    uid: str,
+    sequence: int,
+    start: datetime,
+    minutes: int,
+    organizer: str,
+    organizer_name: str,
+    attendee: str | None,
+    tz: ZoneInfo,
+    now: datetime,
+    summary: str = DEFAULT_SUMMARY,
+    description: str = DEFAULT_DESCRIPTION,
+) -> bytes:
     """A VCALENDAR with one VEVENT for the call at `start` (UTC) lasting `minutes`.
 
     `uid` must stay the same for one booking: a rearranged call is the same UID with a higher `sequence`,
@@ -51,8 +63,18 @@ def call_invite(*, method: str, uid: str, sequence: int, start: datetime, minute
     event.add("organizer", _address(organizer, {"CN": " ".join(organizer_name.split())}))
     if attendee:
         _check_address(attendee)
-        event.add("attendee", _address(attendee, {"ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION",
-                                                  "RSVP": "TRUE", "CUTYPE": "INDIVIDUAL"}))
+        event.add(
+            "attendee",
+            _address(
+                attendee,
+                {
+                    "ROLE": "REQ-PARTICIPANT",
+                    "PARTSTAT": "NEEDS-ACTION",
+                    "RSVP": "TRUE",
+                    "CUTYPE": "INDIVIDUAL",
+                },
+            ),
+        )
     return _calendar(method, event)
 
 
@@ -77,5 +99,5 @@ def _address(email: str, params: dict[str, str]) -> vCalAddress:
 
 def _check_address(email: str) -> None:
     # A stray CR/LF or ':' would let a value break out of its content line.
-    if "@" not in email or any(ch in email for ch in "\r\n:;\"<> "):
+    if "@" not in email or any(ch in email for ch in '\r\n:;"<> '):
         raise ValueError(f"not a plain email address: {email!r}")

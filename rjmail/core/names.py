@@ -20,13 +20,64 @@ _RANK = re.compile(
     r"\.?\s+)+(?:\d+\s+)?"
 )
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’.\-]*(?:[ '’.\-]+[^\W\d_][^\W\d_'’.\-]*){0,4}\.?$")
-_NOT_NAMES = frozenset({
-    "thanks", "thank", "regards", "kind", "best", "wishes", "hi", "hello", "dear", "sent",
-    "yours", "sincerely", "faithfully", "cheers", "love", "x", "xx", "xxx", "me", "sorry",
-    "please", "help", "from", "anonymous", "the", "mum", "dad", "to", "and", "iphone", "android",
-})
-_PARTICLES = frozenset({"de", "da", "van", "von", "der", "den", "le", "la", "di", "du", "bin", "al",
-                        "ap", "ó", "o'", "dos", "das", "del", "ter"})
+_NOT_NAMES = frozenset(
+    {
+        "thanks",
+        "thank",
+        "regards",
+        "kind",
+        "best",
+        "wishes",
+        "hi",
+        "hello",
+        "dear",
+        "sent",
+        "yours",
+        "sincerely",
+        "faithfully",
+        "cheers",
+        "love",
+        "x",
+        "xx",
+        "xxx",
+        "me",
+        "sorry",
+        "please",
+        "help",
+        "from",
+        "anonymous",
+        "the",
+        "mum",
+        "dad",
+        "to",
+        "and",
+        "iphone",
+        "android",
+    }
+)
+_PARTICLES = frozenset(
+    {
+        "de",
+        "da",
+        "van",
+        "von",
+        "der",
+        "den",
+        "le",
+        "la",
+        "di",
+        "du",
+        "bin",
+        "al",
+        "ap",
+        "ó",
+        "o'",
+        "dos",
+        "das",
+        "del",
+        "ter",
+    }
+)
 _SIGN_OFF = re.compile(
     r"(?im)^[ \t]*(?:kind(?:est)?\s+regards|warm(?:est)?\s+regards|best\s+regards|regards|"
     r"best\s+wishes|best|many\s+thanks|thanks(?:\s+again)?|thank\s+you(?:\s+so\s+much)?|cheers|"

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import re
 
-_CONDITION = (r"(?:deaf|blind|registered\s+blind|partially\s+sighted|hard\s+of\s+hearing|"
-              r"a\s+wheelchair\s+user|dyslexic|autistic|neurodivergent)")
-_HAS = (r"(?:dyslexia|autism|ADHD|a\s+learning\s+disability|learning\s+difficulties|hearing\s+loss|"
-        r"sight\s+loss|a\s+(?:hearing|visual|sight)\s+impairment|mobility\s+problems|aphasia)")
-_NEED = (r"(?:large\s+print|easy\s+read|BSL|British\s+Sign\s+Language|wheelchair\s+access|"
-         r"step-free\s+access|a\s+hearing\s+loop|a\s+text\s+relay|Relay\s+UK|an\s+advocate)")
+_CONDITION = (
+    r"(?:deaf|blind|registered\s+blind|partially\s+sighted|hard\s+of\s+hearing|"
+    r"a\s+wheelchair\s+user|dyslexic|autistic|neurodivergent)"
+)
+_HAS = (
+    r"(?:dyslexia|autism|ADHD|a\s+learning\s+disability|learning\s+difficulties|hearing\s+loss|"
+    r"sight\s+loss|a\s+(?:hearing|visual|sight)\s+impairment|mobility\s+problems|aphasia)"
+)
+_NEED = (
+    r"(?:large\s+print|easy\s+read|BSL|British\s+Sign\s+Language|wheelchair\s+access|"
+    r"step-free\s+access|a\s+hearing\s+loop|a\s+text\s+relay|Relay\s+UK|an\s+advocate)"
+)
 # A professional names the person: "Mrs Moore is hard of hearing", "Hannah is dyslexic".
 _WHO = r"(?:I|he|she|they|(?:Mrs|Mr|Ms|Miss|Mx|Dr)\.?\s+[A-Z][\w'’-]+|(?-i:[A-Z][a-z]{2,}))"
 _PHRASE = re.compile(

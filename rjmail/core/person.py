@@ -31,28 +31,72 @@ _ABOUT = re.compile(
 _WRITER = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself|[Ww]e|[Oo]ur|us)\b")
 # Form answers the contact-wish reader understands once they are said in words.
 _FORM_WISHES = (
-    (re.compile(r"(?im)^[ \t*-]*(?:safe|ok|okay)\s+to\s+leave\s+(?:a\s+)?(?:message|voicemail)s?\s*[:?-]"
-                r"\s*(?:n|no)\b.*$"), "Please do not leave a voicemail."),
-    (re.compile(r"(?im)^[ \t*-]*(?:safe|ok|okay)\s+to\s+leave\s+(?:a\s+)?(?:message|voicemail)s?\s*[:?-]"
-                r"\s*(?:y|yes)\b.*$"), "It is fine to leave a voicemail."),
+    (
+        re.compile(
+            r"(?im)^[ \t*-]*(?:safe|ok|okay)\s+to\s+leave\s+(?:a\s+)?(?:message|voicemail)s?\s*[:?-]"
+            r"\s*(?:n|no)\b.*$"
+        ),
+        "Please do not leave a voicemail.",
+    ),
+    (
+        re.compile(
+            r"(?im)^[ \t*-]*(?:safe|ok|okay)\s+to\s+leave\s+(?:a\s+)?(?:message|voicemail)s?\s*[:?-]"
+            r"\s*(?:y|yes)\b.*$"
+        ),
+        "It is fine to leave a voicemail.",
+    ),
     (re.compile(r"(?im)^[ \t*-]*safe\s+to\s+text\s*[:?-]\s*(?:n|no)\b.*$"), "Please do not text."),
-    (re.compile(r"(?im)^[ \t*-]*preferred\s+(?:method\s+of\s+)?contact(?:\s+method)?\s*[:-]\s*"
-                r"(?:tel\w*|phone|mobile|call)\b.*$"), "Would prefer a phone call."),
-    (re.compile(r"(?im)^[ \t*-]*preferred\s+(?:method\s+of\s+)?contact(?:\s+method)?\s*[:-]\s*"
-                r"e-?mail\b.*$"), "Would prefer email."),
+    (
+        re.compile(
+            r"(?im)^[ \t*-]*preferred\s+(?:method\s+of\s+)?contact(?:\s+method)?\s*[:-]\s*"
+            r"(?:tel\w*|phone|mobile|call)\b.*$"
+        ),
+        "Would prefer a phone call.",
+    ),
+    (
+        re.compile(
+            r"(?im)^[ \t*-]*preferred\s+(?:method\s+of\s+)?contact(?:\s+method)?\s*[:-]\s*"
+            r"e-?mail\b.*$"
+        ),
+        "Would prefer email.",
+    ),
 )
 _FAX = re.compile(r"(?i)\bfax\b")
 
 
 # Mail services anyone can sign up to: two people on one of them are not colleagues. (The reserved
 # example domains stand for them in tests and samples.)
-PUBLIC_MAIL = frozenset({
-    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com",
-    "live.co.uk", "msn.com", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "aol.com",
-    "btinternet.com", "sky.com", "virginmedia.com", "talktalk.net", "ntlworld.com", "protonmail.com",
-    "proton.me", "gmx.com", "gmx.co.uk", "mail.com",
-    "example.com", "example.org", "example.net", "example.test",
-})
+PUBLIC_MAIL = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "live.com",
+        "live.co.uk",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "btinternet.com",
+        "sky.com",
+        "virginmedia.com",
+        "talktalk.net",
+        "ntlworld.com",
+        "protonmail.com",
+        "proton.me",
+        "gmx.com",
+        "gmx.co.uk",
+        "mail.com",
+        "example.com",
+        "example.org",
+        "example.net",
+        "example.test",
+    }
+)
 
 
 def is_colleague(part: ForwardedPart, referrer_email: str, domains: frozenset[str]) -> bool:
@@ -76,7 +120,10 @@ def referred_text(body: str, forwarded: str) -> str:
 
 
 def referred_person(
-    body: str, part: ForwardedPart | None, forwarded: str, signature: tuple[str, ...],
+    body: str,
+    part: ForwardedPart | None,
+    forwarded: str,
+    signature: tuple[str, ...],
     referrer_email: str,
 ) -> Person | None:
     """The referred person's name, email and phone, or None when nothing is clear."""

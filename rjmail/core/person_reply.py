@@ -59,31 +59,57 @@ def person_request(
     who = sender_context(mail, case)
     if reading.verdict is WithdrawalVerdict.CLEAR:
         # The advisors' "withdrawal" notification is composed after the status change (cases.inbound).
-        return timeline(cls, case, kind, reason=f"{cls.reason}; the person asked to withdraw",
-                         follow_up=FollowUp.WITHDRAW, person_verified=True)
+        return timeline(
+            cls,
+            case,
+            kind,
+            reason=f"{cls.reason}; the person asked to withdraw",
+            follow_up=FollowUp.WITHDRAW,
+            person_verified=True,
+        )
     if reading.verdict is WithdrawalVerdict.POSSIBLE:
         detail = _possible_detail(reading, verified=True)
         letter = _notify(policy, "possible_withdrawal", mail, mail.message_id, detail, who)
-        return timeline(cls, case, kind, reason=f"{cls.reason}; possible withdrawal: advisors asked to check",
-                        letters=(letter,), person_verified=True)
+        return timeline(
+            cls,
+            case,
+            kind,
+            reason=f"{cls.reason}; possible withdrawal: advisors asked to check",
+            letters=(letter,),
+            person_verified=True,
+        )
     if case.status in (CaseStatus.NEW, CaseStatus.IN_PROGRESS) and asks_for_call(text, case, thread):
         # They answered our letter's "just reply 'call me'": send the times to choose from.
-        return timeline(cls, case, kind, reason=f"{cls.reason}; the person asked for a call",
-                         follow_up=FollowUp.OFFER_CALL, person_verified=True,
-                         letters=(_notify(policy, "new_message", mail, mail.message_id, None, who),))
+        return timeline(
+            cls,
+            case,
+            kind,
+            reason=f"{cls.reason}; the person asked for a call",
+            follow_up=FollowUp.OFFER_CALL,
+            person_verified=True,
+            letters=(_notify(policy, "new_message", mail, mail.message_id, None, who),),
+        )
     # A bare option number ("1 please") may answer an offer that is no longer open (on hold,
     # expired): the call operations answer it rather than leave silence (issue 11).
     if case.status == CaseStatus.CALL_OFFERED or reads_as_option(text):
-        return timeline(cls, case, kind, reason=f"{cls.reason}; answer to a call offer",
-                         follow_up=FollowUp.CALL_CHOICE, person_verified=True)
+        return timeline(
+            cls,
+            case,
+            kind,
+            reason=f"{cls.reason}; answer to a call offer",
+            follow_up=FollowUp.CALL_CHOICE,
+            person_verified=True,
+        )
     return None
 
 
 def _possible_detail(reading: WithdrawalReading, *, verified: bool) -> str:
     said = f'They wrote: "{reading.sentence}". ' if reading.sentence else ""
     if not verified:
-        why = ("rjmail could not confirm it comes from the person (the sender is not an address on "
-               "this case, or it is not a reply to our email).")
+        why = (
+            "rjmail could not confirm it comes from the person (the sender is not an address on "
+            "this case, or it is not a reply to our email)."
+        )
     elif reading.verdict is WithdrawalVerdict.CLEAR:
         why = "It reads as a wish to withdraw."
     else:
@@ -91,20 +117,30 @@ def _possible_detail(reading: WithdrawalReading, *, verified: bool) -> str:
     return f"{said}{why} No letter was sent and nothing was changed: please check with the person."
 
 
-def void(mail: InboundMail, cls: Classification, case: CaseSnapshot, policy: HubPolicy,
-          kind: MessageKind) -> Decision:
+def void(
+    mail: InboundMail, cls: Classification, case: CaseSnapshot, policy: HubPolicy, kind: MessageKind
+) -> Decision:
     """A trusted server saw the From domain fail DMARC: whatever it asks, nothing changes."""
     said = f"sender failed DMARC at {cls.auth_failed}: nothing was changed"
-    detail = (f"The {said}. The message may not come from the address it shows "
-              f"({mail.from_addr or 'no address'}). It is on the timeline; no letter was sent.")
+    detail = (
+        f"The {said}. The message may not come from the address it shows "
+        f"({mail.from_addr or 'no address'}). It is on the timeline; no letter was sent."
+    )
     notify = _notify(policy, "auth_failed", mail, mail.message_id, detail, sender_context(mail, case))
-    return timeline(cls, case, kind, reason=f"{cls.reason}; {said}", letters=(notify,),
-                     note=f"Message from {sender_text(mail)}: {said}.",
-                     suppressed=("person-side action: sender failed DMARC",))
+    return timeline(
+        cls,
+        case,
+        kind,
+        reason=f"{cls.reason}; {said}",
+        letters=(notify,),
+        note=f"Message from {sender_text(mail)}: {said}.",
+        suppressed=("person-side action: sender failed DMARC",),
+    )
 
 
-def calendar_reply(mail: InboundMail, cls: Classification, case: CaseSnapshot, policy: HubPolicy,
-                    verified: bool) -> Decision:
+def calendar_reply(
+    mail: InboundMail, cls: Classification, case: CaseSnapshot, policy: HubPolicy, verified: bool
+) -> Decision:
     """A reply to our invite: from the person's address it is theirs to make (the booking's UID is
     checked when the case is changed); from anyone else a warning and nothing else."""
     words = calendar_words(mail)
@@ -112,17 +148,35 @@ def calendar_reply(mail: InboundMail, cls: Classification, case: CaseSnapshot, p
         return void(mail, cls, case, policy, MessageKind.REPLY)
     if on_case(mail, case):
         reason = f"{cls.reason}; calendar reply from the person: {words}"
-        return timeline(cls, case, MessageKind.REPLY, reason=reason, follow_up=FollowUp.CALENDAR_REPLY,
-                        person_verified=verified)
-    detail = (f"A calendar reply ({words} the call) came from {sender_text(mail)}, which is not an address "
-              "on this case. Nothing was changed: the booking stands.")
+        return timeline(
+            cls,
+            case,
+            MessageKind.REPLY,
+            reason=reason,
+            follow_up=FollowUp.CALENDAR_REPLY,
+            person_verified=verified,
+        )
+    detail = (
+        f"A calendar reply ({words} the call) came from {sender_text(mail)}, which is not an address "
+        "on this case. Nothing was changed: the booking stands."
+    )
     notify = _notify(policy, "calendar_unverified", mail, mail.message_id, detail, sender_context(mail, case))
-    return timeline(cls, case, MessageKind.REPLY, letters=(notify,),
-                     reason=f"{cls.reason}; calendar reply not from an address on the case: nothing changed")
+    return timeline(
+        cls,
+        case,
+        MessageKind.REPLY,
+        letters=(notify,),
+        reason=f"{cls.reason}; calendar reply not from an address on the case: nothing changed",
+    )
 
 
-def reply_event(cls: Classification, case: CaseSnapshot, thread: ThreadMatch | None, verified: bool,
-                 reading: WithdrawalReading) -> tuple[str, str | None]:
+def reply_event(
+    cls: Classification,
+    case: CaseSnapshot,
+    thread: ThreadMatch | None,
+    verified: bool,
+    reading: WithdrawalReading,
+) -> tuple[str, str | None]:
     if cls.spoof:
         return "spoof", cls.reason
     if case.status == CaseStatus.WITHDRAWN or case.withdrawn:

@@ -14,12 +14,14 @@ import re
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher, PhoneNumberType
 
-_PERSONAL_TYPES = frozenset({
-    PhoneNumberType.MOBILE,
-    PhoneNumberType.FIXED_LINE,
-    PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    PhoneNumberType.PERSONAL_NUMBER,
-})
+_PERSONAL_TYPES = frozenset(
+    {
+        PhoneNumberType.MOBILE,
+        PhoneNumberType.FIXED_LINE,
+        PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        PhoneNumberType.PERSONAL_NUMBER,
+    }
+)
 # Ofcom's drama ranges are "unassigned" to libphonenumber but are exactly what examples use.
 _DRAMA = re.compile(
     r"^(?:7700900\d{3}|1632960\d{3}|207946[0]\d{3}|1[1-9]14960\d{3}|1[1-9]1498\d{4}"

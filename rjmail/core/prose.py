@@ -53,7 +53,7 @@ def prose_name(body: str) -> str | None:
 
 
 def _trim(name: str) -> str:
-    """"Janet Moore To" cannot happen (names are capitalised) but "Janet Moore I" can."""
+    """ "Janet Moore To" cannot happen (names are capitalised) but "Janet Moore I" can."""
     words = name.split()
     while words and words[-1] in {"I", "A", "The", "She", "He", "They", "Who", "On", "Re"}:
         words.pop()

@@ -14,8 +14,10 @@ from mailparser_reply import EmailReplyParser
 
 from rjmail.core.forwards import block_starts
 
-_VERB = (r"(?:wrote|a [ée]crit|escribi[óo]|schrieb|napisa[łl](?:a|\(a\))?|pisze|ysgrifennodd|schreef|"
-         r"ha scritto|escreveu|a scris|ra[šs][eė]|para[šs][eė])")
+_VERB = (
+    r"(?:wrote|a [ée]crit|escribi[óo]|schrieb|napisa[łl](?:a|\(a\))?|pisze|ysgrifennodd|schreef|"
+    r"ha scritto|escreveu|a scris|ra[šs][eė]|para[šs][eė])"
+)
 _WROTE = re.compile(
     r"(?im)^[ \t]*(?:on|le|el|am|dnia|w dniu|ar|op|il|em|în|pe)\b[^\n]{0,300}?"
     r"(?:\n[^\n]{0,200}?)?"

@@ -12,7 +12,7 @@ _ENDED = frozenset({CaseStatus.CLOSED, CaseStatus.NOT_SUITABLE, CaseStatus.WITHD
 
 
 def referrer_update(referral_type: str, before: str, status: CaseStatus) -> str | None:
-    """"accepted", "closed" or None (nothing to say) for a status change of a case."""
+    """ "accepted", "closed" or None (nothing to say) for a status change of a case."""
     if referral_type != "professional":
         return None
     ended_before = before in {s.value for s in _ENDED}

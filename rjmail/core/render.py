@@ -34,8 +34,12 @@ class Templates:
     translations: gettext.NullTranslations | None = None
 
 
-def build_templates(templates_dir: Path, hub_code: str | None = None,
-                    translations: gettext.NullTranslations | None = None, lang: str = "en") -> Templates:
+def build_templates(
+    templates_dir: Path,
+    hub_code: str | None = None,
+    translations: gettext.NullTranslations | None = None,
+    lang: str = "en",
+) -> Templates:
     """Environments for one hub and one language ({% trans %} blocks; English when no catalogue)."""
     search = [str(templates_dir / hub_code)] if hub_code else []
     search.append(str(templates_dir))
@@ -43,17 +47,23 @@ def build_templates(templates_dir: Path, hub_code: str | None = None,
     def env(autoescape: bool) -> SandboxedEnvironment:
         # Sandboxed because staff edit templates; StrictUndefined so a typo fails loudly in tests.
         environment = SandboxedEnvironment(
-            loader=FileSystemLoader(search), undefined=StrictUndefined, autoescape=autoescape,
-            keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+            loader=FileSystemLoader(search),
+            undefined=StrictUndefined,
+            autoescape=autoescape,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
             extensions=["jinja2.ext.i18n"],
             # Compiled once and kept: no stat() of every template file on every letter. A changed
             # template is read at the next start (`rjmail preview` and `check` build their own).
-            auto_reload=False, cache_size=-1,
+            auto_reload=False,
+            cache_size=-1,
         )
         # newstyle: placeholders are filled (and HTML-escaped) by gettext itself, so a translation
         # that drops or misspells one fails loudly instead of printing "%(ref)s".
         environment.install_gettext_translations(  # type: ignore[attr-defined]
-            translations or gettext.NullTranslations(), newstyle=True)
+            translations or gettext.NullTranslations(), newstyle=True
+        )
         return environment
 
     return Templates(text=env(False), html=env(True), lang=lang, translations=translations)
@@ -93,8 +103,9 @@ class Envelope:
     to_advisors: bool = False
 
 
-def build_message(letter: RenderedLetter, env: Envelope,
-                  attachments: Sequence[tuple[str, str, bytes]] = ()) -> EmailMessage:
+def build_message(
+    letter: RenderedLetter, env: Envelope, attachments: Sequence[tuple[str, str, bytes]] = ()
+) -> EmailMessage:
     msg = EmailMessage(policy=LETTER_POLICY)
     msg["From"] = Address(display_name=env.hub_name, addr_spec=env.hub_address)
     msg["To"] = ", ".join(env.to)
@@ -133,8 +144,9 @@ _SAFE_ID = re.compile(r"<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,400}@[A-Za-z0-9.-]{1,
 _CRLF = b"\r\n"
 
 
-def message_bytes(letter: RenderedLetter, env: Envelope,
-                  attachments: Sequence[tuple[str, str, bytes]] = ()) -> bytes:
+def message_bytes(
+    letter: RenderedLetter, env: Envelope, attachments: Sequence[tuple[str, str, bytes]] = ()
+) -> bytes:
     """The letter as sent: the same bytes as `build_message(letter, env).as_bytes()`."""
     fast = None if attachments else _skeleton(letter, env)
     return fast if fast is not None else build_message(letter, env, attachments).as_bytes()
@@ -142,24 +154,37 @@ def message_bytes(letter: RenderedLetter, env: Envelope,
 
 def _headers(letter: RenderedLetter, env: Envelope) -> list[str] | None:
     ids = [env.message_id, *([env.in_reply_to] if env.in_reply_to else []), *env.references]
-    simple = (_SAFE_NAME.fullmatch(env.hub_name) and " " * 2 not in env.hub_name
-              and env.hub_name == env.hub_name.strip() and _SAFE_ADDR.fullmatch(env.hub_address)
-              and env.to and all(_SAFE_ADDR.fullmatch(a) for a in env.to)
-              and all(_SAFE_ID.fullmatch(i) for i in ids)
-              and _SAFE_VALUE.fullmatch(letter.subject) and "=?" not in letter.subject
-              and all(_SAFE_VALUE.fullmatch(x) for x in letter.languages))
+    simple = (
+        _SAFE_NAME.fullmatch(env.hub_name)
+        and " " * 2 not in env.hub_name
+        and env.hub_name == env.hub_name.strip()
+        and _SAFE_ADDR.fullmatch(env.hub_address)
+        and env.to
+        and all(_SAFE_ADDR.fullmatch(a) for a in env.to)
+        and all(_SAFE_ID.fullmatch(i) for i in ids)
+        and _SAFE_VALUE.fullmatch(letter.subject)
+        and "=?" not in letter.subject
+        and all(_SAFE_VALUE.fullmatch(x) for x in letter.languages)
+    )
     if not simple:
         return None
     sender = f"{env.hub_name} <{env.hub_address}>" if env.hub_name else env.hub_address
-    head = [f"From: {sender}", f"To: {', '.join(env.to)}", f"Subject: {letter.subject}",
-            f"Date: {format_datetime(env.date)}", f"Message-ID: {env.message_id}"]
+    head = [
+        f"From: {sender}",
+        f"To: {', '.join(env.to)}",
+        f"Subject: {letter.subject}",
+        f"Date: {format_datetime(env.date)}",
+        f"Message-ID: {env.message_id}",
+    ]
     if env.to_advisors:
         head.append(f"Reply-To: {env.hub_address}")
     if env.in_reply_to:
         refs = [*[r for r in env.references if r != env.in_reply_to][-20:], env.in_reply_to]
         head += [f"In-Reply-To: {env.in_reply_to}", f"References: {' '.join(refs)}"]
-    head += [f"Auto-Submitted: {'auto-generated' if env.to_advisors else 'auto-replied'}",
-             "X-Auto-Response-Suppress: OOF, AutoReply"]
+    head += [
+        f"Auto-Submitted: {'auto-generated' if env.to_advisors else 'auto-replied'}",
+        "X-Auto-Response-Suppress: OOF, AutoReply",
+    ]
     if any(len(h) > 998 for h in head):
         return None
     return head
@@ -180,15 +205,27 @@ def _skeleton(letter: RenderedLetter, env: Envelope) -> bytes | None:
     if head is None or plain is None or html is None:
         return None
     boundary = _boundary(plain[1] + html[1])
-    head += ["MIME-Version: 1.0", f'Content-Type: multipart/alternative; boundary="{boundary}"',
-             f"Content-Language: {', '.join(letter.languages)}"]
+    head += [
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"',
+        f"Content-Language: {', '.join(letter.languages)}",
+    ]
     mark = f"--{boundary}".encode()
     parts = [
-        "\r\n".join(head).encode() + _CRLF, mark,
-        b'Content-Type: text/plain; charset="utf-8"', f"Content-Transfer-Encoding: {plain[0]}".encode(),
-        b"", plain[1], mark,
-        b'Content-Type: text/html; charset="utf-8"', f"Content-Transfer-Encoding: {html[0]}".encode(),
-        b"MIME-Version: 1.0", b"", html[1], mark + b"--", b"",
+        "\r\n".join(head).encode() + _CRLF,
+        mark,
+        b'Content-Type: text/plain; charset="utf-8"',
+        f"Content-Transfer-Encoding: {plain[0]}".encode(),
+        b"",
+        plain[1],
+        mark,
+        b'Content-Type: text/html; charset="utf-8"',
+        f"Content-Transfer-Encoding: {html[0]}".encode(),
+        b"MIME-Version: 1.0",
+        b"",
+        html[1],
+        mark + b"--",
+        b"",
     ]
     return _CRLF.join(parts)
 

@@ -12,7 +12,8 @@ _PARTSTAT = re.compile(r"(?i)[;:]PARTSTAT=\"?([A-Z-]+)")
 _FIELD = re.compile(r"(?im)^(original-message-id|message-id)[ \t]*:[ \t]*(.+)$")
 _RECIPIENT_FIELD = re.compile(
     r"(?im)^(?:final|original)-recipient[ \t]*:[ \t]*(?:[a-z0-9-]+[ \t]*;)?[ \t]*"
-    r"<?([^\s<>;]+@[^\s<>;]+?)>?[ \t]*$")
+    r"<?([^\s<>;]+@[^\s<>;]+?)>?[ \t]*$"
+)
 _PLAIN_RECIPIENT = re.compile(r"(?m)^[ \t]*<([^\s<>]+@[^\s<>]+)>:")  # qmail/Postfix plain-text bounces
 
 

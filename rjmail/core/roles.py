@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import re
 
-_HARM = (r"(?:attacked|assaulted|robbed|mugged|burgled|abused|hit|punched|kicked|stabbed|"
-         r"threatened|harassed|stalked|scammed|defrauded|bullied|raped|hurt|injured|beaten|"
-         r"targeted|victimised|groomed|exploited|the\s+victim|a\s+victim|knocked\s+down|run\s+over)")
-_KIN = (r"(?:son|daughter|mum|mother|mom|dad|father|husband|wife|partner|brother|sister|child|"
-        r"children|kids?|boy|girl|grandson|granddaughter|grandmother|grandfather|nan|gran|"
-        r"nephew|niece|uncle|aunt|auntie|cousin|fianc[ée]e?|stepson|stepdaughter)")
+_HARM = (
+    r"(?:attacked|assaulted|robbed|mugged|burgled|abused|hit|punched|kicked|stabbed|"
+    r"threatened|harassed|stalked|scammed|defrauded|bullied|raped|hurt|injured|beaten|"
+    r"targeted|victimised|groomed|exploited|the\s+victim|a\s+victim|knocked\s+down|run\s+over)"
+)
+_KIN = (
+    r"(?:son|daughter|mum|mother|mom|dad|father|husband|wife|partner|brother|sister|child|"
+    r"children|kids?|boy|girl|grandson|granddaughter|grandmother|grandfather|nan|gran|"
+    r"nephew|niece|uncle|aunt|auntie|cousin|fianc[ée]e?|stepson|stepdaughter)"
+)
 _GAP = r"(?:\w+\s+){0,2}?"
-_PROPERTY = (r"(?:house|home|flat|car|shop|business|van|garage|shed|windows?|property|bike|"
-             r"door|fence|caravan|office)")
+_PROPERTY = (
+    r"(?:house|home|flat|car|shop|business|van|garage|shed|windows?|property|bike|"
+    r"door|fence|caravan|office)"
+)
 _OFFENDER = re.compile(
     r"(?i)\b(?:I\s+was\s+the\s+one\s+(?:who|that)\s+(?:did|caused|hurt|harmed|broke|stole|attacked|"
     r"assaulted|burgled|hit|started|crashed|set)|I(?:'m|\s+am)\s+(?:currently\s+)?(?:in\s+prison|"
@@ -54,8 +60,10 @@ _VICTIM = re.compile(
     rf"{_GAP}(?:burgled|broken\s+into|vandalised|damaged|smashed|set\s+on\s+fire|stolen|targeted|"
     rf"attacked|robbed)|stole\s+(?:from\s+(?:me|us)|my|our))\b"
 )
-_THEY = (r"(?:he|she|they|who|my\s+client|the\s+client|the\s+young\s+person|the\s+service\s+user|"
-         r"(?:mr|mrs|ms|miss)\.?\s+\w+)")
+_THEY = (
+    r"(?:he|she|they|who|my\s+client|the\s+client|the\s+young\s+person|the\s+service\s+user|"
+    r"(?:mr|mrs|ms|miss)\.?\s+\w+)"
+)
 _PRO_OFFENDER = re.compile(
     rf"(?i)\b(?:{_THEY}\s+(?:is|was|has\s+been|are)\s+(?:currently\s+)?(?:serving|convicted|"
     rf"sentenced|in\s+custody|on\s+licen[cs]e|on\s+probation|remanded|subject\s+to)|{_THEY}\s+"
@@ -96,8 +104,8 @@ def first_person_role(text: str) -> str:
 def third_person_role(text: str) -> str:
     """Role of the person a professional describes: offender, family, victim or unknown."""
     hits = [
-        role for role, pattern in (("offender", _PRO_OFFENDER), ("family", _PRO_FAMILY),
-                                   ("victim", _PRO_VICTIM))
+        role
+        for role, pattern in (("offender", _PRO_OFFENDER), ("family", _PRO_FAMILY), ("victim", _PRO_VICTIM))
         if _found(pattern, text)
     ]
     if hits == ["family", "victim"]:

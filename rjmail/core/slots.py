@@ -22,8 +22,20 @@ from rjmail.core.timewords import CallWindow
 from rjmail.core.windows import within_windows
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _BOOK = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+|T)(\d{1,2})[:.](\d{2})\s*")
 
 
@@ -39,8 +51,15 @@ class Slot:
         return cls(start, start + timedelta(minutes=minutes))
 
 
-def free_slots(calls: CallSettings, tz: ZoneInfo, now: datetime, taken: Iterable[datetime], count: int,
-               horizon_days: int = 28, windows: Sequence[CallWindow] | None = None) -> list[Slot]:
+def free_slots(
+    calls: CallSettings,
+    tz: ZoneInfo,
+    now: datetime,
+    taken: Iterable[datetime],
+    count: int,
+    horizon_days: int = 28,
+    windows: Sequence[CallWindow] | None = None,
+) -> list[Slot]:
     """Up to `count` free slots to offer, in time order.
 
     Candidates: every `slot_minutes` slot lying wholly inside one of the day's `calls.hours` spans (local
@@ -165,7 +184,7 @@ def _local_slot(day: date, at_minute: int, minutes: int, tz: ZoneInfo) -> Slot |
 
 
 def _span_minutes(span: str) -> tuple[int, int]:
-    """"09:00-12:00" -> (540, 720); the format was checked when the settings were loaded."""
+    """ "09:00-12:00" -> (540, 720); the format was checked when the settings were loaded."""
     begin, end = span.split("-")
     bh, bm = (int(x) for x in begin.split(":"))
     eh, em = (int(x) for x in end.split(":"))

@@ -20,8 +20,11 @@ WEEKEND = DAYS[5:]
 EARLIEST, LATEST = 9 * 60, 21 * 60
 
 PARTS = {  # fixed meanings (minutes after midnight), quoted in rjmail.core.wishes
-    "morning": (9 * 60, 12 * 60), "afternoon": (12 * 60, 17 * 60), "evening": (17 * 60, 21 * 60),
-    "day": (9 * 60, 17 * 60), "lunch": (12 * 60, 14 * 60),
+    "morning": (9 * 60, 12 * 60),
+    "afternoon": (12 * 60, 17 * 60),
+    "evening": (17 * 60, 21 * 60),
+    "day": (9 * 60, 17 * 60),
+    "lunch": (12 * 60, 14 * 60),
 }
 
 
@@ -38,10 +41,12 @@ class CallWindow:
 
 
 _DAY_NAMES = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-_DAY = (rf"(?:week[\s-]?days?|weekends?|{_DAY_NAMES}s?|mon\s*-\s*fri)")
+_DAY = rf"(?:week[\s-]?days?|weekends?|{_DAY_NAMES}s?|mon\s*-\s*fri)"
 _DAYLIST = rf"{_DAY}(?:\s*(?:,|and|or|&|/)\s*{_DAY})*"
-_T = (r"(?:\d{1,2}(?:[:.]\d{2})?(?:\s*(?:am|pm|a\.m\.|p\.m\.|h\b|o'?clock))?|noon|midday)"
-      r"(?![\d/%])(?!\s*(?:days?|weeks?|months?|years?|minutes?|mins?|hours?|th\b|st\b|nd\b|rd\b))")
+_T = (
+    r"(?:\d{1,2}(?:[:.]\d{2})?(?:\s*(?:am|pm|a\.m\.|p\.m\.|h\b|o'?clock))?|noon|midday)"
+    r"(?![\d/%])(?!\s*(?:days?|weeks?|months?|years?|minutes?|mins?|hours?|th\b|st\b|nd\b|rd\b))"
+)
 _ITEM = re.compile(
     rf"(?P<range>(?:between|from)\s+(?P<r1>{_T})\s*(?:and|to|till|until|-|–)\s*(?P<r2>{_T})|"
     rf"(?P<q1>{_T})\s*(?:-|–|to|till|until)\s*(?P<q2>{_T}))|"
@@ -134,8 +139,11 @@ def _day_set(words: str) -> frozenset[str]:
 def _time_spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
     if m.group("range"):
         first, second = m.group("r1") or m.group("q1"), m.group("r2") or m.group("q2")
-        if m.group("q1") and not re.search(r"(?i)am|pm|:|\.|noon|midday|h\b", first + second) and not (
-                8 <= int(first) <= 12 and 1 <= int(second) <= 7):
+        if (
+            m.group("q1")
+            and not re.search(r"(?i)am|pm|:|\.|noon|midday|h\b", first + second)
+            and not (8 <= int(first) <= 12 and 1 <= int(second) <= 7)
+        ):
             raise UnclearError(m.group(0))  # "2-3" alone could be anything; "9-5" is a working day
         start, _ = clock(first)
         end, bare = clock(second)
@@ -208,8 +216,7 @@ def _item(text: str, m: re.Match[str]) -> _Item:
         days = frozenset(DAYS[first : last + 1]) if first < last else frozenset()
         return _Item("days", m.start(), m.end(), days=days, unclear=not days)
     if m.group("days"):
-        return _Item("days", m.start(), m.end(), days=_day_set(m.group("days")),
-                     negated=_negated(text, m))
+        return _Item("days", m.start(), m.end(), days=_day_set(m.group("days")), negated=_negated(text, m))
     unclear = bool(m.group("part") and _ONE_OFF.search(text[max(0, m.start() - 12) : m.start()]))
     try:
         spans = _time_spans(m)

@@ -17,8 +17,9 @@ from rjmail.core.timewords import DAYS, WEEKDAYS, WEEKEND, CallWindow
 from rjmail.core.wishes import read_contact_wishes
 
 LONDON = ZoneInfo("Europe/London")
-_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-                      strict=True))
+_NAMES = dict(
+    zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)
+)
 
 
 def _hm(text: str) -> time:
@@ -37,8 +38,9 @@ def fits(start: datetime, minutes: int, window: CallWindow, tz: ZoneInfo = LONDO
     return _hm(window.start) <= local_start.time() and local_end.time() <= _hm(window.end)
 
 
-def within_windows(starts: Iterable[datetime], minutes: int, windows: Sequence[CallWindow] | None,
-                   tz: ZoneInfo = LONDON) -> list[datetime]:
+def within_windows(
+    starts: Iterable[datetime], minutes: int, windows: Sequence[CallWindow] | None, tz: ZoneInfo = LONDON
+) -> list[datetime]:
     """The starts whose whole slot lies inside one window; every start when `windows` is None."""
     if windows is None:
         return list(starts)
@@ -68,8 +70,13 @@ def clock_words(hhmm: str) -> str:
     return f"{hour}{minutes}{'am' if at.hour < 12 else 'pm'}"
 
 
-_PARTS = {("09:00", "12:00"): "mornings", ("12:00", "17:00"): "afternoons", ("17:00", "21:00"): "evenings",
-          ("09:00", "17:00"): "during the day", ("12:00", "14:00"): "at lunchtime"}
+_PARTS = {
+    ("09:00", "12:00"): "mornings",
+    ("12:00", "17:00"): "afternoons",
+    ("17:00", "21:00"): "evenings",
+    ("09:00", "17:00"): "during the day",
+    ("12:00", "14:00"): "at lunchtime",
+}
 
 
 def _time_words(window: CallWindow) -> str:

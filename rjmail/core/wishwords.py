@@ -65,8 +65,10 @@ _NAMING = re.compile(
 _NEGATION = re.compile(r"(?i)(?:\bnot|n't|\bnever|\bno\s+one|\bnobody)\b[^.!?,;\n]*$")
 _NOT_NEGATING = re.compile(r"(?i)\b(?:wouldn'?t|would\s+not|don'?t|do\s+not)\s+mind\b|\bnot\s+sure\b")
 
-_PHONE_CHECKED = (r"(?:checks?|reads?|goes\s+through|looks\s+(?:at|through)|monitors?)\s+my\s+phone|"
-                  r"my\s+phone\s+(?:is|gets)\s+(?:checked|monitored|watched)")
+_PHONE_CHECKED = (
+    r"(?:checks?|reads?|goes\s+through|looks\s+(?:at|through)|monitors?)\s+my\s+phone|"
+    r"my\s+phone\s+(?:is|gets)\s+(?:checked|monitored|watched)"
+)
 _NO_VOICEMAIL = re.compile(
     r"(?i)\b(?:(?:don'?t|do\s+not|please\s+don'?t|please\s+do\s+not|never|can'?t|cannot)\s+leave\s+"
     r"(?:a\s+|any\s+)?(?:message|voicemail|voice\s*mail|voice\s+message)s?|no\s+(?:voice\s*mails?|"
@@ -112,7 +114,8 @@ def email_only(text: str, gives_call_times: bool = False) -> bool:
         if negated(_before(text, m.start())):
             continue
         if re.fullmatch(_PHONE_CHECKED, m.group(0), re.IGNORECASE) and (
-                gives_call_times or _CALL_IF.search(text)):
+            gives_call_times or _CALL_IF.search(text)
+        ):
             continue
         if _TIME_QUALIFIER.match(text[m.end() : m.end() + 25]):
             continue  # "I can't take calls in the day" restricts the time

@@ -38,10 +38,17 @@ class WithdrawalReading:
 
 _NOTHING = WithdrawalReading(WithdrawalVerdict.NONE, None)
 _CONTRACTIONS = (
-    (r"\bwon'?t\b", "will not"), (r"\bcan'?t\b", "cannot"), (r"\bshan'?t\b", "shall not"),
+    (r"\bwon'?t\b", "will not"),
+    (r"\bcan'?t\b", "cannot"),
+    (r"\bshan'?t\b", "shall not"),
     (r"\b(do|does|did|is|are|was|were|have|has|had|would|could|should|must|need)n'?t\b", r"\1 not"),
-    (r"\bi'?m\b", "i am"), (r"\bi'?ve\b", "i have"), (r"\bi'd\b", "i would"), (r"\bi'll\b", "i will"),
-    (r"'ve\b", " have"), (r"'re\b", " are"), (r"'ll\b", " will"),
+    (r"\bi'?m\b", "i am"),
+    (r"\bi'?ve\b", "i have"),
+    (r"\bi'd\b", "i would"),
+    (r"\bi'll\b", "i will"),
+    (r"'ve\b", " have"),
+    (r"'re\b", " are"),
+    (r"'ll\b", " will"),
     (r"\b(you|we|they|he|she)'d\b", r"\1 would"),
 )
 _QUOTED = re.compile(r"[\"“”„«»][^\"“”„«»\n]*[\"“”„«»]|(?<!\w)['‘][^'‘’\n]{2,}?['’](?!\w)")

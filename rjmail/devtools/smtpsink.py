@@ -98,8 +98,7 @@ def next_counter(spool_dir: Path) -> int:
     return max(numbers, default=0) + 1
 
 
-def spool_message(spool_dir: Path, number: int, mail_from: str, rcpt_tos: list[str],
-                  data: bytes) -> Path:
+def spool_message(spool_dir: Path, number: int, mail_from: str, rcpt_tos: list[str], data: bytes) -> Path:
     """Write the message, then its envelope: the envelope's presence marks a complete entry."""
     stem = f"{number:0{_COUNTER_WIDTH}d}"
     eml = spool_dir / f"{stem}.eml"
@@ -144,8 +143,7 @@ def is_known_user(users_dir: Path, address: str) -> bool:
     Dovecot's users are one passwd-file each, named after the (lowercase) login.
     """
     name = local_part(address)
-    return name != "" and "/" not in name and not name.startswith(".") \
-        and (users_dir / name).is_file()
+    return name != "" and "/" not in name and not name.startswith(".") and (users_dir / name).is_file()
 
 
 def local_part(address: str) -> str:
@@ -213,8 +211,7 @@ class SinkHandler:
         rcpt_tos = list(envelope.rcpt_tos)
         # Number on the event loop so concurrent connections still get unique, ordered names.
         number, self.counter = self.counter, self.counter + 1
-        eml = await asyncio.to_thread(spool_message, self.spool_dir, number, mail_from,
-                                      rcpt_tos, data)
+        eml = await asyncio.to_thread(spool_message, self.spool_dir, number, mail_from, rcpt_tos, data)
         local = [rcpt for rcpt in rcpt_tos if is_known_user(self.users_dir, rcpt)]
         try:
             await asyncio.to_thread(deliver_lmtp, self.lmtp_socket, mail_from, local, data)
@@ -250,16 +247,18 @@ def make_authenticator(config: SinkConfig) -> Callable[..., AuthResult]:
     """PLAIN/LOGIN policy for one connection, from the config as it was when it opened."""
     creds = config["auth"]
 
-    def authenticate(server: SMTP, session: Session, envelope: Envelope, mechanism: str,
-                     auth_data: Any) -> AuthResult:
+    def authenticate(
+        server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+    ) -> AuthResult:
         if not isinstance(auth_data, LoginPassword):
             return AuthResult(success=False, handled=False)
         if creds is None:
             # No credentials configured: with an XOAUTH2 token set, basic auth is "disabled"
             # like on Microsoft 365; otherwise any credentials are welcome.
             return AuthResult(success=config["xoauth2_token"] is None, handled=False)
-        ok = hmac.compare_digest(auth_data.login, creds["username"].encode()) and \
-            hmac.compare_digest(auth_data.password, creds["password"].encode())
+        ok = hmac.compare_digest(auth_data.login, creds["username"].encode()) and hmac.compare_digest(
+            auth_data.password, creds["password"].encode()
+        )
         return AuthResult(success=ok, handled=False)
 
     return authenticate
@@ -302,18 +301,25 @@ async def serve(config_path: Path) -> None:
     handler = SinkHandler(config_path)
     context = tls_context(config)
     loop = asyncio.get_running_loop()
-    plain = await loop.create_server(smtp_factory(handler, context), config["host"],
-                                     config["smtp_port"], reuse_address=True)
-    implicit = await loop.create_server(smtp_factory(handler, None), config["host"],
-                                        config["smtps_port"], ssl=context, reuse_address=True)
+    plain = await loop.create_server(
+        smtp_factory(handler, context), config["host"], config["smtp_port"], reuse_address=True
+    )
+    implicit = await loop.create_server(
+        smtp_factory(handler, None), config["host"], config["smtps_port"], ssl=context, reuse_address=True
+    )
     stop = asyncio.Event()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGINT, stop.set)
     pid_file = Path(config["pid_file"])
     # Written only once both listeners are bound: the pidfile doubles as a readiness flag.
     write_atomic(pid_file, f"{os.getpid()}\n".encode())
-    log.info("listening on %s:%d and %s:%d (TLS)", config["host"], config["smtp_port"],
-             config["host"], config["smtps_port"])
+    log.info(
+        "listening on %s:%d and %s:%d (TLS)",
+        config["host"],
+        config["smtp_port"],
+        config["host"],
+        config["smtps_port"],
+    )
     try:
         await stop.wait()
     finally:
@@ -327,8 +333,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="SMTP sink of the rjmail test mail stack")
     parser.add_argument("--config", type=Path, required=True, help="path of smtp.json")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # aiosmtpd logs every connection at INFO, and a warning per connection when AUTH is
     # required without TLS (deliberate here): keep the sink log readable.
     logging.getLogger("mail.log").setLevel(logging.ERROR)

@@ -162,8 +162,16 @@ def _process(s: Session, rt: Runtime, item: QuarantineItem, mail: Any, raw: byte
     pos = MailboxPosition(item.hub, item.folder, item.uidvalidity, item.uid)
     sent = item.folder == hub.imap.sent_folder and item.folder != hub.imap.folder
     filed = (inbound.file_sent if sent else inbound.file_message)(ctx, mail, raw)
-    store.record_intake(s, pos, filed.message_id or mail.message_id, filed.action, filed.reason,
-                        filed.case, ctx.now, body_hash=filed.body_hash)
+    store.record_intake(
+        s,
+        pos,
+        filed.message_id or mail.message_id,
+        filed.action,
+        filed.reason,
+        filed.case,
+        ctx.now,
+        body_hash=filed.body_hash,
+    )
     return "recorded from the Sent folder" if sent else filed.action.value
 
 

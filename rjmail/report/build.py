@@ -27,8 +27,11 @@ def build_report(engine: Engine, period: Period, hubs: Sequence[str], only_hub: 
         letters = query.groups(query.letters(conn, period, wanted))
         ack = times.durations(conn, pc, "ack")
         booked = times.durations(conn, pc, "booked")
-    codes = [only_hub] if only_hub else list(dict.fromkeys(
-        [*hubs, *sorted({row[0] for row in counts} | {key[0] for key in letters})]))
+    codes = (
+        [only_hub]
+        if only_hub
+        else list(dict.fromkeys([*hubs, *sorted({row[0] for row in counts} | {key[0] for key in letters})]))
+    )
     cells = {(code, m.label): blank(m.label) for code in codes for m in period.months}
     for hub, month, referrals, self_, professional, withdrawn in counts:
         cell = cells[(hub, month)]
@@ -44,9 +47,11 @@ def build_report(engine: Engine, period: Period, hubs: Sequence[str], only_hub: 
             target[code] = target.get(code, 0) + int(n)
     for key, cell in cells.items():
         _set_times(cell, ack.get(key, []), booked.get(key, []))
-    return Report(period.first, period.last,
-                  [_hub(code, [cells[(code, m.label)] for m in period.months], period, ack, booked)
-                   for code in codes])
+    return Report(
+        period.first,
+        period.last,
+        [_hub(code, [cells[(code, m.label)] for m in period.months], period, ack, booked) for code in codes],
+    )
 
 
 def blank(month: str | None) -> Figures:
@@ -54,8 +59,9 @@ def blank(month: str | None) -> Figures:
     return Figures(month, roles=dict.fromkeys(ROLES, 0), outcomes=dict.fromkeys(STATUSES, 0))
 
 
-def _fill(cells: dict[tuple[str, str], Figures], grouped: dict[tuple[str, str], list[tuple[object, ...]]],
-          name: str) -> None:
+def _fill(
+    cells: dict[tuple[str, str], Figures], grouped: dict[tuple[str, str], list[tuple[object, ...]]], name: str
+) -> None:
     for key, rows in grouped.items():
         target: dict[str, int] = getattr(cells[key], name)
         for value, n in rows:
@@ -68,13 +74,17 @@ def _set_times(cell: Figures, ack: list[float], booked: list[float]) -> None:
     cell.booked_median_s = seconds(percentile(booked, 0.5))
 
 
-def _hub(code: str, months: list[Figures], period: Period, ack: times.Durations,
-         booked: times.Durations) -> HubReport:
+def _hub(
+    code: str, months: list[Figures], period: Period, ack: times.Durations, booked: times.Durations
+) -> HubReport:
     totals = blank(None)
     for cell in months:
         totals.add_counts(cell)
     labels = [m.label for m in period.months]
     # Each month's column is already sorted: merging keeps the whole period sorted without a re-sort.
-    _set_times(totals, list(heapq.merge(*(ack.get((code, m), []) for m in labels))),
-               list(heapq.merge(*(booked.get((code, m), []) for m in labels))))
+    _set_times(
+        totals,
+        list(heapq.merge(*(ack.get((code, m), []) for m in labels))),
+        list(heapq.merge(*(booked.get((code, m), []) for m in labels))),
+    )
     return HubReport(code, months, totals)

@@ -53,8 +53,13 @@ def _draw(chart: Chart, width_in: float, height_in: float) -> Figure:
     width = 0.8 / count
     for i, series in enumerate(chart.series):
         xs = [x + (i - (count - 1) / 2) * width for x in range(len(chart.categories))]
-        bars = ax.bar(xs, [_height(chart, v) for v in series.values], width, label=series.name,
-                      color=COLOURS[i % len(COLOURS)])
+        bars = ax.bar(
+            xs,
+            [_height(chart, v) for v in series.values],
+            width,
+            label=series.name,
+            color=COLOURS[i % len(COLOURS)],
+        )
         ax.bar_label(bars, labels=[_label(chart, v) for v in series.values], fontsize=7, color=INK)
     ax.set_xticks(range(len(chart.categories)), list(chart.categories), fontsize=7, color=INK)
     ax.tick_params(axis="y", labelsize=7, colors=INK)
@@ -74,15 +79,17 @@ def svg(chart: Chart, width_in: float = 7.0, height_in: float = 2.2) -> str:
     out = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": chart.ident}):
         FigureCanvasSVG(fig).print_svg(  # type: ignore[no-untyped-call]
-            out, metadata={"Date": None, "Creator": None})
+            out, metadata={"Date": None, "Creator": None}
+        )
     text = out.getvalue()
-    text = text[text.index("<svg"):]
-    labelled = (f'<svg role="img" aria-labelledby="{chart.ident}-t {chart.ident}-d" '
-                f'class="chart" ')
+    text = text[text.index("<svg") :]
+    labelled = f'<svg role="img" aria-labelledby="{chart.ident}-t {chart.ident}-d" class="chart" '
     text = text.replace("<svg ", labelled, 1)
     head_end = text.index(">") + 1
-    accessible = (f'<title id="{chart.ident}-t">{escape(chart.title)}</title>'
-                  f'<desc id="{chart.ident}-d">{escape(chart.description)}</desc>')
+    accessible = (
+        f'<title id="{chart.ident}-t">{escape(chart.title)}</title>'
+        f'<desc id="{chart.ident}-d">{escape(chart.description)}</desc>'
+    )
     text = text[:head_end] + accessible + text[head_end:]
     text = re.sub(r"<metadata>.*?</metadata>", "", text, count=1, flags=re.S)  # RDF boilerplate
     for attr in ("width", "height"):  # the viewBox stays, so CSS scales the chart to the page

@@ -19,8 +19,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     rep.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD", help="first day")
     rep.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD", help="last day (included)")
     rep.add_argument("--hub", help="one hub code (default: every hub)")
-    rep.add_argument("--format", choices=FORMATS, default=None,
-                     help="default: from the --out file's suffix, else json")
+    rep.add_argument(
+        "--format", choices=FORMATS, default=None, help="default: from the --out file's suffix, else json"
+    )
     rep.add_argument("--out", type=Path, help="write to this file (default: standard output)")
     rep.set_defaults(func=cmd_report)
 

@@ -13,18 +13,28 @@ from rjmail.core.figures import Figures, Report, shown
 
 TIME_FIELDS = ("ack_median_s", "ack_p95_s", "booked_median_s")
 COUNT_FIELDS = ("referrals", "self", "professional", "withdrawn")
-DICT_FIELDS = (("roles", "role"), ("outcomes", "outcome"), ("not_suitable_reasons", "not_suitable_reason"),
-               ("languages", "letters_language"))
+DICT_FIELDS = (
+    ("roles", "role"),
+    ("outcomes", "outcome"),
+    ("not_suitable_reasons", "not_suitable_reason"),
+    ("languages", "letters_language"),
+)
 
 
 def figures_json(cell: Figures) -> dict[str, Any]:
     out: dict[str, Any] = {} if cell.month is None else {"month": cell.month}
     out |= {
-        "referrals": cell.referrals, "self": cell.self, "professional": cell.professional,
-        "roles": dict(cell.roles), "ack_median_s": cell.ack_median_s, "ack_p95_s": cell.ack_p95_s,
-        "booked_median_s": cell.booked_median_s, "outcomes": dict(cell.outcomes),
+        "referrals": cell.referrals,
+        "self": cell.self,
+        "professional": cell.professional,
+        "roles": dict(cell.roles),
+        "ack_median_s": cell.ack_median_s,
+        "ack_p95_s": cell.ack_p95_s,
+        "booked_median_s": cell.booked_median_s,
+        "outcomes": dict(cell.outcomes),
         "not_suitable_reasons": dict(sorted(cell.not_suitable_reasons.items())),
-        "withdrawn": cell.withdrawn, "languages": dict(sorted(cell.languages.items())),
+        "withdrawn": cell.withdrawn,
+        "languages": dict(sorted(cell.languages.items())),
     }
     return out
 
@@ -33,8 +43,14 @@ def report_json(report: Report) -> dict[str, Any]:
     return {
         "from": report.first.isoformat(),
         "to": report.last.isoformat(),
-        "hubs": [{"code": hub.code, "months": [figures_json(m) for m in hub.months],
-                  "totals": figures_json(hub.totals)} for hub in report.hubs],
+        "hubs": [
+            {
+                "code": hub.code,
+                "months": [figures_json(m) for m in hub.months],
+                "totals": figures_json(hub.totals),
+            }
+            for hub in report.hubs
+        ],
     }
 
 

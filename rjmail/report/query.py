@@ -35,15 +35,49 @@ NOT_SUITABLE_MARK = "-> not_suitable: #not-suitable "  # casework.set_status's a
 # Case.language holds a language name ("Polish", "British Sign Language") or a code; letters are
 # written in a hub-enabled language or in English, so a name maps to its ISO 639-1 code.
 LANGUAGE_CODES = {
-    "english": "en", "polish": "pl", "lithuanian": "lt", "romanian": "ro", "portuguese": "pt",
-    "welsh": "cy", "albanian": "sq", "amharic": "am", "arabic": "ar", "bengali": "bn",
-    "bulgarian": "bg", "cantonese": "zh", "chinese": "zh", "mandarin": "zh", "czech": "cs",
-    "dari": "fa", "farsi": "fa", "persian": "fa", "dutch": "nl", "estonian": "et", "french": "fr",
-    "german": "de", "greek": "el", "gujarati": "gu", "hindi": "hi", "hungarian": "hu", "italian": "it",
-    "kurdish": "ku", "latvian": "lv", "pashto": "ps", "punjabi": "pa", "russian": "ru", "slovak": "sk",
-    "somali": "so", "spanish": "es", "tamil": "ta", "tigrinya": "ti", "turkish": "tr",
-    "ukrainian": "uk", "urdu": "ur", "vietnamese": "vi",
-    "british sign language": "en", "bsl": "en",  # BSL users read letters in English
+    "english": "en",
+    "polish": "pl",
+    "lithuanian": "lt",
+    "romanian": "ro",
+    "portuguese": "pt",
+    "welsh": "cy",
+    "albanian": "sq",
+    "amharic": "am",
+    "arabic": "ar",
+    "bengali": "bn",
+    "bulgarian": "bg",
+    "cantonese": "zh",
+    "chinese": "zh",
+    "mandarin": "zh",
+    "czech": "cs",
+    "dari": "fa",
+    "farsi": "fa",
+    "persian": "fa",
+    "dutch": "nl",
+    "estonian": "et",
+    "french": "fr",
+    "german": "de",
+    "greek": "el",
+    "gujarati": "gu",
+    "hindi": "hi",
+    "hungarian": "hu",
+    "italian": "it",
+    "kurdish": "ku",
+    "latvian": "lv",
+    "pashto": "ps",
+    "punjabi": "pa",
+    "russian": "ru",
+    "slovak": "sk",
+    "somali": "so",
+    "spanish": "es",
+    "tamil": "ta",
+    "tigrinya": "ti",
+    "turkish": "tr",
+    "ukrainian": "uk",
+    "urdu": "ur",
+    "vietnamese": "vi",
+    "british sign language": "en",
+    "bsl": "en",  # BSL users read letters in English
 }
 
 Rows = list[tuple[Any, ...]]
@@ -77,11 +111,17 @@ def cases_in(period: Period, hubs: Sequence[str] | None) -> Subquery:
     """The period's cases, one narrow row each, with their London month (the month they arrived)."""
     return (
         select(
-            CASES.c.id, CASES.c.ref, CASES.c.hub, CASES.c.status, CASES.c.role,
-            CASES.c.referral_type, CASES.c.created_at,
+            CASES.c.id,
+            CASES.c.ref,
+            CASES.c.hub,
+            CASES.c.status,
+            CASES.c.role,
+            CASES.c.referral_type,
+            CASES.c.created_at,
             month_of(CASES.c.created_at, period).label("month"),
-            case((or_(CASES.c.withdrawn_at.is_not(None), CASES.c.status == "withdrawn"), 1),
-                 else_=0).label("withdrawn"),
+            case((or_(CASES.c.withdrawn_at.is_not(None), CASES.c.status == "withdrawn"), 1), else_=0).label(
+                "withdrawn"
+            ),
         )
         .where(in_period(CASES.c.created_at, period), _hub_filter(CASES.c.hub, hubs))
         .subquery("pc")
@@ -95,8 +135,12 @@ def _one_flag(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 def counts(conn: Connection, pc: Subquery) -> Rows:
     """(hub, month, referrals, self, professional, withdrawn)."""
     query = select(
-        pc.c.hub, pc.c.month, func.count(), _one_flag(pc.c.referral_type == "self"),
-        _one_flag(pc.c.referral_type == "professional"), func.coalesce(func.sum(pc.c.withdrawn), 0),
+        pc.c.hub,
+        pc.c.month,
+        func.count(),
+        _one_flag(pc.c.referral_type == "self"),
+        _one_flag(pc.c.referral_type == "professional"),
+        func.coalesce(func.sum(pc.c.withdrawn), 0),
     ).group_by(pc.c.hub, pc.c.month)
     return _rows(conn, query)
 
@@ -104,8 +148,9 @@ def counts(conn: Connection, pc: Subquery) -> Rows:
 def by_column(conn: Connection, pc: Subquery, name: str) -> Rows:
     """(hub, month, value, n) for one column of the case: role or status."""
     column = pc.c[name]
-    return _rows(conn, select(pc.c.hub, pc.c.month, column, func.count())
-                 .group_by(pc.c.hub, pc.c.month, column))
+    return _rows(
+        conn, select(pc.c.hub, pc.c.month, column, func.count()).group_by(pc.c.hub, pc.c.month, column)
+    )
 
 
 def reasons(conn: Connection, pc: Subquery) -> Rows:
@@ -118,8 +163,9 @@ def reasons(conn: Connection, pc: Subquery) -> Rows:
     )
     query = (
         select(pc.c.hub, pc.c.month, AUDIT.c.reason, func.count())
-        .select_from(pc.join(latest, latest.c.case_ref == pc.c.ref)
-                     .join(AUDIT, AUDIT.c.id == latest.c.audit_id))
+        .select_from(
+            pc.join(latest, latest.c.case_ref == pc.c.ref).join(AUDIT, AUDIT.c.id == latest.c.audit_id)
+        )
         .where(pc.c.status == "not_suitable")
         .group_by(pc.c.hub, pc.c.month, AUDIT.c.reason)
     )
@@ -136,15 +182,22 @@ def reason_code(audit_reason: str) -> str:
 def letters(conn: Connection, period: Period, hubs: Sequence[str] | None) -> Rows:
     """(hub, month sent, language code, n): letters to people sent in the period."""
     sent = (
-        select(OUTBOX.c.hub, month_of(OUTBOX.c.sent_at, period).label("month"),
-               language_code().label("lang"))
+        select(OUTBOX.c.hub, month_of(OUTBOX.c.sent_at, period).label("month"), language_code().label("lang"))
         .select_from(OUTBOX.join(CASES, CASES.c.id == OUTBOX.c.case_id))
-        .where(OUTBOX.c.person_letter.is_(True), OUTBOX.c.status == "sent",
-               in_period(OUTBOX.c.sent_at, period), _hub_filter(OUTBOX.c.hub, hubs))
+        .where(
+            OUTBOX.c.person_letter.is_(True),
+            OUTBOX.c.status == "sent",
+            in_period(OUTBOX.c.sent_at, period),
+            _hub_filter(OUTBOX.c.hub, hubs),
+        )
         .subquery("lt")
     )
-    return _rows(conn, select(sent.c.hub, sent.c.month, sent.c.lang, func.count())
-                 .group_by(sent.c.hub, sent.c.month, sent.c.lang))
+    return _rows(
+        conn,
+        select(sent.c.hub, sent.c.month, sent.c.lang, func.count()).group_by(
+            sent.c.hub, sent.c.month, sent.c.lang
+        ),
+    )
 
 
 def _rows(conn: Connection, query: Select[Any]) -> Rows:

@@ -58,8 +58,9 @@ def durations(conn: Connection, pc: Subquery, which: str) -> Durations:
     wait = seconds_between(done.c.at, start, conn.dialect.name).label("s")
     query = (
         select(pc.c.hub, pc.c.month, wait)
-        .select_from(pc.join(done, done.c.case_id == pc.c.id)
-                     .outerjoin(arrived, arrived.c.case_id == pc.c.id))
+        .select_from(
+            pc.join(done, done.c.case_id == pc.c.id).outerjoin(arrived, arrived.c.case_id == pc.c.id)
+        )
         .order_by(pc.c.hub, pc.c.month, wait)
     )
     out: Durations = {}

@@ -15,10 +15,6 @@ pytestmark = pytest.mark.integration
 TRUSTED_PASS = "mx.example.org; dmarc=pass header.from=example.org; spf=pass"
 
 
-
-
-
-
 class Scene:
     """One hub, one referral acknowledged, ready for advisors and the person to reply."""
 
@@ -29,8 +25,10 @@ class Scene:
         self.person = unique("person-")
         stack.add_user(self.person)
         self.advisor = self.hub["advisors"][0]
-        stack.append(self.hub["user"], referral(f"{self.person}@example.test", "x@example.org",
-                                                name="Robin Testperson"))
+        stack.append(
+            self.hub["user"],
+            referral(f"{self.person}@example.test", "x@example.org", name="Robin Testperson"),
+        )
         assert run(self.config, "run", "--once")[0] == 0
         self.ref = self.case()["ref"]
 
@@ -44,21 +42,39 @@ class Scene:
     def notification(self) -> EmailMessage:
         return inbox(self.stack, self.hub["notify"])[0]
 
-    def advisor_reply(self, body: str, *, auth: str | None = TRUSTED_PASS, frm: str | None = None,
-                      parent: EmailMessage | None = None, display: str = "Advisor One") -> None:
+    def advisor_reply(
+        self,
+        body: str,
+        *,
+        auth: str | None = TRUSTED_PASS,
+        frm: str | None = None,
+        parent: EmailMessage | None = None,
+        display: str = "Advisor One",
+    ) -> None:
         parent = parent or self.notification()
         headers = {"In-Reply-To": parent["Message-ID"], "References": parent["Message-ID"]}
         if auth:
             headers["Authentication-Results"] = auth
-        raw = referral(frm or self.advisor, f"{self.hub['user']}@example.org",
-                       subject=f"Re: {parent['Subject']}", body=body, name=display, headers=headers)
+        raw = referral(
+            frm or self.advisor,
+            f"{self.hub['user']}@example.org",
+            subject=f"Re: {parent['Subject']}",
+            body=body,
+            name=display,
+            headers=headers,
+        )
         self.stack.append(self.hub["user"], raw)
         assert run(self.config, "run", "--once")[0] == 0
 
     def person_reply(self, body: str, *, frm: str | None = None) -> None:
         ack = inbox(self.stack, self.person)[0]
-        raw = referral(frm or f"{self.person}@example.test", "x@example.org", subject=f"Re: {ack['Subject']}",
-                       body=body, headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]})
+        raw = referral(
+            frm or f"{self.person}@example.test",
+            "x@example.org",
+            subject=f"Re: {ack['Subject']}",
+            body=body,
+            headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]},
+        )
         self.stack.append(self.hub["user"], raw)
         assert run(self.config, "run", "--once")[0] == 0
 
@@ -87,11 +103,14 @@ def test_verified_not_suitable_sends_the_letter_with_signposting(scene):
     assert [m["kind"] for m in case["messages"]][-2:] == ["advisor_command", "not_suitable"]
 
 
-@pytest.mark.parametrize("auth", [
-    None,
-    "evil.example.test; dmarc=pass header.from=example.org",
-    "mx.example.org; dmarc=fail header.from=example.org",
-])
+@pytest.mark.parametrize(
+    "auth",
+    [
+        None,
+        "evil.example.test; dmarc=pass header.from=example.org",
+        "mx.example.org; dmarc=fail header.from=example.org",
+    ],
+)
 def test_unverified_advisor_commands_do_nothing_and_warn(scene, auth):
     """Without a passing Authentication-Results from a trusted server, commands are not executed."""
     scene.advisor_reply("#close", auth=auth)
@@ -129,7 +148,9 @@ def test_unknown_command_and_refused_transition_get_clear_errors(scene):
     assert "withdrawn" in body_text(scene.advisor_inbox()[-1])
     letters = inbox(scene.stack, scene.person)
     assert [m["kind"] for m in scene.case()["messages"] if m["direction"] == "out"] == [
-        "acknowledgement", "withdrawal_confirmation"]
+        "acknowledgement",
+        "withdrawal_confirmation",
+    ]
     assert len(letters) == 2
 
 
@@ -156,8 +177,10 @@ def test_person_can_withdraw_with_one_reply(scene):
     assert len(inbox(scene.stack, scene.person)) == 2  # no automatic mail after withdrawal
 
 
-@pytest.mark.parametrize("body", ["I don't want to stop, I just need more time.",
-                                  "> Please withdraw my referral\nThanks for the email."])
+@pytest.mark.parametrize(
+    "body",
+    ["I don't want to stop, I just need more time.", "> Please withdraw my referral\nThanks for the email."],
+)
 def test_negations_and_quotes_do_not_withdraw(scene, body):
     """Negated wording or withdrawal words inside quoted text never withdraw the case."""
     scene.person_reply(body)
@@ -182,8 +205,13 @@ def test_a_stranger_quoting_the_reference_cannot_reopen_or_withdraw(tmp_path, ma
     scene.advisor_reply("#not-suitable safety")
     mallory = unique("other-")
     mailstack.add_user(mallory)
-    raw = referral(f"{mallory}@example.test", "x@example.org", subject=f"Re: [{scene.ref}]",
-                   body="Hello, any news?", headers={"Reply-To": f"{scene.person}@example.test"})
+    raw = referral(
+        f"{mallory}@example.test",
+        "x@example.org",
+        subject=f"Re: [{scene.ref}]",
+        body="Hello, any news?",
+        headers={"Reply-To": f"{scene.person}@example.test"},
+    )
     mailstack.append(scene.hub["user"], raw)
     assert run(scene.config, "run", "--once")[0] == 0
     assert scene.case()["status"] == "not_suitable"
@@ -195,8 +223,12 @@ def test_mail_to_the_wrong_hub_is_handled_by_the_case_hub(scene, hubs):
     """A reply about a Norfolk case sent to the Suffolk address is Norfolk's: Suffolk's advisors
     are not told and cannot act on it."""
     suffolk = hubs[1]
-    raw = referral(f"{scene.person}@example.test", "x@example.org", subject=f"Re: [{scene.ref}]",
-                   body="One more thing I wanted to say.")
+    raw = referral(
+        f"{scene.person}@example.test",
+        "x@example.org",
+        subject=f"Re: [{scene.ref}]",
+        body="One more thing I wanted to say.",
+    )
     scene.stack.append(suffolk["user"], raw)
     assert run(scene.config, "run", "--once")[0] == 0
     assert scene.stack.fetch_all(suffolk["notify"]) == []

@@ -31,10 +31,6 @@ CALL_ME = (
 )
 
 
-
-
-
-
 def _ics(msg: EmailMessage) -> icalendar.Calendar:
     for part in msg.walk():
         if part.get_content_type() == "text/calendar":
@@ -112,8 +108,11 @@ def test_reply_2_books_the_second_slot_with_a_valid_invite(desk):
 def test_an_invite_with_a_neutral_address_names_neither_the_hub_nor_the_police(desk):
     """With `invite_address`, nothing a shared calendar shows carries the hub's address, and the
     letter's promise "It does not say who we are" is then true."""
-    desk.config.write_text(desk.config.read_text().replace(
-        "[hubs.calls]\n", '[hubs.calls]\ninvite_address = "calls-7421@example.net"\n', 1))
+    desk.config.write_text(
+        desk.config.read_text().replace(
+            "[hubs.calls]\n", '[hubs.calls]\ninvite_address = "calls-7421@example.net"\n', 1
+        )
+    )
     person = desk.new_person()
     desk.cycle()
     desk.reply(person, inbox(desk.stack, person)[1], "1")
@@ -245,7 +244,7 @@ def test_replying_call_me_to_the_acknowledgement_sends_an_offer(desk):
 
 
 def test_a_booking_reply_gives_advisors_one_notice_that_quotes_it(desk):
-    """"2 please, my mobile is best" books the time; advisors get ONE notice (Call booked) with the
+    """ "2 please, my mobile is best" books the time; advisors get ONE notice (Call booked) with the
     person's words, not a "New message" beside it."""
     person = desk.new_person()
     desk.cycle()

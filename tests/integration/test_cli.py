@@ -17,12 +17,9 @@ from tests.support import new_person, referral, run, setup_config, write_config
 pytestmark = pytest.mark.integration
 
 
-
-
-
-
-def _one_case(tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]],
-              **kw: Any) -> tuple[Path, str]:
+def _one_case(
+    tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]], **kw: Any
+) -> tuple[Path, str]:
     """A config with one referral taken in; returns (config, case reference)."""
     config = setup_config(tmp_path, mailstack, db_url, hubs, **kw)
     person = new_person(mailstack)
@@ -57,8 +54,9 @@ def test_check_passes_on_a_healthysetup_config(tmp_path, mailstack, db_url, hubs
     assert "0 problem(s)" in out
     # The shipped catalogues are first drafts: check says so for every enabled language.
     for lang in ("pl", "lt", "ro", "pt"):
-        assert any(line.startswith("WARNING") and f"letters in '{lang}': awaiting review" in line
-                   for line in lines), out
+        assert any(
+            line.startswith("WARNING") and f"letters in '{lang}': awaiting review" in line for line in lines
+        ), out
 
 
 def test_check_names_the_hub_with_a_wrong_imap_password(tmp_path, mailstack, db_url, hubs):
@@ -70,8 +68,7 @@ def test_check_names_the_hub_with_a_wrong_imap_password(tmp_path, mailstack, db_
     text = config.read_text()
     nor_login = f'username = "{hubs[0]["user"]}"\npassword_file = "{tmp_path / "imap-password"}"'
     assert nor_login in text
-    config.write_text(text.replace(nor_login, f'username = "{hubs[0]["user"]}"\n'
-                                              f'password_file = "{wrong}"'))
+    config.write_text(text.replace(nor_login, f'username = "{hubs[0]["user"]}"\npassword_file = "{wrong}"'))
     code, out = run(config, "check")
     assert code != 0
     problems = [line for line in _text_lines(out) if line.startswith("PROBLEM")]
@@ -145,9 +142,21 @@ def test_templates_preview_html(tmp_path, mailstack, db_url, hubs):
     assert "Thank you for writing to us" in out
 
 
-@pytest.mark.parametrize("name", ["call_offer", "booking_confirmation", "not_suitable", "call_arrange",
-                                  "offer_closed", "withdrawal_confirmation", "notification", "introduction",
-                                  "referral_acknowledgement", "referrer_update"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "call_offer",
+        "booking_confirmation",
+        "not_suitable",
+        "call_arrange",
+        "offer_closed",
+        "withdrawal_confirmation",
+        "notification",
+        "introduction",
+        "referral_acknowledgement",
+        "referrer_update",
+    ],
+)
 def test_templates_preview_renders_each_letter(tmp_path, mailstack, db_url, hubs, name):
     """Every letter kind named in the case JSON, and the advisor notification, previews."""
     config = setup_config(tmp_path, mailstack, db_url, hubs)
@@ -217,8 +226,11 @@ def test_audit_without_reference_lists_all_entries(tmp_path, mailstack, db_url, 
 def test_bad_config_exits_2_naming_key_and_file(tmp_path, mailstack, db_url, hubs, capsys):
     """A config mistake exits 2 and stderr names the key path and the file."""
     config = write_config(tmp_path, mailstack, db_url, hubs)
-    config.write_text(config.read_text().replace(f'host = "{mailstack.host}"\nport = {mailstack.imap_port}',
-                                                 f"port = {mailstack.imap_port}", 1))
+    config.write_text(
+        config.read_text().replace(
+            f'host = "{mailstack.host}"\nport = {mailstack.imap_port}', f"port = {mailstack.imap_port}", 1
+        )
+    )
     capsys.readouterr()
     assert cli.main(["--config", str(config), "check"]) == 2
     err = capsys.readouterr().err

@@ -35,8 +35,9 @@ def test_kill_minus_nine_loses_nothing_and_sends_nothing_twice(tmp_path: Path, m
     their INBOX. SQLite only (the crash behaviour under test is rjmail's ordering, not the engine's)."""
     crash = _harness()
     lines: list[str] = []
-    result = crash.run_harness(mailstack, tmp_path, referrals=60, kills=8, seed=20260,
-                               echo=lines.append, max_seconds=80)
+    result = crash.run_harness(
+        mailstack, tmp_path, referrals=60, kills=8, seed=20260, echo=lines.append, max_seconds=80
+    )
     report = "\n".join([*lines, result.summary()])
     print(report)
     assert result.kills >= 8, report
@@ -53,8 +54,12 @@ def _ack_rows(db_url: str) -> list[tuple[str, str]]:
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
-            return [(r[0], r[1]) for r in conn.execute(text(
-                "SELECT message_id, status FROM outbox WHERE kind = 'acknowledgement'"))]
+            return [
+                (r[0], r[1])
+                for r in conn.execute(
+                    text("SELECT message_id, status FROM outbox WHERE kind = 'acknowledgement'")
+                )
+            ]
     finally:
         engine.dispose()
 
@@ -65,8 +70,9 @@ def _crash_after_smtp_accepted(db_url: str) -> None:
     engine = create_engine(db_url)
     try:
         with engine.begin() as conn:
-            conn.execute(text("UPDATE outbox SET status = 'sending', sent_at = NULL "
-                              "WHERE kind = 'acknowledgement'"))
+            conn.execute(
+                text("UPDATE outbox SET status = 'sending', sent_at = NULL WHERE kind = 'acknowledgement'")
+            )
     finally:
         engine.dispose()
 
@@ -82,13 +88,17 @@ def _remove_from_inbox(mailstack: Any, user: str, message_id: str) -> bytes:
     return raw
 
 
-@pytest.mark.parametrize("situation", [
-    "copy in the watched INBOX",
-    "watched folder is not INBOX",
-    "copy still queued at the relay",
-])
-def test_recovery_after_a_crash_between_smtp_and_record_sends_nothing_twice(tmp_path, mailstack, db_url,
-                                                                            hubs, situation):
+@pytest.mark.parametrize(
+    "situation",
+    [
+        "copy in the watched INBOX",
+        "watched folder is not INBOX",
+        "copy still queued at the relay",
+    ],
+)
+def test_recovery_after_a_crash_between_smtp_and_record_sends_nothing_twice(
+    tmp_path, mailstack, db_url, hubs, situation
+):
     """A crash after the SMTP server accepted an acknowledgement but before it was recorded `sent`
     leaves the row `sending`; the next start settles it from the blind copy in the hub mailbox and
     the person still gets exactly one acknowledgement."""

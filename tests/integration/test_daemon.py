@@ -31,8 +31,9 @@ UNIT = ROOT / "contrib" / "systemd" / "rjmail.service"
 # ---------------------------------------------------------------------------- helpers
 
 
-def daemon_config(tmp: Path, stack: Any, db_url: str, hubs: list[dict[str, Any]], *,
-                  poll: int, idle: bool, **kw: Any) -> Path:
+def daemon_config(
+    tmp: Path, stack: Any, db_url: str, hubs: list[dict[str, Any]], *, poll: int, idle: bool, **kw: Any
+) -> Path:
     """write_config with the daemon's poll interval and IDLE switch, migrated."""
     config = write_config(tmp, stack, db_url, hubs, **kw)
     text = config.read_text().replace("poll_interval_seconds = 2", f"poll_interval_seconds = {poll}", 1)
@@ -56,7 +57,12 @@ class DaemonProcess:
         with log_file.open("ab") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "rjmail.cli", "--config", str(config), "run"],
-                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=full_env, cwd=ROOT)
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=full_env,
+                cwd=ROOT,
+            )
 
     @property
     def pid(self) -> int:
@@ -73,12 +79,14 @@ class DaemonProcess:
         return found
 
     def has(self, event: str, **match: Any) -> bool:
-        return any(e.get("event") == event and all(e.get(k) == v for k, v in match.items())
-                   for e in self.events())
+        return any(
+            e.get("event") == event and all(e.get(k) == v for k, v in match.items()) for e in self.events()
+        )
 
     def wait_for(self, event: str, timeout: float, **match: Any) -> None:
-        if not wait_until(lambda: self.has(event, **match) or self.proc.poll() is not None, timeout) \
-                or not self.has(event, **match):
+        if not wait_until(
+            lambda: self.has(event, **match) or self.proc.poll() is not None, timeout
+        ) or not self.has(event, **match):
             raise AssertionError(f"no {event} {match} within {timeout}s; log:\n{self.tail()}")
 
     def tail(self, lines: int = 40) -> str:
@@ -165,8 +173,14 @@ def own_stack() -> Iterator[Any]:
 
 
 def one_hub(stack: Any) -> list[dict[str, Any]]:
-    hub = {"code": "NOR", "name": "Norfolk RJ Hub", "user": unique("rj-nor-"), "signposting": "norfolk",
-           "notify": unique("notify-nor-"), "advisors": [f"{unique('adv-nor-')}@example.org"]}
+    hub = {
+        "code": "NOR",
+        "name": "Norfolk RJ Hub",
+        "user": unique("rj-nor-"),
+        "signposting": "norfolk",
+        "notify": unique("notify-nor-"),
+        "advisors": [f"{unique('adv-nor-')}@example.org"],
+    }
     for user in (hub["user"], hub["notify"], hub["advisors"][0].split("@")[0]):
         stack.add_user(user)
     return [hub]
@@ -180,8 +194,9 @@ def test_ready_status_watchdog_and_clean_stop(tmp_path, mailstack, notify):
     exit 0."""
     hubs = one_hub(mailstack)
     config = daemon_config(tmp_path, mailstack, f"sqlite:///{tmp_path / 'rj.db'}", hubs, poll=60, idle=True)
-    daemon = DaemonProcess(config, tmp_path / "daemon.log",
-                           {"NOTIFY_SOCKET": notify.name, "WATCHDOG_USEC": "2000000"})
+    daemon = DaemonProcess(
+        config, tmp_path / "daemon.log", {"NOTIFY_SOCKET": notify.name, "WATCHDOG_USEC": "2000000"}
+    )
     try:
         assert notify.wait_for("READY=1", 20), daemon.tail()
         assert notify.wait_for("WATCHDOG=1", 6, count=3), (notify.lines(), daemon.tail())
@@ -202,8 +217,9 @@ def test_ready_even_when_imap_is_down_then_recovers(tmp_path, own_stack, notify)
     hubs = one_hub(own_stack)
     config = daemon_config(tmp_path, own_stack, f"sqlite:///{tmp_path / 'rj.db'}", hubs, poll=60, idle=True)
     own_stack.stop_imap()
-    daemon = DaemonProcess(config, tmp_path / "daemon.log",
-                           {"NOTIFY_SOCKET": notify.name, "WATCHDOG_USEC": "2000000"})
+    daemon = DaemonProcess(
+        config, tmp_path / "daemon.log", {"NOTIFY_SOCKET": notify.name, "WATCHDOG_USEC": "2000000"}
+    )
     try:
         assert notify.wait_for("READY=1", 20), daemon.tail()
         daemon.wait_for("poll_failed", 20)
@@ -258,8 +274,9 @@ def test_idle_reconnects_after_the_server_drops_the_connection(tmp_path, own_sta
         time.sleep(3)
         assert _cpu_seconds(daemon.pid) - cpu_before < 1.5  # no busy loop on the dead socket
         own_stack.start_imap()
-        assert wait_until(lambda: sum(e["event"] == "idle_started" for e in daemon.events()) >= 2, 30), \
+        assert wait_until(lambda: sum(e["event"] == "idle_started" for e in daemon.events()) >= 2, 30), (
             daemon.tail()
+        )
         who = person(own_stack)
         own_stack.append(hubs[0]["user"], referral(f"{who}@example.test", f"{hubs[0]['user']}@example.org"))
         assert wait_until(lambda: inbox_count(own_stack, who) == 1, 8), daemon.tail()
@@ -289,8 +306,9 @@ class _Repeated(dict):  # type: ignore[type-arg]
 
 
 def _unit() -> configparser.ConfigParser:
-    parser = configparser.ConfigParser(strict=False, interpolation=None, delimiters=("=",),
-                                       dict_type=_Repeated)
+    parser = configparser.ConfigParser(
+        strict=False, interpolation=None, delimiters=("=",), dict_type=_Repeated
+    )
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     parser.read(UNIT)
     return parser
@@ -300,12 +318,26 @@ def test_unit_file_has_the_hardening_and_notify_settings():
     unit = _unit()
     service = unit["Service"]
     expected = {
-        "Type": "notify", "NotifyAccess": "main", "Restart": "on-failure", "DynamicUser": "yes",
-        "StateDirectory": "rjmail", "UMask": "0077", "ProtectSystem": "strict", "ProtectHome": "yes",
-        "PrivateTmp": "yes", "NoNewPrivileges": "yes", "PrivateDevices": "yes",
-        "ProtectKernelTunables": "yes", "ProtectKernelModules": "yes", "ProtectControlGroups": "yes",
-        "RestrictSUIDSGID": "yes", "LockPersonality": "yes", "SystemCallArchitectures": "native",
-        "RestrictNamespaces": "yes", "RestrictRealtime": "yes", "CapabilityBoundingSet": "",
+        "Type": "notify",
+        "NotifyAccess": "main",
+        "Restart": "on-failure",
+        "DynamicUser": "yes",
+        "StateDirectory": "rjmail",
+        "UMask": "0077",
+        "ProtectSystem": "strict",
+        "ProtectHome": "yes",
+        "PrivateTmp": "yes",
+        "NoNewPrivileges": "yes",
+        "PrivateDevices": "yes",
+        "ProtectKernelTunables": "yes",
+        "ProtectKernelModules": "yes",
+        "ProtectControlGroups": "yes",
+        "RestrictSUIDSGID": "yes",
+        "LockPersonality": "yes",
+        "SystemCallArchitectures": "native",
+        "RestrictNamespaces": "yes",
+        "RestrictRealtime": "yes",
+        "CapabilityBoundingSet": "",
     }
     for key, value in expected.items():
         assert service.get(key) == value, key
@@ -328,14 +360,23 @@ def test_unit_file_passes_systemd_analyze_verify(tmp_path):
     text = UNIT.read_text().replace("/opt/rjmail/venv/bin/rjmail", str(rjmail))
     copy = tmp_path / "rjmail.service"
     copy.write_text(text)
-    result = subprocess.run(["systemd-analyze", "verify", "--man=no", str(copy)],
-                            capture_output=True, text=True, timeout=60, check=False,
-                            env={**os.environ, "SYSTEMD_LOG_LEVEL": "notice"})
-    problems = [line for line in (result.stdout + result.stderr).splitlines()
-                if "rjmail.service" in line]
+    result = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(copy)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "SYSTEMD_LOG_LEVEL": "notice"},
+    )
+    problems = [line for line in (result.stdout + result.stderr).splitlines() if "rjmail.service" in line]
     assert result.returncode == 0 and not problems, result.stdout + result.stderr
-    security = subprocess.run(["systemd-analyze", "security", "--offline=yes", str(copy)],
-                              capture_output=True, text=True, timeout=60, check=False)
+    security = subprocess.run(
+        ["systemd-analyze", "security", "--offline=yes", str(copy)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     level = re.search(r"Overall exposure level for rjmail.service: ([0-9.]+)", security.stdout)
     if level is not None:  # older systemd-analyze has no --offline
         assert float(level.group(1)) <= 2.0, security.stdout

@@ -39,8 +39,9 @@ class Recording:
         self.real.close()
 
 
-def _runtime(tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]], connections: int
-             ) -> tuple[Path, Runtime]:
+def _runtime(
+    tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]], connections: int
+) -> tuple[Path, Runtime]:
     config = setup_config(tmp_path, mailstack, db_url, hubs, smtp_extra=f"connections = {connections}")
     return config, build_runtime(load(config))
 
@@ -63,12 +64,14 @@ def _acks_to(mailstack: Any, people: list[str]) -> dict[str, int]:
 
 
 def test_letters_go_out_over_two_connections_at_once(
-        tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]) -> None:
+    tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]
+) -> None:
     _, rt = _runtime(tmp_path, mailstack, db_url, hubs, connections=2)
     people = _take_in(rt, mailstack, hubs[0], 12)
     used: list[tuple[int, str]] = []
-    pool = delivery.DeliveryPool(rt, [rt.settings.hubs[0]],
-                                 sender=lambda: Recording(SmtpSender(rt.settings.smtp), used))
+    pool = delivery.DeliveryPool(
+        rt, [rt.settings.hubs[0]], sender=lambda: Recording(SmtpSender(rt.settings.smtp), used)
+    )
     counts = pool.run()
     assert counts == {"sent": 24, "retry": 0, "failed": 0}  # acknowledgement + notification each
     assert len({sender for sender, _ in used}) == 2
@@ -77,7 +80,8 @@ def test_letters_go_out_over_two_connections_at_once(
 
 
 def test_a_connection_failing_on_one_worker_loses_and_repeats_nothing(
-        tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]) -> None:
+    tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]
+) -> None:
     _, rt = _runtime(tmp_path, mailstack, db_url, hubs, connections=3)
     people = _take_in(rt, mailstack, hubs[0], 10)
     made: list[Recording] = []
@@ -90,8 +94,9 @@ def test_a_connection_failing_on_one_worker_loses_and_repeats_nothing(
     first = delivery.DeliveryPool(rt, [rt.settings.hubs[0]], sender=sender).run()
     assert first["retry"] == 1 and first["failed"] == 0
     with rt.engine.begin() as conn:  # the retried letter is due again now, not in 30 s
-        conn.execute(text("UPDATE outbox SET next_attempt_at = :now WHERE status = 'pending'"),
-                     {"now": rt.now()})
+        conn.execute(
+            text("UPDATE outbox SET next_attempt_at = :now WHERE status = 'pending'"), {"now": rt.now()}
+        )
     rest = delivery.deliver_due(rt, [rt.settings.hubs[0]])
     assert first["sent"] + rest["sent"] == 20 and rest["retry"] == rest["failed"] == 0
     assert set(_acks_to(mailstack, people).values()) == {1}
@@ -101,15 +106,19 @@ def test_a_connection_failing_on_one_worker_loses_and_repeats_nothing(
 
 
 def test_run_once_answers_the_first_person_before_the_backlog_is_taken_in(
-        tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]) -> None:
+    tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]
+) -> None:
     config = setup_config(tmp_path, mailstack, db_url, hubs, smtp_extra="connections = 2")
     hub = hubs[0]
     people = [f"{unique('early-')}@example.test" for _ in range(80)]
     for person in people:
         mailstack.append(hub["user"], referral(person, f"{hub['user']}@example.org"))
     assert run(config, "run", "--once")[0] == 0
-    accepted = [os.stat(m.path).st_mtime for m in mailstack.spooled()
-                if any(r.lower() == people[0] for r in m.rcpt_tos)]
+    accepted = [
+        os.stat(m.path).st_mtime
+        for m in mailstack.spooled()
+        if any(r.lower() == people[0] for r in m.rcpt_tos)
+    ]
     assert len(accepted) == 1
     cases = {c["referrer_email"]: c for c in export_cases(config)}
     assert set(people) <= set(cases)
@@ -135,7 +144,8 @@ class Broken:
 
 
 def test_an_unexpected_error_in_a_worker_ends_the_run_and_leaves_its_row_for_recovery(
-        tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]) -> None:
+    tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]
+) -> None:
     _, rt = _runtime(tmp_path, mailstack, db_url, hubs, connections=2)
     _take_in(rt, mailstack, hubs[0], 3)
     with pytest.raises(RuntimeError):

@@ -22,14 +22,6 @@ from tests.support import (
 pytestmark = pytest.mark.integration
 
 
-
-
-
-
-
-
-
-
 def test_referrals_become_cases_with_one_acknowledgement_each(tmp_path, mailstack, db_url, hubs):
     """Each referral in a hub mailbox gives one case and one acknowledgement in the person's inbox."""
     config = setup_config(tmp_path, mailstack, db_url, hubs)
@@ -78,20 +70,24 @@ def test_second_run_sends_nothing_new(tmp_path, mailstack, db_url, hubs):
     assert len(mailstack.fetch_all(person)) == 1
 
 
-@pytest.mark.parametrize("headers", [
-    {"Auto-Submitted": "auto-replied", "Subject": "Automatic reply: Help please"},
-    {"X-Auto-Response-Suppress": "All", "X-MS-Exchange-Inbox-Rules-Loop": "x@example.test"},
-    {"Precedence": "bulk"},
-    {"List-Id": "<news.example.test>"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Auto-Submitted": "auto-replied", "Subject": "Automatic reply: Help please"},
+        {"X-Auto-Response-Suppress": "All", "X-MS-Exchange-Inbox-Rules-Loop": "x@example.test"},
+        {"Precedence": "bulk"},
+        {"List-Id": "<news.example.test>"},
+    ],
+)
 def test_automatic_mail_gets_nothing(tmp_path, mailstack, db_url, hubs, headers):
     """Out-of-office and other automatic mail is recorded but never answered; when it has words of
     its own it reaches the advisors (SPEC section 6: nothing dropped silently), never the sender."""
     config = setup_config(tmp_path, mailstack, db_url, hubs)
     person = new_person(mailstack)
     subject = headers.pop("Subject", "Out of office")
-    mailstack.append(hubs[0]["user"], referral(f"{person}@example.test", "x@example.org",
-                                               subject=subject, headers=headers))
+    mailstack.append(
+        hubs[0]["user"], referral(f"{person}@example.test", "x@example.org", subject=subject, headers=headers)
+    )
     before = len(mailstack.spooled())
     assert run(config, "run", "--once")[0] == 0
     assert all(not c["messages"] or c["messages"][-1]["direction"] == "in" for c in export_cases(config))
@@ -119,9 +115,13 @@ def test_reply_with_reference_joins_the_case(tmp_path, mailstack, db_url, hubs):
     mailstack.append(hubs[0]["user"], referral(f"{person}@example.test", "x@example.org"))
     assert run(config, "run", "--once")[0] == 0
     ack = inbox(mailstack, person)[0]
-    reply = referral(f"{person}@example.test", "x@example.org", subject=f"Re: {ack['Subject']}",
-                     body="Thank you. Mornings are best for me.",
-                     headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]})
+    reply = referral(
+        f"{person}@example.test",
+        "x@example.org",
+        subject=f"Re: {ack['Subject']}",
+        body="Thank you. Mornings are best for me.",
+        headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]},
+    )
     mailstack.append(hubs[0]["user"], reply)
     assert run(config, "run", "--once")[0] == 0
     cases = export_cases(config)
@@ -177,22 +177,33 @@ def test_advisor_replies_from_the_hub_sent_folder_are_recorded(tmp_path, mailsta
     copies = mailstack.fetch_all(hub["user"], "Sent")
     assert len(copies) == 2  # the acknowledgement and the advisor notification
     ack = inbox(mailstack, person)[0]
-    own = referral(f"{hub['user']}@example.org", f"{person}@example.test", subject=f"Re: {ack['Subject']}",
-                   body="Hello, thank you. I will ring you on Tuesday.", name="Norfolk RJ Hub",
-                   headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]})
+    own = referral(
+        f"{hub['user']}@example.org",
+        f"{person}@example.test",
+        subject=f"Re: {ack['Subject']}",
+        body="Hello, thank you. I will ring you on Tuesday.",
+        name="Norfolk RJ Hub",
+        headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]},
+    )
     mailstack.append(hub["user"], own, folder="Sent")
     assert run(config, "run", "--once")[0] == 0
     (case,) = export_cases(config)
     assert [(m["direction"], m["kind"]) for m in case["messages"]] == [
-        ("in", "referral"), ("out", "acknowledgement"), ("out", "advisor_reply")]
+        ("in", "referral"),
+        ("out", "acknowledgement"),
+        ("out", "advisor_reply"),
+    ]
 
 
 def test_uidvalidity_change_rescans_without_sending_twice(tmp_path, mailstack, db_url, hubs):
     """A folder recreated with a new UIDVALIDITY is rescanned; only truly new mail is answered."""
     hub = dict(hubs[0], imap_extra="")
     config = setup_config(tmp_path, mailstack, db_url, [hub, hubs[1]])
-    config.write_text(config.read_text().replace(
-        f'username = "{hub["user"]}"', f'username = "{hub["user"]}"\nfolder = "Referrals"', 1))
+    config.write_text(
+        config.read_text().replace(
+            f'username = "{hub["user"]}"', f'username = "{hub["user"]}"\nfolder = "Referrals"', 1
+        )
+    )
     first, second = new_person(mailstack), new_person(mailstack)
     old = referral(f"{first}@example.test", "x@example.org")
     mailstack.append(hub["user"], old, folder="Referrals")

@@ -28,8 +28,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "RJMAIL_CONFIG"}
-    return subprocess.run([sys.executable, "-m", "rjmail.cli", "--config", str(config), *args], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "rjmail.cli", "--config", str(config), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _threaded(raw: bytes, parent: EmailMessage | str) -> bytes:
@@ -48,8 +55,11 @@ def dump_every_table(db_url: str) -> list[tuple[str, str, str]]:
             for table in meta.sorted_tables:
                 for row in conn.execute(select(table)).mappings():
                     for column, value in row.items():
-                        as_text = (bytes(value).decode("utf-8", "replace")
-                                   if isinstance(value, (bytes, memoryview)) else value)
+                        as_text = (
+                            bytes(value).decode("utf-8", "replace")
+                            if isinstance(value, (bytes, memoryview))
+                            else value
+                        )
                         found.append((table.name, column, "" if as_text is None else str(as_text)))
     finally:
         engine.dispose()
@@ -63,40 +73,77 @@ OTHER_PARTY, COURT = "Oswin Quarrington", "Norwich Crown Court"
 
 
 def test_after_retention_no_table_holds_the_persons_data_and_dedup_still_works(
-        tmp_path, mailstack, db_url, hubs):
+    tmp_path, mailstack, db_url, hubs
+):
     """A case with a referral, a reply, an oversized (quarantined) message, advisor #hold/#note text
     naming the other party and the court, all with sender-chosen Message-IDs holding the person's
     name and phone: after `rjmail retention` a dump of every column of every table holds none of
     it; the same referral offered again is still recognised (keyed hashes)."""
-    config = write_config(tmp_path, mailstack, db_url, hubs,
-                          extra_service="retention_days = 0\nmax_message_bytes = 20000")
+    config = write_config(
+        tmp_path, mailstack, db_url, hubs, extra_service="retention_days = 0\nmax_message_bytes = 20000"
+    )
     assert run(config, "db", "upgrade")[0] == 0
     hub, person = hubs[0], new_person(mailstack)
     addr, hub_to = f"{person}@example.test", f"{hubs[0]['user']}@example.org"
-    first = referral(addr, hub_to, subject="After the break-in", name=NAME,
-                     message_id="<marigold.thistlewood.07700900123@example.test>",
-                     body=f"Hello, I am {NAME}. My greenhouse in {PLACE} was smashed last spring.\n"
-                          f"Please ring me on {PHONE}, mornings are best.\n")
+    first = referral(
+        addr,
+        hub_to,
+        subject="After the break-in",
+        name=NAME,
+        message_id="<marigold.thistlewood.07700900123@example.test>",
+        body=f"Hello, I am {NAME}. My greenhouse in {PLACE} was smashed last spring.\n"
+        f"Please ring me on {PHONE}, mornings are best.\n",
+    )
     mailstack.append(hub["user"], first)
     assert run(config, "run", "--once")[0] == 0
     ack = inbox(mailstack, person)[0]  # then a call offer: "Please ring me" asks for a call
-    mailstack.append(hub["user"], _threaded(referral(
-        addr, hub_to, subject=f"Re: {ack['Subject']}", name=NAME,
-        message_id="<re.thistlewood.07700900123@example.test>",
-        body="Evenings after six are better, the greenhouse is still broken.\n"), ack))
-    mailstack.append(hub["user"], referral(
-        addr, hub_to, subject="Photos of the greenhouse", name=NAME,
-        message_id="<big.marigold.thistlewood@example.test>",
-        body=f"{NAME} here, {PHONE}. Photos of the greenhouse follow.\n" + "x" * 30000))
+    mailstack.append(
+        hub["user"],
+        _threaded(
+            referral(
+                addr,
+                hub_to,
+                subject=f"Re: {ack['Subject']}",
+                name=NAME,
+                message_id="<re.thistlewood.07700900123@example.test>",
+                body="Evenings after six are better, the greenhouse is still broken.\n",
+            ),
+            ack,
+        ),
+    )
+    mailstack.append(
+        hub["user"],
+        referral(
+            addr,
+            hub_to,
+            subject="Photos of the greenhouse",
+            name=NAME,
+            message_id="<big.marigold.thistlewood@example.test>",
+            body=f"{NAME} here, {PHONE}. Photos of the greenhouse follow.\n" + "x" * 30000,
+        ),
+    )
     assert run(config, "run", "--once")[0] == 0
     [ref] = [c["ref"] for c in export_cases(config)]
     note = inbox(mailstack, hub["notify"])[0]
-    for command in (f"#hold waiting for {COURT}; the other party {OTHER_PARTY} has a hearing",
-                    f"#note spoke to {NAME} on {PHONE}, greenhouse repairs pending",
-                    "#close"):
-        mailstack.append(hub["user"], _threaded(referral(
-            hub["advisors"][0], hub_to, subject=f"Re: {note['Subject']}", name="Advisor One", body=command,
-            headers={"Authentication-Results": TRUSTED_PASS}), note))
+    for command in (
+        f"#hold waiting for {COURT}; the other party {OTHER_PARTY} has a hearing",
+        f"#note spoke to {NAME} on {PHONE}, greenhouse repairs pending",
+        "#close",
+    ):
+        mailstack.append(
+            hub["user"],
+            _threaded(
+                referral(
+                    hub["advisors"][0],
+                    hub_to,
+                    subject=f"Re: {note['Subject']}",
+                    name="Advisor One",
+                    body=command,
+                    headers={"Authentication-Results": TRUSTED_PASS},
+                ),
+                note,
+            ),
+        )
         assert run(config, "run", "--once")[0] == 0
     assert export_cases(config)[0]["status"] == "closed"
     before = dump_every_table(db_url)
@@ -104,12 +151,34 @@ def test_after_retention_no_table_holds_the_persons_data_and_dedup_still_works(
 
     code, out = run(config, "retention")
     assert code == 0 and f"anonymised {ref}" in out
-    forbidden = ["Marigold", "Thistlewood", person, "greenhouse", PLACE, "Oswin", "Quarrington", COURT,
-                 "Crown Court", PHONE, "07700900123", "+447700900123", "marigold.thistlewood"]
-    leaks = sorted({(table, column, word) for table, column, value in dump_every_table(db_url)
-                    for word in forbidden if word.lower() in value.lower()}
-                   | {(table, column, "phone digits") for table, column, value in dump_every_table(db_url)
-                      if "7700900123" in re.sub(r"\D", "", value)})
+    forbidden = [
+        "Marigold",
+        "Thistlewood",
+        person,
+        "greenhouse",
+        PLACE,
+        "Oswin",
+        "Quarrington",
+        COURT,
+        "Crown Court",
+        PHONE,
+        "07700900123",
+        "+447700900123",
+        "marigold.thistlewood",
+    ]
+    leaks = sorted(
+        {
+            (table, column, word)
+            for table, column, value in dump_every_table(db_url)
+            for word in forbidden
+            if word.lower() in value.lower()
+        }
+        | {
+            (table, column, "phone digits")
+            for table, column, value in dump_every_table(db_url)
+            if "7700900123" in re.sub(r"\D", "", value)
+        }
+    )
     assert leaks == []
 
     sent_before = len(inbox(mailstack, person))
@@ -121,6 +190,7 @@ def test_after_retention_no_table_holds_the_persons_data_and_dedup_still_works(
 
 # ---------------------------------------------------------------- 2. addresses as data
 
+
 def test_a_comma_in_an_address_never_fans_a_letter_out(tmp_path, mailstack, db_url, hubs):
     """A web form's "Your email: name,admin@example.net" and a From with a quoted local part holding
     a comma get no letter at all (no envelope to "name", "admin@..." or a half-quoted piece); the
@@ -128,13 +198,17 @@ def test_a_comma_in_an_address_never_fans_a_letter_out(tmp_path, mailstack, db_u
     config = setup_config(tmp_path, mailstack, db_url, hubs)
     hub, person = hubs[0], new_person(mailstack)
     hub_to, notify = f"{hub['user']}@example.org", f"{hub['notify']}@example.org"
-    form = (Path(ROOT / "tests/corpus/009-webform-relay-no-reply-to.eml").read_bytes()
-            .replace(b"gary.pearce@example.net", b"gary,admin@example.net")
-            .replace(b"<20260309121540.5d6e7f@forms.example.org>", f"<{person}.form@example.test>".encode()))
-    quoted = (f'From: Jo Bloggs <"jo,admin"@example.test>\r\nTo: {hub_to}\r\nSubject: Help please\r\n'
-              f"Message-ID: <{person}.quoted@example.test>\r\nDate: Mon, 2 Mar 2026 09:12:00 +0000\r\n\r\n"
-              "I was burgled last year and I would like to hear about meeting the person who did it.\r\n"
-              ).encode()
+    form = (
+        Path(ROOT / "tests/corpus/009-webform-relay-no-reply-to.eml")
+        .read_bytes()
+        .replace(b"gary.pearce@example.net", b"gary,admin@example.net")
+        .replace(b"<20260309121540.5d6e7f@forms.example.org>", f"<{person}.form@example.test>".encode())
+    )
+    quoted = (
+        f'From: Jo Bloggs <"jo,admin"@example.test>\r\nTo: {hub_to}\r\nSubject: Help please\r\n'
+        f"Message-ID: <{person}.quoted@example.test>\r\nDate: Mon, 2 Mar 2026 09:12:00 +0000\r\n\r\n"
+        "I was burgled last year and I would like to hear about meeting the person who did it.\r\n"
+    ).encode()
     before = len(mailstack.spooled())
     mailstack.append(hub["user"], form)
     mailstack.append(hub["user"], quoted)
@@ -153,9 +227,11 @@ def test_a_comma_in_an_address_never_fans_a_letter_out(tmp_path, mailstack, db_u
 
 # ---------------------------------------------------------------- 3. secrets, bounces, daemons
 
+
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
 def test_a_secret_file_readable_by_others_is_refused_and_check_says_so(
-        tmp_path, mailstack, db_url, hubs, mode):
+    tmp_path, mailstack, db_url, hubs, mode
+):
     """Like ssh: a signing key or password file with group/other permissions stops `run` and
     `check` with a configuration error naming the file and its mode."""
     config = setup_config(tmp_path, mailstack, db_url, hubs)
@@ -187,8 +263,11 @@ def test_a_forged_bounce_naming_another_recipient_changes_nothing(tmp_path, mail
     try:
         with engine.connect() as conn:
             status = conn.exec_driver_sql(
-                "SELECT status FROM outbox WHERE message_id = ?" if db_url.startswith("sqlite")
-                else "SELECT status FROM outbox WHERE message_id = %s", (str(ack["Message-ID"]),)).scalar()
+                "SELECT status FROM outbox WHERE message_id = ?"
+                if db_url.startswith("sqlite")
+                else "SELECT status FROM outbox WHERE message_id = %s",
+                (str(ack["Message-ID"]),),
+            ).scalar()
     finally:
         engine.dispose()
     assert status == "sent"
@@ -217,8 +296,13 @@ def test_a_second_daemon_on_the_same_sqlite_file_refuses_to_start(tmp_path, mail
     config = setup_config(tmp_path, mailstack, db_url, hubs)
     lock = Path(db_url.removeprefix("sqlite:///") + ".lock")
     env = {k: v for k, v in os.environ.items() if k != "RJMAIL_CONFIG"}
-    daemon = subprocess.Popen([sys.executable, "-m", "rjmail.cli", "--config", str(config), "run"], cwd=ROOT,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "rjmail.cli", "--config", str(config), "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while not _locked(lock) and time.monotonic() < deadline:
@@ -237,38 +321,63 @@ def test_a_second_daemon_on_the_same_sqlite_file_refuses_to_start(tmp_path, mail
 def test_letters_an_advisor_asked_for_are_outside_the_loop_guard(tmp_path, mailstack, db_url, hubs):
     """With a limit of 2 automatic letters a day: an acknowledgement, then a next-steps letter an
     advisor sent with #suitable, then a new referral from the same person is still acknowledged."""
-    config = setup_config(tmp_path, mailstack, db_url, hubs,
-                          extra_service="auto_replies_per_address_per_day = 2")
+    config = setup_config(
+        tmp_path, mailstack, db_url, hubs, extra_service="auto_replies_per_address_per_day = 2"
+    )
     hub, person = hubs[0], new_person(mailstack)
     hub_to = f"{hub['user']}@example.org"
     mailstack.append(hub["user"], referral(f"{person}@example.test", hub_to))
     assert run(config, "run", "--once")[0] == 0
     note = inbox(mailstack, hub["notify"])[0]
-    mailstack.append(hub["user"], _threaded(referral(
-        hub["advisors"][0], hub_to, subject=f"Re: {note['Subject']}", name="Advisor One", body="#suitable",
-        headers={"Authentication-Results": TRUSTED_PASS}), note))
+    mailstack.append(
+        hub["user"],
+        _threaded(
+            referral(
+                hub["advisors"][0],
+                hub_to,
+                subject=f"Re: {note['Subject']}",
+                name="Advisor One",
+                body="#suitable",
+                headers={"Authentication-Results": TRUSTED_PASS},
+            ),
+            note,
+        ),
+    )
     assert run(config, "run", "--once")[0] == 0
     assert len(inbox(mailstack, person)) == 2
-    mailstack.append(hub["user"], referral(f"{person}@example.test", hub_to, subject="Another thing",
-                                           body="Hello again, my car was also damaged last week.\n"))
+    mailstack.append(
+        hub["user"],
+        referral(
+            f"{person}@example.test",
+            hub_to,
+            subject="Another thing",
+            body="Hello again, my car was also damaged last week.\n",
+        ),
+    )
     assert run(config, "run", "--once")[0] == 0
     assert len(inbox(mailstack, person)) == 3
 
 
 def _no_message_id(frm: str, to: str) -> bytes:
-    return (f"From: Sam Example <{frm}>\nTo: {to}\nSubject: Help after the burglary\n"
-            "Date: Mon, 2 Mar 2026 09:12:00 +0000\nContent-Type: text/plain; charset=utf-8\n\n"
-            "I was burgled last year and I would like to hear about meeting the person.\n").encode()
+    return (
+        f"From: Sam Example <{frm}>\nTo: {to}\nSubject: Help after the burglary\n"
+        "Date: Mon, 2 Mar 2026 09:12:00 +0000\nContent-Type: text/plain; charset=utf-8\n\n"
+        "I was burgled last year and I would like to hear about meeting the person.\n"
+    ).encode()
 
 
 def test_mail_without_a_message_id_redelivered_with_other_bytes_is_not_answered_twice(
-        tmp_path, mailstack, db_url, hubs):
+    tmp_path, mailstack, db_url, hubs
+):
     """After a UIDVALIDITY change the server offers the same message again, re-encoded (a new
     Received line, quoted-printable, CRLF): one case, one acknowledgement."""
     hub = dict(hubs[0], imap_extra="")
     config = setup_config(tmp_path, mailstack, db_url, [hub, hubs[1]])
-    config.write_text(config.read_text().replace(
-        f'username = "{hub["user"]}"', f'username = "{hub["user"]}"\nfolder = "Referrals"', 1))
+    config.write_text(
+        config.read_text().replace(
+            f'username = "{hub["user"]}"', f'username = "{hub["user"]}"\nfolder = "Referrals"', 1
+        )
+    )
     person = new_person(mailstack)
     original = _no_message_id(f"{person}@example.test", "x@example.org")
     mailstack.append(hub["user"], original, folder="Referrals")
@@ -276,10 +385,12 @@ def test_mail_without_a_message_id_redelivered_with_other_bytes_is_not_answered_
     with mailstack.imap(hub["user"]) as client:
         client.delete_folder("Referrals")
         client.create_folder("Referrals")
-    redelivered = (b"Received: from mx2.example.org by imap.example.org; Tue, 3 Mar 2026 10:00:00 +0000\n"
-                   + original.replace(b"charset=utf-8\n", b"charset=utf-8\nContent-Transfer-Encoding: "
-                                      b"quoted-printable\n").replace(b"I was burgled", b"I=20was burgled")
-                   ).replace(b"\n", b"\r\n")
+    redelivered = (
+        b"Received: from mx2.example.org by imap.example.org; Tue, 3 Mar 2026 10:00:00 +0000\n"
+        + original.replace(
+            b"charset=utf-8\n", b"charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n"
+        ).replace(b"I was burgled", b"I=20was burgled")
+    ).replace(b"\n", b"\r\n")
     assert redelivered != original
     mailstack.append(hub["user"], redelivered, folder="Referrals")
     assert run(config, "run", "--once")[0] == 0

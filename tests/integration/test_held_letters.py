@@ -26,8 +26,9 @@ WORDS = "The other person has decided not to take part at the moment."
 @pytest.fixture
 def scene(tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]) -> Scene:
     scene = Scene(tmp_path, mailstack, db_url, hubs)
-    scene.config = write_config(tmp_path, mailstack, db_url, hubs,
-                                extra_service="advisor_letter_hold_minutes = 10")
+    scene.config = write_config(
+        tmp_path, mailstack, db_url, hubs, extra_service="advisor_letter_hold_minutes = 10"
+    )
     return scene
 
 
@@ -101,7 +102,7 @@ def outlook_html_reply(scene: Scene, html: str) -> bytes:
 def test_an_outlook_html_reply_with_a_non_breaking_hyphen_acts_with_one_confirmation(scene):
     html = (
         '<html xmlns:o="urn:schemas-microsoft-com:office:office"><body lang=EN-GB>'
-        '<div class=WordSection1><p class=MsoNormal>#not&#8209;suitable other-party-declined '
+        "<div class=WordSection1><p class=MsoNormal>#not&#8209;suitable other-party-declined "
         f"{WORDS}<o:p></o:p></p><p class=MsoNormal>#note Margaret told by phone, she was upset"
         "<o:p></o:p></p><p class=MsoNormal><o:p>&nbsp;</o:p></p>"
         '<div style="border-top:solid #E1E1E1 1.0pt"><p class=MsoNormal><b>From:</b> Norfolk RJ Hub'

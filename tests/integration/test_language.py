@@ -18,8 +18,16 @@ def test_a_polish_referral_gets_letters_in_polish_then_english(tmp_path, mailsta
     config = setup_config(tmp_path, mailstack, db_url, hubs)
     nor = hubs[0]
     person = new_person(mailstack)
-    mailstack.append(nor["user"], referral(f"{person}@example.test", f"{nor['user']}@example.org",
-                                           subject="Pomoc", body=POLISH, name="Anna Testowa"))
+    mailstack.append(
+        nor["user"],
+        referral(
+            f"{person}@example.test",
+            f"{nor['user']}@example.org",
+            subject="Pomoc",
+            body=POLISH,
+            name="Anna Testowa",
+        ),
+    )
 
     assert run(config, "run", "--once")[0] == 0
 
@@ -38,10 +46,12 @@ def test_a_polish_referral_gets_letters_in_polish_then_english(tmp_path, mailsta
     assert "Language: Polish (letters in Polish and English)" in note.get_body(("plain",)).get_content()
 
 
-@pytest.mark.parametrize(("lang", "words"), [("pl", "Dzień dobry"), ("lt", "Sveiki"), ("ro", "Bună ziua"),
-                                             ("pt", "Olá")])
-def test_templates_preview_with_lang_renders_the_bilingual_letter(tmp_path, mailstack, db_url, hubs,
-                                                                  lang, words):
+@pytest.mark.parametrize(
+    ("lang", "words"), [("pl", "Dzień dobry"), ("lt", "Sveiki"), ("ro", "Bună ziua"), ("pt", "Olá")]
+)
+def test_templates_preview_with_lang_renders_the_bilingual_letter(
+    tmp_path, mailstack, db_url, hubs, lang, words
+):
     config = setup_config(tmp_path, mailstack, db_url, hubs)
     code, out = run(config, "templates", "preview", "call_offer", "--lang", lang)
     assert code == 0

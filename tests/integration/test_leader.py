@@ -19,8 +19,10 @@ from tests.integration.test_daemon import DaemonProcess, daemon_config, inbox_co
 from tests.support import referral, run, unique
 
 PG_URL = os.environ.get("RJMAIL_TEST_DATABASE_URL")
-pytestmark = [pytest.mark.integration,
-              pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (RJMAIL_TEST_DATABASE_URL)")]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (RJMAIL_TEST_DATABASE_URL)"),
+]
 
 POLL = 5
 
@@ -42,8 +44,11 @@ def test_lock_keys_are_stable_and_distinct():
 def test_one_leader_per_hub_and_a_lost_session_is_lost_leadership(pg_url):
     engine = lock_engine(create_engine(pg_url))
     assert engine is not None
-    first, second, other_hub = (AdvisoryLeader(engine, "NOR"), AdvisoryLeader(engine, "NOR"),
-                                AdvisoryLeader(engine, "SUF"))
+    first, second, other_hub = (
+        AdvisoryLeader(engine, "NOR"),
+        AdvisoryLeader(engine, "NOR"),
+        AdvisoryLeader(engine, "SUF"),
+    )
     try:
         assert first.try_acquire()
         assert not second.try_acquire()
@@ -51,10 +56,14 @@ def test_one_leader_per_hub_and_a_lost_session_is_lost_leadership(pg_url):
         assert first.still_leading()
         # The leader's database session dies (server restart, network, pg_terminate_backend).
         with engine.connect() as conn:
-            killed = conn.scalar(text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_locks "
-                "WHERE locktype = 'advisory' AND granted AND "
-                "((classid::bigint << 32) | objid::bigint) = (:k)::bigint"), {"k": lock_key("NOR")})
+            killed = conn.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_locks "
+                    "WHERE locktype = 'advisory' AND granted AND "
+                    "((classid::bigint << 32) | objid::bigint) = (:k)::bigint"
+                ),
+                {"k": lock_key("NOR")},
+            )
         assert killed == 1
         assert not first.still_leading()
         assert not first.leading
@@ -77,8 +86,14 @@ def _people(stack: Any, n: int) -> list[str]:
 def test_standby_takes_over_when_the_leader_is_killed(tmp_path, mailstack, pg_url):
     """Two daemons, one database, one mailbox; kill -9 the leader mid-run: the standby leads within
     a poll interval, and every referral gets exactly one case and one acknowledgement."""
-    hub = {"code": "NOR", "name": "Norfolk RJ Hub", "user": unique("rj-nor-"), "signposting": "norfolk",
-           "notify": unique("notify-nor-"), "advisors": [f"{unique('adv-nor-')}@example.org"]}
+    hub = {
+        "code": "NOR",
+        "name": "Norfolk RJ Hub",
+        "user": unique("rj-nor-"),
+        "signposting": "norfolk",
+        "notify": unique("notify-nor-"),
+        "advisors": [f"{unique('adv-nor-')}@example.org"],
+    }
     for user in (hub["user"], hub["notify"], hub["advisors"][0].split("@")[0]):
         mailstack.add_user(user)
     config = daemon_config(tmp_path, mailstack, pg_url, [hub], poll=POLL, idle=True)
@@ -100,8 +115,9 @@ def test_standby_takes_over_when_the_leader_is_killed(tmp_path, mailstack, pg_ur
         assert wait_until(lambda: all(inbox_count(mailstack, w) == 1 for w in people[:15]), 30), first.tail()
         # 10 more at once, and the leader dies while it works on them.
         mailstack.append_many(hub["user"], [referral(f"{w}@example.test", address) for w in people[15:25]])
-        assert wait_until(lambda: _count(first, "message_processed", decision="new_case") >= 18, 15, 0.01), \
+        assert wait_until(lambda: _count(first, "message_processed", decision="new_case") >= 18, 15, 0.01), (
             first.tail()
+        )
         first.kill()  # in the middle of the batch: some processed, some letters queued or in flight
         killed_at = time.monotonic()
         # The rest arrive while the standby takes over.
@@ -129,8 +145,9 @@ def test_standby_takes_over_when_the_leader_is_killed(tmp_path, mailstack, pg_ur
 
 
 def _count(daemon: DaemonProcess, event: str, **match: Any) -> int:
-    return sum(1 for e in daemon.events()
-               if e.get("event") == event and all(e.get(k) == v for k, v in match.items()))
+    return sum(
+        1 for e in daemon.events() if e.get("event") == event and all(e.get(k) == v for k, v in match.items())
+    )
 
 
 def _seen_at(daemon: DaemonProcess, event: str, since: float) -> float:

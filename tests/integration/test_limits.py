@@ -41,8 +41,9 @@ def _quarantine(db_url: str) -> list[tuple[str, int]]:
         engine.dispose()
 
 
-def test_over_limit_mail_is_quarantined_and_advisors_told(tmp_path: Path, mailstack: Any, db_url: str,
-                                                          hubs: list[dict[str, Any]]) -> None:
+def test_over_limit_mail_is_quarantined_and_advisors_told(
+    tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]
+) -> None:
     """A message over max_message_bytes or max_mime_depth is quarantined with its reason; the
     mailbox keeps it; a normal referral in the same cycle is still answered."""
     config = write_config(tmp_path, mailstack, db_url, hubs, extra_service=LIMITS)

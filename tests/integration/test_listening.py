@@ -37,8 +37,9 @@ AFTER_SIX = (
 class Stage:
     """One hub with the given call hours and one person who writes in."""
 
-    def __init__(self, tmp_path: Path, stack: Any, db_url: str, hubs: list[dict[str, Any]], hours: str,
-                 body: str) -> None:
+    def __init__(
+        self, tmp_path: Path, stack: Any, db_url: str, hubs: list[dict[str, Any]], hours: str, body: str
+    ) -> None:
         self.stack, self.hub = stack, hubs[0]
         self.config = write_config(tmp_path, stack, db_url, [dict(hubs[0], extra=hours), hubs[1]])
         assert run(self.config, "db", "upgrade")[0] == 0
@@ -49,17 +50,33 @@ class Stage:
     def write(self, body: str, parent: EmailMessage | None = None) -> None:
         headers = {"In-Reply-To": parent["Message-ID"], "References": parent["Message-ID"]} if parent else {}
         subject = f"Re: {parent['Subject']}" if parent else "Help please"
-        self.stack.append(self.hub["user"], referral(f"{self.person}@example.test", "x@example.org",
-                                                     subject=subject, body=body, name="Robin Testperson",
-                                                     headers=headers))
+        self.stack.append(
+            self.hub["user"],
+            referral(
+                f"{self.person}@example.test",
+                "x@example.org",
+                subject=subject,
+                body=body,
+                name="Robin Testperson",
+                headers=headers,
+            ),
+        )
         assert run(self.config, "run", "--once")[0] == 0
 
     def advisor(self, body: str) -> None:
         parent = inbox(self.stack, self.hub["notify"])[0]
-        raw = referral(self.hub["advisors"][0], "x@example.org", subject=f"Re: {parent['Subject']}",
-                       body=body, name="Advisor One", headers={"In-Reply-To": parent["Message-ID"],
-                                                    "References": parent["Message-ID"],
-                                                    "Authentication-Results": TRUSTED_PASS})
+        raw = referral(
+            self.hub["advisors"][0],
+            "x@example.org",
+            subject=f"Re: {parent['Subject']}",
+            body=body,
+            name="Advisor One",
+            headers={
+                "In-Reply-To": parent["Message-ID"],
+                "References": parent["Message-ID"],
+                "Authentication-Results": TRUSTED_PASS,
+            },
+        )
         self.stack.append(self.hub["user"], raw)
         assert run(self.config, "run", "--once")[0] == 0
 
@@ -75,8 +92,10 @@ class Stage:
         return [m["kind"] for m in self.case()["messages"] if m["direction"] == "out"]
 
     def offered(self) -> list[datetime]:
-        return [datetime.fromisoformat(x.replace("Z", "+00:00")).astimezone(LONDON)
-                for x in self.case()["offered_slots"]]
+        return [
+            datetime.fromisoformat(x.replace("Z", "+00:00")).astimezone(LONDON)
+            for x in self.case()["offered_slots"]
+        ]
 
     def notices(self) -> str:
         return "\n".join(" ".join(body_text(m).split()) for m in inbox(self.stack, self.hub["notify"]))
@@ -110,10 +129,13 @@ def test_after_six_to_a_hub_without_evening_sessions_gets_no_offer_but_a_kind_le
     assert "Mon–Fri 18:00–21:00" in told and "Mon 09:00-17:00" in told and "NO VOICEMAIL" in told
 
 
-@pytest.mark.parametrize(("words", "ok"), [
-    ("I'm usually in during the day but not on Wednesdays.", lambda x: x.weekday() != 2),
-    ("I'm free in the afternoons.", lambda x: x.hour >= 12),
-])
+@pytest.mark.parametrize(
+    ("words", "ok"),
+    [
+        ("I'm usually in during the day but not on Wednesdays.", lambda x: x.weekday() != 2),
+        ("I'm free in the afternoons.", lambda x: x.hour >= 12),
+    ],
+)
 def test_days_and_day_parts_bind_the_offer(stage, words, ok):
     s = stage(DAYTIME, f"Hello,\n\nPlease call me. {words}\n\nRobin")
     assert len(s.offered()) == 3 and all(ok(x) for x in s.offered())

@@ -24,8 +24,9 @@ ROUNDS = 10
 
 
 def _setup(tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]) -> Path:
-    config = write_config(tmp_path, mailstack, db_url, hubs,
-                          extra_service=f"auto_replies_per_address_per_day = {LIMIT}")
+    config = write_config(
+        tmp_path, mailstack, db_url, hubs, extra_service=f"auto_replies_per_address_per_day = {LIMIT}"
+    )
     assert run(config, "db", "upgrade")[0] == 0
     return config
 
@@ -60,8 +61,14 @@ def _sql(db_url: str, query: str, **params: Any) -> list[Any]:
         engine.dispose()
 
 
-def _robot_answer(robot: str, hub_address: str, letter: email.message.EmailMessage, style: str,
-                  number: int, auto: bool = False) -> bytes:
+def _robot_answer(
+    robot: str,
+    hub_address: str,
+    letter: email.message.EmailMessage,
+    style: str,
+    number: int,
+    auto: bool = False,
+) -> bytes:
     """A robot's plain answer to one letter it received (no Auto-Submitted unless `auto`)."""
     msg = EmailMessage()
     msg["From"] = f"Enquiries Desk <{robot}>"
@@ -78,14 +85,15 @@ def _robot_answer(robot: str, hub_address: str, letter: email.message.EmailMessa
         msg["Subject"] = f"Your enquiry has been logged (number {number})"
     if auto:
         msg["Auto-Submitted"] = "auto-replied"
-    msg.set_content(f"Thank you for your email. We have logged it as enquiry number {number} and will "
-                    "get back to you.\n\nEnquiries Desk\n")
+    msg.set_content(
+        f"Thank you for your email. We have logged it as enquiry number {number} and will "
+        "get back to you.\n\nEnquiries Desk\n"
+    )
     return msg.as_bytes()
 
 
 @pytest.mark.parametrize("style", ["fresh", "subject-only", "threaded"])
-def test_robot_answering_everything_is_bounded_by_the_daily_limit(tmp_path, mailstack, db_url, hubs,
-                                                                   style):
+def test_robot_answering_everything_is_bounded_by_the_daily_limit(tmp_path, mailstack, db_url, hubs, style):
     """A robot with an ordinary address answers every letter it gets, for 10 rounds (fetch its
     inbox, answer each new letter by APPEND to the hub, `run --once`): rjmail sends it at most
     `auto_replies_per_address_per_day` (3) letters, the exchange dies out, and every suppressed
@@ -110,8 +118,9 @@ def test_robot_answering_everything_is_bounded_by_the_daily_limit(tmp_path, mail
     assert sum(per_round[-3:]) == 0, f"the exchange did not stop: new letters per round {per_round}"
     if style == "fresh":  # every answer looks like a new referral: only the loop guard stops it
         assert letters == LIMIT, per_round
-        reasons = [r[0] for r in _sql(db_url, "SELECT reason FROM intake WHERE reason LIKE :p",
-                                      p="%suppressed%")]
+        reasons = [
+            r[0] for r in _sql(db_url, "SELECT reason FROM intake WHERE reason LIKE :p", p="%suppressed%")
+        ]
         assert reasons, "suppressed acknowledgements were not recorded in the intake ledger"
         assert any(str(LIMIT) in r for r in reasons), reasons
     else:  # answers thread onto the case: they go on its timeline and get no letter at all
@@ -143,10 +152,17 @@ def _dsn(hub_address: str, failed_rcpt: str, letter: email.message.EmailMessage,
     """A Postfix-style non-delivery report from MAILER-DAEMON with an empty return path. `returned`
     is the content type of the part that carries the bounced letter's headers."""
     boundary = "DSN-boundary-0123456789"
-    headers = "".join(f"{k}: {v}\r\n" for k, v in (
-        ("From", letter["From"]), ("To", letter["To"]), ("Subject", letter["Subject"]),
-        ("Date", letter["Date"]), ("Message-ID", letter["Message-ID"]),
-        ("Auto-Submitted", letter["Auto-Submitted"])))
+    headers = "".join(
+        f"{k}: {v}\r\n"
+        for k, v in (
+            ("From", letter["From"]),
+            ("To", letter["To"]),
+            ("Subject", letter["Subject"]),
+            ("Date", letter["Date"]),
+            ("Message-ID", letter["Message-ID"]),
+            ("Auto-Submitted", letter["Auto-Submitted"]),
+        )
+    )
     if returned == "message/rfc822":
         headers += "Content-Type: text/plain; charset=utf-8\r\n\r\n(body omitted)\r\n"
     dsn = (
@@ -180,8 +196,9 @@ def _dsn(hub_address: str, failed_rcpt: str, letter: email.message.EmailMessage,
     return dsn.encode()
 
 
-def _bounced_ack(tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]],
-                 returned: str) -> tuple[Path, str, str, int]:
+def _bounced_ack(
+    tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]], returned: str
+) -> tuple[Path, str, str, int]:
     """A referral is acknowledged, then a DSN about that acknowledgement arrives and is processed.
     Returns (config, person, acknowledgement Message-ID, spool size before the DSN)."""
     config = _setup(tmp_path, mailstack, db_url, hubs)
@@ -199,8 +216,13 @@ def _bounced_ack(tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[st
 
 # How the bounced letter comes back: RFC 6522 headers, the whole message, their RFC 6533 (SMTPUTF8)
 # forms, and the non-standard message/rfc822-headers some servers use.
-RETURNED_PARTS = ["text/rfc822-headers", "message/rfc822", "message/global-headers", "message/global",
-                  "message/rfc822-headers"]
+RETURNED_PARTS = [
+    "text/rfc822-headers",
+    "message/rfc822",
+    "message/global-headers",
+    "message/global",
+    "message/rfc822-headers",
+]
 
 
 @pytest.mark.parametrize("returned", RETURNED_PARTS)
@@ -217,14 +239,14 @@ def test_bounce_of_an_acknowledgement_is_never_answered(tmp_path, mailstack, db_
     assert _sent_to(mailstack, "mailer-daemon@mx.example.test") == 0
     assert len(mailstack.fetch_all(person)) == 1
     assert len(_export(config)) == 1
-    [(decision, _reason)] = _sql(db_url, "SELECT decision, reason FROM intake WHERE reason LIKE :p",
-                                p="%automatic%")
+    [(decision, _reason)] = _sql(
+        db_url, "SELECT decision, reason FROM intake WHERE reason LIKE :p", p="%automatic%"
+    )
     assert decision == "record_only"
 
 
 @pytest.mark.parametrize("returned", RETURNED_PARTS)
-def test_bounce_marks_the_letter_failed_and_tells_the_advisors(tmp_path, mailstack, db_url, hubs,
-                                                               returned):
+def test_bounce_marks_the_letter_failed_and_tells_the_advisors(tmp_path, mailstack, db_url, hubs, returned):
     """A bounce of rjmail's own letter marks that outbox item failed and sends the advisors one
     delivery-failure notification (SPEC section 3, rule 2)."""
     _, _, ack_id, before = _bounced_ack(tmp_path, mailstack, db_url, hubs, returned)

@@ -106,13 +106,20 @@ def test_unknown_recipient_is_only_spooled(stack: MailStack) -> None:
     """Recipients that are not Dovecot users are accepted (outbound sink) and only spooled."""
     before = len(stack.fetch_all("rj-norfolk"))
     with smtplib.SMTP(stack.host, stack.smtp_port, timeout=10) as smtp:
-        smtp.sendmail("rj-norfolk@example.org", ["victim@elsewhere.example"],
-                      make_message("outbound 1", to="victim@elsewhere.example"))
-        smtp.sendmail("rj-norfolk@example.org", ["someone@elsewhere.example"],
-                      make_message("outbound 2", to="someone@elsewhere.example"))
+        smtp.sendmail(
+            "rj-norfolk@example.org",
+            ["victim@elsewhere.example"],
+            make_message("outbound 1", to="victim@elsewhere.example"),
+        )
+        smtp.sendmail(
+            "rj-norfolk@example.org",
+            ["someone@elsewhere.example"],
+            make_message("outbound 2", to="someone@elsewhere.example"),
+        )
     assert len(stack.fetch_all("rj-norfolk")) == before
     assert [m.rcpt_tos for m in stack.spooled()] == [
-        ("victim@elsewhere.example",), ("someone@elsewhere.example",)
+        ("victim@elsewhere.example",),
+        ("someone@elsewhere.example",),
     ]
 
 
@@ -136,11 +143,15 @@ def test_starttls_verifies_only_against_stack_ca(stack: MailStack) -> None:
         client.login("rj-norfolk", MailStack.PASSWORD)
 
     system = ssl.create_default_context()
-    with (pytest.raises(ssl.SSLCertVerificationError),
-          smtplib.SMTP(stack.host, stack.smtp_port, timeout=10) as smtp):
+    with (
+        pytest.raises(ssl.SSLCertVerificationError),
+        smtplib.SMTP(stack.host, stack.smtp_port, timeout=10) as smtp,
+    ):
         smtp.starttls(context=system)
-    with (pytest.raises(ssl.SSLCertVerificationError),
-          IMAPClient(stack.host, port=stack.imap_port, ssl=False, timeout=10) as client):
+    with (
+        pytest.raises(ssl.SSLCertVerificationError),
+        IMAPClient(stack.host, port=stack.imap_port, ssl=False, timeout=10) as client,
+    ):
         client.starttls(system)
 
 
@@ -148,8 +159,7 @@ def test_implicit_tls(stack: MailStack) -> None:
     """IMAPS and SMTPS work with ca_file, for both hostname forms in the certificate."""
     context = ssl.create_default_context(cafile=str(stack.ca_file))
     for host in ("127.0.0.1", "localhost"):
-        with IMAPClient(host, port=stack.imaps_port, ssl=True, ssl_context=context,
-                        timeout=10) as client:
+        with IMAPClient(host, port=stack.imaps_port, ssl=True, ssl_context=context, timeout=10) as client:
             client.login("rj-norfolk", MailStack.PASSWORD)
             assert client.select_folder("INBOX")
     with smtplib.SMTP_SSL(stack.host, stack.smtps_port, context=context, timeout=10) as smtp:
@@ -175,8 +185,10 @@ def test_imap_outage_and_restart(stack: MailStack) -> None:
     try:
         assert refused(stack.host, stack.imap_port)
         assert refused(stack.host, stack.imaps_port)
-        with (pytest.raises(smtplib.SMTPDataError) as info,
-              smtplib.SMTP(stack.host, stack.smtp_port, timeout=10) as smtp):
+        with (
+            pytest.raises(smtplib.SMTPDataError) as info,
+            smtplib.SMTP(stack.host, stack.smtp_port, timeout=10) as smtp,
+        ):
             smtp.sendmail("a@example.org", ["rj-norfolk@example.org"], make_message("down"))
         assert info.value.smtp_code == 451
         assert stack.spooled() == []
@@ -217,8 +229,10 @@ def test_smtp_xoauth2(stack: MailStack) -> None:
         assert "XOAUTH2" in smtp.esmtp_features["auth"]
         with pytest.raises(smtplib.SMTPAuthenticationError):
             smtp.auth("XOAUTH2", lambda _=None: xoauth2("rj-norfolk@example.org", "bad-token"))
-    with (smtplib.SMTP(stack.host, stack.smtp_port, timeout=10) as smtp,
-          pytest.raises(smtplib.SMTPAuthenticationError)):
+    with (
+        smtplib.SMTP(stack.host, stack.smtp_port, timeout=10) as smtp,
+        pytest.raises(smtplib.SMTPAuthenticationError),
+    ):
         smtp.login("rj-norfolk", MailStack.PASSWORD)
     with smtplib.SMTP(stack.host, stack.smtp_port, timeout=10) as smtp:
         smtp.ehlo()
@@ -235,15 +249,21 @@ def test_imap_xoauth2(stack: MailStack) -> None:
         assert client.select_folder("INBOX")
     rejected = [("rj-norfolk", "imap-token-2"), ("nobody", "imap-token-1")]
     for user, token in rejected:
-        with IMAPClient(stack.host, port=stack.imap_port, ssl=False, timeout=10) as client, \
-                pytest.raises(LoginError):
+        with (
+            IMAPClient(stack.host, port=stack.imap_port, ssl=False, timeout=10) as client,
+            pytest.raises(LoginError),
+        ):
             client.oauth2_login(user, token)
     # The token is not a password, and the password is not a token.
-    with IMAPClient(stack.host, port=stack.imap_port, ssl=False, timeout=10) as client, \
-            pytest.raises(LoginError):
+    with (
+        IMAPClient(stack.host, port=stack.imap_port, ssl=False, timeout=10) as client,
+        pytest.raises(LoginError),
+    ):
         client.login("rj-norfolk", "imap-token-1")
-    with IMAPClient(stack.host, port=stack.imap_port, ssl=False, timeout=10) as client, \
-            pytest.raises(LoginError):
+    with (
+        IMAPClient(stack.host, port=stack.imap_port, ssl=False, timeout=10) as client,
+        pytest.raises(LoginError),
+    ):
         client.oauth2_login("rj-norfolk", MailStack.PASSWORD)
     # A new token of the same length takes effect at once (same second, same file size).
     stack.set_imap_xoauth2_token("imap-token-2")
@@ -273,9 +293,13 @@ def test_cli_start_load_stop() -> None:
     """scripts/mailstack starts a detached stack that MailStack.load() can use and stop."""
     base = Path(tempfile.mkdtemp(prefix="rjms-cli-", dir="/tmp"))
     script = str(REPO_ROOT / "scripts" / "mailstack")
-    started = subprocess.run([sys.executable, script, "start", "--dir", str(base),
-                              "--users", "cli.user"],
-                             capture_output=True, text=True, timeout=60, check=False)
+    started = subprocess.run(
+        [sys.executable, script, "start", "--dir", str(base), "--users", "cli.user"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert started.returncode == 0, started.stderr
     try:
         stack = MailStack.load(base)
@@ -284,8 +308,13 @@ def test_cli_start_load_stop() -> None:
             smtp.sendmail("a@example.org", ["cli.user@example.org"], make_message("cli"))
         assert len(stack.fetch_all("cli.user")) == 1
     finally:
-        stopped = subprocess.run([sys.executable, script, "stop", "--dir", str(base)],
-                                 capture_output=True, text=True, timeout=60, check=False)
+        stopped = subprocess.run(
+            [sys.executable, script, "stop", "--dir", str(base)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     assert stopped.returncode == 0, stopped.stderr
     assert refused(stack.host, stack.imap_port)
     assert refused(stack.host, stack.smtp_port)

@@ -42,8 +42,9 @@ class TokenEndpoint:
                 if endpoint.on_issue is not None:
                     endpoint.on_issue(token)
                 endpoint.tokens.append(token)
-                body = json.dumps({"token_type": "Bearer", "expires_in": endpoint.expires_in,
-                                   "access_token": token}).encode()
+                body = json.dumps(
+                    {"token_type": "Bearer", "expires_in": endpoint.expires_in, "access_token": token}
+                ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -85,10 +86,14 @@ def m365_stack() -> Iterator[Any]:
 def hubs(m365_stack: Any) -> list[dict[str, Any]]:
     result = []
     for code, name in (("NOR", "Norfolk RJ Hub"), ("SUF", "Suffolk RJ Hub")):
-        hub = {"code": code, "name": name, "user": unique(f"rj-{code.lower()}-"),
-               "signposting": "norfolk" if code == "NOR" else "suffolk",
-               "notify": unique(f"notify-{code.lower()}-"),
-               "advisors": [f"{unique('adv-')}@example.org"]}
+        hub = {
+            "code": code,
+            "name": name,
+            "user": unique(f"rj-{code.lower()}-"),
+            "signposting": "norfolk" if code == "NOR" else "suffolk",
+            "notify": unique(f"notify-{code.lower()}-"),
+            "advisors": [f"{unique('adv-')}@example.org"],
+        }
         for user in (hub["user"], hub["notify"], hub["advisors"][0].split("@")[0]):
             m365_stack.add_user(user)
         result.append(hub)
@@ -99,8 +104,10 @@ def _oauth_table(tmp: Path, url: str) -> str:
     secret = tmp / "client-secret"
     secret.write_text("the-client-secret")
     secret.chmod(0o600)
-    return (f'\n[oauth2]\ntenant = "tenant-id"\nclient_id = "client-id"\nclient_secret_file = "{secret}"\n'
-            f'token_url = "{url}"\n')
+    return (
+        f'\n[oauth2]\ntenant = "tenant-id"\nclient_id = "client-id"\nclient_secret_file = "{secret}"\n'
+        f'token_url = "{url}"\n'
+    )
 
 
 def _oauth_hub(hub: dict[str, Any]) -> dict[str, Any]:
@@ -127,8 +134,13 @@ def test_referral_acknowledged_over_xoauth2_imap_and_smtp(tmp_path, m365_stack, 
         m365_stack.set_smtp_xoauth2_token("m365-good-token")
         try:
             nor = hubs[0]
-            config = write_config(tmp_path, m365_stack, f"sqlite:///{tmp_path / 'rj.db'}", [_oauth_hub(nor)],
-                                  smtp_extra=f'auth = "oauth2"\nusername = "{nor["user"]}@example.org"')
+            config = write_config(
+                tmp_path,
+                m365_stack,
+                f"sqlite:///{tmp_path / 'rj.db'}",
+                [_oauth_hub(nor)],
+                smtp_extra=f'auth = "oauth2"\nusername = "{nor["user"]}@example.org"',
+            )
             config.write_text(config.read_text() + _oauth_table(tmp_path, endpoint.url))
             assert run(config, "db", "upgrade")[0] == 0
             who = _person(m365_stack)
@@ -173,6 +185,7 @@ def test_idle_logs_in_again_before_each_token_expires(tmp_path, m365_stack, hubs
     """Tokens live 20 s (refreshed after 10 s) and the servers accept only the newest one: the IDLE
     connection logs in again with each new token and mail is still answered within seconds."""
     with TokenEndpoint(expires_in=20) as endpoint:
+
         def rotate(token: str) -> None:
             m365_stack.set_imap_xoauth2_token(token)
             m365_stack.set_smtp_xoauth2_token(token)
@@ -180,9 +193,15 @@ def test_idle_logs_in_again_before_each_token_expires(tmp_path, m365_stack, hubs
         endpoint.on_issue = rotate
         nor = hubs[0]
         try:
-            config = daemon_config(tmp_path, m365_stack, f"sqlite:///{tmp_path / 'rj.db'}", [_oauth_hub(nor)],
-                                   poll=60, idle=True,
-                                   smtp_extra=f'auth = "oauth2"\nusername = "{nor["user"]}@example.org"')
+            config = daemon_config(
+                tmp_path,
+                m365_stack,
+                f"sqlite:///{tmp_path / 'rj.db'}",
+                [_oauth_hub(nor)],
+                poll=60,
+                idle=True,
+                smtp_extra=f'auth = "oauth2"\nusername = "{nor["user"]}@example.org"',
+            )
             config.write_text(config.read_text() + _oauth_table(tmp_path, endpoint.url))
             daemon = DaemonProcess(config, tmp_path / "daemon.log")
             try:

@@ -25,11 +25,18 @@ pytestmark = pytest.mark.integration
 def nested(depth: int, frm: str = "nest@example.test", message_id: str | None = None) -> bytes:
     """A referral wrapped in `depth` multipart/mixed levels (built as text: the email package
     itself recurses per level)."""
-    head = [f"From: Nest Person <{frm}>", "To: hub@example.org", "Subject: Nested",
-            f"Message-ID: {message_id or '<' + unique('deep') + '@example.test>'}", "MIME-Version: 1.0"]
+    head = [
+        f"From: Nest Person <{frm}>",
+        "To: hub@example.org",
+        "Subject: Nested",
+        f"Message-ID: {message_id or '<' + unique('deep') + '@example.test>'}",
+        "MIME-Version: 1.0",
+    ]
     opens = [f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}' for i in range(depth)]
-    inner = ("Content-Type: text/plain\r\n\r\nHello, I was burgled and would like to talk about "
-             "restorative justice.\r\nNest Person")
+    inner = (
+        "Content-Type: text/plain\r\n\r\nHello, I was burgled and would like to talk about "
+        "restorative justice.\r\nNest Person"
+    )
     closes = "".join(f"\r\n--b{i}--" for i in reversed(range(depth)))
     return ("\r\n".join(head) + "\r\n" + "\r\n".join(opens) + "\r\n" + inner + closes + "\r\n").encode()
 
@@ -55,8 +62,15 @@ def test_status_backlog_quarantine_and_failed_letter(tmp_path, mailstack, db_url
     assert before["NOR"]["backlog"] == 7
     assert before["NOR"]["last_poll_at"] is None
     assert before["SUF"]["backlog"] == 0
-    assert set(before["NOR"]) == {"code", "leader", "last_poll_at", "last_error", "backlog", "quarantined",
-                                  "outbox"}
+    assert set(before["NOR"]) == {
+        "code",
+        "leader",
+        "last_poll_at",
+        "last_error",
+        "backlog",
+        "quarantined",
+        "outbox",
+    }
     assert set(before["NOR"]["outbox"]) == {"pending", "sending", "failed", "oldest_pending_at"}
     assert before["NOR"]["leader"] is (None if db_url.startswith("sqlite") else False)
 
@@ -173,8 +187,15 @@ def test_daemon_serves_metrics_without_personal_data(tmp_path, mailstack):
     mailstack.add_user(notify)
     hubs = [{"code": "NOR", "name": "Norfolk RJ Hub", "user": hub, "notify": notify, "advisors": []}]
     port = free_port()
-    config = daemon_config(tmp_path, mailstack, f"sqlite:///{tmp_path / 'rj.db'}", hubs, poll=1, idle=False,
-                           extra_service=f'metrics_listen = "127.0.0.1:{port}"')
+    config = daemon_config(
+        tmp_path,
+        mailstack,
+        f"sqlite:///{tmp_path / 'rj.db'}",
+        hubs,
+        poll=1,
+        idle=False,
+        extra_service=f'metrics_listen = "127.0.0.1:{port}"',
+    )
     person = new_person(mailstack)
     mailstack.append(hub, referral(f"{person}@example.test", "x@example.org", name="Morgan Fictional"))
     daemon = DaemonProcess(config, tmp_path / "daemon.log")
@@ -190,9 +211,16 @@ def test_daemon_serves_metrics_without_personal_data(tmp_path, mailstack):
         text = scrape()
     finally:
         assert daemon.terminate() == 0
-    for name in ("rjmail_messages_total", "rjmail_letters_total", "rjmail_ack_latency_seconds_bucket",
-                 "rjmail_leader", "rjmail_poll_seconds_bucket", "rjmail_outbox_pending", "rjmail_quarantined",
-                 "rjmail_last_poll_timestamp_seconds"):
+    for name in (
+        "rjmail_messages_total",
+        "rjmail_letters_total",
+        "rjmail_ack_latency_seconds_bucket",
+        "rjmail_leader",
+        "rjmail_poll_seconds_bucket",
+        "rjmail_outbox_pending",
+        "rjmail_quarantined",
+        "rjmail_last_poll_timestamp_seconds",
+    ):
         assert name in text, name
     assert 'rjmail_messages_total{classification="new_referral",hub="NOR"} 1.0' in text
     assert 'rjmail_letters_total{hub="NOR",kind="acknowledgement",result="sent"} 1.0' in text

@@ -48,8 +48,13 @@ def _outbox(db_url: str) -> list[dict[str, Any]]:
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(text("SELECT kind, status, attempts, last_error, next_attempt_at "
-                                     "FROM outbox ORDER BY id")).mappings().all()
+            rows = (
+                conn.execute(
+                    text("SELECT kind, status, attempts, last_error, next_attempt_at FROM outbox ORDER BY id")
+                )
+                .mappings()
+                .all()
+            )
             return [dict(r) for r in rows]
     finally:
         engine.dispose()
@@ -159,8 +164,12 @@ def _database_locked(db_url: str, seconds: float) -> Iterator[threading.Thread]:
                 return
             engine = create_engine(db_url)
             with engine.begin() as pg:
-                pg.execute(text('LOCK TABLE folder_checkpoint, intake, "case", message, outbox '
-                                "IN ACCESS EXCLUSIVE MODE"))
+                pg.execute(
+                    text(
+                        'LOCK TABLE folder_checkpoint, intake, "case", message, outbox '
+                        "IN ACCESS EXCLUSIVE MODE"
+                    )
+                )
                 locked.set()
                 time.sleep(seconds)
             engine.dispose()
@@ -179,8 +188,7 @@ def _database_locked(db_url: str, seconds: float) -> Iterator[threading.Thread]:
         assert not failure, failure
 
 
-def test_locked_database_waits_or_fails_the_cycle_without_losing_anything(tmp_path, mailstack, db_url,
-                                                                         hubs):
+def test_locked_database_waits_or_fails_the_cycle_without_losing_anything(tmp_path, mailstack, db_url, hubs):
     """While another connection holds an exclusive lock for 2 s, a cycle either waits for it
     (busy_timeout / lock wait) or fails; the next cycle completes and every referral is answered
     exactly once."""

@@ -37,8 +37,9 @@ if _REASON:
 
 
 def _send(relay: Any, rcpts: list[str], subject: str) -> None:
-    msg = (f"From: Hub <hub@example.org>\r\nTo: someone@example.test\r\nSubject: {subject}\r\n"
-           "\r\nHello.\r\n").encode()
+    msg = (
+        f"From: Hub <hub@example.org>\r\nTo: someone@example.test\r\nSubject: {subject}\r\n\r\nHello.\r\n"
+    ).encode()
     with smtplib.SMTP(relay.host, relay.port, timeout=30) as smtp:
         smtp.sendmail("hub@example.org", rcpts, msg)
 
@@ -64,7 +65,8 @@ def test_hub_mail_reaches_dovecot_and_the_peoples_mail_is_discarded(mailstack: A
     assert len(inbox) == 1 and subject.encode() in inbox[0]
     assert deliveries["lmtp:sent"] == 1 and deliveries["discard:sent"] == 2
     assert [sorted(a.rcpt_tos) for a in accepted] == [
-        sorted([f"{user}@example.org", "person@example.test", "advisor-x@example.org"])]
+        sorted([f"{user}@example.org", "person@example.test", "advisor-x@example.org"])
+    ]
 
 
 def test_queue_mode_keeps_the_peoples_mail_undelivered(mailstack: Any) -> None:

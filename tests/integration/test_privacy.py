@@ -29,8 +29,15 @@ ROOT = Path(__file__).resolve().parents[2]
 TRUSTED_PASS = "mx.example.org; dmarc=pass header.from=example.org; spf=pass"
 
 # Invented people. Every name part, address and phone below must never reach the logs.
-NAMES = ["Marigold Thistlewood", "Oswin Quarrington", "Zoë Ó Briain", "Thaddeus Pemberton-Vyse",
-         "Wilhelmina Crabtree", "Ignatius Fairweather", "Perpetua Lindqvist"]
+NAMES = [
+    "Marigold Thistlewood",
+    "Oswin Quarrington",
+    "Zoë Ó Briain",
+    "Thaddeus Pemberton-Vyse",
+    "Wilhelmina Crabtree",
+    "Ignatius Fairweather",
+    "Perpetua Lindqvist",
+]
 PLACES = ["14 Larkspur Close", "Wymondham", "NR18 0QT", "Saxmundham"]
 PHONES = {  # national significant number -> the ways it is written in the test mail
     "7700900123": ["07700 900123"],
@@ -40,28 +47,48 @@ PHONES = {  # national significant number -> the ways it is written in the test 
     "7700900654": ["07700900654"],
     "7700900987": ["(07700) 900987"],
 }
-FIXED_EMAILS = ["zoe.obriain@example.test", "oswin.quarrington@norfolk.police.uk",
-                "wilhelmina.crabtree@example.test", "ignatius@example.test"]
+FIXED_EMAILS = [
+    "zoe.obriain@example.test",
+    "oswin.quarrington@norfolk.police.uk",
+    "wilhelmina.crabtree@example.test",
+    "ignatius@example.test",
+]
 
 
 def phone_variants(nsn: str) -> list[str]:
     """Every usual way to write a UK mobile: 07700 900123, 07700900123, +447700900123, ..."""
     local = "0" + nsn
-    return [local, f"{local[:5]} {local[5:]}", f"{local[:5]} {local[5:8]} {local[8:]}", f"+44{nsn}",
-            f"+44 {nsn[:4]} {nsn[4:]}", f"+44 (0){nsn[:4]} {nsn[4:]}", f"0044{nsn}",
-            f"{local[:5]}-{local[5:]}"]
+    return [
+        local,
+        f"{local[:5]} {local[5:]}",
+        f"{local[:5]} {local[5:8]} {local[8:]}",
+        f"+44{nsn}",
+        f"+44 {nsn[:4]} {nsn[4:]}",
+        f"+44 (0){nsn[:4]} {nsn[4:]}",
+        f"0044{nsn}",
+        f"{local[:5]}-{local[5:]}",
+    ]
 
 
 def _msgs(stack: Any, user: str) -> list[EmailMessage]:
-    return [email.message_from_bytes(raw, policy=policy.default)  # type: ignore[misc]
-            for raw in stack.fetch_all(user)]
+    return [
+        email.message_from_bytes(raw, policy=policy.default)  # type: ignore[misc]
+        for raw in stack.fetch_all(user)
+    ]
 
 
 def _cli(config: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """The real `rjmail` process, as systemd would run it: stdout and stderr both captured."""
     env = {k: v for k, v in os.environ.items() if k != "RJMAIL_CONFIG"}
-    return subprocess.run([sys.executable, "-m", "rjmail.cli", "--config", str(config), *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "rjmail.cli", "--config", str(config), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def _html_only(frm: str, to: str, subject: str, html: str) -> bytes:
@@ -132,34 +159,70 @@ def test_logs_hold_no_personal_data_and_the_database_is_private(tmp_path, mailst
 
     # ---- cycle 1: referrals (self, professional forward, HTML-only), an out-of-office, garbage
     marigold, thaddeus = _person(mailstack, cycle), _person(mailstack, cycle)
-    mailstack.append(nor["user"], cycle.mail(referral(
-        f"{marigold}@example.test", nor_to, subject="After the break-in at Larkspur Close",
-        name="Marigold Thistlewood",
-        body="Hello,\n\nMy name is Marigold Thistlewood and I live at 14 Larkspur Close, Wymondham "
-             "NR18 0QT.\nMy house was burgled in January (crime ref 36/12345/24).\n"
-             "I would like a phone call please, my mobile is 07700 900123, mornings are best.\n"
-             "It is fine to leave a voicemail.\n\nMarigold\n")))
-    mailstack.append(nor["user"], cycle.mail(referral(
-        "oswin.quarrington@norfolk.police.uk", nor_to, subject="Fwd: Referral for restorative justice",
-        name="PC Oswin Quarrington",
-        body="Hello,\n\nPlease see below, the victim has agreed to a referral.\n\n"
-             "---------- Forwarded message ---------\nFrom: Zoë Ó Briain <zoe.obriain@example.test>\n"
-             "Date: Mon, 2 Mar 2026 at 09:12\nSubject: What happened in Saxmundham\n"
-             "To: PC Oswin Quarrington <oswin.quarrington@norfolk.police.uk>\n\n"
-             "I want to meet the young man who broke into my shed in Saxmundham.\n"
-             "You can reach me on +44 7700 900456 in the evenings.\n\n"
-             "PC Oswin Quarrington\nNorfolk Constabulary\n")))
-    mailstack.append(suf["user"], cycle.mail(_html_only(
-        f"Thaddeus Pemberton-Vyse <{thaddeus}@example.test>", suf_to, "Restorative justice question",
-        "<html><body><p>Dear team,</p><p>I am Thaddeus Pemberton-Vyse and my son was assaulted "
-        "outside the chip shop.</p><p>Please ring me on 07700-900-789 about what happens next.</p>"
-        "</body></html>")))
-    mailstack.append(nor["user"], cycle.mail(referral(
-        "wilhelmina.crabtree@example.test", nor_to, subject="Automatic reply: Referral",
-        name="Wilhelmina Crabtree", headers={"Auto-Submitted": "auto-replied"},
-        body="I am away until Monday. For urgent matters call Wilhelmina Crabtree on 07700 900 321.\n")))
-    garbage = (b"\x00\x01\x02 Ignatius Fairweather 07700900654 ignatius@example.test "
-               b"lives at the old mill \xff\xfe\n")
+    mailstack.append(
+        nor["user"],
+        cycle.mail(
+            referral(
+                f"{marigold}@example.test",
+                nor_to,
+                subject="After the break-in at Larkspur Close",
+                name="Marigold Thistlewood",
+                body="Hello,\n\nMy name is Marigold Thistlewood and I live at 14 Larkspur Close, Wymondham "
+                "NR18 0QT.\nMy house was burgled in January (crime ref 36/12345/24).\n"
+                "I would like a phone call please, my mobile is 07700 900123, mornings are best.\n"
+                "It is fine to leave a voicemail.\n\nMarigold\n",
+            )
+        ),
+    )
+    mailstack.append(
+        nor["user"],
+        cycle.mail(
+            referral(
+                "oswin.quarrington@norfolk.police.uk",
+                nor_to,
+                subject="Fwd: Referral for restorative justice",
+                name="PC Oswin Quarrington",
+                body="Hello,\n\nPlease see below, the victim has agreed to a referral.\n\n"
+                "---------- Forwarded message ---------\nFrom: Zoë Ó Briain <zoe.obriain@example.test>\n"
+                "Date: Mon, 2 Mar 2026 at 09:12\nSubject: What happened in Saxmundham\n"
+                "To: PC Oswin Quarrington <oswin.quarrington@norfolk.police.uk>\n\n"
+                "I want to meet the young man who broke into my shed in Saxmundham.\n"
+                "You can reach me on +44 7700 900456 in the evenings.\n\n"
+                "PC Oswin Quarrington\nNorfolk Constabulary\n",
+            )
+        ),
+    )
+    mailstack.append(
+        suf["user"],
+        cycle.mail(
+            _html_only(
+                f"Thaddeus Pemberton-Vyse <{thaddeus}@example.test>",
+                suf_to,
+                "Restorative justice question",
+                "<html><body><p>Dear team,</p><p>I am Thaddeus Pemberton-Vyse and my son was assaulted "
+                "outside the chip shop.</p><p>Please ring me on 07700-900-789 about what happens next.</p>"
+                "</body></html>",
+            )
+        ),
+    )
+    mailstack.append(
+        nor["user"],
+        cycle.mail(
+            referral(
+                "wilhelmina.crabtree@example.test",
+                nor_to,
+                subject="Automatic reply: Referral",
+                name="Wilhelmina Crabtree",
+                headers={"Auto-Submitted": "auto-replied"},
+                body="I am away until Monday. For urgent matters call Wilhelmina Crabtree on "
+                "07700 900 321.\n",
+            )
+        ),
+    )
+    garbage = (
+        b"\x00\x01\x02 Ignatius Fairweather 07700900654 ignatius@example.test "
+        b"lives at the old mill \xff\xfe\n"
+    )
     cycle.bodies.append("Ignatius Fairweather 07700900654 ignatius@example.test lives at the old mill")
     mailstack.append(nor["user"], garbage)
     first = cycle.logged(_cli(config, "run", "--once"))
@@ -173,22 +236,57 @@ def test_logs_hold_no_personal_data_and_the_database_is_private(tmp_path, mailst
 
     # ---- cycle 2: Marigold replies, Thaddeus withdraws, an advisor adds a note
     ack = _msgs(mailstack, marigold)[0]
-    mailstack.append(nor["user"], cycle.mail(_threaded(referral(
-        f"{marigold}@example.test", nor_to, subject=f"Re: {ack['Subject']}", name="Marigold Thistlewood",
-        body="Thank you so much. Before ten is best on 07700 900123, my neighbour Ignatius Fairweather "
-             "may answer.\n\nMarigold Thistlewood\n"), ack["Message-ID"])))
+    mailstack.append(
+        nor["user"],
+        cycle.mail(
+            _threaded(
+                referral(
+                    f"{marigold}@example.test",
+                    nor_to,
+                    subject=f"Re: {ack['Subject']}",
+                    name="Marigold Thistlewood",
+                    body="Thank you so much. Before ten is best on 07700 900123, my neighbour "
+                    "Ignatius Fairweather may answer.\n\nMarigold Thistlewood\n",
+                ),
+                ack["Message-ID"],
+            )
+        ),
+    )
     ack_t = _msgs(mailstack, thaddeus)[0]
-    mailstack.append(suf["user"], cycle.mail(_threaded(referral(
-        f"{thaddeus}@example.test", suf_to, subject=f"Re: {ack_t['Subject']}",
-        name="Thaddeus Pemberton-Vyse",
-        body="Please withdraw my referral. We have talked it over as a family and decided against it.\n"),
-        ack_t["Message-ID"])))
+    mailstack.append(
+        suf["user"],
+        cycle.mail(
+            _threaded(
+                referral(
+                    f"{thaddeus}@example.test",
+                    suf_to,
+                    subject=f"Re: {ack_t['Subject']}",
+                    name="Thaddeus Pemberton-Vyse",
+                    body="Please withdraw my referral. We have talked it over as a family and "
+                    "decided against it.\n",
+                ),
+                ack_t["Message-ID"],
+            )
+        ),
+    )
     note = next(n for n in _msgs(mailstack, nor["notify"]) if marigold_ref in str(n["Subject"]))
     advisor = nor["advisors"][0]
-    mailstack.append(nor["user"], cycle.mail(_threaded(referral(
-        advisor, nor_to, subject=f"Re: {note['Subject']}", name="Advisor One",
-        body="#note Spoke to Marigold Thistlewood on 07700 900123, she is keen to go ahead.\n",
-        headers={"Authentication-Results": TRUSTED_PASS}), note["Message-ID"])))
+    mailstack.append(
+        nor["user"],
+        cycle.mail(
+            _threaded(
+                referral(
+                    advisor,
+                    nor_to,
+                    subject=f"Re: {note['Subject']}",
+                    name="Advisor One",
+                    body="#note Spoke to Marigold Thistlewood on 07700 900123, she is keen to go ahead.\n",
+                    headers={"Authentication-Results": TRUSTED_PASS},
+                ),
+                note["Message-ID"],
+            )
+        ),
+    )
     second = cycle.logged(_cli(config, "run", "--once"))
     assert second.returncode == 0, second.stderr
     _, out = run(config, "cases", "export", "--format", "json")
@@ -199,13 +297,28 @@ def test_logs_hold_no_personal_data_and_the_database_is_private(tmp_path, mailst
 
     # ---- cycle 3: the daemon itself picks up one more referral, then stops on SIGTERM
     perpetua = _person(mailstack, cycle)
-    mailstack.append(nor["user"], cycle.mail(referral(
-        f"{perpetua}@example.test", nor_to, subject="Support after the fraud", name="Perpetua Lindqvist",
-        body="Hi, I am Perpetua Lindqvist. Someone stole my savings and I would like to talk.\n"
-             "Landline is fine: (07700) 900987.\n")))
+    mailstack.append(
+        nor["user"],
+        cycle.mail(
+            referral(
+                f"{perpetua}@example.test",
+                nor_to,
+                subject="Support after the fraud",
+                name="Perpetua Lindqvist",
+                body="Hi, I am Perpetua Lindqvist. Someone stole my savings and I would like to talk.\n"
+                "Landline is fine: (07700) 900987.\n",
+            )
+        ),
+    )
     env = {k: v for k, v in os.environ.items() if k != "RJMAIL_CONFIG"}
-    daemon = subprocess.Popen([sys.executable, "-m", "rjmail.cli", "--config", str(config), "run"],
-                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "rjmail.cli", "--config", str(config), "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert _wait_for(lambda: len(mailstack.fetch_all(perpetua)) >= 1, 45), "daemon sent no ack"
     finally:

@@ -33,11 +33,22 @@ def _corpus(name: str, swaps: dict[str, str], hub_address: str) -> bytes:
 
 def _advisor_command(stack: Any, hub: dict[str, Any], command: str) -> None:
     parent = inbox(stack, hub["notify"])[0]
-    headers = {"In-Reply-To": parent["Message-ID"], "References": parent["Message-ID"],
-               "Authentication-Results": TRUSTED_PASS}
-    stack.append(hub["user"], referral(hub["advisors"][0], f"{hub['user']}@example.org",
-                                       subject=f"Re: {parent['Subject']}", body=command,
-                                       name="Advisor One", headers=headers))
+    headers = {
+        "In-Reply-To": parent["Message-ID"],
+        "References": parent["Message-ID"],
+        "Authentication-Results": TRUSTED_PASS,
+    }
+    stack.append(
+        hub["user"],
+        referral(
+            hub["advisors"][0],
+            f"{hub['user']}@example.org",
+            subject=f"Re: {parent['Subject']}",
+            body=command,
+            name="Advisor One",
+            headers=headers,
+        ),
+    )
 
 
 def _confirmations(stack: Any, hub: dict[str, Any]) -> list[EmailMessage]:
@@ -50,17 +61,24 @@ def test_police_forward_gives_the_officer_a_professional_letter_and_her_an_intro
     config = setup_config(tmp_path, mailstack, db_url, hubs)
     nor = hubs[0]
     officer, her = new_person(mailstack, "officer-"), new_person(mailstack, "janet-")
-    raw = _corpus("200-police-outlook-surname-first-forward.eml", {
-        "james.whitfield@norfolk.police.example.org": f"{officer}@police.example.org",
-        "janet.moore@example.com": f"{her}@example.net",
-    }, f"{nor['user']}@example.org")
+    raw = _corpus(
+        "200-police-outlook-surname-first-forward.eml",
+        {
+            "james.whitfield@norfolk.police.example.org": f"{officer}@police.example.org",
+            "janet.moore@example.com": f"{her}@example.net",
+        },
+        f"{nor['user']}@example.org",
+    )
     mailstack.append(nor["user"], raw)
     assert run(config, "run", "--once")[0] == 0
 
     (case,) = export_cases(config)
     assert case["referral_type"] == "professional"
-    assert case["referred_person"] == {"name": "Janet Moore", "email": f"{her}@example.net",
-                                       "phone": "+447700900300"}
+    assert case["referred_person"] == {
+        "name": "Janet Moore",
+        "email": f"{her}@example.net",
+        "phone": "+447700900300",
+    }
     assert case["phone"] == "+447700900300"
     letters = inbox(mailstack, officer)
     assert len(letters) == 1
@@ -89,9 +107,11 @@ def test_caseworker_prose_referral_without_email_sends_nothing_meant_for_her_to_
     config = setup_config(tmp_path, mailstack, db_url, hubs)
     nor = hubs[0]
     worker = new_person(mailstack, "priya-")
-    raw = _corpus("201-victim-support-prose-janet.eml",
-                  {"priya.shah@victimsupport.example.org": f"{worker}@victimsupport.example.org"},
-                  f"{nor['user']}@example.org")
+    raw = _corpus(
+        "201-victim-support-prose-janet.eml",
+        {"priya.shah@victimsupport.example.org": f"{worker}@victimsupport.example.org"},
+        f"{nor['user']}@example.org",
+    )
     mailstack.append(nor["user"], raw)
     assert run(config, "run", "--once")[0] == 0
 
@@ -124,9 +144,11 @@ def test_tell_referrer_sends_neutral_updates_and_never_the_persons_letters(tmp_p
     config = setup_config(tmp_path, mailstack, db_url, hubs)
     nor = hubs[0]
     worker = new_person(mailstack, "priya-")
-    raw = _corpus("201-victim-support-prose-janet.eml",
-                  {"priya.shah@victimsupport.example.org": f"{worker}@victimsupport.example.org"},
-                  f"{nor['user']}@example.org")
+    raw = _corpus(
+        "201-victim-support-prose-janet.eml",
+        {"priya.shah@victimsupport.example.org": f"{worker}@victimsupport.example.org"},
+        f"{nor['user']}@example.org",
+    )
     mailstack.append(nor["user"], raw)
     assert run(config, "run", "--once")[0] == 0
     _advisor_command(mailstack, nor, "#suitable")
@@ -179,8 +201,11 @@ def test_an_outlook_desktop_forward_not_in_the_corpus_reaches_the_right_people(
     her details drive the case, the officer gets one professional letter, she gets her
     introduction first and then her call offer."""
     case, officer, her = _outlook_forward(tmp_path, mailstack, db_url, hubs)
-    assert case["referred_person"] == {"name": "Nadia Ellis", "email": f"{her}@example.net",
-                                       "phone": "+447700900812"}
+    assert case["referred_person"] == {
+        "name": "Nadia Ellis",
+        "email": f"{her}@example.net",
+        "phone": "+447700900812",
+    }
     assert case["phone"] == "+447700900812"
     assert case["wants_call"] is True and case["status"] == "call_offered"
     (letter,) = inbox(mailstack, officer)
@@ -190,14 +215,17 @@ def test_an_outlook_desktop_forward_not_in_the_corpus_reaches_the_right_people(
     assert "introduction by email" in text and "may also phone them" in text
     mine = inbox(mailstack, her)
     assert [m["kind"] for m in case["messages"] if m["direction"] == "out"] == [
-        "referral_acknowledgement", "introduction", "call_offer"]
+        "referral_acknowledgement",
+        "introduction",
+        "call_offer",
+    ]
     assert len(mine) == 2
     assert "Taking part is your choice" in body_text(mine[0])
     assert "1. " in body_text(mine[1])
 
 
 def test_her_call_offer_has_no_slot_on_the_day_she_excluded(tmp_path, mailstack, db_url, hubs):
-    """"Please not on Wednesdays": no offered slot on a Wednesday (call windows, issue 11)."""
+    """ "Please not on Wednesdays": no offered slot on a Wednesday (call windows, issue 11)."""
     case, _officer, her = _outlook_forward(tmp_path, mailstack, db_url, hubs)
     if "call_windows" not in case:
         pytest.skip("call windows on the case arrive with issue 11 (migration 0007), not on this branch")
@@ -210,15 +238,21 @@ def test_her_call_offer_has_no_slot_on_the_day_she_excluded(tmp_path, mailstack,
 def test_the_officers_reply_never_acts_for_her_and_gets_no_letter_meant_for_her(
     tmp_path, mailstack, db_url, hubs
 ):
-    """"She no longer wishes to take part": written on her behalf, so nothing automatic happens;
+    """ "She no longer wishes to take part": written on her behalf, so nothing automatic happens;
     advisors see it, and the officer gets no person's letter."""
     case, officer, her = _outlook_forward(tmp_path, mailstack, db_url, hubs)
     nor = hubs[0]
     ack = inbox(mailstack, officer)[0]
-    mailstack.append(nor["user"], referral(
-        f"{officer}@police.example.org", f"{nor['user']}@example.org", subject=f"Re: {ack['Subject']}",
-        body="Hi, Nadia has told me she no longer wishes to take part, please withdraw the referral.\n",
-        headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]}))
+    mailstack.append(
+        nor["user"],
+        referral(
+            f"{officer}@police.example.org",
+            f"{nor['user']}@example.org",
+            subject=f"Re: {ack['Subject']}",
+            body="Hi, Nadia has told me she no longer wishes to take part, please withdraw the referral.\n",
+            headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]},
+        ),
+    )
     assert run(tmp_path / "rjmail.toml", "run", "--once")[0] == 0
     (after,) = export_cases(tmp_path / "rjmail.toml")
     assert after["status"] == case["status"] == "call_offered"

@@ -31,16 +31,33 @@ def test_report_counts_referrals_and_outcomes_and_hides_people(tmp_path, mailsta
     notes = inbox(mailstack, nor["notify"])
     for person, code in ((people[0], "safety"), (people[1], "other-party-declined")):
         note = next(n for n in notes if cases[person]["ref"] in n["Subject"])
-        mailstack.append(nor["user"], referral(
-            nor["advisors"][0], "x@example.org", subject=f"Re: {note['Subject']}", name="Advisor One",
-            body=f"#not-suitable {code}\n", headers={"In-Reply-To": note["Message-ID"],
-                                                    "References": note["Message-ID"],
-                                                    "Authentication-Results": TRUSTED_PASS}))
+        mailstack.append(
+            nor["user"],
+            referral(
+                nor["advisors"][0],
+                "x@example.org",
+                subject=f"Re: {note['Subject']}",
+                name="Advisor One",
+                body=f"#not-suitable {code}\n",
+                headers={
+                    "In-Reply-To": note["Message-ID"],
+                    "References": note["Message-ID"],
+                    "Authentication-Results": TRUSTED_PASS,
+                },
+            ),
+        )
     ack = inbox(mailstack, people[2])[0]
-    mailstack.append(nor["user"], referral(
-        f"{people[2]}@example.test", "x@example.org", subject=f"Re: {ack['Subject']}", name=NAMES[2],
-        body="Please withdraw my referral. Thank you.",
-        headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]}))
+    mailstack.append(
+        nor["user"],
+        referral(
+            f"{people[2]}@example.test",
+            "x@example.org",
+            subject=f"Re: {ack['Subject']}",
+            name=NAMES[2],
+            body="Please withdraw my referral. Thank you.",
+            headers={"In-Reply-To": ack["Message-ID"], "References": ack["Message-ID"]},
+        ),
+    )
     assert run(config, "run", "--once")[0] == 0
 
     today = datetime.now(ZoneInfo("Europe/London")).date()

@@ -22,9 +22,16 @@ pytestmark = pytest.mark.integration
 
 
 def _reply(stack: Any, hub: dict[str, Any], person: str, parent: EmailMessage, body: str) -> None:
-    stack.append(hub["user"], referral(
-        f"{person}@example.test", "x@example.org", subject=f"Re: {parent['Subject']}", body=body,
-        headers={"In-Reply-To": parent["Message-ID"], "References": parent["Message-ID"]}))
+    stack.append(
+        hub["user"],
+        referral(
+            f"{person}@example.test",
+            "x@example.org",
+            subject=f"Re: {parent['Subject']}",
+            body=body,
+            headers={"In-Reply-To": parent["Message-ID"], "References": parent["Message-ID"]},
+        ),
+    )
 
 
 def _ledger(db_url: str) -> list[tuple[str, str]]:

@@ -20,21 +20,33 @@ pytestmark = pytest.mark.integration
 CERT_ERROR = re.compile(r"CERTIFICATE_VERIFY_FAILED|certificate verify failed|SSLCertVerificationError")
 
 
-def _config(tmp_path: Path, stack: Any, db_url: str, hubs: list[dict[str, Any]], *,
-            imap: tuple[str, int] | None = None, imap_ca: bool = True,
-            smtp: tuple[str, int] | None = None, smtp_ca: bool = True) -> Path:
+def _config(
+    tmp_path: Path,
+    stack: Any,
+    db_url: str,
+    hubs: list[dict[str, Any]],
+    *,
+    imap: tuple[str, int] | None = None,
+    imap_ca: bool = True,
+    smtp: tuple[str, int] | None = None,
+    smtp_ca: bool = True,
+) -> Path:
     """write_config, then switch the IMAP (every hub) and/or SMTP table to TLS."""
     config = write_config(tmp_path, stack, db_url, hubs)
     body = config.read_text()
     ca = f'\nca_file = "{stack.ca_file}"'
     if imap is not None:
         security, port = imap
-        body = body.replace(f'port = {stack.imap_port}\nsecurity = "none"',
-                            f'port = {port}\nsecurity = "{security}"' + (ca if imap_ca else ""))
+        body = body.replace(
+            f'port = {stack.imap_port}\nsecurity = "none"',
+            f'port = {port}\nsecurity = "{security}"' + (ca if imap_ca else ""),
+        )
     if smtp is not None:
         security, port = smtp
-        body = body.replace(f'port = {stack.smtp_port}\nsecurity = "none"',
-                            f'port = {port}\nsecurity = "{security}"' + (ca if smtp_ca else ""))
+        body = body.replace(
+            f'port = {stack.smtp_port}\nsecurity = "none"',
+            f'port = {port}\nsecurity = "{security}"' + (ca if smtp_ca else ""),
+        )
     config.write_text(body)
     assert run(config, "db", "upgrade")[0] == 0
     return config
@@ -57,8 +69,9 @@ def _outbox(db_url: str) -> list[tuple[str, str | None]]:
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
-            return [(r[0], r[1]) for r in conn.execute(text(
-                "SELECT status, last_error FROM outbox ORDER BY id"))]
+            return [
+                (r[0], r[1]) for r in conn.execute(text("SELECT status, last_error FROM outbox ORDER BY id"))
+            ]
     finally:
         engine.dispose()
 
@@ -130,8 +143,13 @@ def test_smtp_without_ca_file_keeps_letters_pending(tmp_path, mailstack, db_url,
     assert not any(f"{person}@example.test" in m.rcpt_tos for m in mailstack.spooled())
 
 
-def _toml(tmp_path: Path, imap_host: str, imap_security: str, smtp_host: str = "127.0.0.1",
-          smtp_security: str = "starttls") -> Path:
+def _toml(
+    tmp_path: Path,
+    imap_host: str,
+    imap_security: str,
+    smtp_host: str = "127.0.0.1",
+    smtp_security: str = "starttls",
+) -> Path:
     (tmp_path / "pw").write_text("secret")
     (tmp_path / "pw").chmod(0o600)
     (tmp_path / "key").write_text("k" * 32)

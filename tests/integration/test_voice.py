@@ -17,8 +17,9 @@ from tests.integration.test_calls import ALL_WEEK, Desk
 from tests.support import body_text, export_cases, inbox, referral, run, setup_config, unique
 
 pytestmark = pytest.mark.integration
-DMARC_FAIL = ("mx.example.org; spf=fail smtp.mailfrom=example.test; dkim=none; "
-              "dmarc=fail header.from=example.test")
+DMARC_FAIL = (
+    "mx.example.org; spf=fail smtp.mailfrom=example.test; dkim=none; dmarc=fail header.from=example.test"
+)
 REFERRAL_WORDS = (
     "Referral for restorative justice. The victim, Mrs Ann Example, was assaulted outside her home in "
     "March and has asked to be referred. She consents to be contacted by email and would like to know "
@@ -35,12 +36,15 @@ def _notes(scene: Scene) -> list[EmailMessage]:
     return inbox(scene.stack, scene.hub["notify"])
 
 
-@pytest.mark.parametrize("body", [
-    "Please don't call me again before 6pm. After 6 is fine.",
-    "Can you stop calling me at work? I still want to go ahead.",
-    "I told him to leave me alone, and that's why I'm writing to you. I want to meet him.",
-    "I want to withdraw my statement to the police, but I would still like restorative justice.",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Please don't call me again before 6pm. After 6 is fine.",
+        "Can you stop calling me at work? I still want to go ahead.",
+        "I told him to leave me alone, and that's why I'm writing to you. I want to meet him.",
+        "I want to withdraw my statement to the police, but I would still like restorative justice.",
+    ],
+)
 def test_everyday_sentences_do_not_withdraw(scene, body):
     scene.person_reply(body)
     assert scene.case()["status"] != "withdrawn"
@@ -63,8 +67,13 @@ def test_withdrawal_notice_shows_withdrawn_and_a_possible_one_only_asks(scene):
 def test_a_strangers_message_shows_the_real_sender(scene):
     other = unique("other-")
     scene.stack.add_user(other)
-    raw = referral(f"{other}@example.test", "x@example.org", subject=f"Re: [{scene.ref}]", name="Mal Other",
-                   body="I've changed my phone number, only call me on 07700 900111 from now on.")
+    raw = referral(
+        f"{other}@example.test",
+        "x@example.org",
+        subject=f"Re: [{scene.ref}]",
+        name="Mal Other",
+        body="I've changed my phone number, only call me on 07700 900111 from now on.",
+    )
     scene.stack.append(scene.hub["user"], raw)
     assert run(scene.config, "run", "--once")[0] == 0
     text = body_text(_notes(scene)[-1])
@@ -77,10 +86,18 @@ def test_a_strangers_message_shows_the_real_sender(scene):
 
 
 def _forged(scene: Scene, parent: EmailMessage, body: str) -> None:
-    headers = {"In-Reply-To": parent["Message-ID"], "References": parent["Message-ID"],
-               "Authentication-Results": DMARC_FAIL}
-    raw = referral(f"{scene.person}@example.test", "x@example.org", subject=f"Re: {parent['Subject']}",
-                   body=body, headers=headers)
+    headers = {
+        "In-Reply-To": parent["Message-ID"],
+        "References": parent["Message-ID"],
+        "Authentication-Results": DMARC_FAIL,
+    }
+    raw = referral(
+        f"{scene.person}@example.test",
+        "x@example.org",
+        subject=f"Re: {parent['Subject']}",
+        body=body,
+        headers=headers,
+    )
     scene.stack.append(scene.hub["user"], raw)
     assert run(scene.config, "run", "--once")[0] == 0
 
@@ -121,8 +138,10 @@ def _calendar_reply(frm: str, to: str, uid: str, parent: EmailMessage, partstat:
     msg["From"], msg["To"] = frm, to
     msg["Subject"] = f"Declined: {parent['Subject']}"
     msg["Message-ID"] = f"<{unique('cal')}@example.test>"
-    ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n"
-           f"UID:{uid}\r\nATTENDEE;PARTSTAT={partstat}:mailto:{frm}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n"
+        f"UID:{uid}\r\nATTENDEE;PARTSTAT={partstat}:mailto:{frm}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     msg.set_content(f"{partstat.title()}.")
     msg.add_alternative(ics, subtype="calendar", params={"method": "REPLY"})
     return msg.as_bytes()
@@ -134,42 +153,56 @@ def test_declined_invite_reaches_advisors_and_frees_the_slot(tmp_path, mailstack
     assert desk.cases()[0]["status"] == "call_booked"
     stranger = unique("other-")
     desk.stack.add_user(stranger)
-    desk.stack.append(desk.hub["user"], _calendar_reply(f"{stranger}@example.test", "x@example.org", uid,
-                                                        confirmation))
+    desk.stack.append(
+        desk.hub["user"], _calendar_reply(f"{stranger}@example.test", "x@example.org", uid, confirmation)
+    )
     desk.cycle()
     case = desk.cases()[0]
     assert case["status"] == "call_booked" and case["call_slot"]
     notes = inbox(desk.stack, desk.hub["notify"])
     assert "Check this calendar reply" in notes[-1]["Subject"]
-    desk.stack.append(desk.hub["user"], _calendar_reply(f"{person}@example.test", "x@example.org", uid,
-                                                        confirmation))
+    desk.stack.append(
+        desk.hub["user"], _calendar_reply(f"{person}@example.test", "x@example.org", uid, confirmation)
+    )
     desk.cycle()
     case = desk.cases()[0]
     assert case["status"] in ("new", "in_progress") and case["call_slot"] is None
     notes = inbox(desk.stack, desk.hub["notify"])
     texts = [body_text(n) for n in notes]
     assert any("declined the call on" in t for t in texts)
-    cancels = [p for n in notes for p in n.walk() if p.get_content_type() == "text/calendar"
-               and b"METHOD:CANCEL" in p.get_payload(decode=True)]
+    cancels = [
+        p
+        for n in notes
+        for p in n.walk()
+        if p.get_content_type() == "text/calendar" and b"METHOD:CANCEL" in p.get_payload(decode=True)
+    ]
     assert cancels
     shown = run(desk.config, "cases", "show", case["ref"])[1]
     assert "declined the call" in shown
 
 
-@pytest.mark.parametrize(("subject", "headers"), [
-    ("Out of office - referral", {}),
-    ("Read: referral for RJ", {}),
-    ("New referral", {"Auto-Submitted": "auto-generated"}),
-    ("New referral", {"Return-Path": "<>"}),
-])
-def test_automatic_looking_referrals_with_words_reach_advisors(tmp_path, mailstack, db_url, hubs,
-                                                                subject, headers):
+@pytest.mark.parametrize(
+    ("subject", "headers"),
+    [
+        ("Out of office - referral", {}),
+        ("Read: referral for RJ", {}),
+        ("New referral", {"Auto-Submitted": "auto-generated"}),
+        ("New referral", {"Return-Path": "<>"}),
+    ],
+)
+def test_automatic_looking_referrals_with_words_reach_advisors(
+    tmp_path, mailstack, db_url, hubs, subject, headers
+):
     scene_hub = hubs[0]
     config = setup_config(tmp_path, mailstack, db_url, hubs)
     sender = unique("referrals-")
     mailstack.add_user(sender)
-    mailstack.append(scene_hub["user"], referral(f"{sender}@example.test", "x@example.org", subject=subject,
-                                                 body=REFERRAL_WORDS, headers=headers))
+    mailstack.append(
+        scene_hub["user"],
+        referral(
+            f"{sender}@example.test", "x@example.org", subject=subject, body=REFERRAL_WORDS, headers=headers
+        ),
+    )
     assert run(config, "run", "--once")[0] == 0
     cases = export_cases(config)
     assert len(cases) == 1
@@ -187,12 +220,20 @@ def test_reused_message_id_with_different_words_is_a_new_message(tmp_path, mails
     mid = f"<{unique('reused')}@example.test>"
     mailstack.append(hub["user"], referral(f"{first}@example.test", "x@example.org", message_id=mid))
     assert run(config, "run", "--once")[0] == 0
-    mailstack.append(hub["user"], referral(f"{second}@example.test", "x@example.org", message_id=mid,
-                                           body="My bike was stolen and I would like to talk to someone."))
+    mailstack.append(
+        hub["user"],
+        referral(
+            f"{second}@example.test",
+            "x@example.org",
+            message_id=mid,
+            body="My bike was stolen and I would like to talk to someone.",
+        ),
+    )
     # and the same first message again (a second copy) stays a duplicate
     mailstack.append(hub["user"], referral(f"{first}@example.test", "x@example.org", message_id=mid))
     assert run(config, "run", "--once")[0] == 0
     cases = export_cases(config)
-    assert sorted(c["referrer_email"] for c in cases) == sorted([f"{first}@example.test",
-                                                                 f"{second}@example.test"])
+    assert sorted(c["referrer_email"] for c in cases) == sorted(
+        [f"{first}@example.test", f"{second}@example.test"]
+    )
     assert len(inbox(mailstack, second)) == 1 and len(inbox(mailstack, first)) == 1

@@ -47,12 +47,19 @@ NO_SERVERS = SimpleNamespace(PASSWORD="unused", host="127.0.0.1", smtp_port=9, i
 class Desk:
     """One hub (NOR) with one advisor, its database, and a clock that stands still."""
 
-    def __init__(self, tmp_path: Path, calls: str = ALL_WEEK, service: str = "",
-                 advisors: tuple[str, ...] = (ADVISOR,)) -> None:
-        hub = {"code": "NOR", "name": "Norfolk RJ Hub", "user": "rj-nor", "advisors": list(advisors),
-               "extra": calls}
-        self.config = write_config(tmp_path, NO_SERVERS, f"sqlite:///{tmp_path / 'desk.db'}", [hub],
-                                   extra_service=service)
+    def __init__(
+        self, tmp_path: Path, calls: str = ALL_WEEK, service: str = "", advisors: tuple[str, ...] = (ADVISOR,)
+    ) -> None:
+        hub = {
+            "code": "NOR",
+            "name": "Norfolk RJ Hub",
+            "user": "rj-nor",
+            "advisors": list(advisors),
+            "extra": calls,
+        }
+        self.config = write_config(
+            tmp_path, NO_SERVERS, f"sqlite:///{tmp_path / 'desk.db'}", [hub], extra_service=service
+        )
         settings = load(self.config)
         db.upgrade(db.make_engine(settings.database_url))
         self.rt = build_runtime(settings)
@@ -74,8 +81,9 @@ class Desk:
         def filed(ctx: CaseContext) -> inbound.Filed:
             mail = parse(raw)
             result = inbound.file_message(ctx, mail, raw)
-            store.record_intake(ctx.session, pos, mail.message_id, result.action, result.reason,
-                                result.case, ctx.now)
+            store.record_intake(
+                ctx.session, pos, mail.message_id, result.action, result.reason, result.case, ctx.now
+            )
             return result
 
         return self.run(filed)
@@ -118,15 +126,35 @@ class Desk:
 
     def person_reply(self, body: str, parent: OutboxItem, frm: str = PERSON) -> inbound.Filed:
         headers = {"In-Reply-To": parent.message_id, "References": parent.message_id}
-        return self.receive(referral(frm, "rj-nor@example.org", subject=f"Re: {parent.subject}",
-                                     body=body, name="Robin Testperson", headers=headers))
+        return self.receive(
+            referral(
+                frm,
+                "rj-nor@example.org",
+                subject=f"Re: {parent.subject}",
+                body=body,
+                name="Robin Testperson",
+                headers=headers,
+            )
+        )
 
     def advisor_reply(self, body: str, **extra: Any) -> inbound.Filed:
         parent = self.latest("notification")
-        headers = {"In-Reply-To": parent.message_id, "References": parent.message_id,
-                   "Authentication-Results": TRUSTED_PASS}
-        return self.receive(referral(ADVISOR, "rj-nor@example.org", subject=f"Re: {parent.subject}",
-                                     body=body, name="Advisor One", headers=headers, **extra))
+        headers = {
+            "In-Reply-To": parent.message_id,
+            "References": parent.message_id,
+            "Authentication-Results": TRUSTED_PASS,
+        }
+        return self.receive(
+            referral(
+                ADVISOR,
+                "rj-nor@example.org",
+                subject=f"Re: {parent.subject}",
+                body=body,
+                name="Advisor One",
+                headers=headers,
+                **extra,
+            )
+        )
 
 
 @pytest.fixture

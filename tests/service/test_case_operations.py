@@ -83,8 +83,11 @@ def test_withdrawing_by_reply_confirms_once_and_then_keeps_silent(desk: Desk):
 def test_a_withdrawal_from_an_address_not_on_the_case_changes_nothing(desk: Desk):
     """Precision first: an unknown sender cannot withdraw someone else's case."""
     ref = desk.refer()
-    desk.person_reply("Please stop, I do not want to go ahead.", desk.latest("acknowledgement"),
-                      frm="someone-else@example.net")
+    desk.person_reply(
+        "Please stop, I do not want to go ahead.",
+        desk.latest("acknowledgement"),
+        frm="someone-else@example.net",
+    )
 
     assert desk.case(ref).status == CaseStatus.NEW
     assert "withdrawal_confirmation" not in desk.kinds()
@@ -107,8 +110,7 @@ def test_advisor_commands_return_typed_outcomes_not_string_codes(desk: Desk):
     """Done or Refused: an unknown advisor in #assign is refused and the case keeps its advisor."""
     ref = desk.refer()
     body = "#assign nobody@example.net\n#note called, left no message"
-    outcomes = desk.run(lambda ctx: advisor.execute(
-        ctx, desk_case(ctx, ref), _mail(desk, body)))
+    outcomes = desk.run(lambda ctx: advisor.execute(ctx, desk_case(ctx, ref), _mail(desk, body)))
 
     assert [type(o.result) for o in outcomes] == [Refused, Done]
     assert not outcomes[0].ok and "not an advisor" in outcomes[0].message
@@ -169,8 +171,11 @@ def test_a_hub_without_call_hours_refuses_to_offer_and_tells_the_advisors(tmp_pa
 def test_booking_a_time_in_the_past_is_refused(desk: Desk):
     """#book checks the time before anything is stored."""
     ref = desk.refer()
-    result = desk.run(lambda ctx: calls.book_direct(
-        ctx, desk_case(ctx, ref), "2026-12-01 10:30", "book:test", actor=f"advisor:{ADVISOR}"))
+    result = desk.run(
+        lambda ctx: calls.book_direct(
+            ctx, desk_case(ctx, ref), "2026-12-01 10:30", "book:test", actor=f"advisor:{ADVISOR}"
+        )
+    )
 
     assert result == Refused("That time is in the past.")
     with Session(desk.rt.engine) as s:

@@ -91,8 +91,10 @@ def test_cancel_stops_the_held_letter_and_puts_the_case_back(held: Desk):
     assert case.status == CaseStatus.IN_PROGRESS and case.closed_at is None
     assert held.latest("not_suitable").status == OutboxStatus.CANCELLED
     reply = flat(held.text(confirmations(held)[-1]))
-    assert ("Cancelled: the not-suitable letter to r***@example.test will not be sent. The case is "
-            "back to 'in progress'.") in reply
+    assert (
+        "Cancelled: the not-suitable letter to r***@example.test will not be sent. The case is "
+        "back to 'in progress'."
+    ) in reply
     assert ("out", "not_suitable") not in held.timeline(ref)
     held.now += timedelta(hours=1)
     assert "not_suitable" not in deliver(held.rt, Recorder())
@@ -136,7 +138,8 @@ def test_nothing_to_cancel_once_the_letter_has_gone(held: Desk):
     reply = confirmations(held)[-1]
     assert reply.subject == f"[{ref}] Not done: #cancel"
     assert "Nothing to cancel: the next-steps letter went on Monday 7 December 2026 at 9:11am." in flat(
-        held.text(reply))
+        held.text(reply)
+    )
     assert held.case(ref).status == CaseStatus.IN_PROGRESS
 
 

@@ -74,7 +74,7 @@ def test_after_six_to_a_daytime_hub_sends_no_offer_but_a_kind_letter_and_names_t
     assert "999" in kind_letter and '"stop"' in kind_letter
     told = notification(desk, "No call times free")
     assert "Mon–Fri 18:00–21:00" in told and "Mon 09:00-17:00" in told
-    assert f"their words: \"{desk.case(ref).call_times}\"" in " ".join(told.split())
+    assert f'their words: "{desk.case(ref).call_times}"' in " ".join(told.split())
     assert "NO VOICEMAIL" in told
     with Session(desk.rt.engine) as s:
         assert s.exec(select(CallOffer)).all() == []
@@ -107,8 +107,9 @@ def test_none_of_these_mornings_are_better_reoffers_mornings_and_repeats_nothing
     assert len(second) == 3 and all(s.hour < 12 for s in second)
     assert not set(first) & set(second)
     data = desk.run(lambda ctx: case_json(ctx.session, desk_case(ctx, ref)))
-    assert data["call_windows"] == [{"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-                                     "from": "09:00", "to": "12:00"}]
+    assert data["call_windows"] == [
+        {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "from": "09:00", "to": "12:00"}
+    ]
     assert [datetime.fromisoformat(x) for x in data["offered_slots"]] == first + second
 
 
@@ -135,8 +136,11 @@ def test_email_only_gets_no_offer_even_when_an_advisor_asks(desk: Desk):
 
 def test_book_on_an_email_only_case_works_and_warns_the_advisor(desk: Desk):
     ref = desk.refer("Hello,\n\nEmail only please.\n\nRobin")
-    result = desk.run(lambda ctx: calls.book_direct(
-        ctx, desk_case(ctx, ref), "2026-12-09 10:00", "book:t", actor=f"advisor:{ADVISOR}"))
+    result = desk.run(
+        lambda ctx: calls.book_direct(
+            ctx, desk_case(ctx, ref), "2026-12-09 10:00", "book:t", actor=f"advisor:{ADVISOR}"
+        )
+    )
 
     assert isinstance(result, Done) and "email only" in result.message
     assert desk.case(ref).status == "call_booked"
@@ -202,8 +206,11 @@ def test_a_later_message_updates_the_wishes_audits_it_and_the_notification_shows
 
 def test_a_message_from_another_address_changes_no_wishes(desk: Desk):
     ref = desk.refer("Hello,\n\nEmail only please.\n\nRobin")
-    desk.person_reply("Please call me any time, voicemail is fine.", desk.latest("acknowledgement"),
-                      frm="someone-else@example.net")
+    desk.person_reply(
+        "Please call me any time, voicemail is fine.",
+        desk.latest("acknowledgement"),
+        frm="someone-else@example.net",
+    )
 
     assert desk.case(ref).email_only is True and desk.case(ref).voicemail_ok is None
 
@@ -224,5 +231,6 @@ def test_an_advisor_offer_on_a_case_without_windows_is_refused_with_no_free_time
     desk = Desk(tmp_path, calls="")
     ref = desk.refer()
     result = desk.run(
-        lambda ctx: calls.offer(ctx, desk_case(ctx, ref), "offer:t", actor=f"advisor:{ADVISOR}"))
+        lambda ctx: calls.offer(ctx, desk_case(ctx, ref), "offer:t", actor=f"advisor:{ADVISOR}")
+    )
     assert isinstance(result, Refused) and "call_arrange" not in desk.kinds(PERSON)

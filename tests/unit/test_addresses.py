@@ -6,9 +6,21 @@ import pytest
 
 from rjmail.core.addresses import BadAddressError, dump, load, one_address
 
-BAD = ["a,b@example.org", '"a,b"@example.org', "bob", "", " a@example.org", "a@example.org, b@example.org",
-       "Bob <bob@example.org>", "a@b@example.org", "a@localhost", "a@[127.0.0.1]", "a@x.invalid",
-       "a;b@example.org", "a@example.org\r\nRCPT TO:<x@example.org>"]
+BAD = [
+    "a,b@example.org",
+    '"a,b"@example.org',
+    "bob",
+    "",
+    " a@example.org",
+    "a@example.org, b@example.org",
+    "Bob <bob@example.org>",
+    "a@b@example.org",
+    "a@localhost",
+    "a@[127.0.0.1]",
+    "a@x.invalid",
+    "a;b@example.org",
+    "a@example.org\r\nRCPT TO:<x@example.org>",
+]
 
 
 @pytest.mark.parametrize("value", BAD)

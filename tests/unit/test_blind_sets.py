@@ -22,9 +22,12 @@ def _cases(name: str) -> list[dict[str, object]]:
 
 def test_no_everyday_sentence_in_the_blind_set_withdraws_a_case():
     """0 false withdrawals: nothing expected 'none' or 'possible' is read as a clear withdrawal."""
-    false = [c["id"] for c in _cases("withdrawal.toml")
-             if c["expect"] != "withdraw"
-             and read_withdrawal(str(c["text"]), str(c.get("lang", "en"))).verdict == WithdrawalVerdict.CLEAR]
+    false = [
+        c["id"]
+        for c in _cases("withdrawal.toml")
+        if c["expect"] != "withdraw"
+        and read_withdrawal(str(c["text"]), str(c.get("lang", "en"))).verdict == WithdrawalVerdict.CLEAR
+    ]
     assert false == []
 
 

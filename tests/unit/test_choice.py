@@ -150,25 +150,30 @@ def test_enough_phrasings() -> None:
     assert len(PHRASINGS) >= 40
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Tuesday", UNCLEAR),
-    ("the Tuesday one", UNCLEAR),
-    ("Tuesday at 10:30", _slot(1)),
-    ("the 2pm on Tuesday", _slot(4)),
-    ("Tuesday the 15th", _slot(4)),
-    ("4", _slot(4)),
-    ("the last one", _slot(4)),
-    ("2pm", UNCLEAR),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tuesday", UNCLEAR),
+        ("the Tuesday one", UNCLEAR),
+        ("Tuesday at 10:30", _slot(1)),
+        ("the 2pm on Tuesday", _slot(4)),
+        ("Tuesday the 15th", _slot(4)),
+        ("4", _slot(4)),
+        ("the last one", _slot(4)),
+        ("2pm", UNCLEAR),
+    ],
+)
 def test_two_tuesdays(text: str, expected: Choice) -> None:
     """A day that fits two offered slots is unclear until the time or date picks one."""
     assert interpret_choice(text, TWO_TUESDAYS, LONDON) == expected
 
 
 def test_summer_times_are_read_in_local_time() -> None:
-    """"10:30" means London wall time, also in summer (09:30 UTC)."""
-    summer = (Slot.starting(datetime(2027, 6, 1, 9, 30, tzinfo=UTC), 30),
-              Slot.starting(datetime(2027, 6, 2, 13, 0, tzinfo=UTC), 30))
+    """ "10:30" means London wall time, also in summer (09:30 UTC)."""
+    summer = (
+        Slot.starting(datetime(2027, 6, 1, 9, 30, tzinfo=UTC), 30),
+        Slot.starting(datetime(2027, 6, 2, 13, 0, tzinfo=UTC), 30),
+    )
     assert interpret_choice("Tuesday 10:30", summer, LONDON) == _slot(1)
     assert interpret_choice("the 2pm one", summer, LONDON) == _slot(2)
 
@@ -189,9 +194,39 @@ def test_never_raises_on_any_text(text: str) -> None:
     assert choice.kind != "slot" or choice.number in {1, 2, 3}
 
 
-_WORDS = st.sampled_from(["2", "or", "not", "any", "none", "tuesday", "10:30", "at", "half", "ten", "2nd",
-                          "option", "no.", "the", "8th", "december", "may", "#", "can't", "\n", ",", ".",
-                          "?", "evenings", "12 noon", "+44 7700 900123", "one", "§", "sam@example.org"])
+_WORDS = st.sampled_from(
+    [
+        "2",
+        "or",
+        "not",
+        "any",
+        "none",
+        "tuesday",
+        "10:30",
+        "at",
+        "half",
+        "ten",
+        "2nd",
+        "option",
+        "no.",
+        "the",
+        "8th",
+        "december",
+        "may",
+        "#",
+        "can't",
+        "\n",
+        ",",
+        ".",
+        "?",
+        "evenings",
+        "12 noon",
+        "+44 7700 900123",
+        "one",
+        "§",
+        "sam@example.org",
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None)

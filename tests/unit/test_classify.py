@@ -23,17 +23,28 @@ ADVISOR = "advisor.one@example.org"
 REF = "RJ-NOR-2026-0042"
 TRUSTED = "mx.example.org"
 OWN = frozenset({NOR, SUF})
-CASE = CaseSnapshot(ref=REF, hub="NOR", status=CaseStatus.NEW, referrer_email="pat@example.test",
-                    known_addresses=frozenset({"pat@example.test"}))
+CASE = CaseSnapshot(
+    ref=REF,
+    hub="NOR",
+    status=CaseStatus.NEW,
+    referrer_email="pat@example.test",
+    known_addresses=frozenset({"pat@example.test"}),
+)
 NOTIFICATION_ID = signing.make_message_id(KEY, "notification", REF, "example.org")
 ACK_ID = signing.make_message_id(KEY, "acknowledgement", REF, "example.org")
-PASS = f"{TRUSTED}; spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org; " \
-       f"dmarc=pass (p=reject) header.from=example.org"
+PASS = (
+    f"{TRUSTED}; spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org; "
+    f"dmarc=pass (p=reject) header.from=example.org"
+)
 
 
-def raw_mail(frm: str = "Pat Example <pat@example.test>", subject: str = "Help please",
-             body: str = "I would like to talk to someone about what happened.\n",
-             headers: list[tuple[str, str]] | None = None, to: str = NOR) -> bytes:
+def raw_mail(
+    frm: str = "Pat Example <pat@example.test>",
+    subject: str = "Help please",
+    body: str = "I would like to talk to someone about what happened.\n",
+    headers: list[tuple[str, str]] | None = None,
+    to: str = NOR,
+) -> bytes:
     msg = EmailMessage()
     for name, value in headers or []:
         msg[name] = value  # first, as a receiving MTA prepends (Return-Path, Authentication-Results)
@@ -52,9 +63,14 @@ def mail(**kw: object) -> InboundMail:
 
 
 def ctx(thread: ThreadMatch | None = None, *, seen: bool = False) -> ClassifyContext:
-    return ClassifyContext(hub_code="NOR", own_addresses=OWN, advisors=frozenset({ADVISOR}),
-                           trusted_authserv_ids=frozenset({TRUSTED}), thread=thread or ThreadMatch(),
-                           already_seen=seen)
+    return ClassifyContext(
+        hub_code="NOR",
+        own_addresses=OWN,
+        advisors=frozenset({ADVISOR}),
+        trusted_authserv_ids=frozenset({TRUSTED}),
+        thread=thread or ThreadMatch(),
+        already_seen=seen,
+    )
 
 
 def thread_for(m: InboundMail, case: CaseSnapshot = CASE) -> ThreadMatch:
@@ -62,12 +78,18 @@ def thread_for(m: InboundMail, case: CaseSnapshot = CASE) -> ThreadMatch:
     signed = [s for s in (signing.verify(KEY, i) for i in (*m.in_reply_to, *m.references)) if s]
     own = [s for s in signed if s.ref == case.ref]
     by = "in-reply-to" if m.in_reply_to else "subject"
-    return ThreadMatch(case=case, by=by, signed_parent=bool(own),
-                       signed_parent_kind=own[0].kind if own else None)
+    return ThreadMatch(
+        case=case, by=by, signed_parent=bool(own), signed_parent_kind=own[0].kind if own else None
+    )
 
 
-def advisor_mail(*, frm: str = f"Advisor One <{ADVISOR}>", auth: list[str] | None = None,
-                 parent: str | None = NOTIFICATION_ID, body: str = "#suitable\n") -> InboundMail:
+def advisor_mail(
+    *,
+    frm: str = f"Advisor One <{ADVISOR}>",
+    auth: list[str] | None = None,
+    parent: str | None = NOTIFICATION_ID,
+    body: str = "#suitable\n",
+) -> InboundMail:
     headers = [("Authentication-Results", a) for a in (auth if auth is not None else [PASS])]
     if parent:
         headers += [("In-Reply-To", parent), ("References", parent)]
@@ -107,10 +129,15 @@ def test_automatic_header_markers_are_automatic(headers):
     assert result.reason
 
 
-@pytest.mark.parametrize("sender", [
-    "MAILER-DAEMON@mx.example.test", "Mail Delivery System <mailer-daemon@mx.example.test>",
-    "postmaster@example.test", "Postmaster <POSTMASTER@example.test>",
-])
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "MAILER-DAEMON@mx.example.test",
+        "Mail Delivery System <mailer-daemon@mx.example.test>",
+        "postmaster@example.test",
+        "Postmaster <POSTMASTER@example.test>",
+    ],
+)
 def test_mail_daemon_and_postmaster_are_automatic(sender):
     """Mail from MAILER-DAEMON or postmaster is a bounce or notice, never a referral."""
     assert classify(mail(frm=sender), ctx()).kind == MailClass.AUTOMATIC
@@ -124,24 +151,27 @@ def test_mail_from_a_hub_address_is_a_loop(sender):
     assert "loop" in result.reason
 
 
-@pytest.mark.parametrize("subject", [
-    "Automatic reply: Help please",
-    "Auto-reply: Help please",
-    "AutoReply: Help please",
-    "Out of Office: Help please",
-    "Out of the office",
-    "Abwesenheitsnotiz: Hilfe",
-    "Automatische Antwort: Hilfe",
-    "Réponse automatique : Aide",
-    "Respuesta automática: Ayuda",
-    "Risposta automatica: Aiuto",
-    "Automatyczna odpowiedź: Pomoc",
-    "Autosvar: Hjælp",
-    "Ateb awtomatig: Help",
-    "Undeliverable: Help please",
-    "Delivery Status Notification (Failure)",
-    "Read: Help please",
-])
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Automatic reply: Help please",
+        "Auto-reply: Help please",
+        "AutoReply: Help please",
+        "Out of Office: Help please",
+        "Out of the office",
+        "Abwesenheitsnotiz: Hilfe",
+        "Automatische Antwort: Hilfe",
+        "Réponse automatique : Aide",
+        "Respuesta automática: Ayuda",
+        "Risposta automatica: Aiuto",
+        "Automatyczna odpowiedź: Pomoc",
+        "Autosvar: Hjælp",
+        "Ateb awtomatig: Help",
+        "Undeliverable: Help please",
+        "Delivery Status Notification (Failure)",
+        "Read: Help please",
+    ],
+)
 def test_auto_reply_subjects_in_several_languages_are_automatic(subject):
     """Outlook and other clients mark out-of-office replies by subject in the user's language."""
     result = classify(mail(subject=subject), ctx())
@@ -159,14 +189,24 @@ def _report(report_type: str, part_type: str, part_body: str) -> bytes:
     ).encode()
 
 
-@pytest.mark.parametrize("raw", [
-    _report("delivery-status", "message/delivery-status",
+@pytest.mark.parametrize(
+    "raw",
+    [
+        _report(
+            "delivery-status",
+            "message/delivery-status",
             "Reporting-MTA: dns; mx.example.test\r\n\r\nFinal-Recipient: rfc822; x@example.test\r\n"
-            "Action: failed\r\nStatus: 5.1.1"),
-    _report("disposition-notification", "message/disposition-notification",
+            "Action: failed\r\nStatus: 5.1.1",
+        ),
+        _report(
+            "disposition-notification",
+            "message/disposition-notification",
             "Final-Recipient: rfc822; pat@example.test\r\nDisposition: manual-action/MDN-sent-manually;"
-            " displayed"),
-], ids=["dsn", "read-receipt"])
+            " displayed",
+        ),
+    ],
+    ids=["dsn", "read-receipt"],
+)
 def test_delivery_reports_and_read_receipts_are_automatic(raw):
     """multipart/report (bounces, read receipts) from an ordinary-looking sender is still automatic."""
     result = classify(parse(raw), ctx())
@@ -202,11 +242,19 @@ def test_auto_submitted_no_is_a_person():
     assert classify(m, ctx()).kind == MailClass.NEW_REFERRAL
 
 
-@pytest.mark.parametrize("subject", [
-    "Help please", "Restorative justice", "Reading about RJ", "Re: what happens next?",
-    "Fwd: referral for Ms Example", "Automatic doors at the station", "Out of hours help",
-    "Autumn burglary",
-])
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Help please",
+        "Restorative justice",
+        "Reading about RJ",
+        "Re: what happens next?",
+        "Fwd: referral for Ms Example",
+        "Automatic doors at the station",
+        "Out of hours help",
+        "Autumn burglary",
+    ],
+)
 def test_ordinary_mail_is_not_automatic(subject):
     """A person's mail with an ordinary subject and headers is a new referral."""
     m = mail(subject=subject, headers=[("Return-Path", "<pat@example.test>")])
@@ -229,8 +277,7 @@ def test_duplicates_are_found_before_anything_else():
 
 def test_automatic_mail_on_a_case_keeps_the_reference():
     """An out-of-office answering our acknowledgement is automatic but filed on the case."""
-    m = mail(subject=f"Automatic reply: [{REF}] Norfolk RJ Hub",
-             headers=[("In-Reply-To", ACK_ID)])
+    m = mail(subject=f"Automatic reply: [{REF}] Norfolk RJ Hub", headers=[("In-Reply-To", ACK_ID)])
     result = classify(m, ctx(thread_for(m)))
     assert result.kind == MailClass.AUTOMATIC and result.case_ref == REF
 
@@ -298,8 +345,7 @@ def test_advisor_mail_replying_to_a_letter_to_the_person_is_not_a_command():
 
 def test_advisor_mail_replying_to_a_forged_signature_is_not_a_command():
     """A Message-ID in rjmail's format but with a MAC made with another key proves nothing."""
-    forged = signing.make_message_id(b"attacker-key-0000000000000000000", "notification", REF,
-                                     "example.org")
+    forged = signing.make_message_id(b"attacker-key-0000000000000000000", "notification", REF, "example.org")
     _assert_possible_spoof(advisor_mail(parent=forged))
 
 
@@ -311,8 +357,9 @@ def test_advisor_mail_replying_to_another_cases_notification_is_not_a_command():
 
 def test_failing_dmarc_is_a_possible_spoof():
     """Our server saying dmarc=fail is not verification."""
-    _assert_possible_spoof(advisor_mail(auth=[f"{TRUSTED}; spf=fail; dkim=none; dmarc=fail "
-                                              f"header.from=example.org"]))
+    _assert_possible_spoof(
+        advisor_mail(auth=[f"{TRUSTED}; spf=fail; dkim=none; dmarc=fail header.from=example.org"])
+    )
 
 
 def test_authentication_results_from_an_untrusted_server_is_ignored():
@@ -322,10 +369,14 @@ def test_authentication_results_from_an_untrusted_server_is_ignored():
 
 def test_trusted_id_below_our_own_failing_result_is_ignored():
     """Our MTA prepends its result; a forged 'pass' with our id lower down does not override it."""
-    _assert_possible_spoof(advisor_mail(auth=[
-        f"{TRUSTED}; dmarc=fail header.from=example.org",
-        f"{TRUSTED}; dmarc=pass header.from=example.org",
-    ]))
+    _assert_possible_spoof(
+        advisor_mail(
+            auth=[
+                f"{TRUSTED}; dmarc=fail header.from=example.org",
+                f"{TRUSTED}; dmarc=pass header.from=example.org",
+            ]
+        )
+    )
 
 
 def test_dmarc_pass_for_another_domain_is_not_the_advisor():
@@ -338,13 +389,16 @@ def test_malformed_authentication_results_is_not_trusted():
     _assert_possible_spoof(advisor_mail(auth=[f"{TRUSTED}; ;;; dmarc"]))
 
 
-@pytest.mark.parametrize("sender", [
-    "Advisor One <advisor@examp1e.org>",
-    "Advisor One <advisor.one@examp1e.org>",
-    "Advisor One <advisor.one@example.org.attacker.test>",
-    "Advisor One <advisor.one@exаmple.org>",  # Cyrillic 'а'
-    "Advisor One <advisor.0ne@example.org>",
-])
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "Advisor One <advisor@examp1e.org>",
+        "Advisor One <advisor.one@examp1e.org>",
+        "Advisor One <advisor.one@example.org.attacker.test>",
+        "Advisor One <advisor.one@exаmple.org>",  # Cyrillic 'а'
+        "Advisor One <advisor.0ne@example.org>",
+    ],
+)
 def test_look_alike_advisor_addresses_never_command(sender):
     """Addresses that look like an advisor's are ordinary senders, whatever their headers say."""
     m = advisor_mail(frm=sender)
@@ -355,17 +409,22 @@ def test_look_alike_advisor_addresses_never_command(sender):
 
 def test_display_name_spoofing_never_commands():
     """'"advisor.one@example.org" <attacker@example.test>' is the attacker, not the advisor."""
-    m = advisor_mail(frm=f'"{ADVISOR}" <attacker@example.test>',
-                     auth=[f"{TRUSTED}; dmarc=pass header.from=example.test"])
+    m = advisor_mail(
+        frm=f'"{ADVISOR}" <attacker@example.test>', auth=[f"{TRUSTED}; dmarc=pass header.from=example.test"]
+    )
     assert m.from_addr == "attacker@example.test"
     result = classify(m, ctx(thread_for(m)))
     assert result.kind == MailClass.REPLY
 
 
-@pytest.mark.parametrize("auth", [
-    [], ["mx.attacker.test; dmarc=pass header.from=example.org"],
-    [f"{TRUSTED}; dmarc=fail", f"{TRUSTED}; dmarc=pass header.from=example.org"],
-])
+@pytest.mark.parametrize(
+    "auth",
+    [
+        [],
+        ["mx.attacker.test; dmarc=pass header.from=example.org"],
+        [f"{TRUSTED}; dmarc=fail", f"{TRUSTED}; dmarc=pass header.from=example.org"],
+    ],
+)
 @pytest.mark.parametrize("parent", [None, NOTIFICATION_ID, ACK_ID])
 def test_no_unverified_combination_yields_a_command(auth, parent):
     """Whatever the thread, an advisor address without our passing result never commands."""

@@ -24,13 +24,16 @@ def test_unknown_command_lists_the_valid_ones():
     assert "#offer-call" in err.message and "#close" in err.message
 
 
-@pytest.mark.parametrize(("line", "fragment"), [
-    ("#not-suitable", "needs a reason"),
-    ("#not-suitable nonsense", "unknown reason 'nonsense'"),
-    ("#assign somebody", "email address"),
-    ("#book tomorrow", "2026-12-08 10:30"),
-    ("#note", "needs some text"),
-])
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ("#not-suitable", "needs a reason"),
+        ("#not-suitable nonsense", "unknown reason 'nonsense'"),
+        ("#assign somebody", "email address"),
+        ("#book tomorrow", "2026-12-08 10:30"),
+        ("#note", "needs some text"),
+    ],
+)
 def test_bad_arguments_get_a_clear_error(line, fragment):
     """Missing or wrong arguments are refused with a message saying what is expected."""
     (err,) = parse_commands(line, REASONS)
@@ -43,31 +46,37 @@ def test_not_suitable_with_a_note_parses():
     assert isinstance(cmd, Command) and cmd.args.startswith("safety ")
 
 
-@pytest.mark.parametrize(("name", "status", "allowed"), [
-    ("not-suitable", CaseStatus.WITHDRAWN, False),
-    ("not-suitable", CaseStatus.NEW, True),
-    ("suitable", CaseStatus.CLOSED, True),
-    ("suitable", CaseStatus.IN_PROGRESS, False),
-    ("withdraw", CaseStatus.WITHDRAWN, False),
-    ("note", CaseStatus.WITHDRAWN, True),
-    ("close", CaseStatus.CLOSED, False),
-    ("offer-call", CaseStatus.NOT_SUITABLE, False),
-    ("hold", CaseStatus.IN_PROGRESS, True),
-])
+@pytest.mark.parametrize(
+    ("name", "status", "allowed"),
+    [
+        ("not-suitable", CaseStatus.WITHDRAWN, False),
+        ("not-suitable", CaseStatus.NEW, True),
+        ("suitable", CaseStatus.CLOSED, True),
+        ("suitable", CaseStatus.IN_PROGRESS, False),
+        ("withdraw", CaseStatus.WITHDRAWN, False),
+        ("note", CaseStatus.WITHDRAWN, True),
+        ("close", CaseStatus.CLOSED, False),
+        ("offer-call", CaseStatus.NOT_SUITABLE, False),
+        ("hold", CaseStatus.IN_PROGRESS, True),
+    ],
+)
 def test_status_transitions_are_enforced(name, status, allowed):
     """Each command acts only on the statuses it makes sense for."""
     assert (refusal(Command(name, "", f"#{name}"), status) is None) is allowed
 
 
-@pytest.mark.parametrize("text", [
-    "#not\u2011suitable safety",        # iPhone / Word non-breaking hyphen
-    "#not\u2013suitable safety",        # en dash
-    "#NOT\u2212SUITABLE Safety",        # minus sign, capitals
-    "#\u00a0not-suitable\u00a0safety",  # non-breaking spaces after '#'
-    "\u200b#not-suitable safety",       # zero-width space before the command
-    "#not-suit\u00adable safety",       # soft hyphen inside the word
-    "\uff03not-suitable safety",        # full-width number sign
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#not\u2011suitable safety",  # iPhone / Word non-breaking hyphen
+        "#not\u2013suitable safety",  # en dash
+        "#NOT\u2212SUITABLE Safety",  # minus sign, capitals
+        "#\u00a0not-suitable\u00a0safety",  # non-breaking spaces after '#'
+        "\u200b#not-suitable safety",  # zero-width space before the command
+        "#not-suit\u00adable safety",  # soft hyphen inside the word
+        "\uff03not-suitable safety",  # full-width number sign
+    ],
+)
 def test_phone_and_word_typing_is_read_as_the_plain_command(text):
     """What phones and Outlook do to hyphens, spaces and '#' never stops a command from acting."""
     (cmd,) = parse_commands(text, REASONS)

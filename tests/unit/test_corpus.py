@@ -19,9 +19,20 @@ from rjmail.core.parse import parse
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REFERRAL_FIELDS = (
-    "referrer_email", "referrer_name", "phone", "referral_type", "role", "crime_reference",
-    "wants_call", "call_times", "voicemail_ok", "language", "access_needs", "organisation",
-    "referred_person", "referrer_phone",
+    "referrer_email",
+    "referrer_name",
+    "phone",
+    "referral_type",
+    "role",
+    "crime_reference",
+    "wants_call",
+    "call_times",
+    "voicemail_ok",
+    "language",
+    "access_needs",
+    "organisation",
+    "referred_person",
+    "referrer_phone",
 )
 NOT_CHECKED = frozenset({"automatic", "parse"})  # `automatic` belongs to the classifier's tests
 

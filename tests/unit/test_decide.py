@@ -32,8 +32,12 @@ def policy(on_closed_reply: str = "notify", limit: int = 5) -> HubPolicy:
     return HubPolicy(code="NOR", notify=NOTIFY, on_closed_reply=on_closed_reply, auto_reply_limit=limit)
 
 
-def inbound(subject: str = "Help please", frm: str = f"Pat Example <{PERSON}>",
-            reply_to: str | None = None, message_id: str = "<m1@example.test>") -> InboundMail:
+def inbound(
+    subject: str = "Help please",
+    frm: str = f"Pat Example <{PERSON}>",
+    reply_to: str | None = None,
+    message_id: str = "<m1@example.test>",
+) -> InboundMail:
     msg = EmailMessage()
     msg["From"] = frm
     if reply_to:
@@ -48,8 +52,9 @@ def inbound(subject: str = "Help please", frm: str = f"Pat Example <{PERSON}>",
 
 
 def case(status: CaseStatus) -> CaseSnapshot:
-    return CaseSnapshot(ref=REF, hub="NOR", status=status, referrer_email=PERSON,
-                        known_addresses=frozenset({PERSON}))
+    return CaseSnapshot(
+        ref=REF, hub="NOR", status=status, referrer_email=PERSON, known_addresses=frozenset({PERSON})
+    )
 
 
 NEW = Classification(MailClass.NEW_REFERRAL, "no case reference or thread: new referral")
@@ -87,8 +92,9 @@ def test_same_event_gives_the_same_idempotency_keys():
     first = decide(mail, NEW, None, Referral(referrer_email=PERSON), policy(), 0)
     again = decide(mail, NEW, None, Referral(referrer_email=PERSON), policy(), 0)
     assert [x.idempotency_key for x in first.letters] == [x.idempotency_key for x in again.letters]
-    other = decide(inbound(message_id="<m2@example.test>"), NEW, None, Referral(referrer_email=PERSON),
-                   policy(), 0)
+    other = decide(
+        inbound(message_id="<m2@example.test>"), NEW, None, Referral(referrer_email=PERSON), policy(), 0
+    )
     assert {x.idempotency_key for x in first.letters}.isdisjoint(x.idempotency_key for x in other.letters)
 
 
@@ -119,8 +125,16 @@ def test_referral_without_an_address_is_recorded_and_advisors_told():
 # --------------------------------------------------------------------------- replies on cases
 
 
-@pytest.mark.parametrize("status", [CaseStatus.NEW, CaseStatus.CALL_OFFERED, CaseStatus.IN_PROGRESS,
-                                    CaseStatus.ON_HOLD, CaseStatus.CALL_BOOKED])
+@pytest.mark.parametrize(
+    "status",
+    [
+        CaseStatus.NEW,
+        CaseStatus.CALL_OFFERED,
+        CaseStatus.IN_PROGRESS,
+        CaseStatus.ON_HOLD,
+        CaseStatus.CALL_BOOKED,
+    ],
+)
 def test_reply_on_an_open_case_goes_on_the_timeline_and_to_advisors(status):
     """A reply on an open case is added to the timeline; advisors are told; nothing to the person."""
     d = decide(inbound(f"Re: [{REF}]"), REPLY, case(status), None, policy(), 0)
@@ -145,8 +159,13 @@ def test_withdrawn_case_gets_no_letter_to_the_person():
 
 def test_possible_spoof_is_flagged_to_advisors():
     """An unverified advisor-looking reply is kept and shown to advisors as a possible spoof."""
-    cls = Classification(MailClass.REPLY, "advisor address not verified: no passing "
-                         "Authentication-Results from a trusted server (possible spoof)", REF, spoof=True)
+    cls = Classification(
+        MailClass.REPLY,
+        "advisor address not verified: no passing "
+        "Authentication-Results from a trusted server (possible spoof)",
+        REF,
+        spoof=True,
+    )
     d = decide(inbound(f"Re: [{REF}]"), cls, case(CaseStatus.NEW), None, policy(), 0)
     assert kinds(d) == ["notification"]
     assert d.letters[0].context["event"] == "spoof"
@@ -178,11 +197,23 @@ def test_closed_case_policy_notify(status):
 def test_closed_case_reply_ignores_reply_to_and_strangers():
     """The short acknowledgement goes only to an address the referral gave, never to a Reply-To a
     sender chose, and a stranger quoting the reference gets nothing."""
-    d = decide(inbound(f"Re: [{REF}]", reply_to="pat.home@example.test"), REPLY, case(CaseStatus.CLOSED),
-               None, policy("notify"), 0)
+    d = decide(
+        inbound(f"Re: [{REF}]", reply_to="pat.home@example.test"),
+        REPLY,
+        case(CaseStatus.CLOSED),
+        None,
+        policy("notify"),
+        0,
+    )
     assert d.letters[0].to == (PERSON,)
-    stranger = decide(inbound(f"Re: [{REF}]", frm="mallory@example.test"), REPLY, case(CaseStatus.CLOSED),
-                      None, policy("reopen"), 0)
+    stranger = decide(
+        inbound(f"Re: [{REF}]", frm="mallory@example.test"),
+        REPLY,
+        case(CaseStatus.CLOSED),
+        None,
+        policy("reopen"),
+        0,
+    )
     assert kinds(stranger) == ["notification"]
     assert stranger.new_status is None
 
@@ -201,8 +232,14 @@ def test_closed_case_policy_reopen():
 
 def test_closed_case_policy_new_case():
     """new_case: the message starts a new case, acknowledged and notified like any referral."""
-    d = decide(inbound(f"Re: [{REF}]"), REPLY, case(CaseStatus.NOT_SUITABLE), Referral(referrer_email=PERSON),
-               policy("new_case"), 0)
+    d = decide(
+        inbound(f"Re: [{REF}]"),
+        REPLY,
+        case(CaseStatus.NOT_SUITABLE),
+        Referral(referrer_email=PERSON),
+        policy("new_case"),
+        0,
+    )
     assert d.action == "new_case"
     assert kinds(d) == ["acknowledgement", "notification"]
     assert d.timeline_kind == MessageKind.REFERRAL
@@ -221,8 +258,12 @@ WITHDRAW = "Please withdraw my referral, I do not want to take part any more."
 
 
 def signed_thread(status: CaseStatus, signed: bool = True) -> ThreadMatch:
-    return ThreadMatch(case=case(status), by="in-reply-to", signed_parent=signed,
-                       signed_parent_kind="acknowledgement" if signed else None)
+    return ThreadMatch(
+        case=case(status),
+        by="in-reply-to",
+        signed_parent=signed,
+        signed_parent_kind="acknowledgement" if signed else None,
+    )
 
 
 def test_new_referral_asking_for_a_call_is_followed_by_a_call_offer():
@@ -244,10 +285,13 @@ def test_verified_withdrawal_is_acted_on():
     assert "withdraw" in d.reason and d.person_verified
 
 
-@pytest.mark.parametrize(("frm", "signed"), [
-    (f"Pat Example <{PERSON}>", False),  # reference in the subject only
-    ("Someone Else <other@example.test>", True),  # not an address on the case
-])
+@pytest.mark.parametrize(
+    ("frm", "signed"),
+    [
+        (f"Pat Example <{PERSON}>", False),  # reference in the subject only
+        ("Someone Else <other@example.test>", True),  # not an address on the case
+    ],
+)
 def test_unverified_withdrawal_only_tells_advisors(frm, signed):
     """Withdrawal wording that cannot be tied to the person changes nothing; advisors are told why."""
     thread = signed_thread(CaseStatus.NEW, signed=signed)

@@ -56,7 +56,7 @@ class TestReferrer:
         assert referral("Hello.\n", sender=sender).referrer_name is None
 
     def test_name_from_text_and_sign_off(self) -> None:
-        """"My name is …" and a sign-off name are used when the From has no name."""
+        """ "My name is …" and a sign-off name are used when the From has no name."""
         assert referral("My name is Ann Lee and I was robbed.\n", "a@example.com").referrer_name == "Ann Lee"
         signed = referral("I was robbed.\n\nKind regards,\nAnn Lee\n", "a@example.com")
         assert signed.referrer_name == "Ann Lee"

@@ -49,16 +49,20 @@ def test_the_case_before_a_command_round_trips_through_the_outbox_row():
 
 
 def test_the_quoted_letter_is_its_plain_text_indented():
-    raw = (b"Content-Type: text/plain; charset=utf-8\r\nSubject: x\r\n\r\nHello Sam,\r\n\r\n"
-           b"You are in control.\r\n")
+    raw = (
+        b"Content-Type: text/plain; charset=utf-8\r\nSubject: x\r\n\r\nHello Sam,\r\n\r\n"
+        b"You are in control.\r\n"
+    )
     assert plain_text(raw) == "Hello Sam,\n\nYou are in control."
     assert quoted(plain_text(raw)) == "    Hello Sam,\n\n    You are in control."
 
 
 def test_the_cheat_sheet_says_not_suitable_words_reach_the_person_and_lists_cancel(
-        render: Callable[..., Any]):  # noqa: F811
-    out = render("command_result", {**_advisor_base("NOR"), "command": "#note", "ok": True,
-                                    "message": "Note added."})
+    render: Callable[..., Any],  # noqa: F811 - the fixture of that name
+):
+    out = render(
+        "command_result", {**_advisor_base("NOR"), "command": "#note", "ok": True, "message": "Note added."}
+    )
     for part in (out.text, out.html):
         flat = " ".join(re.sub("<[^>]+>", " ", part).split())
         assert "#not-suitable CODE [words for the person]" in flat
@@ -66,16 +70,24 @@ def test_the_cheat_sheet_says_not_suitable_words_reach_the_person_and_lists_canc
         assert "#cancel" in flat and "Internal remarks go in #note" in flat
 
 
-def test_one_confirmation_lists_every_command_and_quotes_each_held_letter(
-        render: Callable[..., Any]):  # noqa: F811
+def test_one_confirmation_lists_every_command_and_quotes_each_held_letter(render: Callable[..., Any]):  # noqa: F811
     context = {
         **_advisor_base("NOR"),
-        "results": [{"command": "#not-suitable", "ok": True, "message": "Now not suitable."},
-                    {"command": "#note", "ok": True, "message": "Note added."}],
+        "results": [
+            {"command": "#not-suitable", "ok": True, "message": "Now not suitable."},
+            {"command": "#note", "ok": True, "message": "Note added."},
+        ],
         "subject_words": "Done: #not-suitable, #note",
-        "letters": [{"name": "not-suitable", "to": "r***@example.test", "held": True,
-                     "when": "Monday 7 December 2026 at 9:10am", "text": "    Hello Robin,",
-                     "plain": "Hello Robin,"}],
+        "letters": [
+            {
+                "name": "not-suitable",
+                "to": "r***@example.test",
+                "held": True,
+                "when": "Monday 7 December 2026 at 9:10am",
+                "text": "    Hello Robin,",
+                "plain": "Hello Robin,",
+            }
+        ],
         "any_held": True,
     }
     out = render("command_result", context)

@@ -19,9 +19,16 @@ UID = "RJ-NOR-2026-0007-call-3@rjmail.example.org"
 def _invite(**overrides: Any) -> bytes:
     """An invite for Tuesday 8 December 2026 at 10:30 with `overrides` applied."""
     args: dict[str, Any] = {
-        "method": "REQUEST", "uid": UID, "sequence": 0, "start": datetime(2026, 12, 8, 10, 30, tzinfo=UTC),
-        "minutes": 30, "organizer": "rj-norfolk@example.org", "organizer_name": "Norfolk Hub",
-        "attendee": "sam@example.org", "tz": LONDON, "now": NOW,
+        "method": "REQUEST",
+        "uid": UID,
+        "sequence": 0,
+        "start": datetime(2026, 12, 8, 10, 30, tzinfo=UTC),
+        "minutes": 30,
+        "organizer": "rj-norfolk@example.org",
+        "organizer_name": "Norfolk Hub",
+        "attendee": "sam@example.org",
+        "tz": LONDON,
+        "now": NOW,
     }
     args.update(overrides)
     return call_invite(**args)
@@ -122,12 +129,15 @@ def test_name_with_line_break_cannot_break_the_line() -> None:
     assert str(event["ATTENDEE"]) == "mailto:sam@example.org"
 
 
-@pytest.mark.parametrize("overrides", [
-    {"method": "PUBLISH"},
-    {"start": datetime(2026, 12, 8, 10, 30)},  # naive
-    {"organizer": "rj@example.org\r\nX-EVIL:1"},
-    {"attendee": "not-an-address"},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"method": "PUBLISH"},
+        {"start": datetime(2026, 12, 8, 10, 30)},  # naive
+        {"organizer": "rj@example.org\r\nX-EVIL:1"},
+        {"attendee": "not-an-address"},
+    ],
+)
 def test_bad_arguments_are_refused(overrides: dict[str, Any]) -> None:
     """An unknown METHOD, a naive time or a malformed address raises ValueError."""
     with pytest.raises(ValueError):

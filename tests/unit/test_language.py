@@ -9,13 +9,13 @@ from rjmail.core.language import choose_letter_language, detected_language
 
 LONG = {
     "Polish": "Dzień dobry, chciałabym porozmawiać z kimś o tym, co się stało w zeszłym roku. "
-              "Proszę do mnie zadzwonić po 17:00 i nie zostawiać wiadomości.",
+    "Proszę do mnie zadzwonić po 17:00 i nie zostawiać wiadomości.",
     "Lithuanian": "Laba diena, norėčiau pasikalbėti su kuo nors apie tai, kas nutiko praėjusiais metais. "
-                  "Prašau man rašyti el. paštu.",
+    "Prašau man rašyti el. paštu.",
     "Romanian": "Bună ziua, aș dori să vorbesc cu cineva despre ce s-a întâmplat anul trecut. "
-                "Vă rog să mă sunați după ora 17.",
+    "Vă rog să mă sunați după ora 17.",
     "Portuguese": "Olá, gostaria de falar com alguém sobre o que me aconteceu no ano passado. "
-                  "Por favor liguem-me depois das 17h.",
+    "Por favor liguem-me depois das 17h.",
 }
 
 
@@ -26,8 +26,14 @@ def test_a_letter_written_in_a_community_language_is_detected(name: str, text: s
 
 @pytest.mark.parametrize(
     "text",
-    ["Tak", "Numer 2 mi pasuje", "Obrigada!", "Dzień dobry", "RJ-NOR-2026-0001 07700 900123",
-     "Hello, I was burgled last month and I would like to talk to someone about it."],
+    [
+        "Tak",
+        "Numer 2 mi pasuje",
+        "Obrigada!",
+        "Dzień dobry",
+        "RJ-NOR-2026-0001 07700 900123",
+        "Hello, I was burgled last month and I would like to talk to someone about it.",
+    ],
 )
 def test_a_few_words_or_english_give_no_language(text: str) -> None:
     assert detected_language(text) is None
@@ -45,8 +51,13 @@ def test_binary_junk_is_no_language() -> None:
 
 @pytest.mark.parametrize(
     ("language", "enabled", "expected"),
-    [("Polish", ["pl", "lt"], "pl"), ("Polish", ["lt"], "en"), ("Welsh", ["pl"], "en"),
-     (None, ["pl"], "en"), ("portuguese", ["pt"], "pt")],
+    [
+        ("Polish", ["pl", "lt"], "pl"),
+        ("Polish", ["lt"], "en"),
+        ("Welsh", ["pl"], "en"),
+        (None, ["pl"], "en"),
+        ("portuguese", ["pt"], "pt"),
+    ],
 )
 def test_letters_are_in_the_persons_language_only_when_the_hub_enables_it(
     language: str | None, enabled: list[str], expected: str
@@ -56,8 +67,12 @@ def test_letters_are_in_the_persons_language_only_when_the_hub_enables_it(
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("pl", "wtorek, 8 grudnia, godz. 14:00"), ("lt", "gruodžio 8 d., antradienis, 14:00"),
-     ("ro", "marți, 8 decembrie, ora 14:00"), ("pt", "terça-feira, 8 de dezembro, às 14:00")],
+    [
+        ("pl", "wtorek, 8 grudnia, godz. 14:00"),
+        ("lt", "gruodžio 8 d., antradienis, 14:00"),
+        ("ro", "marți, 8 decembrie, ora 14:00"),
+        ("pt", "terça-feira, 8 de dezembro, às 14:00"),
+    ],
 )
 def test_slot_times_are_written_in_the_persons_language(lang: str, expected: str) -> None:
     from rjmail.letters import SHIPPED
@@ -73,7 +88,11 @@ def test_unknown_time_wording_is_left_as_it_is() -> None:
 
 def test_advisors_read_the_language_name_in_english() -> None:
     assert [language_name(c) for c in ("pl", "lt", "ro", "pt")] == [
-        "Polish", "Lithuanian", "Romanian", "Portuguese"]
+        "Polish",
+        "Lithuanian",
+        "Romanian",
+        "Portuguese",
+    ]
 
 
 def test_plain_english_prose_skips_the_detector() -> None:

@@ -224,15 +224,20 @@ def _person_letters() -> list[Letter]:
                             "acknowledgement",
                             hub,
                             f"{who}-call-{wants_call}-voicemail-{voicemail_ok}-times-{known}",
-                            {**_base(hub, name), "wants_call": wants_call, "voicemail_ok": voicemail_ok,
-                             "call_times_known": known},
+                            {
+                                **_base(hub, name),
+                                "wants_call": wants_call,
+                                "voicemail_ok": voicemail_ok,
+                                "call_times_known": known,
+                            },
                         )
                     )
             for kind in ("call_offer", "slot_taken", "clarify_choice"):
                 letters.append(Letter(kind, hub, f"{who}-slots", {**_base(hub, name), "slots": SLOTS}))
                 letters.append(Letter(kind, hub, f"{who}-no-slots", {**_base(hub, name), "slots": []}))
-                letters.append(Letter(kind, hub, f"{who}-wishes", {**_base(hub, name), "slots": SLOTS,
-                                                                   **WISHES}))
+                letters.append(
+                    Letter(kind, hub, f"{who}-wishes", {**_base(hub, name), "slots": SLOTS, **WISHES})
+                )
             for kind in ("call_arrange", "offer_closed"):
                 letters.append(Letter(kind, hub, f"{who}-plain", _base(hub, name)))
                 letters.append(Letter(kind, hub, f"{who}-wishes", {**_base(hub, name), **WISHES}))

@@ -43,7 +43,8 @@ def test_no_slot_fits_a_window_outside_the_hubs_hours():
 
 def test_without_windows_the_spread_is_unchanged():
     assert free_slots(EVENING_HUB, LONDON, MONDAY, (), 3) == free_slots(
-        EVENING_HUB, LONDON, MONDAY, (), 3, windows=None)
+        EVENING_HUB, LONDON, MONDAY, (), 3, windows=None
+    )
 
 
 def test_an_excluded_day_is_never_offered():

@@ -14,8 +14,17 @@ from rjmail import logging as rjlog
 from rjmail.logging import SAFE_KEYS, SECRET_KEYS, redact
 
 EMAILS = ["pat@example.test", "Pat.O'Neil+rj@Example.co.uk", "a_b-c@mail.sub.example.org"]
-PHONES = ["07700 900123", "07700900123", "07700 900 123", "07700-900-123", "+447700900123",
-          "+44 7700 900123", "+44 (0)7700 900123", "0044 7700 900123", "01603 123 456"]
+PHONES = [
+    "07700 900123",
+    "07700900123",
+    "07700 900 123",
+    "07700-900-123",
+    "+447700900123",
+    "+44 7700 900123",
+    "+44 (0)7700 900123",
+    "0044 7700 900123",
+    "01603 123 456",
+]
 
 
 def run(**event: object) -> dict[str, object]:
@@ -59,26 +68,48 @@ def test_secret_keys_are_redacted_whatever_their_value(key):
 
 def test_nested_values_are_scrubbed():
     """Lists and dicts are walked, so a structured field cannot smuggle an address out."""
-    out = run(event="x", recipients=["pat@example.test", "07700 900123"],
-              extra={"to": "pat@example.test", "n": 3})
+    out = run(
+        event="x", recipients=["pat@example.test", "07700 900123"], extra={"to": "pat@example.test", "n": 3}
+    )
     assert out["recipients"] == ["[email]", "[phone]"]
     assert out["extra"] == {"to": "[email]", "n": 3}
 
 
 def test_safe_keys_are_kept_verbatim():
     """Identifiers on the allow-list are what operators need: they are left as they are."""
-    event = {"hub": "NOR", "case": "RJ-NOR-2026-0042", "ref": "RJ-SUF-2025-0007", "uid": 4711,
-             "uidvalidity": 1700000000, "folder": "INBOX", "outbox_id": 12, "kind": "acknowledgement",
-             "decision": "new_case", "job": "poll:NOR", "level": "info", "logger": "rjmail.cases",
-             "timestamp": "2026-03-02T10:00:00.000000Z"}
+    event = {
+        "hub": "NOR",
+        "case": "RJ-NOR-2026-0042",
+        "ref": "RJ-SUF-2025-0007",
+        "uid": 4711,
+        "uidvalidity": 1700000000,
+        "folder": "INBOX",
+        "outbox_id": 12,
+        "kind": "acknowledgement",
+        "decision": "new_case",
+        "job": "poll:NOR",
+        "level": "info",
+        "logger": "rjmail.cases",
+        "timestamp": "2026-03-02T10:00:00.000000Z",
+    }
     assert set(event) <= SAFE_KEYS
     assert run(event="message_processed", **event) == {"event": "message_processed", **event}
 
 
-@pytest.mark.parametrize("value", [
-    "RJ-NOR-2026-0042", "RJ-SUF-2025-0007", "36/12345/24", "NC-01012024-0345", "37/0123456789/24",
-    "CAD 0142 12/03/24", "2026-03-02T10:00:00+00:00", "127.0.0.1:14300", "UIDVALIDITY 1700000000",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "RJ-NOR-2026-0042",
+        "RJ-SUF-2025-0007",
+        "36/12345/24",
+        "NC-01012024-0345",
+        "37/0123456789/24",
+        "CAD 0142 12/03/24",
+        "2026-03-02T10:00:00+00:00",
+        "127.0.0.1:14300",
+        "UIDVALIDITY 1700000000",
+    ],
+)
 def test_case_and_crime_references_are_not_mangled(value):
     """References, dates and ports in free text survive (they are not personal data)."""
     assert run(event="x", detail=f"about {value} here")["detail"] == f"about {value} here"
@@ -87,8 +118,14 @@ def test_case_and_crime_references_are_not_mangled(value):
 def test_numbers_and_booleans_pass_through():
     """Non-string values are left alone."""
     out = run(event="poll_done", fetched=17, quarantined=0, ok=True, ratio=0.5, nothing=None)
-    assert out == {"event": "poll_done", "fetched": 17, "quarantined": 0, "ok": True, "ratio": 0.5,
-                   "nothing": None}
+    assert out == {
+        "event": "poll_done",
+        "fetched": 17,
+        "quarantined": 0,
+        "ok": True,
+        "ratio": 0.5,
+        "nothing": None,
+    }
 
 
 # --------------------------------------------------------------------------- the configured pipeline
@@ -114,8 +151,14 @@ def _lines(stream: io.StringIO) -> list[dict[str, object]]:
 def test_structlog_events_are_json_lines_without_personal_data(captured):
     """A structlog call renders one JSON object per line, with level, time and masked values."""
     log = structlog.get_logger("rjmail.test")
-    log.info("message_processed", hub="NOR", ref="RJ-NOR-2026-0042", uid=7,
-             error="bounce for pat@example.test", name="Sam Example")
+    log.info(
+        "message_processed",
+        hub="NOR",
+        ref="RJ-NOR-2026-0042",
+        uid=7,
+        error="bounce for pat@example.test",
+        name="Sam Example",
+    )
     (line,) = _lines(captured)
     assert line["event"] == "message_processed" and line["level"] == "info"
     assert line["hub"] == "NOR" and line["ref"] == "RJ-NOR-2026-0042" and line["uid"] == 7

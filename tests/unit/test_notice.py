@@ -18,15 +18,37 @@ from rjmail.core.render import build_templates, render_letter
 LONDON = ZoneInfo("Europe/London")
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|\+00:00")
-EVENTS = ("new_case", "new_message", "quarantine", "delivery_failure", "spoof", "booking", "bad_address",
-          "withdrawal", "slot_none", "times_declined")
+EVENTS = (
+    "new_case",
+    "new_message",
+    "quarantine",
+    "delivery_failure",
+    "spoof",
+    "booking",
+    "bad_address",
+    "withdrawal",
+    "slot_none",
+    "times_declined",
+)
 CASE: dict[str, Any] = {
-    "ref": "RJ-NOR-2026-0003", "status": "call_booked", "referrer_name": "PC James Whitfield",
-    "referrer_email": "james.whitfield@police.example.org", "phone": "+447700900345",
-    "referrer_phone": "+447700900999", "role": "victim", "referral_type": "professional",
-    "crime_reference": "36/12345/24", "wants_call": True, "call_times": "only after 6pm on weekdays",
-    "voicemail_ok": False, "email_only": False, "language": "pl", "letter_language": "pl",
-    "advisor": None, "call_slot": "2026-12-08T18:30:00+00:00", "organisation": "Norfolk Constabulary",
+    "ref": "RJ-NOR-2026-0003",
+    "status": "call_booked",
+    "referrer_name": "PC James Whitfield",
+    "referrer_email": "james.whitfield@police.example.org",
+    "phone": "+447700900345",
+    "referrer_phone": "+447700900999",
+    "role": "victim",
+    "referral_type": "professional",
+    "crime_reference": "36/12345/24",
+    "wants_call": True,
+    "call_times": "only after 6pm on weekdays",
+    "voicemail_ok": False,
+    "email_only": False,
+    "language": "pl",
+    "letter_language": "pl",
+    "advisor": None,
+    "call_slot": "2026-12-08T18:30:00+00:00",
+    "organisation": "Norfolk Constabulary",
     "referred_person": {"name": "Janet Moore", "email": None, "phone": "+447700900345"},
     "access_needs": "hard of hearing: please speak slowly",
     "call_windows": [{"days": ["mon", "tue", "wed", "thu", "fri"], "from": "18:00", "to": "21:00"}],
@@ -48,8 +70,10 @@ def test_a_summary_without_sentences_is_cut_at_a_word():
     assert out[:-1].split()[-1] in {"Proszę", "nie", "dzwonić", "rano"}
 
 
-@given(st.text(alphabet=st.sampled_from("ab ąę.\n"), min_size=0, max_size=400),
-       st.integers(min_value=20, max_value=300))
+@given(
+    st.text(alphabet=st.sampled_from("ab ąę.\n"), min_size=0, max_size=400),
+    st.integers(min_value=20, max_value=300),
+)
 def test_shorten_never_ends_inside_a_word(text, limit):
     """Whatever the text, the cut falls at a space, a line end or a sentence end."""
     out = shorten(text, limit)
@@ -57,7 +81,7 @@ def test_shorten_never_ends_inside_a_word(text, limit):
     if out != text.strip():
         body = out.rstrip("…").rstrip()
         assert text.strip().startswith(body)
-        rest = text.strip()[len(body):]
+        rest = text.strip()[len(body) :]
         assert not rest or not rest[0].isalnum() or not body or not body[-1].isalnum()
 
 
@@ -71,7 +95,9 @@ def test_safety_lines_come_first_and_say_what_not_to_do():
     """No voicemail and the call window are warnings, not ordinary rows."""
     view = notice_view(CASE, LONDON)
     assert view.safety == (
-        "NO VOICEMAIL: do not leave a message.", "CALL ONLY: Mon–Fri 18:00–21:00 (UK time).")
+        "NO VOICEMAIL: do not leave a message.",
+        "CALL ONLY: Mon–Fri 18:00–21:00 (UK time).",
+    )
     email_only = notice_view({**CASE, "email_only": True}, LONDON)
     assert email_only.safety[0] == "EMAIL ONLY: do not phone or text this person."
     assert not any(line.startswith("CALL ONLY") for line in email_only.safety)
@@ -85,8 +111,12 @@ def test_professional_referral_shows_two_separate_blocks():
     assert person["Name"] == "Janet Moore" and person["Phone"] == "+447700900345"
     assert person["Access needs"].startswith("hard of hearing")
     assert person["Language"] == "Polish"
-    assert referrer == {"Name": "PC James Whitfield", "Organisation": "Norfolk Constabulary",
-                        "Email": "james.whitfield@police.example.org", "Phone": "+447700900999"}
+    assert referrer == {
+        "Name": "PC James Whitfield",
+        "Organisation": "Norfolk Constabulary",
+        "Email": "james.whitfield@police.example.org",
+        "Phone": "+447700900999",
+    }
 
 
 def test_self_referral_has_no_referrer_block():
@@ -106,11 +136,24 @@ def test_no_notification_shows_an_iso_timestamp_or_a_cut_word(event):
     """Every notification kind: local times in words, and a summary cut at a word with '…'."""
     templates = build_templates(TEMPLATES, "NOR")
     summary = shorten("Proszę nie dzwonić przed 17:00 bo jestem w pracy " * 60)
-    context = with_notice({
-        "hub": {"code": "NOR", "name": "Norfolk RJ Hub", "address": "rj-norfolk@example.org", "phone": None},
-        "ref": CASE["ref"], "greeting_name": None, "wants_call": True, "reason_codes": ["safety"],
-        "event": event, "case": CASE, "summary": summary, "detail": "Tuesday 8 December 2026 at 6:30pm",
-    })
+    context = with_notice(
+        {
+            "hub": {
+                "code": "NOR",
+                "name": "Norfolk RJ Hub",
+                "address": "rj-norfolk@example.org",
+                "phone": None,
+            },
+            "ref": CASE["ref"],
+            "greeting_name": None,
+            "wants_call": True,
+            "reason_codes": ["safety"],
+            "event": event,
+            "case": CASE,
+            "summary": summary,
+            "detail": "Tuesday 8 December 2026 at 6:30pm",
+        }
+    )
     out = render_letter(templates, "notification", context)
     for part in (out.subject, out.text, out.html):
         assert not ISO.search(part)
@@ -118,4 +161,13 @@ def test_no_notification_shows_an_iso_timestamp_or_a_cut_word(event):
     assert "NO VOICEMAIL" in out.text.split("Commands:")[0][:400]
     summary_text = out.text.split("Summary:\n", 1)[1].split("\n\n", 1)[0]
     assert summary_text.endswith("…") and summary_text[:-1].rstrip().split()[-1] in (
-        "Proszę", "nie", "dzwonić", "przed", "17:00", "bo", "jestem", "w", "pracy")
+        "Proszę",
+        "nie",
+        "dzwonić",
+        "przed",
+        "17:00",
+        "bo",
+        "jestem",
+        "w",
+        "pracy",
+    )

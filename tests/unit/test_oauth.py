@@ -28,10 +28,15 @@ from rjmail.settings import OAuth2Settings, Secret
 
 def _cfg(**kw: Any) -> OAuth2Settings:
     values: dict[str, Any] = {
-        "tenant": "tenant-id", "client_id": "client-id", "client_secret": Secret("s3cret"),
-        "certificate_file": None, "certificate_thumbprint": None,
+        "tenant": "tenant-id",
+        "client_id": "client-id",
+        "client_secret": Secret("s3cret"),
+        "certificate_file": None,
+        "certificate_thumbprint": None,
         "authority": "https://login.microsoftonline.com/tenant-id",
-        "scope": "https://outlook.office365.com/.default", "token_url": None, "secret_expires_on": None,
+        "scope": "https://outlook.office365.com/.default",
+        "token_url": None,
+        "secret_expires_on": None,
     }
     values.update(kw)
     return OAuth2Settings(**values)
@@ -199,8 +204,9 @@ def test_token_url_https_is_accepted():
 
 def _settings(oauth2: OAuth2Settings | None, imap_auth: str = "oauth2", smtp_auth: str = "oauth2") -> Any:
     hub = SimpleNamespace(imap=SimpleNamespace(auth=imap_auth))
-    return SimpleNamespace(oauth2=oauth2, hubs=(hub,), smtp=SimpleNamespace(auth=smtp_auth),
-                           path=Path("rjmail.toml"))
+    return SimpleNamespace(
+        oauth2=oauth2, hubs=(hub,), smtp=SimpleNamespace(auth=smtp_auth), path=Path("rjmail.toml")
+    )
 
 
 def test_token_providers_share_one_cache():
@@ -224,12 +230,19 @@ def _certificate(tmp_path: Path, not_after: datetime) -> tuple[Path, Any]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "rjmail test app")])
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(not_after - timedelta(days=365)).not_valid_after(not_after)
-            .sign(key, hashes.SHA256()))
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption()) + cert.public_bytes(serialization.Encoding.PEM)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_after - timedelta(days=365))
+        .not_valid_after(not_after)
+        .sign(key, hashes.SHA256())
+    )
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ) + cert.public_bytes(serialization.Encoding.PEM)
     path = tmp_path / "m365-cert.pem"
     path.write_bytes(pem)
     return path, cert
@@ -243,8 +256,9 @@ def test_certificate_expiry_and_thumbprint(tmp_path):
     pem = path.read_bytes()
     assert certificate_not_after(pem) == not_after
     assert certificate_thumbprint(pem) == cert.fingerprint(hashes.SHA1()).hex().upper()
-    assert credential_expiry(_settings(_cfg(certificate_file=str(path), client_secret=None))) == \
-        date(2027, 3, 31)
+    assert credential_expiry(_settings(_cfg(certificate_file=str(path), client_secret=None))) == date(
+        2027, 3, 31
+    )
 
 
 def test_credential_expiry_is_the_earliest_known_date(tmp_path):
@@ -320,8 +334,13 @@ def test_exists_triggers_a_poll_and_deadline_ends_the_session():
     slow = SlowClient(client.script)
     import time
 
-    reason = idle.wait_for_mail(slow, threading.Event(), tick=0.05, deadline=time.monotonic() + 0.3,
-                                on_mail=lambda: seen.append("mail"))
+    reason = idle.wait_for_mail(
+        slow,
+        threading.Event(),
+        tick=0.05,
+        deadline=time.monotonic() + 0.3,
+        on_mail=lambda: seen.append("mail"),
+    )
     assert reason == "deadline"
     assert seen == ["mail"]
     assert slow.dones == 1

@@ -11,25 +11,31 @@ from tests.unit.test_settings import full_config, secrets_env, write  # noqa: F4
 pytestmark = pytest.mark.usefixtures("secrets_env")
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("127.0.0.1:9464", ("127.0.0.1", 9464)),
-    ("[::1]:9100", ("::1", 9100)),
-    ("localhost:9464", ("localhost", 9464)),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("127.0.0.1:9464", ("127.0.0.1", 9464)),
+        ("[::1]:9100", ("::1", 9100)),
+        ("localhost:9464", ("localhost", 9464)),
+        ("", None),
+    ],
+)
 def test_metrics_listen_accepts_loopback_or_off(tmp_path, value, expected):
     data = full_config()
     data["service"]["metrics_listen"] = value
     assert load(write(tmp_path, data)).service.metrics_listen == expected
 
 
-@pytest.mark.parametrize(("value", "words"), [
-    ("0.0.0.0:9464", "not a loopback address"),
-    ("192.0.2.10:9464", "not a loopback address"),
-    ("metrics.example.org:9464", "not a loopback address"),
-    ("127.0.0.1", "HOST:PORT"),
-    ("127.0.0.1:99999", "HOST:PORT"),
-])
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("0.0.0.0:9464", "not a loopback address"),
+        ("192.0.2.10:9464", "not a loopback address"),
+        ("metrics.example.org:9464", "not a loopback address"),
+        ("127.0.0.1", "HOST:PORT"),
+        ("127.0.0.1:99999", "HOST:PORT"),
+    ],
+)
 def test_metrics_listen_refuses_anything_else_naming_the_key(tmp_path, value, words):
     data = full_config()
     data["service"]["metrics_listen"] = value

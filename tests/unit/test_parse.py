@@ -42,9 +42,9 @@ def simple(headers: str, body: str = "Hello.\n", ctype: str = "text/plain; chars
 class TestHeaders:
     def test_encoded_words_are_decoded(self) -> None:
         """RFC 2047 words in Subject and display name are decoded, adjacent words joined."""
-        raw = simple(
-            "Subject: =?utf-8?q?Caf=C3=A9?= =?utf-8?b?IGNyaW1l?=\n"
-        ).replace(b"Sam Taylor", b"=?iso-8859-1?q?Zo=EB_Taylor?=")
+        raw = simple("Subject: =?utf-8?q?Caf=C3=A9?= =?utf-8?b?IGNyaW1l?=\n").replace(
+            b"Sam Taylor", b"=?iso-8859-1?q?Zo=EB_Taylor?="
+        )
         mail = parse(raw)
         assert mail.subject == "Café crime"
         assert mail.from_name == "Zoë Taylor"
@@ -72,14 +72,22 @@ class TestHeaders:
         raw = simple("Subject: hi\nDate: Mon, 2 Mar 2026 09:12:00 +0000\n", body="Hello there.\n")
         first = parse(raw).message_id
         assert first.endswith("@rjmail.invalid>") and first == parse(raw).message_id
-        redelivered = (b"Received: from mx2.example.org by imap.example.org; Tue, 3 Mar 2026\r\n"
-                       + raw.replace(b"Content-Type: text/plain; charset=utf-8\n",
-                                     b"Content-Type: text/plain; charset=utf-8\n"
-                                     b"Content-Transfer-Encoding: quoted-printable\n")
-                       .replace(b"Hello there.", b"Hello=20there.").replace(b"\n", b"\r\n"))
+        redelivered = (
+            b"Received: from mx2.example.org by imap.example.org; Tue, 3 Mar 2026\r\n"
+            + raw.replace(
+                b"Content-Type: text/plain; charset=utf-8\n",
+                b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n",
+            )
+            .replace(b"Hello there.", b"Hello=20there.")
+            .replace(b"\n", b"\r\n")
+        )
         assert redelivered != raw and parse(redelivered).message_id == first
-        assert parse(simple("Subject: hi\nDate: Mon, 2 Mar 2026 09:12:00 +0000\n",
-                            body="Something else.\n")).message_id != first
+        assert (
+            parse(
+                simple("Subject: hi\nDate: Mon, 2 Mar 2026 09:12:00 +0000\n", body="Something else.\n")
+            ).message_id
+            != first
+        )
 
     def test_message_id_is_normalised(self) -> None:
         """A Message-ID with spaces and a comment comes back as "<id>"."""
@@ -107,8 +115,14 @@ class TestHeaders:
 class TestIds:
     @pytest.mark.parametrize(
         ("value", "expected"),
-        [("<a@b>", "<a@b>"), ("  <a@b>\r\n", "<a@b>"), ("(x) <a@b> (y)", "<a@b>"), ("a@b", "<a@b>"),
-         ("", ""), ("nothing here", "")],
+        [
+            ("<a@b>", "<a@b>"),
+            ("  <a@b>\r\n", "<a@b>"),
+            ("(x) <a@b> (y)", "<a@b>"),
+            ("a@b", "<a@b>"),
+            ("", ""),
+            ("nothing here", ""),
+        ],
     )
     def test_normalise_message_id(self, value: str, expected: str) -> None:
         """normalise_message_id returns "<id>" or "" for any header text."""
@@ -185,7 +199,7 @@ class TestAttachments:
         data = b"%PDF-1.4 fake"
         raw = (
             MIXED + b"see\n"
-            b"--B\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=\"r.pdf\"\n"
+            b'--B\nContent-Type: application/pdf\nContent-Disposition: attachment; filename="r.pdf"\n'
             b"Content-Transfer-Encoding: base64\n\n" + base64.b64encode(data) + b"\n--B--\n"
         )
         (att,) = parse(raw).attachments
@@ -207,10 +221,7 @@ class TestAttachments:
 
     def test_broken_winmail_dat_tolerated(self) -> None:
         """A corrupt winmail.dat is listed on its own and parsing carries on."""
-        raw = (
-            MIXED + b"see\n"
-            b"--B\nContent-Type: application/ms-tnef; name=winmail.dat\n\nnot tnef\n--B--\n"
-        )
+        raw = MIXED + b"see\n--B\nContent-Type: application/ms-tnef; name=winmail.dat\n\nnot tnef\n--B--\n"
         assert [a.filename for a in parse(raw).attachments] == ["winmail.dat"]
 
 
@@ -269,7 +280,11 @@ class TestForwards:
         )
         (fwd,) = parse(simple("", body)).forwarded
         assert (fwd.from_name, fwd.from_addr, fwd.subject, fwd.text) == (
-            "Alex Green", "alex@example.com", "Burglary", "Please help.")
+            "Alex Green",
+            "alex@example.com",
+            "Burglary",
+            "Please help.",
+        )
 
     def test_outlook_bare_header_block(self) -> None:
         """An Outlook "From: … Sent: …" block under a rule is a forwarded part."""
@@ -281,7 +296,7 @@ class TestForwards:
         assert (fwd.from_name, fwd.from_addr, fwd.text) == ("Alex Green", "alex@example.com", "The text.")
 
     def test_outlook_mailto_style(self) -> None:
-        """"-----Original Message-----" with "[mailto:…]" gives the address."""
+        """ "-----Original Message-----" with "[mailto:…]" gives the address."""
         body = (
             "-----Original Message-----\nFrom: Alex Green [mailto:alex@example.com]\nSent: Monday\n"
             "Subject: hi\n\nThe text.\n"

@@ -15,10 +15,31 @@ CORPUS = sorted((Path(__file__).resolve().parent.parent / "corpus").glob("*.eml"
 SEEDS = [p.read_bytes() for p in CORPUS]
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TOKENS = [
-    b"\n", b"\r\n", b"\r\n\r\n", b"--", b":", b";", b"=?utf-8?b?", b"=?x?q?=FF", b"?=", b"<", b">",
-    b"\x00", b"\xff", b"\xe9", b"Content-Type: multipart/mixed; boundary=B\n", b"--B\n",
-    b"Content-Type: message/rfc822\n\n", b"Content-Transfer-Encoding: base64\n", b"charset=",
-    b"From: ", b"Subject: ", b"\t", b"  ", b"====", b"begin 644 x\n",
+    b"\n",
+    b"\r\n",
+    b"\r\n\r\n",
+    b"--",
+    b":",
+    b";",
+    b"=?utf-8?b?",
+    b"=?x?q?=FF",
+    b"?=",
+    b"<",
+    b">",
+    b"\x00",
+    b"\xff",
+    b"\xe9",
+    b"Content-Type: multipart/mixed; boundary=B\n",
+    b"--B\n",
+    b"Content-Type: message/rfc822\n\n",
+    b"Content-Transfer-Encoding: base64\n",
+    b"charset=",
+    b"From: ",
+    b"Subject: ",
+    b"\t",
+    b"  ",
+    b"====",
+    b"begin 644 x\n",
 ]
 
 
@@ -86,9 +107,22 @@ def test_strip_quoted_never_raises(text: str) -> None:
 def test_extract_on_arbitrary_text(body: str, name: str, subject: str) -> None:
     """extract copes with any body text, display name and subject."""
     mail = InboundMail(
-        message_id="<x@example.org>", subject=subject, from_addr="a@example.com", from_name=name,
-        reply_to=(), to=(), cc=(), date=None, in_reply_to=(), references=(), headers={},
-        content_type="text/plain", text=body, html=None, attachments=(), raw_size=len(body),
+        message_id="<x@example.org>",
+        subject=subject,
+        from_addr="a@example.com",
+        from_name=name,
+        reply_to=(),
+        to=(),
+        cc=(),
+        date=None,
+        in_reply_to=(),
+        references=(),
+        headers={},
+        content_type="text/plain",
+        text=body,
+        html=None,
+        attachments=(),
+        raw_size=len(body),
         return_path=None,
     )
     assert isinstance(extract(mail), Referral)

@@ -14,9 +14,13 @@ from rjmail.core.extract import extract
 from rjmail.core.parse import ParseError, parse
 
 CORPUS = sorted((Path(__file__).parents[1] / "corpus").glob("*.eml"))
-CTX = ClassifyContext(hub_code="NOR", own_addresses=frozenset({"rj-norfolk@example.org"}),
-                      advisors=frozenset({"advisor@example.org"}),
-                      trusted_authserv_ids=frozenset({"mx.example.org"}), thread=ThreadMatch())
+CTX = ClassifyContext(
+    hub_code="NOR",
+    own_addresses=frozenset({"rj-norfolk@example.org"}),
+    advisors=frozenset({"advisor@example.org"}),
+    trusted_authserv_ids=frozenset({"mx.example.org"}),
+    thread=ThreadMatch(),
+)
 POLICY = HubPolicy(code="NOR", notify=("advisors@example.org",))
 
 

@@ -13,6 +13,7 @@ def test_sweep_finds_names_addresses_and_test_mailboxes():
 
 def test_sweep_accepts_identifier_only_lines():
     """Hub codes, references, UIDs and masked values are not leaks."""
-    line = ('{"event": "message_processed", "hub": "NOR", "ref": "RJ-NOR-2026-0001", "uid": 7, '
-            '"to": "[email]"}')
+    line = (
+        '{"event": "message_processed", "hub": "NOR", "ref": "RJ-NOR-2026-0001", "uid": 7, "to": "[email]"}'
+    )
     assert leaked_terms(line) == set()

@@ -124,8 +124,16 @@ def test_a_professional_is_greeted_by_first_name_only_when_sure(
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Mrs Moore", None), ("Mrs Janet Moore", "Janet"), ("PC Whitfield", None), ("Dr", None),
-     ("DC Sam Example", "Sam"), ("Janet Moore", "Janet"), ("J Moore", None), (None, None)],
+    [
+        ("Mrs Moore", None),
+        ("Mrs Janet Moore", "Janet"),
+        ("PC Whitfield", None),
+        ("Dr", None),
+        ("DC Sam Example", "Sam"),
+        ("Janet Moore", "Janet"),
+        ("J Moore", None),
+        (None, None),
+    ],
 )
 def test_titles_and_ranks_are_never_a_first_name(name: str | None, expected: str | None) -> None:
     assert first_name(name) == expected
@@ -212,9 +220,18 @@ def test_the_case_view_gives_notifications_both_blocks() -> None:
     from rjmail.core.notice import LONDON, notice_view
     from rjmail.letters import case_view
 
-    case = Case(ref="RJ-NOR-2026-0007", hub="NOR", referrer_email=OFFICER, referrer_name="James Whitfield",
-                referral_type="professional", phone="+447700900345", organisation="Victim Support",
-                referred_name="Janet Moore", referred_phone="+447700900345", access_needs="hard of hearing")
+    case = Case(
+        ref="RJ-NOR-2026-0007",
+        hub="NOR",
+        referrer_email=OFFICER,
+        referrer_name="James Whitfield",
+        referral_type="professional",
+        phone="+447700900345",
+        organisation="Victim Support",
+        referred_name="Janet Moore",
+        referred_phone="+447700900345",
+        access_needs="hard of hearing",
+    )
     view = case_view(case)
     assert view["referred_person"] == {"name": "Janet Moore", "email": None, "phone": "+447700900345"}
     assert view["access_needs"] == "hard of hearing"

@@ -26,7 +26,8 @@ def test_references_and_idempotency_keys_are_hashed_piece_by_piece() -> None:
 
 def test_free_text_goes_and_a_status_change_stays() -> None:
     assert metadata_only("status new -> on_hold: #hold waiting for Norwich Crown Court") == (
-        "status new -> on_hold (details erased)")
+        "status new -> on_hold (details erased)"
+    )
     assert metadata_only("#note spoke to Marigold on 07700 900123") == "#note (details erased)"
     assert metadata_only("advisor set to jo@example.org") == "(details erased)"
     assert metadata_only("#holding Marigold") == "(details erased)"

@@ -12,30 +12,47 @@ from rjmail.core.quotes import strip_quoted
 from rjmail.core.slots import Slot
 
 LONDON = ZoneInfo("Europe/London")
-OFFERED = [Slot(datetime(2026, 12, d, 18, tzinfo=UTC), datetime(2026, 12, d, 18, 30, tzinfo=UTC))
-           for d in (8, 9, 10)]
+OFFERED = [
+    Slot(datetime(2026, 12, d, 18, tzinfo=UTC), datetime(2026, 12, d, 18, 30, tzinfo=UTC)) for d in (8, 9, 10)
+]
 
 
-@pytest.mark.parametrize(("reply", "own"), [
-    ("Numer 2 mi pasuje.\n\nMarta\n\nW dniu 6.12.2026 o 18:49, Norfolk RJ Hub pisze:\n> 1. wtorek\n",
-     "Numer 2 mi pasuje.\n\nMarta"),  # Thunderbird, Polish
-    ("Numer 2 mi pasuje.\n\nniedz., 6 gru 2026 o 18:49 Norfolk RJ Hub <rj-norfolk@example.org>\n"
-     "napisał(a):\n\n> 1. wtorek\n", "Numer 2 mi pasuje."),  # Gmail, Polish
-    ("Antrasis tinka.\n\n2026 m. gruodžio 6 d., 18:49, Norfolk RJ Hub <rj-norfolk@example.org> rašė:\n"
-     "> 1. antradienis\n", "Antrasis tinka."),  # Gmail, Lithuanian
-    ("Antrasis tinka.\n\n________________________________\nSiuntėjas: Norfolk RJ Hub "
-     "<rj-norfolk@example.org>\nIšsiųsta: 2026 m. gruodžio 6 d. 18:49\nKam: Ona <ona@example.net>\n"
-     "Tema: [RJ-NOR-2026-0001]\n\n1. antradienis\n", "Antrasis tinka."),  # Outlook, Lithuanian
-])
+@pytest.mark.parametrize(
+    ("reply", "own"),
+    [
+        (
+            "Numer 2 mi pasuje.\n\nMarta\n\nW dniu 6.12.2026 o 18:49, Norfolk RJ Hub pisze:\n> 1. wtorek\n",
+            "Numer 2 mi pasuje.\n\nMarta",
+        ),  # Thunderbird, Polish
+        (
+            "Numer 2 mi pasuje.\n\nniedz., 6 gru 2026 o 18:49 Norfolk RJ Hub <rj-norfolk@example.org>\n"
+            "napisał(a):\n\n> 1. wtorek\n",
+            "Numer 2 mi pasuje.",
+        ),  # Gmail, Polish
+        (
+            "Antrasis tinka.\n\n2026 m. gruodžio 6 d., 18:49, Norfolk RJ Hub <rj-norfolk@example.org> rašė:\n"
+            "> 1. antradienis\n",
+            "Antrasis tinka.",
+        ),  # Gmail, Lithuanian
+        (
+            "Antrasis tinka.\n\n________________________________\nSiuntėjas: Norfolk RJ Hub "
+            "<rj-norfolk@example.org>\nIšsiųsta: 2026 m. gruodžio 6 d. 18:49\nKam: Ona <ona@example.net>\n"
+            "Tema: [RJ-NOR-2026-0001]\n\n1. antradienis\n",
+            "Antrasis tinka.",
+        ),  # Outlook, Lithuanian
+    ],
+)
 def test_reply_headers_in_polish_and_lithuanian_end_the_persons_own_words(reply, own):
     """Thunderbird, Gmail and Outlook attribution lines in Polish and Lithuanian are history."""
     assert strip_quoted(reply) == own
 
 
 def test_a_polish_choice_under_a_thunderbird_quote_books_the_second_time():
-    """"Numer 2 mi pasuje" with a Polish Thunderbird quote below is a choice of slot 2, not unclear."""
-    text = strip_quoted("Numer 2 mi pasuje. Dziękuję!\n\nW dniu 6.12.2026 o 18:49, Norfolk RJ Hub pisze:\n"
-                        "> 1. wtorek, 8 grudnia, godz. 18:00\n> 2. środa\n")
+    """ "Numer 2 mi pasuje" with a Polish Thunderbird quote below is a choice of slot 2, not unclear."""
+    text = strip_quoted(
+        "Numer 2 mi pasuje. Dziękuję!\n\nW dniu 6.12.2026 o 18:49, Norfolk RJ Hub pisze:\n"
+        "> 1. wtorek, 8 grudnia, godz. 18:00\n> 2. środa\n"
+    )
     choice = interpret_choice(text, OFFERED, LONDON)
     assert (choice.kind, choice.number) == ("slot", 2)
 

@@ -28,12 +28,15 @@ class Recorder:
 
 
 def _old_row(conn: object, row_id: int, recipients: str) -> None:
-    conn.execute(text(  # type: ignore[attr-defined]
-        "INSERT INTO outbox (id, hub, kind, idempotency_key, message_id, mail_from, to_addr, recipients,"
-        " subject, raw, status, attempts, next_attempt_at, created_at, copied_to_sent, person_letter)"
-        " VALUES (:id, 'NOR', 'acknowledgement', :k, :m, 'rj@example.org', 'a@example.test', :r, 's',"
-        " :raw, 'pending', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 0, 1)"),
-        {"id": row_id, "k": f"k{row_id}", "m": f"<m{row_id}@example.org>", "r": recipients, "raw": b"x"})
+    conn.execute(
+        text(  # type: ignore[attr-defined]
+            "INSERT INTO outbox (id, hub, kind, idempotency_key, message_id, mail_from, to_addr, recipients,"
+            " subject, raw, status, attempts, next_attempt_at, created_at, copied_to_sent, person_letter)"
+            " VALUES (:id, 'NOR', 'acknowledgement', :k, :m, 'rj@example.org', 'a@example.test', :r, 's',"
+            " :raw, 'pending', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 0, 1)"
+        ),
+        {"id": row_id, "k": f"k{row_id}", "m": f"<m{row_id}@example.org>", "r": recipients, "raw": b"x"},
+    )
 
 
 def test_old_comma_joined_rows_become_lists_and_bad_ones_are_refused(tmp_path: Path) -> None:

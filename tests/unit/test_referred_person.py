@@ -26,14 +26,15 @@ def test_issue_prose_referral_keeps_person_and_not_the_caseworker() -> None:
     )
     got = _extract(body, "Priya Shah <priya.shah@victimsupport.example.org>")
     assert got.referred_person == Person("Janet Moore", None, "+447700900345")
-    assert (got.phone, got.voicemail_ok, got.referrer_phone) == (
-        "+447700900345", True, "+447700900401")
+    assert (got.phone, got.voicemail_ok, got.referrer_phone) == ("+447700900345", True, "+447700900401")
 
 
 def test_form_under_referrer_heading_is_not_the_person() -> None:
-    """"Name/Tel" under REFERRER DETAILS are the referrer's; those under VICTIM DETAILS the person's."""
-    body = ("REFERRER DETAILS\nName: Sgt Laura Finch\nTel: 07700 900423\n\n"
-            "VICTIM DETAILS\nName: Deborah LANE\nTel: 07700 900323\nEmail: d.lane@example.com\n")
+    """ "Name/Tel" under REFERRER DETAILS are the referrer's; those under VICTIM DETAILS the person's."""
+    body = (
+        "REFERRER DETAILS\nName: Sgt Laura Finch\nTel: 07700 900423\n\n"
+        "VICTIM DETAILS\nName: Deborah LANE\nTel: 07700 900323\nEmail: d.lane@example.com\n"
+    )
     assert referred_block(body) == Person("Deborah Lane", "d.lane@example.com", "+447700900323")
     assert referrer_form_phone(body) == "+447700900423"
 
@@ -45,7 +46,7 @@ def test_parent_phone_is_not_the_young_persons() -> None:
 
 
 def test_number_reached_through_the_writer_is_not_the_persons() -> None:
-    """"He can be contacted through me on ..." gives the professional's number, not his."""
+    """ "He can be contacted through me on ..." gives the professional's number, not his."""
     assert prose_phone("He has no phone and can be contacted through me on 07700 900411.") is None
     assert prose_phone("Her mobile is 07700 900317.") == "+447700900317"
 
@@ -57,7 +58,7 @@ def test_prose_email_and_no_email() -> None:
 
 
 def test_titles_dropped_but_a_lone_title_is_no_name() -> None:
-    """"Mrs Janet MOORE" -> Janet Moore; "Mr and Mrs Hughes" names no one person."""
+    """ "Mrs Janet MOORE" -> Janet Moore; "Mr and Mrs Hughes" names no one person."""
     assert person_name("Mrs Janet MOORE") == "Janet Moore"
     assert person_name("Mrs Moore") == "Mrs Moore"
     assert prose_name("I am referring Mr and Mrs Hughes, whose son was hurt.") is None
@@ -65,11 +66,13 @@ def test_titles_dropped_but_a_lone_title_is_no_name() -> None:
 
 
 def test_outlook_surname_first_display_name() -> None:
-    """"Whitfield James (PC 1482)" reads as James Whitfield when the address or signature shows it."""
+    """ "Whitfield James (PC 1482)" reads as James Whitfield when the address or signature shows it."""
     assert professional_name("Whitfield James (PC 1482)", "james.whitfield@p.example.org", ()) == (
-        "James Whitfield")
+        "James Whitfield"
+    )
     assert professional_name("Okafor Chidi (DC 2210)", "c2210@p.example.org", ("Chidi Okafor",)) == (
-        "Chidi Okafor")
+        "Chidi Okafor"
+    )
     assert professional_name("Whitfield James (PC 1482)", "pc1482@p.example.org", ()) == "Whitfield James"
 
 
@@ -88,6 +91,7 @@ def test_two_people_on_a_public_mail_service_are_not_colleagues():
 
     victim = ForwardedPart(from_addr="dana.okoro@gmail.com", from_name="Dana Okoro", subject="", text="")
     assert not is_colleague(victim, "support.worker@gmail.com", frozenset())
-    officer = ForwardedPart(from_addr="pc.jones@police.example.org", from_name="Jones Sam", subject="",
-                            text="")
+    officer = ForwardedPart(
+        from_addr="pc.jones@police.example.org", from_name="Jones Sam", subject="", text=""
+    )
     assert is_colleague(officer, "pc.smith@police.example.org", frozenset())

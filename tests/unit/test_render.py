@@ -42,7 +42,9 @@ def context(kind: str, **overrides: Any) -> dict[str, Any]:
     """The context the letter composer fills (hub, ref, greeting) plus the preview's sample data."""
     ctx: dict[str, Any] = {
         "hub": {"code": "NOR", "name": "Norfolk RJ Hub", "address": HUB_ADDRESS, "phone": None},
-        "ref": REF, "greeting_name": "Sam", "wants_call": None,
+        "ref": REF,
+        "greeting_name": "Sam",
+        "wants_call": None,
         "reason_codes": list(COMMANDS_REASONS_FALLBACK),
     }
     ctx.update(sample_context(kind))
@@ -56,12 +58,24 @@ def templates() -> Templates:
     return build_templates(TEMPLATES, "NOR")
 
 
-def envelope(*, to_advisors: bool = False, in_reply_to: str | None = PERSON_ID,
-             references: tuple[str, ...] = (), to: tuple[str, ...] = ("pat@example.test",)) -> Envelope:
+def envelope(
+    *,
+    to_advisors: bool = False,
+    in_reply_to: str | None = PERSON_ID,
+    references: tuple[str, ...] = (),
+    to: tuple[str, ...] = ("pat@example.test",),
+) -> Envelope:
     kind = "notification" if to_advisors else "acknowledgement"
-    return Envelope(hub_name="Norfolk RJ Hub", hub_address=HUB_ADDRESS, to=to,
-                    message_id=signing.make_message_id(KEY, kind, REF, "example.org"), date=NOW,
-                    in_reply_to=in_reply_to, references=references, to_advisors=to_advisors)
+    return Envelope(
+        hub_name="Norfolk RJ Hub",
+        hub_address=HUB_ADDRESS,
+        to=to,
+        message_id=signing.make_message_id(KEY, kind, REF, "example.org"),
+        date=NOW,
+        in_reply_to=in_reply_to,
+        references=references,
+        to_advisors=to_advisors,
+    )
 
 
 def reparse(msg: EmailMessage) -> EmailMessage:
@@ -95,8 +109,11 @@ def test_acknowledgement_has_loop_safety_and_threading_headers(templates):
 def test_advisor_notification_is_auto_generated_with_reply_to_the_hub(templates):
     """Advisor mail is auto-generated and sends replies (commands) back to the hub mailbox."""
     rendered = letter(templates, "notification", event="new_case")
-    msg = reparse(build_message(rendered, envelope(to_advisors=True, in_reply_to=None,
-                                                   to=("advisors-nor@example.org",))))
+    msg = reparse(
+        build_message(
+            rendered, envelope(to_advisors=True, in_reply_to=None, to=("advisors-nor@example.org",))
+        )
+    )
     assert msg["Auto-Submitted"] == "auto-generated"
     assert msg["X-Auto-Response-Suppress"] == "OOF, AutoReply"
     assert msg["Reply-To"] == HUB_ADDRESS
@@ -107,8 +124,9 @@ def test_advisor_notification_is_auto_generated_with_reply_to_the_hub(templates)
 def test_references_are_deduplicated_capped_and_end_with_the_parent(templates):
     """References keep the last 20 ancestors, without the parent twice, and end with In-Reply-To."""
     ancestors = tuple(f"<a{i}@example.test>" for i in range(30))
-    msg = reparse(build_message(letter(templates), envelope(
-        in_reply_to="<a29@example.test>", references=ancestors)))
+    msg = reparse(
+        build_message(letter(templates), envelope(in_reply_to="<a29@example.test>", references=ancestors))
+    )
     refs = msg["References"].split()
     assert refs[-1] == "<a29@example.test>"
     assert refs.count("<a29@example.test>") == 1
@@ -156,14 +174,24 @@ def test_crlf_in_data_cannot_inject_a_header_via_the_subject(templates, value):
 @pytest.mark.parametrize("field", ["name"])
 def test_crlf_in_hub_name_cannot_inject_a_header(templates, field):
     """Even a hub name with CR/LF (it reaches From and Subject) adds no header."""
-    hub = {"code": "NOR", "name": "Norfolk\r\nBcc: attacker@example.test", "address": HUB_ADDRESS,
-           "phone": None}
+    hub = {
+        "code": "NOR",
+        "name": "Norfolk\r\nBcc: attacker@example.test",
+        "address": HUB_ADDRESS,
+        "phone": None,
+    }
     rendered = letter(templates, "acknowledgement", hub=hub)
-    env = Envelope(hub_name="Norfolk RJ Hub", hub_address=HUB_ADDRESS, to=("pat@example.test",),
-                   message_id=OUR_ACK, date=NOW)
+    env = Envelope(
+        hub_name="Norfolk RJ Hub",
+        hub_address=HUB_ADDRESS,
+        to=("pat@example.test",),
+        message_id=OUR_ACK,
+        date=NOW,
+    )
     assert "bcc" not in _header_names(build_message(rendered, env).as_bytes())
-    bad_from = Envelope(hub_name=hub[field], hub_address=HUB_ADDRESS, to=("pat@example.test",),
-                        message_id=OUR_ACK, date=NOW)
+    bad_from = Envelope(
+        hub_name=hub[field], hub_address=HUB_ADDRESS, to=("pat@example.test",), message_id=OUR_ACK, date=NOW
+    )
     try:
         raw = build_message(rendered, bad_from).as_bytes()
     except ValueError:
@@ -183,8 +211,9 @@ def test_crlf_in_recipient_cannot_inject_a_header():
     """A recipient address with CR/LF is refused."""
     rendered = RenderedLetter(subject="Hello", text="text", html="<p>html</p>")
     try:
-        raw = build_message(rendered, envelope(to=("pat@example.test\r\nBcc: attacker@example.test",))
-                            ).as_bytes()
+        raw = build_message(
+            rendered, envelope(to=("pat@example.test\r\nBcc: attacker@example.test",))
+        ).as_bytes()
     except ValueError:
         return
     assert "bcc" not in _header_names(raw)
@@ -202,8 +231,13 @@ def test_html_escapes_a_script_in_a_name(templates):
 def test_notification_html_escapes_sender_data(templates):
     """Everything a sender wrote (name, summary) is escaped in the advisors' HTML."""
     case = dict(SAMPLE_CASE, ref=REF, referrer_name='<img src=x onerror="alert(1)">')
-    rendered = letter(templates, "notification", case=case, event="new_case",
-                      summary="<script>steal()</script>\nsecond line")
+    rendered = letter(
+        templates,
+        "notification",
+        case=case,
+        event="new_case",
+        summary="<script>steal()</script>\nsecond line",
+    )
     assert "<script>" not in rendered.html and "<img src=x" not in rendered.html
     assert "&lt;script&gt;" in rendered.html and "&lt;img src=x" in rendered.html
 
@@ -232,8 +266,13 @@ def test_subject_is_one_line_with_the_reference(templates):
 def test_attachment_is_added_after_the_alternatives(templates):
     """A booking confirmation carries the .ics invite as an attachment next to text and HTML."""
     ics = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
-    msg = reparse(build_message(letter(templates, "booking_confirmation"), envelope(),
-                                attachments=[("invite.ics", "text/calendar", ics)]))
+    msg = reparse(
+        build_message(
+            letter(templates, "booking_confirmation"),
+            envelope(),
+            attachments=[("invite.ics", "text/calendar", ics)],
+        )
+    )
     assert msg.get_content_type() == "multipart/mixed"
     attachments = list(msg.iter_attachments())
     assert [a.get_filename() for a in attachments] == ["invite.ics"]
@@ -245,12 +284,15 @@ def test_hub_override_template_wins(tmp_path):
     """templates/<HUB>/ overrides a shipped template for that hub only."""
     shutil.copytree(TEMPLATES, tmp_path / "templates")
     (tmp_path / "templates" / "SUF").mkdir()
-    (tmp_path / "templates" / "SUF" / "acknowledgement.subject.j2").write_text(
-        "Suffolk hub - {{ ref }}")
-    suf = render_letter(build_templates(tmp_path / "templates", "SUF"), "acknowledgement",
-                        context("acknowledgement", ref="RJ-SUF-2026-0001"))
-    nor = render_letter(build_templates(tmp_path / "templates", "NOR"), "acknowledgement",
-                        context("acknowledgement"))
+    (tmp_path / "templates" / "SUF" / "acknowledgement.subject.j2").write_text("Suffolk hub - {{ ref }}")
+    suf = render_letter(
+        build_templates(tmp_path / "templates", "SUF"),
+        "acknowledgement",
+        context("acknowledgement", ref="RJ-SUF-2026-0001"),
+    )
+    nor = render_letter(
+        build_templates(tmp_path / "templates", "NOR"), "acknowledgement", context("acknowledgement")
+    )
     assert suf.subject == "Suffolk hub - RJ-SUF-2026-0001"
     assert nor.subject == f"Norfolk RJ Hub [{REF}]"
 

@@ -14,8 +14,11 @@ from tests.unit.test_render import LONG_ID, OUR_ACK, TEMPLATES, context, envelop
 
 __all__ = ["templates"]  # the module-scoped fixture, shared
 
-KINDS = sorted(p.name.removesuffix(".subject.j2") for p in Path(TEMPLATES).glob("*.subject.j2")
-               if not p.name.startswith("_"))
+KINDS = sorted(
+    p.name.removesuffix(".subject.j2")
+    for p in Path(TEMPLATES).glob("*.subject.j2")
+    if not p.name.startswith("_")
+)
 BOUNDARY = re.compile(rb'boundary="(=+\d+==)"')
 
 
@@ -36,12 +39,15 @@ def test_every_shipped_letter_is_byte_for_byte_the_same(templates, kind):
     assert fast == slow
 
 
-@pytest.mark.parametrize("env_kw", [
-    {"in_reply_to": None},
-    {"references": (LONG_ID, OUR_ACK, LONG_ID)},
-    {"references": tuple(f"<ref{i}@example.test>" for i in range(30))},
-    {"to": ("pat@example.test", "sam.o'neil+rj@example.net")},
-])
+@pytest.mark.parametrize(
+    "env_kw",
+    [
+        {"in_reply_to": None},
+        {"references": (LONG_ID, OUR_ACK, LONG_ID)},
+        {"references": tuple(f"<ref{i}@example.test>" for i in range(30))},
+        {"to": ("pat@example.test", "sam.o'neil+rj@example.net")},
+    ],
+)
 def test_threading_variants_are_the_same(templates, env_kw):
     slow, fast = same_bytes(letter(templates), **env_kw)
     assert fast == slow
@@ -49,8 +55,12 @@ def test_threading_variants_are_the_same(templates, env_kw):
 
 def test_non_ascii_words_and_bilingual_languages_are_the_same(templates):
     base = letter(templates, greeting_name="Zoë")
-    rendered = RenderedLetter(subject=base.subject, text=base.text + "\nDziękuję – łączę\n",
-                              html=base.html, languages=("pl", "en-GB"))
+    rendered = RenderedLetter(
+        subject=base.subject,
+        text=base.text + "\nDziękuję – łączę\n",
+        html=base.html,
+        languages=("pl", "en-GB"),
+    )
     slow, fast = same_bytes(rendered)
     assert b"8bit" in fast and fast == slow
 

@@ -13,8 +13,10 @@ from tests.report_data import engine_for, load_scenario
 from tests.support import run, write_config
 
 FAKE_STACK = SimpleNamespace(PASSWORD="pw-not-used", host="127.0.0.1", smtp_port=2525, imap_port=1143)
-HUBS = [{"code": "NOR", "name": "Norfolk RJ Hub", "user": "rj-nor"},
-        {"code": "SUF", "name": "Suffolk RJ Hub", "user": "rj-suf", "signposting": "suffolk"}]
+HUBS = [
+    {"code": "NOR", "name": "Norfolk RJ Hub", "user": "rj-nor"},
+    {"code": "SUF", "name": "Suffolk RJ Hub", "user": "rj-suf", "signposting": "suffolk"},
+]
 
 
 @pytest.fixture
@@ -46,18 +48,22 @@ def test_out_file_takes_its_format_from_the_suffix(config, tmp_path):
 
 
 def test_one_hub_in_any_letter_case(config):
-    code, out = run(config, "report", "--from", "2026-03-01", "--to", "2026-03-31", "--hub", "suf",
-                    "--format", "csv")
+    code, out = run(
+        config, "report", "--from", "2026-03-01", "--to", "2026-03-31", "--hub", "suf", "--format", "csv"
+    )
     assert code == 0
     assert {row["hub"] for row in csv.DictReader(io.StringIO(out))} == {"SUF"}
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--from", "01/03/2026", "--to", "2026-03-31"], "--from must be a date written YYYY-MM-DD"),
-    (["--from", "2026-03-01", "--to", "2026-02-30"], "--to must be a date written YYYY-MM-DD"),
-    (["--from", "2026-03-31", "--to", "2026-03-01"], "is before --from"),
-    (["--from", "2026-03-01", "--to", "2026-03-31", "--hub", "XYZ"], "unknown hub 'XYZ'; hubs: NOR, SUF"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "01/03/2026", "--to", "2026-03-31"], "--from must be a date written YYYY-MM-DD"),
+        (["--from", "2026-03-01", "--to", "2026-02-30"], "--to must be a date written YYYY-MM-DD"),
+        (["--from", "2026-03-31", "--to", "2026-03-01"], "is before --from"),
+        (["--from", "2026-03-01", "--to", "2026-03-31", "--hub", "XYZ"], "unknown hub 'XYZ'; hubs: NOR, SUF"),
+    ],
+)
 def test_bad_input_gets_a_clear_error_and_exit_1(config, capsys, args, message):
     code, out = run(config, "report", *args)
     assert (code, out) == (1, "")

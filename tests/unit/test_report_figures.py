@@ -35,7 +35,11 @@ def test_figures_per_hub_and_month_match_the_hand_count(engine):
     assert march["roles"] == {"victim": 1, "family": 1, "offender": 1, "unknown": 1}
     assert (march["ack_median_s"], march["ack_p95_s"], march["booked_median_s"]) == (210, 555, 172800)
     assert {k: v for k, v in march["outcomes"].items() if v} == {
-        "new": 1, "call_booked": 1, "not_suitable": 1, "withdrawn": 1}
+        "new": 1,
+        "call_booked": 1,
+        "not_suitable": 1,
+        "withdrawn": 1,
+    }
     assert march["not_suitable_reasons"] == {"safety": 1}
     assert march["withdrawn"] == 1
     # Letters go by the month sent: the Feb 28 23:59 case's acknowledgement went on 1 March.
@@ -60,8 +64,19 @@ def test_figures_per_hub_and_month_match_the_hand_count(engine):
 def test_every_month_has_the_schema_of_the_spec(engine):
     load_scenario(engine)
     out = report(engine, date(2026, 3, 1), date(2026, 4, 30))
-    keys = {"referrals", "self", "professional", "roles", "ack_median_s", "ack_p95_s", "booked_median_s",
-            "outcomes", "not_suitable_reasons", "withdrawn", "languages"}
+    keys = {
+        "referrals",
+        "self",
+        "professional",
+        "roles",
+        "ack_median_s",
+        "ack_p95_s",
+        "booked_median_s",
+        "outcomes",
+        "not_suitable_reasons",
+        "withdrawn",
+        "languages",
+    }
     assert set(out) == {"from", "to", "hubs"}
     for hub in out["hubs"]:
         assert set(hub) == {"code", "months", "totals"}
@@ -108,9 +123,15 @@ def test_only_the_latest_not_suitable_reason_of_a_case_counts(engine):
 
     with engine.begin() as conn:
         ref = add_case(conn, Spec("NOR", "2026-03-02T10:00:00", status="not_suitable", reason="safety"))
-        conn.execute(insert(AUDIT).values(at=utc("2026-03-20T10:00:00"), actor="advisor:a@example.org",
-                                          action="change", case_ref=ref,
-                                          reason="status in_progress -> not_suitable: #not-suitable other"))
+        conn.execute(
+            insert(AUDIT).values(
+                at=utc("2026-03-20T10:00:00"),
+                actor="advisor:a@example.org",
+                action="change",
+                case_ref=ref,
+                reason="status in_progress -> not_suitable: #not-suitable other",
+            )
+        )
         add_case(conn, Spec("NOR", "2026-03-03T10:00:00", status="in_progress", reason="safety"))  # reopened
     out = report(engine, date(2026, 3, 1), date(2026, 3, 31))
     assert out["hubs"][0]["totals"]["not_suitable_reasons"] == {"other": 1}

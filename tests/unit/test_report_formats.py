@@ -52,8 +52,9 @@ def test_no_name_address_phone_reference_or_words_of_a_case_in_any_format(scenar
 
 def csv_value(text, hub, month, figure, key=""):
     rows = list(csv.DictReader(io.StringIO(text)))
-    return next(r["value"] for r in rows if (r["hub"], r["month"], r["figure"], r["key"])
-                == (hub, month, figure, key))
+    return next(
+        r["value"] for r in rows if (r["hub"], r["month"], r["figure"], r["key"]) == (hub, month, figure, key)
+    )
 
 
 def test_csv_shows_counts_below_five_as_less_than_five_and_others_exactly(scenario):
@@ -92,7 +93,7 @@ def test_html_is_one_accessible_self_contained_page_with_charts_and_tables(scena
         assert re.search(r'role="img" aria-labelledby="[\w-]+-t [\w-]+-d"', chart)
         assert re.search(r"<title id=\"[\w-]+-t\">\w", chart)
     assert page.count("<table>") == 4
-    assert "<th scope=\"col\">" in page
+    assert '<th scope="col">' in page
     without_ns = re.sub(r'xmlns(:\w+)?="[^"]*"', "", page)
     assert not re.search(r"https?:|src=|<link|<script|@import", without_ns)
 

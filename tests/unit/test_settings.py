@@ -60,33 +60,66 @@ def dump(data: dict[str, Any]) -> str:
 
 def _hub(code: str, user: str, env: str) -> dict[str, Any]:
     return {
-        "code": code, "name": f"{code} RJ Hub", "address": f"RJ-{code}@Example.org",
+        "code": code,
+        "name": f"{code} RJ Hub",
+        "address": f"RJ-{code}@Example.org",
         "notify": [f"advisors-{code.lower()}@example.org"],
         "advisors": [f"Advisor.{code.lower()}@example.org"],
-        "trusted_authserv_ids": ["MX.example.org"], "signposting": code.lower(),
-        "imap": {"host": "imap.example.org", "port": 993, "security": "tls", "username": user,
-                 "password_env": env, "folder": "INBOX", "sent_folder": "Sent"},
-        "calls": {"slot_minutes": 30, "offer_count": 3, "min_notice_hours": 24,
-                  "hours": {"mon": ["09:00-12:00", "13:00-16:00"], "tue": ["09:00-16:00"]}},
+        "trusted_authserv_ids": ["MX.example.org"],
+        "signposting": code.lower(),
+        "imap": {
+            "host": "imap.example.org",
+            "port": 993,
+            "security": "tls",
+            "username": user,
+            "password_env": env,
+            "folder": "INBOX",
+            "sent_folder": "Sent",
+        },
+        "calls": {
+            "slot_minutes": 30,
+            "offer_count": 3,
+            "min_notice_hours": 24,
+            "hours": {"mon": ["09:00-12:00", "13:00-16:00"], "tue": ["09:00-16:00"]},
+        },
     }
 
 
 def full_config() -> dict[str, Any]:
     return {
         "database": {"url": "sqlite:////var/lib/rjmail/rjmail.db"},
-        "service": {"poll_interval_seconds": 60, "idle": True, "timezone": "Europe/London",
-                    "signing_key_env": "T_RJ_SIGNING", "retention_days": 2557},
-        "smtp": {"host": "smtp.example.org", "port": 587, "security": "starttls",
-                 "username": "rj-sender", "password_env": "T_RJ_SMTP"},
-        "hubs": [_hub("NOR", "rj-norfolk", "T_RJ_NOR"), _hub("SUF", "rj-suffolk", "T_RJ_SUF"),
-                 _hub("ELY", "rj-ely", "T_RJ_ELY")],
+        "service": {
+            "poll_interval_seconds": 60,
+            "idle": True,
+            "timezone": "Europe/London",
+            "signing_key_env": "T_RJ_SIGNING",
+            "retention_days": 2557,
+        },
+        "smtp": {
+            "host": "smtp.example.org",
+            "port": 587,
+            "security": "starttls",
+            "username": "rj-sender",
+            "password_env": "T_RJ_SMTP",
+        },
+        "hubs": [
+            _hub("NOR", "rj-norfolk", "T_RJ_NOR"),
+            _hub("SUF", "rj-suffolk", "T_RJ_SUF"),
+            _hub("ELY", "rj-ely", "T_RJ_ELY"),
+        ],
     }
 
 
 @pytest.fixture
 def secrets_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in (("T_RJ_SIGNING", SIGNING), ("T_RJ_SMTP", SMTP_PW), ("T_RJ_NOR", NOR_PW),
-                        ("T_RJ_SUF", SUF_PW), ("T_RJ_ELY", ELY_PW), ("T_RJ_CLIENT", CLIENT_SECRET)):
+    for name, value in (
+        ("T_RJ_SIGNING", SIGNING),
+        ("T_RJ_SMTP", SMTP_PW),
+        ("T_RJ_NOR", NOR_PW),
+        ("T_RJ_SUF", SUF_PW),
+        ("T_RJ_ELY", ELY_PW),
+        ("T_RJ_CLIENT", CLIENT_SECRET),
+    ):
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("CREDENTIALS_DIRECTORY", raising=False)
 
@@ -177,17 +210,20 @@ def test_optional_settings_take_documented_defaults(tmp_path, secrets_env):
 # --------------------------------------------------------------------------- mistakes name key and file
 
 
-@pytest.mark.parametrize("key", [
-    "hubs[1].imap.host",
-    "hubs[0].code",
-    "hubs[2].name",
-    "hubs[1].address",
-    "hubs[0].notify",
-    "hubs[2].imap",
-    "smtp.host",
-    "smtp",
-    "hubs",
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "hubs[1].imap.host",
+        "hubs[0].code",
+        "hubs[2].name",
+        "hubs[1].address",
+        "hubs[0].notify",
+        "hubs[2].imap",
+        "smtp.host",
+        "smtp",
+        "hubs",
+    ],
+)
 def test_missing_required_key_is_named(tmp_path, secrets_env, key):
     """Leaving out a required key names that key (with its hub index) and the file."""
     data = full_config()
@@ -219,33 +255,36 @@ def test_short_signing_key_is_refused(tmp_path, secrets_env, monkeypatch):
     assert "Kq7zX" not in str(err)
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("smtp.security", "ssl"),
-    ("hubs[1].imap.security", "plain"),
-    ("hubs[0].imap.port", 70000),
-    ("hubs[2].imap.port", "993"),
-    ("smtp.port", 0),
-    ("smtp.connections", 0),
-    ("smtp.connections", 9),
-    ("hubs[0].imap.connections", 2),
-    ("hubs[0].code", "nor"),
-    ("hubs[1].code", "NORFOLKS"),
-    ("hubs[1].address", "not-an-address"),
-    ("hubs[2].on_closed_reply", "ignore"),
-    ("hubs[1].tell_referrer", "yes"),
-    ("hubs[0].notify", "advisors@example.org"),
-    ("hubs[0].advisors", [1, 2]),
-    ("hubs[1].calls.offer_count", 0),
-    ("hubs[1].calls.slot_minutes", 1000),
-    ("hubs[0].calls.hours.mon", ["9-12"]),
-    ("hubs[0].calls.hours.tue", ["16:00-09:00"]),
-    ("hubs[0].calls.hours.funday", ["09:00-12:00"]),
-    ("service.timezone", "Europe/Atlantis"),
-    ("service.poll_interval_seconds", 0),
-    ("service.idle", "yes"),
-    ("hubs[1].imap.auth", "kerberos"),
-    ("database.url", 5),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("smtp.security", "ssl"),
+        ("hubs[1].imap.security", "plain"),
+        ("hubs[0].imap.port", 70000),
+        ("hubs[2].imap.port", "993"),
+        ("smtp.port", 0),
+        ("smtp.connections", 0),
+        ("smtp.connections", 9),
+        ("hubs[0].imap.connections", 2),
+        ("hubs[0].code", "nor"),
+        ("hubs[1].code", "NORFOLKS"),
+        ("hubs[1].address", "not-an-address"),
+        ("hubs[2].on_closed_reply", "ignore"),
+        ("hubs[1].tell_referrer", "yes"),
+        ("hubs[0].notify", "advisors@example.org"),
+        ("hubs[0].advisors", [1, 2]),
+        ("hubs[1].calls.offer_count", 0),
+        ("hubs[1].calls.slot_minutes", 1000),
+        ("hubs[0].calls.hours.mon", ["9-12"]),
+        ("hubs[0].calls.hours.tue", ["16:00-09:00"]),
+        ("hubs[0].calls.hours.funday", ["09:00-12:00"]),
+        ("service.timezone", "Europe/Atlantis"),
+        ("service.poll_interval_seconds", 0),
+        ("service.idle", "yes"),
+        ("hubs[1].imap.auth", "kerberos"),
+        ("database.url", 5),
+    ],
+)
 def test_bad_value_is_named(tmp_path, secrets_env, key, value):
     """A value of the wrong type or out of range names its full key path and the file."""
     data = full_config()
@@ -268,15 +307,18 @@ def test_two_hubs_with_one_code_are_refused(tmp_path, secrets_env):
     assert_names(config_error(tmp_path, data), "hubs", tmp_path / "rjmail.toml")
 
 
-@pytest.mark.parametrize(("where", "key"), [
-    ("", "smpt"),
-    ("service", "poll_interval"),
-    ("smtp", "passwrod_env"),
-    ("database", "uri"),
-    ("hubs[1]", "adress"),
-    ("hubs[2].imap", "fodler"),
-    ("hubs[0].calls", "slots"),
-])
+@pytest.mark.parametrize(
+    ("where", "key"),
+    [
+        ("", "smpt"),
+        ("service", "poll_interval"),
+        ("smtp", "passwrod_env"),
+        ("database", "uri"),
+        ("hubs[1]", "adress"),
+        ("hubs[2].imap", "fodler"),
+        ("hubs[0].calls", "slots"),
+    ],
+)
 def test_unknown_key_is_rejected(tmp_path, secrets_env, where, key):
     """A typo is an error (naming the unknown key), not a silently ignored setting."""
     data = full_config()
@@ -311,11 +353,14 @@ def test_missing_file_names_the_file(tmp_path):
 # --------------------------------------------------------------------------- secrets
 
 
-@pytest.mark.parametrize(("key", "secret"), [
-    ("smtp.password", SMTP_PW),
-    ("hubs[1].imap.password", SUF_PW),
-    ("service.signing_key", SIGNING),
-])
+@pytest.mark.parametrize(
+    ("key", "secret"),
+    [
+        ("smtp.password", SMTP_PW),
+        ("hubs[1].imap.password", SUF_PW),
+        ("service.signing_key", SIGNING),
+    ],
+)
 def test_inline_secret_is_refused_without_echoing_it(tmp_path, secrets_env, key, secret):
     """A password written into the config file is refused, and the error never repeats it."""
     data = full_config()
@@ -434,14 +479,17 @@ def test_plaintext_allowed_for_loopback(tmp_path, secrets_env, host):
     assert settings.hub("SUF").imap.port == 143
 
 
-@pytest.mark.parametrize(("key", "host"), [
-    ("smtp", "smtp.example.org"),
-    ("smtp", "10.0.0.5"),
-    ("smtp", "0.0.0.0"),
-    ("hubs[1].imap", "imap.example.org"),
-    ("hubs[0].imap", "192.168.1.10"),
-    ("hubs[2].imap", "localhost.example.org"),
-])
+@pytest.mark.parametrize(
+    ("key", "host"),
+    [
+        ("smtp", "smtp.example.org"),
+        ("smtp", "10.0.0.5"),
+        ("smtp", "0.0.0.0"),
+        ("hubs[1].imap", "imap.example.org"),
+        ("hubs[0].imap", "192.168.1.10"),
+        ("hubs[2].imap", "localhost.example.org"),
+    ],
+)
 def test_plaintext_refused_for_remote_hosts(tmp_path, secrets_env, key, host):
     """security = "none" for anything but loopback is refused on that server's security key."""
     data = full_config()

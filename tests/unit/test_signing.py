@@ -23,10 +23,15 @@ def _join(parts: list[str]) -> str:
     return f"<{'.'.join(local)}@{domain}>"
 
 
-@pytest.mark.parametrize(("kind", "ref"), [
-    ("acknowledgement", REF), ("notification", REF), ("command_result", "RJ-SUF-2025-0001"),
-    ("notification", None),
-])
+@pytest.mark.parametrize(
+    ("kind", "ref"),
+    [
+        ("acknowledgement", REF),
+        ("notification", REF),
+        ("command_result", "RJ-SUF-2025-0001"),
+        ("notification", None),
+    ],
+)
 def test_round_trip(kind, ref):
     """A Message-ID rjmail made verifies back to its kind, case reference and domain."""
     mid = make_message_id(KEY, kind, ref, "Example.ORG")
@@ -59,7 +64,7 @@ def test_tampered_mac_is_rejected():
     parts = _parts(mid)
     mac = parts[-2]
     for i in range(len(mac)):
-        flipped = mac[:i] + ("a" if mac[i] != "a" else "b") + mac[i + 1:]
+        flipped = mac[:i] + ("a" if mac[i] != "a" else "b") + mac[i + 1 :]
         assert verify(KEY, _join([*parts[:-2], flipped, parts[-1]])) is None
 
 
@@ -90,11 +95,18 @@ def test_tampered_nonce_is_rejected():
     assert verify(KEY, mid.replace("0123456789abcdef", "0123456789abcdee")) is None
 
 
-@pytest.mark.parametrize("value", [
-    "", "<>", "<abc@example.org>", "not a message id", "<rj.notification.RJ-NOR-2026-0042@example.org>",
-    "<rj.notification.RJ-NOR-2026-0042.0123456789abcdef.@example.org>",
-    "<rj.Notification.RJ-NOR-2026-0042.0123456789abcdef.aaaaaaaaaaaaaaaaaaaaaaaaaa@example.org>",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "<>",
+        "<abc@example.org>",
+        "not a message id",
+        "<rj.notification.RJ-NOR-2026-0042@example.org>",
+        "<rj.notification.RJ-NOR-2026-0042.0123456789abcdef.@example.org>",
+        "<rj.Notification.RJ-NOR-2026-0042.0123456789abcdef.aaaaaaaaaaaaaaaaaaaaaaaaaa@example.org>",
+    ],
+)
 def test_foreign_and_malformed_ids_are_rejected(value):
     """Anything not in rjmail's format simply does not verify (no exception)."""
     assert verify(KEY, value) is None
@@ -114,5 +126,6 @@ def test_deterministic_nonce_gives_the_same_id_for_the_same_event():
 def test_different_events_or_keys_give_different_nonces():
     """Another event, or another installation's key, yields another nonce."""
     assert nonce_for(KEY, "ack:<m1@example.test>") != nonce_for(KEY, "ack:<m2@example.test>")
-    assert nonce_for(KEY, "ack:<m1@example.test>") != nonce_for(b"other-key-0000000000000000000000",
-                                                                 "ack:<m1@example.test>")
+    assert nonce_for(KEY, "ack:<m1@example.test>") != nonce_for(
+        b"other-key-0000000000000000000000", "ack:<m1@example.test>"
+    )

@@ -15,12 +15,21 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 EVERY_DAY = (*WEEKDAYS, "sat", "sun")
 
 
-def _calls(spans: tuple[str, ...] = ("09:00-12:00", "13:00-16:00"), days: tuple[str, ...] = WEEKDAYS, *,
-           slot_minutes: int = 30, min_notice_hours: int = 24,
-           closed_dates: tuple[str, ...] = ()) -> CallSettings:
+def _calls(
+    spans: tuple[str, ...] = ("09:00-12:00", "13:00-16:00"),
+    days: tuple[str, ...] = WEEKDAYS,
+    *,
+    slot_minutes: int = 30,
+    min_notice_hours: int = 24,
+    closed_dates: tuple[str, ...] = (),
+) -> CallSettings:
     """CallSettings with the same `spans` on each of `days`."""
-    return CallSettings(slot_minutes=slot_minutes, min_notice_hours=min_notice_hours,
-                        hours={d: spans for d in days}, closed_dates=closed_dates)
+    return CallSettings(
+        slot_minutes=slot_minutes,
+        min_notice_hours=min_notice_hours,
+        hours={d: spans for d in days},
+        closed_dates=closed_dates,
+    )
 
 
 def _utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -129,8 +138,9 @@ def test_no_hours_gives_no_slots() -> None:
     assert free_slots(CallSettings(), LONDON, _utc(2026, 12, 1, 9), (), count=3) == []
 
 
-@pytest.mark.parametrize("holiday", [date(2026, 12, 25), date(2026, 12, 26), date(2026, 12, 28),
-                                     date(2027, 1, 1)])
+@pytest.mark.parametrize(
+    "holiday", [date(2026, 12, 25), date(2026, 12, 26), date(2026, 12, 28), date(2027, 1, 1)]
+)
 def test_bank_holidays_are_skipped(holiday: date) -> None:
     """England & Wales bank holidays, substitute days included, have no slots."""
     slots = _all(_calls(days=EVERY_DAY), _utc(2026, 12, 20, 9), days=14)
@@ -189,33 +199,39 @@ def test_repeated_night_hour_is_never_offered() -> None:
     assert [_local(s).strftime("%H:%M") for s in slots] == ["00:00", "02:00", "02:30"]
 
 
-@pytest.mark.parametrize(("start", "text"), [
-    (_utc(2026, 12, 8, 10, 30), "Tuesday 8 December at 10:30am"),
-    (_utc(2026, 12, 9, 14), "Wednesday 9 December at 2pm"),
-    (_utc(2026, 12, 10, 12), "Thursday 10 December at 12 noon"),
-    (_utc(2026, 12, 10, 12, 30), "Thursday 10 December at 12:30pm"),
-    (_utc(2026, 12, 11, 9, 5), "Friday 11 December at 9:05am"),
-    (_utc(2027, 6, 1, 8), "Tuesday 1 June at 9am"),  # BST: words are local time
-    (_utc(2027, 1, 4, 0), "Monday 4 January at 12 midnight"),
-])
+@pytest.mark.parametrize(
+    ("start", "text"),
+    [
+        (_utc(2026, 12, 8, 10, 30), "Tuesday 8 December at 10:30am"),
+        (_utc(2026, 12, 9, 14), "Wednesday 9 December at 2pm"),
+        (_utc(2026, 12, 10, 12), "Thursday 10 December at 12 noon"),
+        (_utc(2026, 12, 10, 12, 30), "Thursday 10 December at 12:30pm"),
+        (_utc(2026, 12, 11, 9, 5), "Friday 11 December at 9:05am"),
+        (_utc(2027, 6, 1, 8), "Tuesday 1 June at 9am"),  # BST: words are local time
+        (_utc(2027, 1, 4, 0), "Monday 4 January at 12 midnight"),
+    ],
+)
 def test_slot_text(start: datetime, text: str) -> None:
     """Slots read as plain words in London time, without ":00"."""
     assert slot_text(Slot.starting(start, 30), LONDON) == text
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2026-12-08 10:30", _utc(2026, 12, 8, 10, 30)),
-    ("  2026-12-08T10:30 ", _utc(2026, 12, 8, 10, 30)),
-    ("2026-12-08 9.05", _utc(2026, 12, 8, 9, 5)),
-    ("2027-07-08 10:30", _utc(2027, 7, 8, 9, 30)),  # BST
-    ("2027-03-28 01:30", None),  # skipped by the clock (spring forward)
-    ("2026-10-25 01:30", None),  # happens twice (fall back)
-    ("2026-02-30 10:00", None),
-    ("2026-12-08 25:00", None),
-    ("2026-12-08", None),
-    ("tomorrow at 10", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-08 10:30", _utc(2026, 12, 8, 10, 30)),
+        ("  2026-12-08T10:30 ", _utc(2026, 12, 8, 10, 30)),
+        ("2026-12-08 9.05", _utc(2026, 12, 8, 9, 5)),
+        ("2027-07-08 10:30", _utc(2027, 7, 8, 9, 30)),  # BST
+        ("2027-03-28 01:30", None),  # skipped by the clock (spring forward)
+        ("2026-10-25 01:30", None),  # happens twice (fall back)
+        ("2026-02-30 10:00", None),
+        ("2026-12-08 25:00", None),
+        ("2026-12-08", None),
+        ("tomorrow at 10", None),
+        ("", None),
+    ],
+)
 def test_parse_book_time(text: str, expected: datetime | None) -> None:
     """#book takes a local "YYYY-MM-DD HH:MM" and refuses impossible or ambiguous times."""
     assert parse_book_time(text, LONDON) == expected

@@ -18,8 +18,15 @@ class Cp:
 
 
 def hub(**kw) -> st.HubStatus:
-    base = dict(code="NOR", leader=None, last_poll_at=NOW - timedelta(seconds=30),
-                last_ok_at=NOW - timedelta(seconds=30), last_error=None, backlog=0, quarantined=0)
+    base = dict(
+        code="NOR",
+        leader=None,
+        last_poll_at=NOW - timedelta(seconds=30),
+        last_ok_at=NOW - timedelta(seconds=30),
+        last_error=None,
+        backlog=0,
+        quarantined=0,
+    )
     base.update(kw)
     return st.HubStatus(**base)
 
@@ -72,13 +79,25 @@ def test_one_unhealthy_hub_fails_the_whole_status():
 
 def test_json_has_exactly_the_spec_schema():
     pending = datetime(2026, 12, 6, 11, 0, tzinfo=UTC)
-    doc = st.as_json([hub(leader=True, backlog=2, quarantined=1,
-                          outbox=st.OutboxCounts(1, 2, 3, pending))])
-    assert doc == {"hubs": [{
-        "code": "NOR", "leader": True, "last_poll_at": "2026-12-06T11:59:30Z", "last_error": None,
-        "backlog": 2, "quarantined": 1,
-        "outbox": {"pending": 1, "sending": 2, "failed": 3, "oldest_pending_at": "2026-12-06T11:00:00Z"},
-    }]}
+    doc = st.as_json([hub(leader=True, backlog=2, quarantined=1, outbox=st.OutboxCounts(1, 2, 3, pending))])
+    assert doc == {
+        "hubs": [
+            {
+                "code": "NOR",
+                "leader": True,
+                "last_poll_at": "2026-12-06T11:59:30Z",
+                "last_error": None,
+                "backlog": 2,
+                "quarantined": 1,
+                "outbox": {
+                    "pending": 1,
+                    "sending": 2,
+                    "failed": 3,
+                    "oldest_pending_at": "2026-12-06T11:00:00Z",
+                },
+            }
+        ]
+    }
 
 
 def test_json_unknown_backlog_is_null_with_the_reason_as_error():
@@ -88,8 +107,9 @@ def test_json_unknown_backlog_is_null_with_the_reason_as_error():
 
 
 def test_text_names_every_figure_and_each_problem():
-    text = st.as_text([hub(leader=False, backlog=5, last_ok_at=None, outbox=st.OutboxCounts(failed=2))],
-                      NOW, INTERVAL)
+    text = st.as_text(
+        [hub(leader=False, backlog=5, last_ok_at=None, outbox=st.OutboxCounts(failed=2))], NOW, INTERVAL
+    )
     assert "NO INSTANCE LEADS THIS HUB" in text
     assert "5 message(s) above the checkpoint" in text
     assert "PROBLEM: 2 failed letter(s)" in text

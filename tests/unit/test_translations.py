@@ -17,7 +17,8 @@ from rjmail.core.bilingual import SEPARATOR, WHEN, render_bilingual
 from rjmail.core.letterkinds import PERSON_LETTERS
 from rjmail.core.render import Envelope, Templates, build_message, build_templates
 from rjmail.preview import sample_context
-from rjmail.settings import LETTER_LANGUAGES, SHIPPED
+from rjmail.settings import SHIPPED
+from rjmail.settingsparts import LETTER_LANGUAGES
 from rjmail.translations import Catalogue, catalogue_problems, load_catalogue
 
 TEMPLATES = SHIPPED / "templates"
@@ -25,15 +26,34 @@ TRANSLATIONS = SHIPPED / "translations"
 EXAMPLE = tomllib.loads((SHIPPED / "rjmail.toml.example").read_text(encoding="utf-8"))
 ENABLED = sorted({*LETTER_LANGUAGES, *(c for h in EXAMPLE["hubs"] for c in h.get("languages", []))})
 
-IN_CONTROL = {"pl": "To Ty decydujesz.", "lt": "Sprendžiate jūs.", "ro": "Dumneavoastră decideți.",
-              "pt": "A decisão é sua."}
-STOP = {"pl": "wystarczy odpisać na ten e-mail „stop”", "lt": "atsakykite į šį laišką žodžiu „stop“",
-        "ro": "răspundeți „stop” la acest e-mail", "pt": "basta responder “stop” a este email"}
-COME_BACK = {"pl": "zawsze możesz do nas wrócić", "lt": "visada galite sugrįžti",
-             "ro": "puteți reveni oricând", "pt": "pode voltar a qualquer momento"}
+IN_CONTROL = {
+    "pl": "To Ty decydujesz.",
+    "lt": "Sprendžiate jūs.",
+    "ro": "Dumneavoastră decideți.",
+    "pt": "A decisão é sua.",
+}
+STOP = {
+    "pl": "wystarczy odpisać na ten e-mail „stop”",
+    "lt": "atsakykite į šį laišką žodžiu „stop“",
+    "ro": "răspundeți „stop” la acest e-mail",
+    "pt": "basta responder “stop” a este email",
+}
+COME_BACK = {
+    "pl": "zawsze możesz do nas wrócić",
+    "lt": "visada galite sugrįžti",
+    "ro": "puteți reveni oricând",
+    "pt": "pode voltar a qualquer momento",
+}
 PRESSURE = {
-    "pl": ("musisz", "musi pan", "musi pani", "natychmiast", "koniecznie", "niezwłocznie",
-           "ostateczny termin"),
+    "pl": (
+        "musisz",
+        "musi pan",
+        "musi pani",
+        "natychmiast",
+        "koniecznie",
+        "niezwłocznie",
+        "ostateczny termin",
+    ),
     "lt": ("privalote", "privalai", "nedelsiant", "skubiai", "būtinai", "galutinis terminas"),
     "ro": ("trebuie să", "imediat", "obligatoriu să", "urgent", "termen limită"),
     "pt": ("tem de", "tem que", "imediatamente", "deve", "urgente", "obrigatório que", "prazo"),
@@ -84,7 +104,8 @@ def test_a_missing_catalogue_is_missing_for_every_message(tmp_path: Path) -> Non
     shutil.copy(TRANSLATIONS / "pt" / "LC_MESSAGES" / "rjmail.po", folder / "rjmail.po")
     extra = "A sentence nobody has translated yet."
     assert catalogue_problems(load_catalogue(tmp_path, "pt"), [extra]) == [
-        f"{folder / 'rjmail.po'}: {extra[:60]!r} is missing"]
+        f"{folder / 'rjmail.po'}: {extra[:60]!r} is missing"
+    ]
 
 
 @pytest.mark.parametrize("lang", ENABLED)
@@ -100,9 +121,15 @@ def test_each_catalogue_records_its_review(catalogues: dict[str, Catalogue], lan
 def _context(kind: str, wants_call: bool | None, slots: bool) -> dict[str, Any]:
     ctx = sample_context(kind)
     ctx.update(
-        hub={"code": "NOR", "name": "Norfolk RJ Hub", "address": "rj-norfolk@example.org",
-             "phone": "01632 960000"},
-        ref="RJ-NOR-2026-0007", wants_call=wants_call, slots=ctx["slots"] if slots else [],
+        hub={
+            "code": "NOR",
+            "name": "Norfolk RJ Hub",
+            "address": "rj-norfolk@example.org",
+            "phone": "01632 960000",
+        },
+        ref="RJ-NOR-2026-0007",
+        wants_call=wants_call,
+        slots=ctx["slots"] if slots else [],
         advisor_note="I am sorry this is not the answer you hoped for.",
         services=[{"name": "Victim Care", "description": "Free support.", "contact": "0300 303 3706"}],
     )
@@ -148,8 +175,16 @@ def test_a_bilingual_letter_marks_each_part_and_keeps_a_neutral_subject(
     assert f'<div lang="{lang}">' in first_html and "999" in first_html and "999" in english_html
     assert letter.html.count("<html") == 1
     assert letter.subject == "Norfolk RJ Hub [RJ-NOR-2026-0007]"
-    msg = build_message(letter, Envelope("Norfolk RJ Hub", "rj-norfolk@example.org", ("p@example.net",),
-                                         "<x@example.org>", datetime(2026, 12, 1, tzinfo=UTC)))
+    msg = build_message(
+        letter,
+        Envelope(
+            "Norfolk RJ Hub",
+            "rj-norfolk@example.org",
+            ("p@example.net",),
+            "<x@example.org>",
+            datetime(2026, 12, 1, tzinfo=UTC),
+        ),
+    )
     assert msg["Content-Language"] == f"{lang}, en"
     assert letter.text.index("RJ-NOR-2026-0007") < letter.text.index("Thank you for writing to us")
 

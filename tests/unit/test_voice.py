@@ -37,8 +37,9 @@ TRUSTED = "mx.example.org"
 NOR = "rj-norfolk@example.org"
 POLICY = HubPolicy(code="NOR", notify=("advisors-nor@example.org",))
 ACK_ID = signing.make_message_id(KEY, "acknowledgement", REF, "example.org")
-CASE = CaseSnapshot(ref=REF, hub="NOR", status=CaseStatus.NEW, referrer_email=PERSON,
-                    known_addresses=frozenset({PERSON}))
+CASE = CaseSnapshot(
+    ref=REF, hub="NOR", status=CaseStatus.NEW, referrer_email=PERSON, known_addresses=frozenset({PERSON})
+)
 REPLY = Classification(MailClass.REPLY, f"threads onto {REF} by in-reply-to", REF)
 REFERRAL_WORDS = (
     "Referral for restorative justice. The victim, Mrs Ann Example, was assaulted outside her home "
@@ -47,9 +48,14 @@ REFERRAL_WORDS = (
 )
 
 
-def raw(frm: str = f"Pat Example <{PERSON}>", subject: str = f"Re: [{REF}] Your message",
-        body: str = "Thank you.", headers: list[tuple[str, str]] | None = None,
-        in_reply_to: str | None = None, message_id: str = "<m1@example.test>") -> bytes:
+def raw(
+    frm: str = f"Pat Example <{PERSON}>",
+    subject: str = f"Re: [{REF}] Your message",
+    body: str = "Thank you.",
+    headers: list[tuple[str, str]] | None = None,
+    in_reply_to: str | None = None,
+    message_id: str = "<m1@example.test>",
+) -> bytes:
     msg = EmailMessage()
     for name, value in headers or []:
         msg[name] = value
@@ -72,8 +78,14 @@ def thread(kind: str | None = "acknowledgement", case: CaseSnapshot = CASE) -> T
     return ThreadMatch(case=case, by="in-reply-to", signed_parent=kind is not None, signed_parent_kind=kind)
 
 
-def reply(text: str, *, frm: str = f"Pat Example <{PERSON}>", cls: Classification = REPLY,
-          th: ThreadMatch | None = None, case: CaseSnapshot = CASE):
+def reply(
+    text: str,
+    *,
+    frm: str = f"Pat Example <{PERSON}>",
+    cls: Classification = REPLY,
+    th: ThreadMatch | None = None,
+    case: CaseSnapshot = CASE,
+):
     th = th or thread(case=case)
     return decide(mail(frm=frm, body=text), cls, case, None, POLICY, 0, th, text)
 
@@ -114,8 +126,9 @@ def test_withdrawal_on_someones_behalf_is_a_possible_withdrawal_with_the_sentenc
 
 
 def test_clear_withdrawal_from_another_address_is_a_possible_withdrawal_naming_the_sender():
-    d = reply("Please withdraw my referral, I do not want to take part any more.",
-              frm=f"Someone Else <{STRANGER}>")
+    d = reply(
+        "Please withdraw my referral, I do not want to take part any more.", frm=f"Someone Else <{STRANGER}>"
+    )
     assert d.follow_up is None
     assert events(d) == ["possible_withdrawal"]
     ctx = d.letters[0].context
@@ -124,13 +137,20 @@ def test_clear_withdrawal_from_another_address_is_a_possible_withdrawal_naming_t
 
 
 def test_withdrawal_is_read_in_the_cases_language():
-    polish = CaseSnapshot(ref=REF, hub="NOR", status=CaseStatus.NEW, referrer_email=PERSON,
-                          known_addresses=frozenset({PERSON}), letter_language="pl")
+    polish = CaseSnapshot(
+        ref=REF,
+        hub="NOR",
+        status=CaseStatus.NEW,
+        referrer_email=PERSON,
+        known_addresses=frozenset({PERSON}),
+        letter_language="pl",
+    )
     d = reply("Rezygnuję. Proszę więcej się ze mną nie kontaktować.", case=polish, th=thread(case=polish))
     assert d.follow_up == "withdraw"
 
 
 # ------------------------------------------------------------------ "yes please" (item 2)
+
 
 def test_yes_please_to_the_acknowledgement_asks_for_a_call():
     d = reply("Yes please")
@@ -154,6 +174,7 @@ def test_call_request_with_email_only_is_not_a_call_request():
 
 # ------------------------------------------------------------------ who really wrote it (item 3)
 
+
 def test_notification_names_the_real_sender_and_flags_a_stranger():
     d = reply("I've changed my phone number, only call me on 07700 900123.", frm=f"Mal Other <{STRANGER}>")
     ctx = d.letters[0].context
@@ -176,32 +197,48 @@ def test_sender_text_keeps_name_and_address():
     assert sender_text(mail(frm=PERSON)) == PERSON
 
 
-DMARC_FAIL = (f"{TRUSTED}; spf=fail smtp.mailfrom=example.test; dkim=none; "
-              "dmarc=fail (p=none) header.from=example.test")
+DMARC_FAIL = (
+    f"{TRUSTED}; spf=fail smtp.mailfrom=example.test; dkim=none; dmarc=fail (p=none) header.from=example.test"
+)
 
 
-@pytest.mark.parametrize(("results", "failed"), [
-    (DMARC_FAIL, TRUSTED),
-    (f"{TRUSTED}; spf=fail smtp.mailfrom=example.test; dkim=fail header.d=example.test", TRUSTED),
-    (f"{TRUSTED}; spf=fail smtp.mailfrom=example.test; dkim=pass header.d=example.test", None),
-    (f"{TRUSTED}; dmarc=pass header.from=example.test", None),
-    (f"{TRUSTED}; dmarc=fail header.from=other.example", None),  # about another domain
-    ("mx.attacker.example; dmarc=fail header.from=example.test", None),  # not our server
-])
+@pytest.mark.parametrize(
+    ("results", "failed"),
+    [
+        (DMARC_FAIL, TRUSTED),
+        (f"{TRUSTED}; spf=fail smtp.mailfrom=example.test; dkim=fail header.d=example.test", TRUSTED),
+        (f"{TRUSTED}; spf=fail smtp.mailfrom=example.test; dkim=pass header.d=example.test", None),
+        (f"{TRUSTED}; dmarc=pass header.from=example.test", None),
+        (f"{TRUSTED}; dmarc=fail header.from=other.example", None),  # about another domain
+        ("mx.attacker.example; dmarc=fail header.from=example.test", None),  # not our server
+    ],
+)
 def test_auth_failure_reads_only_the_trusted_server(results, failed):
     m = mail(headers=[("Authentication-Results", results)])
     assert auth_failure(m, frozenset({TRUSTED})) == failed
 
 
 def test_forged_header_below_ours_does_not_count():
-    m = mail(headers=[("Authentication-Results", f"{TRUSTED}; dmarc=pass header.from=example.test"),
-                      ("Authentication-Results", DMARC_FAIL)])
+    m = mail(
+        headers=[
+            ("Authentication-Results", f"{TRUSTED}; dmarc=pass header.from=example.test"),
+            ("Authentication-Results", DMARC_FAIL),
+        ]
+    )
     assert auth_failure(m, frozenset({TRUSTED})) is None
 
 
 def _classified(m: InboundMail, th: ThreadMatch) -> Classification:
-    return classify(m, ClassifyContext(hub_code="NOR", own_addresses=frozenset({NOR}), advisors=frozenset(),
-                                       trusted_authserv_ids=frozenset({TRUSTED}), thread=th))
+    return classify(
+        m,
+        ClassifyContext(
+            hub_code="NOR",
+            own_addresses=frozenset({NOR}),
+            advisors=frozenset(),
+            trusted_authserv_ids=frozenset({TRUSTED}),
+            thread=th,
+        ),
+    )
 
 
 def test_dmarc_failure_voids_a_withdrawal_and_a_slot_choice():
@@ -214,13 +251,19 @@ def test_dmarc_failure_voids_a_withdrawal_and_a_slot_choice():
     assert events(d) == ["auth_failed"]
     assert f"sender failed DMARC at {TRUSTED}: nothing was changed" in d.ledger_reason
     assert d.note and "DMARC" in d.note
-    offered = CaseSnapshot(ref=REF, hub="NOR", status=CaseStatus.CALL_OFFERED, referrer_email=PERSON,
-                           known_addresses=frozenset({PERSON}))
+    offered = CaseSnapshot(
+        ref=REF,
+        hub="NOR",
+        status=CaseStatus.CALL_OFFERED,
+        referrer_email=PERSON,
+        known_addresses=frozenset({PERSON}),
+    )
     d = decide(m, cls, offered, None, POLICY, 0, thread(case=offered), "2")
     assert d.follow_up is None
 
 
 # ------------------------------------------------------------------ calendar replies (item 4)
+
 
 def calendar_reply(frm: str, partstat: str = "DECLINED", uid: str = "call-1@rjmail") -> InboundMail:
     msg = EmailMessage()
@@ -228,8 +271,10 @@ def calendar_reply(frm: str, partstat: str = "DECLINED", uid: str = "call-1@rjma
     msg["To"] = NOR
     msg["Subject"] = f"Declined: [{REF}] Phone call"
     msg["Message-ID"] = "<cal1@example.test>"
-    ics = ("BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n"
-           f"UID:{uid}\r\nATTENDEE;PARTSTAT={partstat}:mailto:{PERSON}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    ics = (
+        "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n"
+        f"UID:{uid}\r\nATTENDEE;PARTSTAT={partstat}:mailto:{PERSON}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     msg.set_content("Declined.")
     msg.add_alternative(ics, subtype="calendar", params={"method": "REPLY"})
     return parse(msg.as_bytes())
@@ -241,8 +286,13 @@ def test_calendar_reply_carries_its_uid():
 
 
 def test_calendar_reply_from_the_person_is_handed_on():
-    booked = CaseSnapshot(ref=REF, hub="NOR", status=CaseStatus.CALL_BOOKED, referrer_email=PERSON,
-                          known_addresses=frozenset({PERSON}))
+    booked = CaseSnapshot(
+        ref=REF,
+        hub="NOR",
+        status=CaseStatus.CALL_BOOKED,
+        referrer_email=PERSON,
+        known_addresses=frozenset({PERSON}),
+    )
     m = calendar_reply(PERSON)
     cls = _classified(m, thread("booking_confirmation", booked))
     assert cls.kind == MailClass.AUTOMATIC  # still never answered
@@ -251,8 +301,13 @@ def test_calendar_reply_from_the_person_is_handed_on():
 
 
 def test_calendar_reply_from_a_stranger_changes_nothing_and_warns():
-    booked = CaseSnapshot(ref=REF, hub="NOR", status=CaseStatus.CALL_BOOKED, referrer_email=PERSON,
-                          known_addresses=frozenset({PERSON}))
+    booked = CaseSnapshot(
+        ref=REF,
+        hub="NOR",
+        status=CaseStatus.CALL_BOOKED,
+        referrer_email=PERSON,
+        known_addresses=frozenset({PERSON}),
+    )
     m = calendar_reply(STRANGER)
     cls = Classification(MailClass.AUTOMATIC, "calendar response (method=REPLY)", REF)
     d = decide(m, cls, booked, None, POLICY, 0, ThreadMatch(case=booked, by="subject"), "")
@@ -263,18 +318,30 @@ def test_calendar_reply_from_a_stranger_changes_nothing_and_warns():
 
 # ------------------------------------------------------------------ nothing dropped silently (item 5)
 
-@pytest.mark.parametrize(("subject", "headers"), [
-    ("Out of office - referral", []),
-    ("Read: referral", []),
-    ("New referral", [("Auto-Submitted", "auto-generated")]),
-    ("New referral", [("Return-Path", "<>")]),
-])
+
+@pytest.mark.parametrize(
+    ("subject", "headers"),
+    [
+        ("Out of office - referral", []),
+        ("Read: referral", []),
+        ("New referral", [("Auto-Submitted", "auto-generated")]),
+        ("New referral", [("Return-Path", "<>")]),
+    ],
+)
 def test_automatic_looking_referral_with_words_becomes_a_case_without_acknowledgement(subject, headers):
     m = mail(frm="Referrals <referrals@example.net>", subject=subject, body=REFERRAL_WORDS, headers=headers)
     cls = _classified(m, ThreadMatch())
     assert cls.kind == MailClass.NEW_REFERRAL and cls.robot
-    d = decide(m, cls, None, Referral(referrer_email="referrals@example.net"), POLICY, 0, ThreadMatch(),
-               REFERRAL_WORDS)
+    d = decide(
+        m,
+        cls,
+        None,
+        Referral(referrer_email="referrals@example.net"),
+        POLICY,
+        0,
+        ThreadMatch(),
+        REFERRAL_WORDS,
+    )
     assert d.action == Action.NEW_CASE
     assert [le.kind for le in d.letters] == ["notification"]
     assert any(s.startswith("acknowledgement:") for s in d.suppressed)
@@ -282,8 +349,10 @@ def test_automatic_looking_referral_with_words_becomes_a_case_without_acknowledg
 
 
 def test_automatic_looking_mail_with_words_that_is_no_referral_is_a_notification():
-    text = ("I am away from my desk this week and will pick up messages on my return. Please "
-            "contact the duty desk for anything about the garden project or the summer rota.")
+    text = (
+        "I am away from my desk this week and will pick up messages on my return. Please "
+        "contact the duty desk for anything about the garden project or the summer rota."
+    )
     m = mail(frm="Sam <sam@example.net>", subject="Out of office - garden project", body=text)
     cls = _classified(m, ThreadMatch())
     d = decide(m, cls, None, Referral(referrer_email="sam@example.net"), POLICY, 0, ThreadMatch(), text)
@@ -300,8 +369,13 @@ def test_automatic_reply_to_our_letter_or_without_words_stays_recorded_only():
 
 
 def test_automatic_looking_mail_on_a_case_is_never_answered():
-    closed = CaseSnapshot(ref=REF, hub="NOR", status=CaseStatus.CLOSED, referrer_email=PERSON,
-                          known_addresses=frozenset({PERSON}))
+    closed = CaseSnapshot(
+        ref=REF,
+        hub="NOR",
+        status=CaseStatus.CLOSED,
+        referrer_email=PERSON,
+        known_addresses=frozenset({PERSON}),
+    )
     m = mail(subject=f"Out of office - [{REF}]", body=REFERRAL_WORDS)
     cls = _classified(m, ThreadMatch(case=closed, by="subject"))
     assert cls.kind == MailClass.REPLY and cls.robot

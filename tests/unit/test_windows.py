@@ -27,7 +27,7 @@ class TestWithinWindows:
         assert within_windows(starts, 30, [window]) == [at(1, 18), at(1, 20, 30)]
 
     def test_excluded_day_is_never_kept(self) -> None:
-        """"not on Wednesdays": a Wednesday slot is dropped, Tuesday and Thursday kept."""
+        """ "not on Wednesdays": a Wednesday slot is dropped, Tuesday and Thursday kept."""
         window = CallWindow(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "17:00")
         starts = [at(2, 10), at(3, 10), at(4, 10)]  # Tue, Wed, Thu
         assert within_windows(starts, 30, [window]) == [at(2, 10), at(4, 10)]
@@ -61,17 +61,20 @@ class TestDescribe:
         ("windows", "expected"),
         [
             ([CallWindow(WEEKDAYS, "18:00", "21:00")], "weekday evenings after 6pm"),
-            ([CallWindow(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "17:00")],
-             "any day except Wednesday, during the day"),
+            (
+                [CallWindow(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "17:00")],
+                "any day except Wednesday, during the day",
+            ),
             ([CallWindow(ALL, "12:00", "17:00")], "afternoons"),
             ([CallWindow(ALL, "10:00", "14:00")], "between 10am and 2pm"),
             ([CallWindow(("sat", "sun"), "09:00", "21:00")], "weekends"),
             ([CallWindow(("tue", "thu"), "12:00", "17:00")], "Tuesday and Thursday afternoons"),
             ([CallWindow(WEEKDAYS, "09:00", "11:00")], "weekday mornings before 11am"),
-            ([CallWindow(ALL, "09:00", "12:00"), CallWindow(ALL, "17:00", "21:00")],
-             "mornings or evenings"),
-            ([CallWindow(("mon", "tue", "thu"), "18:00", "21:00")],
-             "Monday, Tuesday and Thursday evenings after 6pm"),
+            ([CallWindow(ALL, "09:00", "12:00"), CallWindow(ALL, "17:00", "21:00")], "mornings or evenings"),
+            (
+                [CallWindow(("mon", "tue", "thu"), "18:00", "21:00")],
+                "Monday, Tuesday and Thursday evenings after 6pm",
+            ),
             ([CallWindow(("mon", "thu"), "09:00", "21:00")], "Mondays and Thursdays"),
             ([CallWindow(("fri",), "10:00", "14:00")], "Fridays between 10am and 2pm"),
             (None, "any time"),

@@ -30,10 +30,14 @@ class TestFixedMeanings:
             ("Please call between 6 and 8.", [(ALL, "18:00", "20:00")]),
             ("Please call on weekdays.", [(WEEKDAYS, "09:00", "21:00")]),
             ("Weekends are best to call.", [(("sat", "sun"), "09:00", "21:00")]),
-            ("Please call, but not on Wednesdays.",
-             [(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "21:00")]),
-            ("Please call me after 6pm, not on Wednesdays.",
-             [(("mon", "tue", "thu", "fri", "sat", "sun"), "18:00", "21:00")]),
+            (
+                "Please call, but not on Wednesdays.",
+                [(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "21:00")],
+            ),
+            (
+                "Please call me after 6pm, not on Wednesdays.",
+                [(("mon", "tue", "thu", "fri", "sat", "sun"), "18:00", "21:00")],
+            ),
         ],
     )
     def test_word_means_window(self, text: str, expected: list[tuple[tuple[str, ...], str, str]]) -> None:
@@ -41,30 +45,37 @@ class TestFixedMeanings:
         assert windows(text) == expected
 
     def test_any_time_gives_no_windows(self) -> None:
-        """"any time" keeps the words but binds no window."""
+        """ "any time" keeps the words but binds no window."""
         wishes = read_contact_wishes("Call me any time.")
         assert (wishes.call_windows, wishes.call_times) == (None, "any time")
 
     def test_several_windows_are_sorted(self) -> None:
         """Two windows come back as two CallWindow, earliest first."""
         assert windows("Please call in the evening or in the morning.") == [
-            (ALL, "09:00", "12:00"), (ALL, "17:00", "21:00")]
+            (ALL, "09:00", "12:00"),
+            (ALL, "17:00", "21:00"),
+        ]
 
     def test_bound_narrows_a_day_part(self) -> None:
-        """"evenings after 7pm" is 19:00-21:00, not the whole evening."""
+        """ "evenings after 7pm" is 19:00-21:00, not the whole evening."""
         assert windows("Evenings after 7pm are best.") == [(ALL, "19:00", "21:00")]
 
     @pytest.mark.parametrize(
         "text",
-        ["Please call me tomorrow morning.", "Please call at 6pm.", "Please call after 8.",
-         "Call me in the early evening.", "Please call 2-3."],
+        [
+            "Please call me tomorrow morning.",
+            "Please call at 6pm.",
+            "Please call after 8.",
+            "Call me in the early evening.",
+            "Please call 2-3.",
+        ],
     )
     def test_unclear_times_leave_windows_empty(self, text: str) -> None:
         """Times that are one-off, points or ambiguous never become a window."""
         assert windows(text) is None
 
     def test_work_clause_is_not_a_window(self) -> None:
-        """"I work during the day" says when NOT to call."""
+        """ "I work during the day" says when NOT to call."""
         assert windows("I work during the day so please call in the evening.") == [(ALL, "17:00", "21:00")]
         assert windows("I work during the day.") is None
 
@@ -111,7 +122,7 @@ class TestRequestsAndRefusals:
         assert wishes.voicemail_ok is None  # nothing was said about voicemail itself
 
     def test_voicemail_and_texts_are_separate(self) -> None:
-        """"text me, no voicemails" allows texts and forbids voicemails."""
+        """ "text me, no voicemails" allows texts and forbids voicemails."""
         wishes = read_contact_wishes("You can text me but no voicemails please.")
         assert (wishes.texts_ok, wishes.voicemail_ok) == (True, False)
 
@@ -121,7 +132,7 @@ class TestRequestsAndRefusals:
         assert says_yes(text)
 
     def test_yes_with_more_words_is_not_bare(self) -> None:
-        """"Yes, but..." is not a bare yes."""
+        """ "Yes, but..." is not a bare yes."""
         assert not says_yes("Yes, but I need to think about it")
 
 
@@ -131,8 +142,11 @@ class TestCommunityLanguages:
         [
             ("pl", "Proszę zadzwonić po 17:00.", [(ALL, "17:00", "21:00")]),
             ("pl", "Najlepiej rano.", [(ALL, "09:00", "12:00")]),
-            ("pl", "Pasuje mi wieczorem, nie w środy.",
-             [(("mon", "tue", "thu", "fri", "sat", "sun"), "17:00", "21:00")]),
+            (
+                "pl",
+                "Pasuje mi wieczorem, nie w środy.",
+                [(("mon", "tue", "thu", "fri", "sat", "sun"), "17:00", "21:00")],
+            ),
             ("pl", "Najlepiej po południu w weekendy.", [(("sat", "sun"), "12:00", "17:00")]),
             ("lt", "Prašau paskambinti po 17 val.", [(ALL, "17:00", "21:00")]),
             ("lt", "Geriausia ryte.", [(ALL, "09:00", "12:00")]),
@@ -154,8 +168,12 @@ class TestCommunityLanguages:
 
     @pytest.mark.parametrize(
         ("language", "text"),
-        [("pl", "Proszę zadzwonić."), ("lt", "Prašau paskambinti man."), ("ro", "Vă rog să mă sunați."),
-         ("pt", "Liguem-me, por favor.")],
+        [
+            ("pl", "Proszę zadzwonić."),
+            ("lt", "Prašau paskambinti man."),
+            ("ro", "Vă rog să mă sunați."),
+            ("pt", "Liguem-me, por favor."),
+        ],
     )
     def test_call_request(self, language: str, text: str) -> None:
         """A call request in the community language sets wants_call."""
@@ -175,7 +193,7 @@ class TestCommunityLanguages:
 
 
 def test_polish_call_request_with_do_mnie_before_the_verb_is_a_call_request():
-    """"Proszę do mnie zadzwonić … po 17:00" (issue 15's example) asks for a call after 17:00."""
+    """ "Proszę do mnie zadzwonić … po 17:00" (issue 15's example) asks for a call after 17:00."""
     wishes = read_contact_wishes("Proszę do mnie zadzwonić: 07700 900789, najlepiej po 17:00", "pl")
     assert wishes.wants_call is True
     assert wishes.call_windows is not None and wishes.call_windows[0].start == "17:00"

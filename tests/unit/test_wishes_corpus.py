@@ -38,9 +38,13 @@ def predicted(message: dict[str, Any]) -> dict[str, Any]:
     windows = [w.as_json() for w in wishes.call_windows] if wishes.call_windows is not None else None
     role = first_person_role(message["text"])
     values: dict[str, Any] = {
-        "wants_call": wishes.wants_call, "call_windows": windows, "call_times": wishes.call_times,
-        "voicemail_ok": wishes.voicemail_ok, "texts_ok": wishes.texts_ok,
-        "email_only": wishes.email_only or None, "role": None if role == "unknown" else role,
+        "wants_call": wishes.wants_call,
+        "call_windows": windows,
+        "call_times": wishes.call_times,
+        "voicemail_ok": wishes.voicemail_ok,
+        "texts_ok": wishes.texts_ok,
+        "email_only": wishes.email_only or None,
+        "role": None if role == "unknown" else role,
     }
     return {k: "" if v is None else v for k, v in values.items()}
 

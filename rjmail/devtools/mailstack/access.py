@@ -36,7 +36,7 @@ class MailboxAccess(StackLayout):
             _ensure_folder(client, folder)
             multi = b"MULTIAPPEND" in client.capabilities()
             for start in range(0, len(raws), _APPEND_BATCH):
-                batch = raws[start:start + _APPEND_BATCH]
+                batch = raws[start : start + _APPEND_BATCH]
                 if multi:
                     client.multiappend(folder, list(batch))
                 else:
@@ -50,15 +50,20 @@ class MailboxAccess(StackLayout):
             uids = sorted(client.search("ALL"))
             messages: list[bytes] = []
             for start in range(0, len(uids), _FETCH_BATCH):
-                batch = uids[start:start + _FETCH_BATCH]
+                batch = uids[start : start + _FETCH_BATCH]
                 response = client.fetch(batch, ["BODY.PEEK[]"])
                 messages.extend(bytes(response[uid][b"BODY[]"]) for uid in batch)
             return messages
 
     def imap_settings(self, user: str) -> dict[str, object]:
         """Plain-IMAP connection settings for ``user``, in the shape tests pass around."""
-        return {"host": self.host, "port": self.imap_port, "security": "none",
-                "username": user, "password": self.PASSWORD}
+        return {
+            "host": self.host,
+            "port": self.imap_port,
+            "security": "none",
+            "username": user,
+            "password": self.PASSWORD,
+        }
 
     # ----------------------------------------------------------------- spool
 

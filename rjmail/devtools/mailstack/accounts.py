@@ -67,11 +67,17 @@ class Accounts(StackLayout):
     def _write_smtp_config(self) -> None:
         """The sink's settings, with the default auth policy (optional, anything goes)."""
         config: SinkConfig = {
-            "host": self.host, "smtp_port": self.smtp_port, "smtps_port": self.smtps_port,
-            "cert_file": str(self._cert_file), "key_file": str(self._key_file),
-            "spool_dir": str(self.spool_dir), "users_dir": str(self._users_dir),
-            "lmtp_socket": str(self._run_dir / "lmtp"), "pid_file": str(self._smtp_pid),
-            "auth": None, "xoauth2_token": None,
+            "host": self.host,
+            "smtp_port": self.smtp_port,
+            "smtps_port": self.smtps_port,
+            "cert_file": str(self._cert_file),
+            "key_file": str(self._key_file),
+            "spool_dir": str(self.spool_dir),
+            "users_dir": str(self._users_dir),
+            "lmtp_socket": str(self._run_dir / "lmtp"),
+            "pid_file": str(self._smtp_pid),
+            "auth": None,
+            "xoauth2_token": None,
         }
         write_atomic(self._smtp_conf, json.dumps(config, indent=2).encode())
 

@@ -57,26 +57,36 @@ class StackLayout:
 
     def _save_state(self) -> None:
         state = {
-            "host": self.host, "imap_port": self.imap_port, "imaps_port": self.imaps_port,
-            "smtp_port": self.smtp_port, "smtps_port": self.smtps_port,
-            "ca_file": str(self.ca_file), "spool_dir": str(self.spool_dir),
-            "base_dir": str(self.base_dir), "uid": self._uid, "gid": self._gid,
+            "host": self.host,
+            "imap_port": self.imap_port,
+            "imaps_port": self.imaps_port,
+            "smtp_port": self.smtp_port,
+            "smtps_port": self.smtps_port,
+            "ca_file": str(self.ca_file),
+            "spool_dir": str(self.spool_dir),
+            "base_dir": str(self.base_dir),
+            "uid": self._uid,
+            "gid": self._gid,
         }
         write_atomic(self._state_file, json.dumps(state, indent=2).encode())
 
     @property
     def users(self) -> tuple[str, ...]:
         """Logins known to Dovecot, sorted."""
-        return tuple(sorted(p.name for p in self._users_dir.iterdir()
-                            if not p.name.startswith(".")))
+        return tuple(sorted(p.name for p in self._users_dir.iterdir() if not p.name.startswith(".")))
 
     def describe(self) -> dict[str, object]:
         """What a client needs to connect (the CLI prints this)."""
         return {
-            "host": self.host, "imap_port": self.imap_port, "imaps_port": self.imaps_port,
-            "smtp_port": self.smtp_port, "smtps_port": self.smtps_port,
-            "ca_file": str(self.ca_file), "spool_dir": str(self.spool_dir),
-            "base_dir": str(self.base_dir), "users": list(self.users),
+            "host": self.host,
+            "imap_port": self.imap_port,
+            "imaps_port": self.imaps_port,
+            "smtp_port": self.smtp_port,
+            "smtps_port": self.smtps_port,
+            "ca_file": str(self.ca_file),
+            "spool_dir": str(self.spool_dir),
+            "base_dir": str(self.base_dir),
+            "users": list(self.users),
             "password": self.PASSWORD,
         }
 

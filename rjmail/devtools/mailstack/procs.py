@@ -29,7 +29,12 @@ _TOKEN_RE = re.compile(r"^[A-Za-z0-9._~+/-]+=*$")
 # Services whose default chroot needs CAP_SYS_CHROOT and a populated jail ("chroot =" on
 # all of them; anvil and imap-login get it in their own, longer sections).
 _CHROOTED_SERVICES = (
-    "aggregator", "director", "imap-urlauth-login", "ipc", "old-stats", "pop3-login",
+    "aggregator",
+    "director",
+    "imap-urlauth-login",
+    "ipc",
+    "old-stats",
+    "pop3-login",
     "submission-login",
 )
 
@@ -156,9 +161,18 @@ def _ensure_mail_user() -> tuple[int, int]:
         entry = pwd.getpwnam(_MAIL_USER)
     except KeyError:
         result = subprocess.run(
-            ["useradd", "--system", "--user-group", "--no-create-home",
-             "--shell", "/usr/sbin/nologin", _MAIL_USER],
-            capture_output=True, text=True, check=False,
+            [
+                "useradd",
+                "--system",
+                "--user-group",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                _MAIL_USER,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         # Exit status 9 = created meanwhile by a parallel stack: fine.
         if result.returncode not in (0, 9):
@@ -196,10 +210,23 @@ def _make_tls(tls_dir: Path) -> None:
     key, csr, pem = tls_dir / "server.key", tls_dir / "server.csr", tls_dir / "server.pem"
     ext = tls_dir / "server.ext"
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    _openssl("req", "-x509", *ec, "-keyout", str(ca_key), "-out", str(ca_pem), "-days", "3650",
-             "-subj", "/CN=rjmail mailstack test CA",
-             "-addext", "basicConstraints=critical,CA:TRUE",
-             "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    _openssl(
+        "req",
+        "-x509",
+        *ec,
+        "-keyout",
+        str(ca_key),
+        "-out",
+        str(ca_pem),
+        "-days",
+        "3650",
+        "-subj",
+        "/CN=rjmail mailstack test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    )
     _openssl("req", "-new", *ec, "-keyout", str(key), "-out", str(csr), "-subj", "/CN=localhost")
     ext.write_text(
         "basicConstraints=critical,CA:FALSE\n"
@@ -209,8 +236,23 @@ def _make_tls(tls_dir: Path) -> None:
         "subjectKeyIdentifier=hash\n"
         "authorityKeyIdentifier=keyid\n"
     )
-    _openssl("x509", "-req", "-in", str(csr), "-CA", str(ca_pem), "-CAkey", str(ca_key),
-             "-CAcreateserial", "-out", str(pem), "-days", "3650", "-extfile", str(ext))
+    _openssl(
+        "x509",
+        "-req",
+        "-in",
+        str(csr),
+        "-CA",
+        str(ca_pem),
+        "-CAkey",
+        str(ca_key),
+        "-CAcreateserial",
+        "-out",
+        str(pem),
+        "-days",
+        "3650",
+        "-extfile",
+        str(ext),
+    )
     ca_pem.chmod(0o644)
 
 

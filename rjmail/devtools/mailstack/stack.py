@@ -67,7 +67,6 @@ class MailStack(DovecotConfig, Accounts, MailboxAccess):
     spooled, so ``spooled()`` is exactly what clients saw accepted.
     """
 
-
     def __init__(self, base_dir: Path | None = None, users: Iterable[str] = ()) -> None:
         if base_dir is None:
             base_dir = Path(tempfile.mkdtemp(prefix="rjms-", dir="/tmp"))
@@ -143,8 +142,9 @@ class MailStack(DovecotConfig, Accounts, MailboxAccess):
     def __enter__(self) -> MailStack:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     # ----------------------------------------------------------------- dovecot process
@@ -156,19 +156,26 @@ class MailStack(DovecotConfig, Accounts, MailboxAccess):
         dovecot = shutil.which("dovecot") or "/usr/sbin/dovecot"
         doveconf = shutil.which("doveconf") or "/usr/bin/doveconf"
         self._dovecot_conf.write_text(self._dovecot_config())
-        check = subprocess.run([doveconf, "-c", str(self._dovecot_conf), "-n"],
-                               capture_output=True, text=True, check=False)
+        check = subprocess.run(
+            [doveconf, "-c", str(self._dovecot_conf), "-n"], capture_output=True, text=True, check=False
+        )
         if check.returncode != 0:
             raise MailStackError(f"Dovecot rejected {self._dovecot_conf}:\n{check.stderr}")
         # Dovecot daemonizes; stdio to a file, or a caller reading our pipes would hang.
         with self._dovecot_out.open("ab") as out:
-            result = subprocess.run([dovecot, "-c", str(self._dovecot_conf)],
-                                    stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-                                    close_fds=True, check=False, timeout=30)
+            result = subprocess.run(
+                [dovecot, "-c", str(self._dovecot_conf)],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=out,
+                close_fds=True,
+                check=False,
+                timeout=30,
+            )
         ports = (self.imap_port, self.imaps_port)
         ready = result.returncode == 0 and _wait_for(
-            lambda: self._lmtp_ready() and all(_port_open(self.host, p) for p in ports),
-            _START_TIMEOUT)
+            lambda: self._lmtp_ready() and all(_port_open(self.host, p) for p in ports), _START_TIMEOUT
+        )
         if not ready:
             self._kill_dovecot()
             raise MailStackError(
@@ -184,8 +191,7 @@ class MailStack(DovecotConfig, Accounts, MailboxAccess):
         """TERM the Dovecot master, then kill whatever is left of its process session."""
         self._kill_dovecot()
         ports = (self.imap_port, self.imaps_port)
-        if not _wait_for(lambda: not any(_port_open(self.host, p) for p in ports),
-                         _STOP_TIMEOUT):
+        if not _wait_for(lambda: not any(_port_open(self.host, p) for p in ports), _STOP_TIMEOUT):
             raise MailStackError(f"IMAP ports {ports} still open after stopping Dovecot")
 
     def _kill_dovecot(self) -> None:
@@ -217,18 +223,19 @@ class MailStack(DovecotConfig, Accounts, MailboxAccess):
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [repo_root, env.get("PYTHONPATH")]))
         with self._smtp_log.open("ab") as log:
             self._smtp_proc = subprocess.Popen(
-                [sys.executable, "-m", "rjmail.devtools.smtpsink", "--config",
-                 str(self._smtp_conf)],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
-                close_fds=True, start_new_session=True,  # our signals must not reach it
+                [sys.executable, "-m", "rjmail.devtools.smtpsink", "--config", str(self._smtp_conf)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                env=env,
+                close_fds=True,
+                start_new_session=True,  # our signals must not reach it
             )
         proc = self._smtp_proc
-        ready = _wait_for(lambda: proc.poll() is not None or self._smtp_pid.exists(),
-                          _START_TIMEOUT)
+        ready = _wait_for(lambda: proc.poll() is not None or self._smtp_pid.exists(), _START_TIMEOUT)
         if not ready or proc.poll() is not None:
             self._stop_smtp_process()
-            raise MailStackError(f"SMTP sink did not start.\n--- {self._smtp_log}:\n"
-                                 f"{_tail(self._smtp_log)}")
+            raise MailStackError(f"SMTP sink did not start.\n--- {self._smtp_log}:\n{_tail(self._smtp_log)}")
 
     def _sink_pid(self) -> int | None:
         """The running sink's pid; a stale pidfile's pid may belong to someone else."""
@@ -246,8 +253,7 @@ class MailStack(DovecotConfig, Accounts, MailboxAccess):
         """SIGTERM the SMTP sink and wait until its ports refuse connections."""
         self._stop_smtp_process()
         ports = (self.smtp_port, self.smtps_port)
-        if not _wait_for(lambda: not any(_port_open(self.host, p) for p in ports),
-                         _STOP_TIMEOUT):
+        if not _wait_for(lambda: not any(_port_open(self.host, p) for p in ports), _STOP_TIMEOUT):
             raise MailStackError(f"SMTP ports {ports} still open after stopping the sink")
 
     def _stop_smtp_process(self) -> None:
