@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import sys
 import threading
 import time
@@ -53,36 +52,13 @@ from rjmail.errors import PermanentError, TransientError
 from rjmail.idle import IdleWatcher
 from rjmail.runtime import Runtime
 from rjmail.settings import HubSettings
+from rjmail.systemd import sd_notify, watchdog_interval
 
 log = structlog.get_logger("rjmail.daemon")
 
 LEADER_CHECK_SECONDS = 5
 RUNNING_CYCLE_LIMIT = 3600.0  # a poll still running after this long counts as wedged
 STOP_JOIN_SECONDS = 5.0
-
-
-def sd_notify(*lines: str) -> bool:
-    """Tell systemd (Type=notify) about readiness, status and liveness. No-op outside systemd."""
-    addr = os.environ.get("NOTIFY_SOCKET")
-    if not addr:
-        return False
-    if addr[0] == "@":
-        addr = "\0" + addr[1:]
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
-            sock.connect(addr)
-            sock.sendall("\n".join(lines).encode())
-    except OSError:
-        return False
-    return True
-
-
-def watchdog_interval() -> float | None:
-    """Seconds between WATCHDOG=1 pings (half of WatchdogSec), or None without a watchdog."""
-    usec, pid = os.environ.get("WATCHDOG_USEC"), os.environ.get("WATCHDOG_PID")
-    if not usec or (pid and int(pid) != os.getpid()):
-        return None
-    return int(usec) / 2e6
 
 
 class Daemon:
@@ -102,6 +78,7 @@ class Daemon:
         self._was_leading: set[str] = set()
         self._needs_recovery: set[str] = set()
         self._deliver_lock = threading.Lock()
+        self._sched_lock = threading.Lock()  # see _run_now
         self._deliver_wanted = threading.Event()
         self._pool: delivery.DeliveryPool | None = None  # the running delivery, fed by intake commits
         self._intakes = 0  # polls taking in mail right now: the delivery pool stays up while any runs
@@ -156,10 +133,18 @@ class Daemon:
     def request_poll(self, hub: HubSettings) -> None:
         """New mail (IDLE): poll the hub now, or once more right after the poll in progress."""
         self._poll_wanted[hub.code].set()
-        if self._hub_locks[hub.code].locked() or self._sched is None:
-            return  # the running cycle sees the flag and goes round again
-        with contextlib.suppress(JobLookupError, SchedulerNotRunningError):
-            self._sched.modify_job(f"poll:{hub.code}", next_run_time=datetime.now(UTC))
+        if not self._hub_locks[hub.code].locked():  # else the running cycle sees the flag
+            self._run_now(f"poll:{hub.code}")
+
+    def _run_now(self, job_id: str) -> None:
+        """Ask the scheduler to run a job now, but never once stopping has begun: shutdown(wait=True)
+        holds the scheduler's lock while it waits for the jobs, so a job asking it for anything then
+        would wait for ever (seen as a daemon that did not exit on SIGTERM)."""
+        with self._sched_lock:
+            if self.stop.is_set() or self._sched is None:
+                return
+            with contextlib.suppress(JobLookupError, SchedulerNotRunningError):
+                self._sched.modify_job(job_id, next_run_time=datetime.now(UTC))
 
     def poll(self, hub: HubSettings) -> None:
         """The `poll:HUB` job."""
@@ -248,10 +233,8 @@ class Daemon:
         if pool is not None:
             pool.wake()
         self._deliver_wanted.set()
-        if self._deliver_lock.locked() or self._sched is None:
-            return
-        with contextlib.suppress(JobLookupError, SchedulerNotRunningError):
-            self._sched.modify_job("outbox", next_run_time=datetime.now(UTC))
+        if not self._deliver_lock.locked():  # else the running delivery goes round again
+            self._run_now("outbox")
 
     def _intake_idle(self) -> bool:
         return self._intakes == 0 or self.stop.is_set()
@@ -355,7 +338,8 @@ class Daemon:
         finally:
             sd_notify("STOPPING=1", "STATUS=stopping")
             log.info("daemon_stopping")
-            self.stop.set()
+            with self._sched_lock:  # no job asks the scheduler for anything from here on
+                self.stop.set()
             # Running cycles finish their current message (jobs check `stop`), within a grace period.
             clean = stopping.finished_within(lambda: sched.shutdown(wait=True))
             if not clean:
