@@ -18,6 +18,7 @@ from jinja2 import Template
 from markupsafe import Markup
 
 from rjmail.core.render import RenderedLetter, Templates, render_letter
+from rjmail.core.slots import MONTHS, WEEKDAYS  # the English words slot_text writes
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention that extraction tools look for
@@ -32,21 +33,6 @@ _SLOT_TEXT = re.compile(
     r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) (?P<day>\d{1,2}) "
     r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|"
     r"December) at (?P<hour>\d{1,2})(?::(?P<minute>\d\d))?(?P<half>am|pm)"
-)
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 )
 
 
@@ -66,9 +52,9 @@ def localise_when(text: str, lang: str, gettext: Callable[[str], str]) -> str:
     locale = Locale.parse(lang)
     hour = int(match["hour"]) % 12 + (12 if match["half"] == "pm" else 0)
     return gettext(WHEN) % {
-        "weekday": locale.days["format"]["wide"][_WEEKDAYS.index(match["weekday"])],
+        "weekday": locale.days["format"]["wide"][WEEKDAYS.index(match["weekday"])],
         "day": match["day"],
-        "month": locale.months["format"]["wide"][_MONTHS.index(match["month"]) + 1],
+        "month": locale.months["format"]["wide"][MONTHS.index(match["month"]) + 1],
         "time": f"{hour:02d}:{match['minute'] or '00'}",
     }
 

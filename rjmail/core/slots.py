@@ -21,8 +21,8 @@ from rjmail.core.callhours import DAYS, CallSettings
 from rjmail.core.timewords import CallWindow
 from rjmail.core.windows import within_windows
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
     "January",
     "February",
     "March",
@@ -99,7 +99,7 @@ def slot_text(slot: Slot, tz: ZoneInfo) -> str:
     """Plain words in local time: "Tuesday 8 December at 10:30am", "Wednesday 9 December at 2pm"."""
     # Names come from tables, not strftime, so the words do not depend on the server's locale.
     local = slot.start.astimezone(tz)
-    return f"{_WEEKDAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} at {_clock(local)}"
+    return f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} at {_clock(local)}"
 
 
 def parse_book_time(text: str, tz: ZoneInfo) -> datetime | None:
