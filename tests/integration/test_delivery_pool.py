@@ -110,7 +110,7 @@ def test_run_once_answers_the_first_person_before_the_backlog_is_taken_in(
 ) -> None:
     config = setup_config(tmp_path, mailstack, db_url, hubs, smtp_extra="connections = 2")
     hub = hubs[0]
-    people = [f"{unique('early-')}@example.test" for _ in range(80)]
+    people = [f"{unique('early-')}@example.test" for _ in range(300)]  # a backlog the first ack beats by far
     for person in people:
         mailstack.append(hub["user"], referral(person, f"{hub['user']}@example.org"))
     assert run(config, "run", "--once")[0] == 0
