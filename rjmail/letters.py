@@ -12,6 +12,7 @@ from rjmail.adapters.tables import Case, OutboxItem
 from rjmail.core import addresses, signing
 from rjmail.core.bilingual import language_name, render_bilingual
 from rjmail.core.casefields import VIEW_FIELDS
+from rjmail.core.catalogue import REQUIRED_REASON_CODES
 from rjmail.core.domain import LetterSpec
 from rjmail.core.greeting import first_name
 from rjmail.core.letterkinds import PERSON_LETTERS, PROFESSIONAL_LETTERS
@@ -28,16 +29,8 @@ from rjmail.core.windows import windows_list
 from rjmail.settings import SHIPPED, HubSettings
 from rjmail.translations import Catalogue, load_catalogue
 
-COMMANDS_REASONS_FALLBACK = (
-    "no-responsibility",
-    "other-party-declined",
-    "other-party-untraceable",
-    "safety",
-    "domestic-abuse",
-    "specialist-needed",
-    "ongoing-proceedings",
-    "other",
-)
+# The reason codes the cheat-sheet lists when the catalogue is not at hand (preview, tests).
+COMMANDS_REASONS_FALLBACK = REQUIRED_REASON_CODES
 
 
 def greeting_name(case: Case | None, recipient: str) -> str | None:
