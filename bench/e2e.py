@@ -92,9 +92,11 @@ def run_once(config: Path, env: dict[str, str], profile: Path | None = None) -> 
     started_wall = time.time()
     started = time.perf_counter()
     prof = ["-m", "cProfile", "-o", str(profile)] if profile else []
+    sampler = os.environ.get("RJMAIL_BENCH_PYSPY")  # py-spy's raw stacks of every thread, to this file
+    wrap = ["py-spy", "record", "--format", "raw", "-r", "100", "-o", sampler, "--"] if sampler else []
     with (config.parent / "rjmail.log").open("wb") as logs:  # JSON logs, as in production
         proc = subprocess.run(
-            [sys.executable, *prof, "-m", "rjmail.cli", "--config", str(config), "run", "--once"],
+            [*wrap, sys.executable, *prof, "-m", "rjmail.cli", "--config", str(config), "run", "--once"],
             env=env,
             stdout=logs,
             stderr=subprocess.STDOUT,
@@ -180,7 +182,8 @@ def measure(
         stack.append_many(HUBS[HUB], [referral_mail(i, f"{HUBS[HUB]}@example.org") for i in range(n)])
         arrived = time.time()
         start_wall, duration, code = run_once(config, env, profile)
-        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rss = usage.ru_maxrss / 1024
         accepted = relay_letters(relay) if relay else read_accepted(stack.spool_dir)
         acks = person_letters(accepted)
         ack_times = sorted(a.at for a in acks)
@@ -200,6 +203,7 @@ def measure(
             "p50": percentile([t - arrived for t in ack_times], 50),
             "p95": percentile([t - arrived for t in ack_times], 95),
             "rss": rss,
+            "cpu_ms_per_referral": 1000 * (usage.ru_utime + usage.ru_stime) / max(1, n),
             "ceiling_letters": bare,
             "ceiling_rate": bare / letters_per_referral,
             "unique_acks": len({a.rcpt_tos for a in acks}),
@@ -226,6 +230,7 @@ def report(r: dict[str, Any]) -> bool:
             f"{r['ceiling_letters']:.1f} letters/s = {r['ceiling_rate']:.1f} referrals/s "
             f"({r['letters'] / max(1, r['acks']):.2f} messages per referral)",
         ),
+        ("CPU of rjmail + db upgrade per referral", f"{r['cpu_ms_per_referral']:.1f} ms"),
         ("rjmail / ceiling", f"{r['rate'] / r['ceiling_rate']:.2f}"),
     ]
     width = max(len(a) for a, _ in rows)

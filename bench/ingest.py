@@ -203,12 +203,14 @@ def measure(stack: Any, workdir: Path, n: int, small: int, reps: int, database_u
             stamps.append(time.perf_counter())
 
     intake.process_fetched = timed  # type: ignore[assignment]
+    cpu = time.process_time()
     started = time.perf_counter()
     try:
         result = intake.poll_hub(rt, big)
     finally:
         intake.process_fetched = process  # type: ignore[assignment]
     out["intake_s"] = time.perf_counter() - started
+    out["intake_cpu"] = time.process_time() - cpu
     tenth = max(1, len(stamps) // 10)
     if len(stamps) > 2 * tenth:
         out["first_tenth"] = tenth / (stamps[tenth - 1] - started)
@@ -220,6 +222,7 @@ def measure(stack: Any, workdir: Path, n: int, small: int, reps: int, database_u
     # call it until nothing is due, as consecutive runs of that job would.
     counts = {"sent": 0, "retry": 0, "failed": 0}
     calls = 0
+    cpu = time.process_time()
     started = time.perf_counter()
     while True:
         batch = delivery.deliver_due(rt, [big])
@@ -229,6 +232,7 @@ def measure(stack: Any, workdir: Path, n: int, small: int, reps: int, database_u
         if not any(batch.values()) or (batch.get("retry") and not batch.get("sent")):
             break
     out["delivery_s"] = time.perf_counter() - started
+    out["delivery_cpu"] = time.process_time() - cpu
     out["delivery"], out["delivery_calls"] = counts, calls
     out["outbox"] = _outbox_counts(rt, "BIG")
 
@@ -277,9 +281,19 @@ def report(r: dict[str, Any]) -> bool:
             f"{r.get('last_tenth', 0):.1f} msgs/s",
         ),
         (
+            "  CPU of this process per message taken in",
+            f"{1000 * r['intake_cpu'] / max(1, r['fetched']):.2f} ms",
+            "",
+        ),
+        (
             f"delivery: deliver_due x {r['delivery_calls']}",
             f"{r['delivery_s']:.2f} s",
             f"{sent / r['delivery_s']:.1f} letters/s, {acks / r['delivery_s']:.1f} acks/s",
+        ),
+        (
+            "  CPU of this process per letter sent",
+            f"{1000 * r['delivery_cpu'] / max(1, sent):.2f} ms",
+            "",
         ),
         (
             "next poll: own copies taken in as duplicates",

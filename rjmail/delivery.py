@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import structlog
@@ -52,12 +52,16 @@ def deliver_due(rt: Runtime, hubs: list[HubSettings]) -> dict[str, int]:
 
 
 class DeliveryPool:
-    """Delivery workers, each with its own SMTP connection, fed due outbox rows by one feeder.
+    """Delivery workers, each with its own SMTP connection, and one feeder that claims due rows
+    for them and records what they did, a few at a time.
 
     `run(until)` feeds until nothing is due and `until()` is true (by default at once): intake
     running in another thread calls `wake()` after each commit, so a letter goes out as soon as
-    its transaction committed. Every row is still claimed by the same conditional UPDATE, and it is
-    in IN_FLIGHT from before its claim until its outcome is recorded, so recovery never touches it.
+    its transaction committed. Rows are claimed by the same conditional UPDATE as ever, in small
+    batches (at most three per worker claimed and not yet sent, so a crash strands few), and are in
+    IN_FLIGHT from before their claim until their outcome is recorded, so recovery never touches
+    them. Outcomes are recorded in one transaction per batch; the next letter to the same person
+    is handed out only after the one before it was recorded, so each person's letters keep their order.
     """
 
     def __init__(
@@ -72,13 +76,18 @@ class DeliveryPool:
         self.size = connections or rt.settings.smtp.connections
         self.counts = DeliveryCounts()
         self._wake = threading.Event()
-        self._queue: queue.SimpleQueue[int | None] = queue.SimpleQueue()
-        self._handed: dict[int, str] = {}  # queued or being sent (id -> recipient): never handed out twice
+        self._new_mail = threading.Event()  # intake committed: ask the database what is due
+        self._queue: queue.SimpleQueue[OutboxItem | None] = queue.SimpleQueue()
+        self._handed: dict[int, str] = {}  # claimed and not yet recorded (id -> recipient)
+        self._done: list[tuple[OutboxItem, outbox.Attempt | None]] = []  # None: never tried
+        self._due: list[tuple[int, str]] = []  # the last answer to "what is due", oldest first
         self._lock = threading.Lock()
-        self._stop = False  # the server is unreachable: leave the rest for the next run
+        self._stop = False  # the server is unreachable, or shutting down: leave the rest for later
+        self._sent_any = False
         self._error: Exception | None = None  # a worker's unexpected error, raised by run()
 
     def wake(self) -> None:
+        self._new_mail.set()
         self._wake.set()
 
     def run(
@@ -88,7 +97,7 @@ class DeliveryPool:
         cancelled: Callable[[], bool] = lambda: False,
     ) -> dict[str, int]:
         """Deliver until nothing is due once `until()` holds; `cancelled()` (shutdown) stops it
-        between letters: rows not yet claimed stay pending for the next run."""
+        between letters: rows not yet sent go back to pending for the next run."""
         workers = [
             threading.Thread(target=self._work, name=f"smtp-{i}", daemon=True) for i in range(self.size)
         ]
@@ -97,68 +106,120 @@ class DeliveryPool:
         try:
             self._feed(until, idle_wait, cancelled)
         finally:
+            self._stop = self._stop or self._error is not None
             for _ in workers:
                 self._queue.put(None)
             for worker in workers:
                 worker.join()
+            self._record()
         if self._error is not None:
             raise self._error  # e.g. the database gone: as the serial delivery raised it
         return self.counts.as_dict()
 
     def _feed(self, until: Callable[[], bool], idle_wait: float, cancelled: Callable[[], bool]) -> None:
+        self._new_mail.set()
         while not self._stop:
             if cancelled():
                 self._stop = True
                 return
             finished = until()  # read before the query: a commit after it wakes us again
             self._wake.clear()
+            self._record()
+            self._hand_out()
             with self._lock:
-                busy = dict(self._handed)
-            new = _next_per_recipient(outbox.due_rows(self.rt.engine, self.codes, self.rt.now()), busy)
-            with self._lock:
-                self._handed.update(new)
-            for item_id in new:
-                self._queue.put(item_id)
-            if not new and not busy and finished:
+                idle = not self._handed
+            if idle and not self._due and finished:
                 return
-            self._wake.wait(idle_wait)  # a commit, or a worker running short of work
+            self._wake.wait(idle_wait)  # a commit, or a worker done with a letter
+
+    def _hand_out(self) -> None:
+        """Claim the oldest due letter of each person with nothing on its way, up to three per worker
+        waiting to be sent, and queue them for the workers."""
+        with self._lock:
+            busy = dict(self._handed)
+            room = _AHEAD * self.size - (len(busy) - len(self._done))
+        if room <= 0:
+            return
+        if self._new_mail.is_set() or not _next_per_recipient(self._due, busy):
+            self._new_mail.clear()
+            self._due = outbox.due_rows(self.rt.engine, self.codes, self.rt.now())
+        wanted = dict(list(_next_per_recipient(self._due, busy).items())[:room])
+        if not wanted:
+            return
+        outbox.IN_FLIGHT.update(wanted)  # before the claim: recovery must never see them `sending` unowned
+        with self._lock:
+            self._handed.update(wanted)
+        try:
+            claimed = outbox.claim_many(self.rt.engine, list(wanted), self.rt.now(), self.rt.delivery)
+        except BaseException:
+            self._forget(wanted)
+            raise
+        got = {item.id for item in claimed}
+        self._forget([i for i in wanted if i not in got])  # someone else's now
+        self._due = [(i, to) for i, to in self._due if i not in wanted]
+        for item in claimed:
+            self._queue.put(item)
+
+    def _forget(self, ids: Iterable[int]) -> None:
+        with self._lock:
+            for item_id in ids:
+                self._handed.pop(item_id, None)
+                outbox.IN_FLIGHT.discard(item_id)
 
     def _work(self) -> None:
         sender = self._new_sender()  # one SMTP connection per worker, opened at its first letter
         try:
-            while (item_id := self._queue.get()) is not None:
+            while (item := self._queue.get()) is not None:
+                tried: outbox.Attempt | None = None
                 try:
                     if not self._stop:
-                        self._deliver(sender, item_id)
-                except Exception as exc:  # stop the run; a claimed row stays `sending` for recovery
+                        tried = outbox.attempt(sender, item, self.rt.delivery)
+                except Exception as exc:  # stop the run; the claimed row stays `sending` for recovery
                     self._error, self._stop = exc, True
+                    self._forget([item.id or 0])
                     self._wake.set()
-                finally:
-                    with self._lock:
-                        self._handed.pop(item_id, None)
-                        starving = len(self._handed) < self.size
-                    if starving:
-                        self._wake.set()
+                    continue
+                with self._lock:
+                    self._done.append((item, tried))
+                    if tried is not None and tried.result == DeliveryResult.SENT:
+                        self._sent_any = True
+                    elif tried is not None and tried.result == DeliveryResult.RETRY and not self._sent_any:
+                        self._stop = True  # the server is not answering: leave the rest for the next run
+                    recorded_soon = len(self._done) < self.size and self._queue.qsize() >= self.size
+                if not recorded_soon or self._stop:  # else the feeder records a bigger batch later
+                    self._wake.set()
         finally:
             sender.close()
 
-    def _deliver(self, sender: Sender, item_id: int) -> None:
-        rt = self.rt
-        outbox.IN_FLIGHT.add(item_id)  # before the claim: recovery must never see it `sending` unowned
-        try:
-            item = outbox.claim(rt.engine, item_id, rt.now(), rt.delivery)
-            if item is None:
-                return
-            result = outbox.deliver_one(rt.engine, sender, item, rt.now(), rt.delivery)
-        finally:
-            outbox.IN_FLIGHT.discard(item_id)
-        rt.metrics.delivered(rt.engine, item, result.value, rt.now())
+    def _record(self) -> None:
+        """Record what the workers did since the last call, in one transaction for the letters sent."""
         with self._lock:
-            self.counts.add(result)
-            if self.counts.retry and not self.counts.sent:
-                self._stop = True
-        if result == DeliveryResult.FAILED and item.person_letter:
-            _tell_delivery_failure(rt, item)
+            done, self._done = self._done, []
+        if not done:
+            return
+        rt, now = self.rt, self.rt.now()
+        try:
+            untried = [item for item, tried in done if tried is None]
+            if untried:
+                outbox.release(rt.engine, untried, now)
+            sent = [item for item, tried in done if tried is not None and tried.result == DeliveryResult.SENT]
+            outbox.record_sent(rt.engine, sent, now)
+            for item, tried in done:
+                if tried is not None and tried.result != DeliveryResult.SENT:
+                    outbox.record(rt.engine, item, tried, now)
+        finally:
+            self._forget([item.id or 0 for item, _ in done])
+        results = [(item, tried.result.value) for item, tried in done if tried is not None]
+        rt.metrics.delivered(rt.engine, results, now)
+        for item, tried in done:
+            if tried is None:
+                continue
+            self.counts.add(tried.result)
+            if tried.result == DeliveryResult.FAILED and item.person_letter:
+                _tell_delivery_failure(rt, item)
+
+
+_AHEAD = 3  # letters per worker claimed and not yet sent: what a kill -9 leaves `sending` unsent
 
 
 def _next_per_recipient(due: list[tuple[int, str]], busy: dict[int, str]) -> dict[int, str]:

@@ -9,7 +9,7 @@ retried later is counted once.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -93,31 +93,38 @@ class Metrics:
     def set_leader(self, hub: str, leading: bool) -> None:
         self.leader.labels(hub).set(1 if leading else 0)
 
-    def delivered(self, engine: Engine, item: OutboxItem, result: str, now: datetime) -> None:
-        """One delivery attempt's result; for an acknowledgement, the arrival-to-acceptance time."""
-        self.letters.labels(item.hub, item.kind, result).inc()
-        if result != "sent" or item.kind not in ACK_KINDS or item.case_id is None:
-            return
-        arrived = referral_arrival(engine, item.case_id)
-        if arrived is not None:
-            arrived = arrived if arrived.tzinfo else arrived.replace(tzinfo=now.tzinfo)
-            self.ack_latency.labels(item.hub).observe(max(0.0, (now - arrived).total_seconds()))
+    def delivered(self, engine: Engine, results: Sequence[tuple[OutboxItem, str]], now: datetime) -> None:
+        """Delivery attempts' results; for acknowledgements, the arrival-to-acceptance time."""
+        for item, result in results:
+            self.letters.labels(item.hub, item.kind, result).inc()
+        acks = [i for i, result in results if result == "sent" and i.kind in ACK_KINDS and i.case_id]
+        arrivals = referral_arrivals(engine, {i.case_id for i in acks if i.case_id}) if acks else {}
+        for item in acks:
+            arrived = arrivals.get(item.case_id or 0)
+            if arrived is not None:
+                arrived = arrived if arrived.tzinfo else arrived.replace(tzinfo=now.tzinfo)
+                self.ack_latency.labels(item.hub).observe(max(0.0, (now - arrived).total_seconds()))
 
     def watch_database(self, engine: Engine, hubs: list[str]) -> None:
         """Outbox and quarantine gauges are read from the database at scrape time."""
         self.registry.register(_DatabaseCollector(engine, hubs))
 
 
-def referral_arrival(engine: Engine, case_id: int) -> datetime | None:
+def referral_arrivals(engine: Engine, case_ids: set[int]) -> dict[int, datetime]:
+    """Each case's first referral's mailbox arrival time, in one query for a batch of letters."""
     messages = Message.metadata.tables["message"]  # Core: this runs for every acknowledgement sent
+    first: dict[int, tuple[int, datetime | None]] = {}
     with engine.connect() as conn:
-        arrived: datetime | None = conn.execute(
-            core_select(messages.c.arrived_at)
-            .where(messages.c.case_id == case_id, messages.c.kind == "referral", messages.c.direction == "in")
-            .order_by(messages.c.id)
-            .limit(1)
-        ).scalar()
-    return arrived
+        for case_id, message_id, arrived in conn.execute(
+            core_select(messages.c.case_id, messages.c.id, messages.c.arrived_at).where(
+                messages.c.case_id.in_(case_ids),
+                messages.c.kind == "referral",
+                messages.c.direction == "in",
+            )
+        ).all():
+            if case_id not in first or message_id < first[case_id][0]:
+                first[case_id] = (message_id, arrived)
+    return {case_id: arrived for case_id, (_, arrived) in first.items() if arrived is not None}
 
 
 class _DatabaseCollector(Collector):

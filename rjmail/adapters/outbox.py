@@ -63,30 +63,32 @@ def backoff(attempts: int, policy: DeliveryPolicy) -> timedelta:
     return timedelta(seconds=delay * random.uniform(0.8, 1.0))
 
 
-def due_rows(engine: Engine, hubs: list[str], now: datetime, limit: int = 200) -> list[tuple[int, str]]:
-    """(id, recipient) of rows due now, oldest first."""
-    with Session(engine) as s:
-        rows = s.exec(
-            select(OutboxItem.id, OutboxItem.to_addr)
-            .where(
-                OutboxItem.status == OutboxStatus.PENDING,
-                OutboxItem.next_attempt_at <= now,
-                col(OutboxItem.hub).in_(hubs),
-            )
-            .order_by(col(OutboxItem.id))
-            .limit(limit)
-        ).all()
-    return [(i, to) for i, to in rows if i is not None]
-
-
-def due_ids(engine: Engine, hubs: list[str], now: datetime, limit: int = 200) -> list[int]:
-    return [i for i, _ in due_rows(engine, hubs, now, limit)]
-
-
 # SQLAlchemy Core on the hot paths: no ORM identity map, flush or refresh per letter.
 OUTBOX: Table = metadata.tables["outbox"]
 AUDIT: Table = metadata.tables["audit"]
 CASES: Table = metadata.tables["case"]
+
+
+def due_rows(engine: Engine, hubs: list[str], now: datetime, limit: int = 200) -> list[tuple[int, str]]:
+    """(id, order key) of rows due now, oldest first. Letters with the same key go out in the
+    order they were written: a person's letters, or the advisors' notices about one case (notices
+    about different cases may pass each other)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            core_select(OUTBOX.c.id, OUTBOX.c.to_addr, OUTBOX.c.person_letter, OUTBOX.c.case_id)
+            .where(
+                OUTBOX.c.status == OutboxStatus.PENDING.value,
+                OUTBOX.c.next_attempt_at <= now,
+                OUTBOX.c.hub.in_(hubs),
+            )
+            .order_by(OUTBOX.c.id)
+            .limit(limit)
+        ).all()
+    return [(i, to if person else f"{to}\x00case:{case_id}") for i, to, person, case_id in rows]
+
+
+def due_ids(engine: Engine, hubs: list[str], now: datetime, limit: int = 200) -> list[int]:
+    return [i for i, _ in due_rows(engine, hubs, now, limit)]
 
 
 def claim(engine: Engine, item_id: int, now: datetime, policy: DeliveryPolicy) -> OutboxItem | None:
@@ -110,6 +112,53 @@ def claim(engine: Engine, item_id: int, now: datetime, policy: DeliveryPolicy) -
         if result.rowcount != 1:
             return None
     return OutboxItem(**{**row, **values})
+
+
+def claim_many(engine: Engine, ids: Sequence[int], now: datetime, policy: DeliveryPolicy) -> list[OutboxItem]:
+    """`claim` for several rows in one short transaction: the same conditional UPDATE (one per
+    attempt count), whose RETURNING names exactly the rows this call moved; a row another worker or
+    instance took meanwhile is simply not among them. Oldest first."""
+    if not ids:
+        return []
+    claimed: list[OutboxItem] = []
+    with engine.begin() as conn:
+        groups: dict[int, list[int]] = {}
+        for item_id, attempts in conn.execute(
+            core_select(OUTBOX.c.id, OUTBOX.c.attempts).where(
+                OUTBOX.c.id.in_(ids), OUTBOX.c.status == OutboxStatus.PENDING.value
+            )
+        ).all():
+            groups.setdefault(attempts, []).append(item_id)
+        for attempts, group in groups.items():
+            rows = conn.execute(
+                update(OUTBOX)
+                .where(
+                    OUTBOX.c.id.in_(group),
+                    OUTBOX.c.status == OutboxStatus.PENDING.value,
+                    OUTBOX.c.attempts == attempts,
+                )
+                .values(
+                    status=OutboxStatus.SENDING.value,
+                    attempts=attempts + 1,
+                    claimed_at=now,
+                    next_attempt_at=now + backoff(attempts + 1, policy),
+                )
+                .returning(*OUTBOX.c)
+            ).mappings()
+            claimed.extend(OutboxItem(**row) for row in rows)
+    return sorted(claimed, key=lambda item: item.id or 0)
+
+
+def release(engine: Engine, items: Sequence[OutboxItem], now: datetime) -> None:
+    """Rows this process claimed but never tried to send (the run was stopped first) go back to
+    `pending` as they were, due now, with the attempt uncounted."""
+    with engine.begin() as conn:
+        for item in items:
+            conn.execute(
+                update(OUTBOX)
+                .where(OUTBOX.c.id == item.id, OUTBOX.c.status == OutboxStatus.SENDING.value)
+                .values(status=OutboxStatus.PENDING.value, attempts=item.attempts - 1, next_attempt_at=now)
+            )
 
 
 def _finish(engine: Engine, item_id: int, **values: object) -> None:
@@ -141,71 +190,105 @@ def deliver_one(
             IN_FLIGHT.discard(item.id)
 
 
-def _send_and_record(
-    engine: Engine, sender: Sender, item: OutboxItem, now: datetime, policy: DeliveryPolicy
-) -> DeliveryResult:
-    assert item.id is not None
+@dataclass(frozen=True)
+class Attempt:
+    """What one send attempt came to, before it is recorded."""
+
+    result: DeliveryResult
+    error: str | None = None  # the server's answer, or why the row was refused
+    bad_address: bool = False
+    gave_up: bool = False  # a transient failure on the last attempt allowed
+
+
+def attempt(sender: Sender, item: OutboxItem, policy: DeliveryPolicy) -> Attempt:
+    """Send one claimed row (no database work: the caller records the outcome, alone or in a batch)."""
     try:
         recipients = load(item.recipients)
         if not recipients:
             raise BadAddressError("no recipient")
     except BadAddressError:
         # Never split or guess: a row whose recipients are not each one valid address is not sent.
-        _finish(engine, item.id, status=OutboxStatus.FAILED, last_error="recipient is not one valid address")
-        log.error("delivery_refused", outbox_id=item.id, hub=item.hub, kind=item.kind)
-        return DeliveryResult.FAILED
+        return Attempt(DeliveryResult.FAILED, "recipient is not one valid address", bad_address=True)
     if policy.copy_to_self and item.person_letter and item.mail_from not in recipients:
         recipients.append(item.mail_from)
     try:
         sender.send(item.mail_from, recipients, item.raw)
     except TransientError as exc:
-        failed = item.attempts >= policy.max_attempts
-        status = OutboxStatus.FAILED if failed else OutboxStatus.PENDING
-        _finish(engine, item.id, status=status, last_error=str(exc)[:500])
-        log.warning(
-            "delivery_retry",
-            outbox_id=item.id,
-            hub=item.hub,
-            kind=item.kind,
-            attempts=item.attempts,
-            error=str(exc),
-            gave_up=failed,
-        )
-        return DeliveryResult.FAILED if failed else DeliveryResult.RETRY
+        gave_up = item.attempts >= policy.max_attempts
+        return Attempt(DeliveryResult.FAILED if gave_up else DeliveryResult.RETRY, str(exc), gave_up=gave_up)
     except PermanentError as exc:
-        _finish(engine, item.id, status=OutboxStatus.FAILED, last_error=str(exc)[:500])
-        log.error("delivery_failed", outbox_id=item.id, hub=item.hub, kind=item.kind, error=str(exc))
-        return DeliveryResult.FAILED
-    _mark_sent(engine, item, now)
-    log.info("delivered", outbox_id=item.id, hub=item.hub, kind=item.kind, attempts=item.attempts)
-    return DeliveryResult.SENT
+        return Attempt(DeliveryResult.FAILED, str(exc))
+    return Attempt(DeliveryResult.SENT)
 
 
-def _mark_sent(engine: Engine, item: OutboxItem, now: datetime) -> None:
-    """Sent, and for a letter to a person the disclosure goes in the audit trail (DPA 2018 s62)."""
-    with engine.begin() as conn:
-        done = conn.execute(
-            update(OUTBOX)
-            .where(OUTBOX.c.id == item.id)
-            .values(status=OutboxStatus.SENT.value, sent_at=now, last_error=None)
+def _send_and_record(
+    engine: Engine, sender: Sender, item: OutboxItem, now: datetime, policy: DeliveryPolicy
+) -> DeliveryResult:
+    tried = attempt(sender, item, policy)
+    record(engine, item, tried, now)
+    return tried.result
+
+
+def record(engine: Engine, item: OutboxItem, tried: Attempt, now: datetime) -> None:
+    """Record one attempt's outcome on the row this process claimed."""
+    assert item.id is not None
+    if tried.result == DeliveryResult.SENT:
+        record_sent(engine, [item], now)
+        return
+    retry = tried.result == DeliveryResult.RETRY
+    status = OutboxStatus.PENDING if retry else OutboxStatus.FAILED
+    _finish(engine, item.id, status=status, last_error=(tried.error or "")[:500])
+    where = {"outbox_id": item.id, "hub": item.hub, "kind": item.kind}
+    if retry or tried.gave_up:
+        log.warning(
+            "delivery_retry", **where, attempts=item.attempts, error=tried.error, gave_up=tried.gave_up
         )
-        if done.rowcount != 1 or not item.person_letter:
+    elif tried.bad_address:
+        log.error("delivery_refused", **where)
+    else:
+        log.error("delivery_failed", **where, error=tried.error)
+
+
+def record_sent(engine: Engine, items: Sequence[OutboxItem], now: datetime) -> None:
+    """Mark letters this process sent as `sent`, in one short transaction however many; for a
+    letter to a person the disclosure goes in the audit trail (DPA 2018 s62)."""
+    ids = [i.id for i in items if i.id is not None]
+    if not ids:
+        return
+    with engine.begin() as conn:
+        done = set(
+            conn.execute(
+                update(OUTBOX)
+                .where(OUTBOX.c.id.in_(ids))
+                .values(status=OutboxStatus.SENT.value, sent_at=now, last_error=None)
+                .returning(OUTBOX.c.id)
+            ).scalars()
+        )
+        told = [i for i in items if i.id in done and i.person_letter]
+        if not told:
             return
-        ref = (
-            conn.execute(core_select(CASES.c.ref).where(CASES.c.id == item.case_id)).scalar()
-            if item.case_id
-            else None
+        case_ids = {i.case_id for i in told if i.case_id is not None}
+        refs = dict(
+            conn.execute(core_select(CASES.c.id, CASES.c.ref).where(CASES.c.id.in_(case_ids))).all()
+            if case_ids
+            else []
         )
         conn.execute(
-            AUDIT.insert().values(
-                at=now,
-                actor="rjmail",
-                action="disclosure",
-                case_ref=ref,
-                reason=f"{item.kind} letter delivered to the person",
-                detail=item.message_id,
-            )
+            AUDIT.insert(),
+            [
+                {
+                    "at": now,
+                    "actor": "rjmail",
+                    "action": "disclosure",
+                    "case_ref": refs.get(i.case_id) if i.case_id else None,
+                    "reason": f"{i.kind} letter delivered to the person",
+                    "detail": i.message_id,
+                }
+                for i in told
+            ],
         )
+    for item in items:
+        log.info("delivered", outbox_id=item.id, hub=item.hub, kind=item.kind, attempts=item.attempts)
 
 
 def stuck_rows(engine: Engine, hubs: list[str]) -> list[OutboxItem]:

@@ -156,13 +156,20 @@ def replies_today(session: Session, address: str, now: datetime) -> int:
 
 
 def next_ref(session: Session, hub: str, year: int) -> str:
-    counter = session.get(CaseCounter, (hub, year))
-    if counter is None:
-        counter = CaseCounter(hub=hub, year=year, last_seq=0)
-    counter.last_seq += 1
-    session.add(counter)
-    session.flush()
-    return f"RJ-{hub}-{year}-{counter.last_seq:04d}"
+    """The next reference of this hub and year: one UPDATE ... RETURNING (the row lock keeps two
+    instances apart on PostgreSQL), the counter row created at the year's first case."""
+    counters = CaseCounter.metadata.tables["case_counter"]
+    conn = session.connection()
+    seq = conn.execute(
+        update(counters)
+        .where(counters.c.hub == hub, counters.c.year == year)
+        .values(last_seq=counters.c.last_seq + 1)
+        .returning(counters.c.last_seq)
+    ).scalar()
+    if seq is None:
+        seq = 1
+        conn.execute(counters.insert().values(hub=hub, year=year, last_seq=seq))
+    return f"RJ-{hub}-{year}-{seq:04d}"
 
 
 def create_case(session: Session, hub: str, referral: Referral, now: datetime) -> Case:

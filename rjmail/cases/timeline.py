@@ -22,16 +22,14 @@ FAILURE_KIND = "delivery_failure"
 
 
 def record_arrival(s: Session, message_id: str, arrived: datetime | None) -> None:
-    """Keep the mailbox arrival time (IMAP INTERNALDATE) on the inbound timeline entry."""
+    """Keep the mailbox arrival time (IMAP INTERNALDATE) on the inbound timeline entry this
+    transaction wrote (looked up in the session, not the database: no query, no early flush)."""
     if arrived is None:
         return
-    for row in s.exec(
-        select(Message).where(
-            Message.message_id == message_id, Message.direction == "in", col(Message.arrived_at).is_(None)
-        )
-    ).all():
-        row.arrived_at = arrived
-        s.add(row)
+    for row in [*s.new, *s.identity_map.values()]:
+        mine = isinstance(row, Message) and row.message_id == message_id and row.direction == "in"
+        if mine and row.arrived_at is None:
+            row.arrived_at = arrived
 
 
 def delivery_failed(ctx: CaseContext, item: OutboxItem, why: str) -> None:
