@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Protocol
 
 import structlog
-from sqlalchemy import Engine, Table, update
+from sqlalchemy import Engine, Table, bindparam, func, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -332,15 +332,24 @@ def recover(
     return counts
 
 
-def mark_sent_by_copy(session: Session, message_id: str, now: datetime) -> bool:
-    """Our own copy arrived in the hub mailbox: the letter was certainly delivered."""
-    row = session.exec(select(OutboxItem).where(OutboxItem.message_id == message_id)).first()
-    if row is None:
-        return False
-    if row.status in (OutboxStatus.SENDING, OutboxStatus.PENDING):
-        row.status, row.sent_at = OutboxStatus.SENT, row.sent_at or now
-        session.add(row)
-    return True
+def mark_sent_by_copy(session: Session, message_id: str, now: datetime) -> None:
+    """Our own copy arrived in the hub mailbox: the letter was certainly delivered (one UPDATE:
+    this runs for every copy taken in)."""
+    session.connection().execute(_BY_COPY, {"b_message_id": message_id, "b_now": now, "b_open": list(_OPEN)})
+
+
+_OPEN = (OutboxStatus.SENDING.value, OutboxStatus.PENDING.value)
+_BY_COPY = (
+    update(OUTBOX)
+    .where(
+        OUTBOX.c.message_id == bindparam("b_message_id"),
+        OUTBOX.c.status.in_(bindparam("b_open", expanding=True)),
+    )
+    .values(
+        status=OutboxStatus.SENT.value,
+        sent_at=func.coalesce(OUTBOX.c.sent_at, bindparam("b_now", type_=OUTBOX.c.sent_at.type)),
+    )
+)
 
 
 def mark_bounced(session: Session, message_id: str, bounced_recipients: tuple[str, ...]) -> OutboxItem | None:

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, exists, func, or_, update
+from sqlalchemy import bindparam, case, exists, func, or_, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -114,20 +114,24 @@ def lookup_thread(session: Session, mail: InboundMail, key: bytes) -> ThreadMatc
     )
 
 
+_INTAKE, _OUTBOX = metadata.tables["intake"], metadata.tables["outbox"]
+# Hot statements are built once with bind parameters: building and keying a statement per message
+# cost more than running it (issue 17, profiled).
+_SEEN = core_select(
+    or_(
+        exists().where(_INTAKE.c.message_id.in_(bindparam("forms", expanding=True))),
+        exists().where(_OUTBOX.c.message_id.in_(bindparam("forms", expanding=True))),
+    )
+)
+
+
 def already_seen(session: Session, message_id: str, key: bytes) -> bool:
     """True for a message already taken in (any hub), or a copy of a letter rjmail sent itself.
     The one place dedup looks: under the plain Message-ID, and under its keyed hash, which is all
     that is left of it once retention has anonymised its case (rjmail.core.pseudonym)."""
-    forms = pseudonym.id_forms(key, message_id)
-    intake, outbox = metadata.tables["intake"], metadata.tables["outbox"]
     session.flush()  # as a Session query would: rows added in this transaction count too
-    seen = core_select(
-        or_(  # one statement, in Core (this runs for every message taken in)
-            exists().where(intake.c.message_id.in_(forms)),
-            exists().where(outbox.c.message_id.in_(forms)),
-        )
-    )
-    return bool(session.connection().execute(seen).scalar())
+    forms = list(pseudonym.id_forms(key, message_id))
+    return bool(session.connection().execute(_SEEN, {"forms": forms}).scalar())
 
 
 def case_for_message_id(session: Session, message_id: str, key: bytes) -> Case | None:
@@ -140,19 +144,24 @@ def case_for_message_id(session: Session, message_id: str, key: bytes) -> Case |
     return session.get(Case, case_id) if case_id is not None else None
 
 
+_REPLIES = (
+    core_select(func.count())
+    .select_from(_OUTBOX)
+    .where(
+        _OUTBOX.c.to_addr == bindparam("to"),
+        _OUTBOX.c.person_letter.is_(True),
+        _OUTBOX.c.auto_reply.is_(True),
+        _OUTBOX.c.created_at >= bindparam("since", type_=_OUTBOX.c.created_at.type),
+    )
+)
+
+
 def replies_today(session: Session, address: str, now: datetime) -> int:
     """Automatic letters to this person in the last 24 hours (loop guard); letters an advisor asked
     for are not automatic and do not count."""
-    return session.exec(
-        select(func.count())
-        .select_from(OutboxItem)
-        .where(
-            OutboxItem.to_addr == address.lower(),
-            col(OutboxItem.person_letter).is_(True),
-            col(OutboxItem.auto_reply).is_(True),
-            OutboxItem.created_at >= now - timedelta(days=1),
-        )
-    ).one()
+    session.flush()  # letters queued earlier in this transaction count too
+    params = {"to": address.lower(), "since": now - timedelta(days=1)}
+    return int(session.connection().execute(_REPLIES, params).scalar() or 0)
 
 
 def next_ref(session: Session, hub: str, year: int) -> str:
@@ -282,15 +291,33 @@ def checkpoint(session: Session, hub: str, folder: str) -> FolderCheckpoint | No
     ).first()
 
 
+_CHECKPOINTS = metadata.tables["folder_checkpoint"]
+_ADVANCE = (  # the usual case, one UPDATE; no row or a new UIDVALIDITY is handled below
+    update(_CHECKPOINTS)
+    .where(
+        _CHECKPOINTS.c.hub == bindparam("b_hub"),
+        _CHECKPOINTS.c.folder == bindparam("b_folder"),
+        _CHECKPOINTS.c.uidvalidity == bindparam("b_validity"),
+    )
+    .values(
+        last_uid=case(
+            (_CHECKPOINTS.c.last_uid < bindparam("b_uid"), bindparam("b_uid")), else_=_CHECKPOINTS.c.last_uid
+        ),
+        updated_at=bindparam("b_now", type_=_CHECKPOINTS.c.updated_at.type),
+    )
+)
+
+
 def advance_checkpoint(session: Session, pos: MailboxPosition, now: datetime) -> None:
     """Move the folder's high-water mark to `pos`; a new UIDVALIDITY restarts it (every old UID is void)."""
-    table = metadata.tables["folder_checkpoint"]
-    moved = session.connection().execute(  # the usual case, one UPDATE; no row or a new UIDVALIDITY below
-        update(table)
-        .where(table.c.hub == pos.hub, table.c.folder == pos.folder, table.c.uidvalidity == pos.uidvalidity)
-        .values(last_uid=case((table.c.last_uid < pos.uid, pos.uid), else_=table.c.last_uid), updated_at=now)
-    )
-    if moved.rowcount == 1:
+    params = {
+        "b_hub": pos.hub,
+        "b_folder": pos.folder,
+        "b_validity": pos.uidvalidity,
+        "b_uid": pos.uid,
+        "b_now": now,
+    }
+    if session.connection().execute(_ADVANCE, params).rowcount == 1:
         return
     row = checkpoint(session, pos.hub, pos.folder)
     if row is None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, func
+from sqlalchemy import select as core_select
+from sqlmodel import Session, select
 
 from rjmail.adapters import store
 from rjmail.adapters.tables import Case, Message, OutboxItem
@@ -69,23 +70,31 @@ def delivery_failed(ctx: CaseContext, item: OutboxItem, why: str) -> None:
     )
 
 
+_CASES = Case.metadata.tables["case"]
+_LATEST_OF = (  # built once: this runs for every new message (issue 17)
+    core_select(_CASES.c.id, _CASES.c.withdrawn_at)
+    .where(
+        (_CASES.c.referrer_email == bindparam("sender")) | (_CASES.c.referred_email == bindparam("sender")),
+        _CASES.c.anonymised_at.is_(None),
+    )
+    .order_by(_CASES.c.created_at.desc(), _CASES.c.id.desc())
+    .limit(1)
+)
+
+
 def link_withdrawn(s: Session, mail: InboundMail, thread: ThreadMatch, seen: bool) -> ThreadMatch:
     """New, unthreaded mail from someone whose latest case is withdrawn belongs on that case (and to
     the advisors), not in a new case with an automatic acknowledgement: they asked for silence."""
     if seen or thread.case is not None or not mail.from_addr:
         return thread
-    sender = mail.from_addr.lower()
-    latest = s.exec(
-        select(Case)
-        .where(
-            (Case.referrer_email == sender) | (Case.referred_email == sender),  # stored lower-case
-            col(Case.anonymised_at).is_(None),
-        )
-        .order_by(col(Case.created_at).desc(), col(Case.id).desc())
-    ).first()
+    s.flush()  # as a Session query would: a case opened earlier in this transaction counts
+    latest = (
+        s.connection().execute(_LATEST_OF, {"sender": mail.from_addr.lower()}).first()
+    )  # stored lower-case
     if latest is None or latest.withdrawn_at is None:
         return thread
-    return ThreadMatch(case=store.snapshot(s, latest), by=WITHDRAWN_LINK)
+    case = s.get(Case, latest.id)
+    return ThreadMatch(case=store.snapshot(s, case), by=WITHDRAWN_LINK) if case else thread
 
 
 def queued(s: Session) -> dict[int, OutboxItem]:
