@@ -1,0 +1,115 @@
+"""Batched delivery (issue 17): the feeder claims a few letters at once and records what the workers
+did in one transaction, without ever sending a letter twice, losing one, or sending a person's
+letters out of order. No servers: the sender is our own port, faked."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import text
+
+from rjmail import delivery
+from rjmail.adapters import outbox
+from rjmail.errors import TransientError
+from tests.service.conftest import Desk
+
+
+class Recorder:
+    """What would have been sent, in the order the server accepted it."""
+
+    def __init__(self, sent: list[tuple[str, ...]], lock: threading.Lock) -> None:
+        self.sent, self.lock = sent, lock
+
+    def send(self, mail_from: str, recipients: Sequence[str], raw: bytes) -> None:
+        subject = next(line for line in raw.split(b"\r\n") if line.startswith(b"Subject:"))
+        with self.lock:
+            self.sent.append((*recipients, subject.decode()))
+
+    def close(self) -> None:
+        pass
+
+
+class NotAnswering:
+    def send(self, mail_from: str, recipients: Sequence[str], raw: bytes) -> None:
+        raise TransientError("SMTP connect failed: connection refused (test)")
+
+    def close(self) -> None:
+        pass
+
+
+def _statuses(desk: Desk) -> dict[str, int]:
+    with desk.rt.engine.connect() as conn:
+        return dict(conn.execute(text("SELECT status, count(*) FROM outbox GROUP BY status")).all())
+
+
+def _people(desk: Desk, count: int) -> list[str]:
+    people = [f"batch-{i}@example.test" for i in range(count)]
+    for person in people:
+        desk.refer(frm=person)
+    return people
+
+
+def test_a_pool_sends_every_letter_once_and_audits_each_disclosure(tmp_path: Path) -> None:
+    desk = Desk(tmp_path)
+    people = _people(desk, 7)
+    sent: list[tuple[str, ...]] = []
+    lock = threading.Lock()
+    counts = delivery.DeliveryPool(
+        desk.rt, [desk.hub], connections=3, sender=lambda: Recorder(sent, lock)
+    ).run()
+    assert counts == {"sent": 14, "retry": 0, "failed": 0}  # acknowledgement + notification each
+    assert _statuses(desk) == {"sent": 14}
+    for person in people:
+        assert sum(1 for letter in sent if person in letter) == 1
+    with desk.rt.engine.connect() as conn:
+        audited = conn.execute(text("SELECT count(*) FROM audit WHERE action = 'disclosure'")).scalar()
+        refs = conn.execute(
+            text("SELECT count(DISTINCT case_ref) FROM audit WHERE action = 'disclosure'")
+        ).scalar()
+    assert audited == 7 and refs == 7  # one per letter to a person, each naming its case
+
+
+def test_a_claimed_row_is_claimed_once_and_a_released_one_is_as_it_was(tmp_path: Path) -> None:
+    desk = Desk(tmp_path)
+    _people(desk, 3)
+    rt = desk.rt
+    due = outbox.due_ids(rt.engine, ["NOR"], rt.now())
+    first = outbox.claim_many(rt.engine, due[:4], rt.now(), rt.delivery)
+    assert [i.id for i in first] == due[:4] and {i.attempts for i in first} == {1}
+    again = outbox.claim_many(rt.engine, due[:4], rt.now(), rt.delivery)
+    assert again == []  # nobody claims a row twice
+    outbox.release(rt.engine, first, rt.now())
+    with rt.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT status, attempts FROM outbox WHERE id IN (:a, :b, :c, :d)"),
+            dict(zip("abcd", due[:4], strict=True)),
+        ).all()
+    assert set(rows) == {("pending", 0)}  # due again, the attempt uncounted
+
+
+def test_a_server_not_answering_stops_the_run_and_strands_nothing(tmp_path: Path) -> None:
+    desk = Desk(tmp_path)
+    _people(desk, 5)
+    counts = delivery.DeliveryPool(desk.rt, [desk.hub], connections=2, sender=NotAnswering).run()
+    assert counts["sent"] == 0 and counts["retry"] >= 1
+    statuses = _statuses(desk)
+    assert statuses == {"pending": 10}  # tried ones wait for their retry, untried ones are due now
+    with desk.rt.engine.connect() as conn:
+        untried = conn.execute(text("SELECT count(*) FROM outbox WHERE attempts = 0")).scalar()
+    assert untried == 10 - counts["retry"]
+
+
+def test_a_persons_letters_share_an_order_key_and_notices_about_different_cases_do_not(
+    tmp_path: Path,
+) -> None:
+    desk = Desk(tmp_path)
+    _people(desk, 2)
+    rows = outbox.due_rows(desk.rt.engine, ["NOR"], desk.rt.now())
+    letters = {r.id: r for r in desk.letters()}
+    keys = {letters[i].kind + ":" + str(letters[i].case_id): key for i, key in rows}
+    notices = [key for name, key in keys.items() if name.startswith("notification")]
+    acks = [key for name, key in keys.items() if name.startswith("acknowledgement")]
+    assert len(set(notices)) == 2  # two cases: the advisors' notices may go side by side
+    assert acks == ["batch-0@example.test", "batch-1@example.test"]
