@@ -13,7 +13,6 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from rjmail.adapters.tables import (
-    AuditEntry,
     Case,
     CaseCounter,
     FolderCheckpoint,
@@ -114,7 +113,7 @@ def lookup_thread(session: Session, mail: InboundMail, key: bytes) -> ThreadMatc
     )
 
 
-_INTAKE, _OUTBOX = metadata.tables["intake"], metadata.tables["outbox"]
+_INTAKE, _OUTBOX, _AUDIT = metadata.tables["intake"], metadata.tables["outbox"], metadata.tables["audit"]
 # Hot statements are built once with bind parameters: building and keying a statement per message
 # cost more than running it (issue 17, profiled).
 _SEEN = core_select(
@@ -244,19 +243,20 @@ def record_intake(
     now: datetime,
     body_hash: str | None = None,
 ) -> None:
-    session.add(
-        Intake(
-            hub=pos.hub,
-            folder=pos.folder,
-            uidvalidity=pos.uidvalidity,
-            uid=pos.uid,
-            message_id=message_id,
-            decision=str(decision),
-            reason=reason[:2000],
-            case_id=case.id if case else None,
-            at=now,
-            body_hash=body_hash,
-        )
+    session.connection().execute(  # Core: one row per message taken in, nothing reads it back here
+        _INTAKE.insert(),
+        {
+            "hub": pos.hub,
+            "folder": pos.folder,
+            "uidvalidity": pos.uidvalidity,
+            "uid": pos.uid,
+            "message_id": message_id,
+            "decision": str(decision),
+            "reason": reason[:2000],
+            "case_id": case.id if case else None,
+            "at": now,
+            "body_hash": body_hash,
+        },
     )
 
 
@@ -339,6 +339,5 @@ def audit(
     *,
     now: datetime,
 ) -> None:
-    session.add(
-        AuditEntry(at=now, actor=actor, action=action, case_ref=case_ref, reason=reason, detail=detail)
-    )
+    values = {"at": now, "actor": actor, "action": action, "case_ref": case_ref, "reason": reason}
+    session.connection().execute(_AUDIT.insert(), {**values, "detail": detail})  # Core: write-only

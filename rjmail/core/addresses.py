@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -27,6 +28,14 @@ def one_address(value: str) -> str:
         raise BadAddressError("empty address or surrounding spaces")
     if any(ch in value for ch in ',;<>"() \t\r\n') or value.count("@") != 1:
         raise BadAddressError("not exactly one plain address")
+    normalised, problem = _validated(value)
+    if normalised is None:
+        raise BadAddressError(problem)
+    return normalised
+
+
+@lru_cache(maxsize=4096)  # the same few addresses (hub lists, a person writing again) recur all day
+def _validated(value: str) -> tuple[str | None, str]:
     try:
         result = validate_email(
             value,
@@ -37,8 +46,8 @@ def one_address(value: str) -> str:
             test_environment=True,
         )
     except EmailNotValidError as exc:
-        raise BadAddressError(str(exc)) from exc
-    return str(result.normalized)
+        return None, str(exc)
+    return str(result.normalized), ""
 
 
 def all_valid(values: Iterable[str]) -> bool:
