@@ -23,6 +23,7 @@ from rjmail.errors import PermanentError, TransientError
 from rjmail.settings import ImapSettings
 
 FETCH_BATCH = 100
+FIRST_BATCH = 5
 TokenProvider = Callable[[], str]
 
 
@@ -124,8 +125,12 @@ class Mailbox:
         uids = sorted(
             u for u in self._call(self.client.search, ["UID", f"{after_uid + 1}:*"]) if u > after_uid
         )
-        for start in range(0, len(uids), FETCH_BATCH):
-            batch = uids[start : start + FETCH_BATCH]
+        start = 0
+        while start < len(uids):
+            # A small first batch: the first person of a backlog is answered without waiting for a
+            # hundred bodies to be fetched and parsed.
+            batch = uids[start : start + (FIRST_BATCH if start == 0 else FETCH_BATCH)]
+            start += len(batch)
             sizes = self._call(self.client.fetch, batch, ["RFC822.SIZE", "INTERNALDATE"])
             small = [u for u in batch if int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) <= max_bytes]
             bodies = self._call(self.client.fetch, small, ["BODY.PEEK[]"]) if small else {}
