@@ -142,7 +142,8 @@ class DeliveryPool:
             return
         if self._new_mail.is_set() or not _next_per_recipient(self._due, busy):
             self._new_mail.clear()
-            self._due = outbox.due_rows(self.rt.engine, self.codes, self.rt.now())
+            # Enough rows to fill the workers past a few busy people, not the whole backlog each time.
+            self._due = outbox.due_rows(self.rt.engine, self.codes, self.rt.now(), limit=10 * self.size)
         wanted = dict(list(_next_per_recipient(self._due, busy).items())[:room])
         if not wanted:
             return
