@@ -60,8 +60,9 @@ class DeliveryPool:
     its transaction committed. Rows are claimed by the same conditional UPDATE as ever, in small
     batches (at most three per worker claimed and not yet sent, so a crash strands few), and are in
     IN_FLIGHT from before their claim until their outcome is recorded, so recovery never touches
-    them. Outcomes are recorded in one transaction per batch; the next letter to the same person
-    is handed out only after the one before it was recorded, so each person's letters keep their order.
+    them. Outcomes are recorded in one transaction per batch; the next letter with the same order
+    key is handed out only after the one before it was recorded, so each person's letters keep
+    their order.
     """
 
     def __init__(
@@ -78,7 +79,7 @@ class DeliveryPool:
         self._wake = threading.Event()
         self._new_mail = threading.Event()  # intake committed: ask the database what is due
         self._queue: queue.SimpleQueue[OutboxItem | None] = queue.SimpleQueue()
-        self._handed: dict[int, str] = {}  # claimed and not yet recorded (id -> recipient)
+        self._handed: dict[int, str] = {}  # claimed and not yet recorded (id -> order key)
         self._done: list[tuple[OutboxItem, outbox.Attempt | None]] = []  # None: never tried
         self._due: list[tuple[int, str]] = []  # the last answer to "what is due", oldest first
         self._lock = threading.Lock()
@@ -133,18 +134,18 @@ class DeliveryPool:
             self._wake.wait(idle_wait)  # a commit, or a worker done with a letter
 
     def _hand_out(self) -> None:
-        """Claim the oldest due letter of each person with nothing on its way, up to three per worker
-        waiting to be sent, and queue them for the workers."""
+        """Claim the oldest due letter of each order key with nothing on its way, up to three per
+        worker waiting to be sent, and queue them for the workers."""
         with self._lock:
             busy = dict(self._handed)
             room = _AHEAD * self.size - (len(busy) - len(self._done))
         if room <= 0:
             return
-        if self._new_mail.is_set() or not _next_per_recipient(self._due, busy):
+        if self._new_mail.is_set() or not _next_per_key(self._due, busy):
             self._new_mail.clear()
             # Enough rows to fill the workers past a few busy people, not the whole backlog each time.
             self._due = outbox.due_rows(self.rt.engine, self.codes, self.rt.now(), limit=10 * self.size)
-        wanted = dict(list(_next_per_recipient(self._due, busy).items())[:room])
+        wanted = dict(list(_next_per_key(self._due, busy).items())[:room])
         if not wanted:
             return
         outbox.IN_FLIGHT.update(wanted)  # before the claim: recovery must never see them `sending` unowned
@@ -223,17 +224,17 @@ class DeliveryPool:
 _AHEAD = 3  # letters per worker claimed and not yet sent: what a kill -9 leaves `sending` unsent
 
 
-def _next_per_recipient(due: list[tuple[int, str]], busy: dict[int, str]) -> dict[int, str]:
-    """The oldest due letter of each recipient with nothing already on its way: letters to one
-    person go in the order they were written (the acknowledgement before the call offer, the
-    introduction before anything else), while different people's letters go in parallel."""
+def _next_per_key(due: list[tuple[int, str]], busy: dict[int, str]) -> dict[int, str]:
+    """The oldest due letter of each order key (outbox.due_rows) with nothing already on its way:
+    letters to one person go in the order they were written (the acknowledgement before the call
+    offer, the introduction before anything else), while different people's letters go in parallel."""
     taken = set(busy.values())
     picked: dict[int, str] = {}
-    for item_id, to in due:
-        if item_id in busy or to in taken:
+    for item_id, key in due:
+        if item_id in busy or key in taken:
             continue
-        taken.add(to)
-        picked[item_id] = to
+        taken.add(key)
+        picked[item_id] = key
     return picked
 
 

@@ -84,12 +84,14 @@ def file_message(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:
     given = mail.message_id
     owner, cls, thread, mail, digest = _classify(ctx, mail)
     ctx.rt.metrics.count_message(ctx.session, ctx.hub.code, cls.kind.value)
+    duplicate = cls.kind == MailClass.DUPLICATE  # e.g. our own delivery copies: decide() needs no more
     wanted = cls.kind in (MailClass.NEW_REFERRAL, MailClass.REPLY) or thread.case is None
-    wanted = wanted and cls.kind != MailClass.DUPLICATE  # perf: decide() needs nothing from it
-    referral = extract(mail, ctx.rt.professional_domains, ctx.rt.own_addresses) if wanted else None
+    referral = (
+        extract(mail, ctx.rt.professional_domains, ctx.rt.own_addresses) if wanted and not duplicate else None
+    )
     to = referral.referrer_email if referral else mail.from_addr
-    own_words = strip_quoted(mail.text) if mail.text else ""
-    replies = store.replies_today(owner.session, to, owner.now) if to else 0
+    own_words = strip_quoted(mail.text) if mail.text and not duplicate else ""
+    replies = store.replies_today(owner.session, to, owner.now) if to and not duplicate else 0
     decision = decide(
         mail, cls, thread.case, referral, policy_for(owner, owner.hub), replies, thread, own_words
     )
