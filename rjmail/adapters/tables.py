@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, LargeBinary, MetaData, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, MetaData, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
@@ -128,6 +128,11 @@ class OutboxItem(SQLModel, table=True):
     """Outgoing mail, written in the transaction of the change that caused it."""
 
     __tablename__ = "outbox"
+    # Status first: the due, stuck and uncopied letters are few among all a hub ever sent (0010).
+    __table_args__ = (
+        Index("ix_outbox_status_hub", "status", "hub"),
+        Index("ix_outbox_uncopied", "copied_to_sent", "status", "hub"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
     hub: str = Field(index=True)
