@@ -14,7 +14,6 @@ from sqlmodel import Session, col, select
 
 from rjmail.adapters.tables import (
     Case,
-    CaseCounter,
     FolderCheckpoint,
     Intake,
     Message,
@@ -114,6 +113,7 @@ def lookup_thread(session: Session, mail: InboundMail, key: bytes) -> ThreadMatc
 
 
 _INTAKE, _OUTBOX, _AUDIT = metadata.tables["intake"], metadata.tables["outbox"], metadata.tables["audit"]
+_COUNTERS = metadata.tables["case_counter"]
 # Hot statements are built once with bind parameters: building and keying a statement per message
 # cost more than running it (issue 17, profiled).
 _SEEN = core_select(
@@ -166,17 +166,16 @@ def replies_today(session: Session, address: str, now: datetime) -> int:
 def next_ref(session: Session, hub: str, year: int) -> str:
     """The next reference of this hub and year: one UPDATE ... RETURNING (the row lock keeps two
     instances apart on PostgreSQL), the counter row created at the year's first case."""
-    counters = CaseCounter.metadata.tables["case_counter"]
     conn = session.connection()
     seq = conn.execute(
-        update(counters)
-        .where(counters.c.hub == hub, counters.c.year == year)
-        .values(last_seq=counters.c.last_seq + 1)
-        .returning(counters.c.last_seq)
+        update(_COUNTERS)
+        .where(_COUNTERS.c.hub == hub, _COUNTERS.c.year == year)
+        .values(last_seq=_COUNTERS.c.last_seq + 1)
+        .returning(_COUNTERS.c.last_seq)
     ).scalar()
     if seq is None:
         seq = 1
-        conn.execute(counters.insert().values(hub=hub, year=year, last_seq=seq))
+        conn.execute(_COUNTERS.insert().values(hub=hub, year=year, last_seq=seq))
     return f"RJ-{hub}-{year}-{seq:04d}"
 
 
@@ -339,5 +338,6 @@ def audit(
     *,
     now: datetime,
 ) -> None:
-    values = {"at": now, "actor": actor, "action": action, "case_ref": case_ref, "reason": reason}
-    session.connection().execute(_AUDIT.insert(), {**values, "detail": detail})  # Core: write-only
+    entry = {"at": now, "actor": actor, "action": action, "case_ref": case_ref, "reason": reason}
+    entry["detail"] = detail
+    session.connection().execute(_AUDIT.insert(), entry)  # Core: write-only, nothing reads it back here

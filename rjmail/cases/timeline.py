@@ -88,9 +88,8 @@ def link_withdrawn(s: Session, mail: InboundMail, thread: ThreadMatch, seen: boo
     if seen or thread.case is not None or not mail.from_addr:
         return thread
     s.flush()  # as a Session query would: a case opened earlier in this transaction counts
-    latest = (
-        s.connection().execute(_LATEST_OF, {"sender": mail.from_addr.lower()}).first()
-    )  # stored lower-case
+    sender = mail.from_addr.lower()  # addresses are stored lower-case
+    latest = s.connection().execute(_LATEST_OF, {"sender": sender}).first()
     if latest is None or latest.withdrawn_at is None:
         return thread
     case = s.get(Case, latest.id)
