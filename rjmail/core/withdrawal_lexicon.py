@@ -66,6 +66,13 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 _NEVER = r"(?!x)x"
 
+# "...consent to texts / to you leaving voicemails": one way of being reached, not the process.
+_NOT_A_CHANNEL = (
+    r"(?! (?:to|for) (?:you |your |any |the )?(?:leav|send|text|messag|voicemail|call|ring|phon|email"
+    r"|being (?:called|phoned|rung|texted|emailed)))"
+)
+
+
 ENGLISH = Lexicon(
     clear=_rx(
         r"(?:\bi|\b(?:and|so|but) (?:i )?) ?(?:(?:do|really do|do really) not (?:want|wish)|no longer (?:wan"
@@ -114,6 +121,10 @@ ENGLISH = Lexicon(
         rf"\bi (?:do not|no longer) want any (?:more |further )?contact{_OBJ_OK}(?! with (?:him|her|them))",
         r"(?:^|\bplease )(?:just )?stop\s*(?:please|now|it)?\s*[.!]*$",
         rf"{_LEAD}(?:do not|never) (?:contact|get in touch with) us\b|\bleave us alone\b",
+        # Consent is what RJ rests on: taking it back is for an advisor to read, never acted on alone.
+        r"\bi (?:hereby )?(?:withdraw|revoke|retract|take back|am withdrawing) (?:all |any )?(?:of )?my consent\b"
+        + _NOT_A_CHANNEL,
+        r"\bi (?:no longer|do not) (?:give )?(?:my )?consent\b" + _NOT_A_CHANNEL,
     ),
     hedge=_rx(
         rf"\b(?:not sure|unsure|do not know|not certain)\s*(?:if|whether|that)?\s*i (?:still )?(?:want|wish) "

@@ -70,6 +70,23 @@ def test_withdrawal_on_someone_elses_behalf_is_only_possible():
     assert not wants_to_withdraw("She has changed her mind. Please don't get in touch again.")
 
 
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("I withdraw my consent.", WithdrawalVerdict.POSSIBLE),
+        ("I am withdrawing my consent to take part.", WithdrawalVerdict.POSSIBLE),
+        ("I no longer consent to this.", WithdrawalVerdict.POSSIBLE),
+        ("I withdraw my consent for texts.", WithdrawalVerdict.NONE),  # one way of being reached
+        ("I do not consent to you leaving voicemails.", WithdrawalVerdict.NONE),
+        ("I consent to you calling me.", WithdrawalVerdict.NONE),
+        ("I do not want to withdraw my consent.", WithdrawalVerdict.NONE),
+    ],
+)
+def test_taking_back_consent_is_for_the_advisors_to_read(text: str, verdict: WithdrawalVerdict) -> None:
+    """Consent is what RJ rests on: taking it back is flagged to advisors, never acted on alone."""
+    assert read_withdrawal(text).verdict is verdict
+
+
 def test_the_case_language_is_read_as_well_as_english():
     """Lithuanian wording withdraws when the case is Lithuanian; English is always read."""
     text = "Apsigalvojau. Prašau daugiau su manimi nesisiekti."
