@@ -122,8 +122,8 @@ ENGLISH = Lexicon(
         r"(?:^|\bplease )(?:just )?stop\s*(?:please|now|it)?\s*[.!]*$",
         rf"{_LEAD}(?:do not|never) (?:contact|get in touch with) us\b|\bleave us alone\b",
         # Consent is what RJ rests on: taking it back is for an advisor to read, never acted on alone.
-        r"\bi (?:hereby )?(?:withdraw|revoke|retract|take back|am withdrawing) (?:all |any )?(?:of )?my consent\b"
-        + _NOT_A_CHANNEL,
+        r"\bi (?:hereby )?(?:withdraw|revoke|retract|take back|am withdrawing) "
+        r"(?:all |any )?(?:of )?my consent\b" + _NOT_A_CHANNEL,
         r"\bi (?:no longer|do not) (?:give )?(?:my )?consent\b" + _NOT_A_CHANNEL,
     ),
     hedge=_rx(
