@@ -45,6 +45,7 @@ def sample_context(kind: str) -> dict[str, Any]:
         "wants_call": True,
         "slots": SAMPLE_SLOTS,
         "wish_text": "weekday evenings after 6pm",
+        "wish_windows": [{"days": ["mon", "tue", "wed", "thu", "fri"], "from": "18:00", "to": "21:00"}],
         "voicemail_ok": False,
         "call_times_known": True,
         "chosen_number": 1,

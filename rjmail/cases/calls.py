@@ -142,7 +142,11 @@ def offer(
         )
     )
     wish = describe_windows(windows) if windows else None
-    context = {"slots": _slots_context(slots, _tz(ctx)), "wish_text": wish}
+    context = {
+        "slots": _slots_context(slots, _tz(ctx)),
+        "wish_text": wish,
+        "wish_windows": [w.as_json() for w in windows] if windows else None,  # said again in their language
+    }
     if not letter_to_person(ctx, case, kind, key, context):
         return Refused(f"No call offer was sent. {no_letter_reason(case)}")
     set_status(ctx, case, CaseStatus.CALL_OFFERED, actor, "call offer sent")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gettext
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from babel import Locale
@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from rjmail.core.render import RenderedLetter, Templates, render_letter
 from rjmail.core.slots import MONTHS, WEEKDAYS  # the English words slot_text writes
+from rjmail.core.timewords import DAYS
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention that extraction tools look for
@@ -27,6 +28,10 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention that extract
 
 
 WHEN = N_("%(weekday)s %(day)s %(month)s at %(time)s")
+EVERY_DAY = N_("every day")
+OR = N_("or")
+#: What this module translates itself, beside the messages the templates mark.
+CODE_MESSAGES = (WHEN, EVERY_DAY, OR)
 SEPARATOR = "=" * 40
 #: "Tuesday 8 December at 10:30am" as written by rjmail.core.slots.slot_text.
 _SLOT_TEXT = re.compile(
@@ -59,9 +64,30 @@ def localise_when(text: str, lang: str, gettext: Callable[[str], str]) -> str:
     }
 
 
+def localise_wish(windows: Sequence[Mapping[str, Any]], lang: str, gettext: Callable[[str], str]) -> str:
+    """The person's call windows in their language, never English words in their part: day names
+    from the locale and a 24-hour clock ("poniedziałek–piątek, 18:00–21:00")."""
+    names = Locale.parse(lang).days["format"]["wide"]
+    parts = []
+    for window in windows:
+        days = sorted(DAYS.index(d) for d in window["days"])
+        if len(days) == len(DAYS):
+            said = gettext(EVERY_DAY)
+        elif len(days) >= 3 and days == list(range(days[0], days[-1] + 1)):
+            said = f"{names[days[0]]}–{names[days[-1]]}"
+        else:
+            said = ", ".join(names[d] for d in days)
+        parts.append(f"{said}, {window['from']}–{window['to']}")
+    return f" {gettext(OR)} ".join(parts)
+
+
 def localised_context(context: Mapping[str, Any], lang: str, gettext: Callable[[str], str]) -> dict[str, Any]:
-    """The context with slot times in the person's language; other values are left alone."""
+    """The context with slot times and call wishes in the person's language; other values are
+    left alone."""
     ctx = dict(context)
+    wish = ctx.get("wish_windows")
+    if ctx.get("wish_text") and isinstance(wish, list) and wish:
+        ctx["wish_text"] = localise_wish(wish, lang, gettext)
     if isinstance(ctx.get("slot_text"), str):
         ctx["slot_text"] = localise_when(ctx["slot_text"], lang, gettext)
     slots = ctx.get("slots")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from babel.messages.extract import extract_from_dir
 
-from rjmail.core.bilingual import SEPARATOR, WHEN, render_bilingual
+from rjmail.core.bilingual import CODE_MESSAGES, SEPARATOR, render_bilingual
 from rjmail.core.letterkinds import PERSON_LETTERS
 from rjmail.core.render import Envelope, Templates, build_message, build_templates
 from rjmail.preview import sample_context
@@ -64,7 +64,7 @@ def template_msgids() -> list[str]:
     """Every message the templates mark with {% trans %} or _(), plus the slot-time pattern."""
     options = {"**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}}
     found = extract_from_dir(str(TEMPLATES), method_map=[("**.j2", "jinja2")], options_map=options)
-    return sorted({str(message) for _file, _line, message, _comments, _context in found} | {WHEN})
+    return sorted({str(message) for _file, _line, message, _comments, _context in found} | set(CODE_MESSAGES))
 
 
 @pytest.fixture(scope="module")
@@ -194,3 +194,35 @@ def test_english_letters_stay_english_only(environments: dict[str, Templates]) -
 
     letter = render_letter(environments["en"], "acknowledgement", _context("acknowledgement", None, True))
     assert letter.languages == ("en-GB",) and SEPARATOR not in letter.text
+
+
+WISH_SAID = {
+    "pl": "poniedziałek–piątek, 18:00–21:00",
+    "lt": "pirmadienis–penktadienis, 18:00–21:00",
+    "ro": "luni–vineri, 18:00–21:00",
+    "pt": "segunda-feira–sexta-feira, 18:00–21:00",
+}
+
+
+@pytest.mark.parametrize("lang", ENABLED)
+def test_a_call_offer_says_the_persons_call_times_back_in_their_language(
+    environments: dict[str, Templates], lang: str
+) -> None:
+    """The wish in the person's part is in their words, not "weekday evenings after 6pm"; the
+    English part keeps the English wording."""
+    ctx = _context("call_offer", True, True)
+    letter = render_bilingual(environments[lang], environments["en"], "call_offer", ctx)
+    own, english = letter.text.split(SEPARATOR, 1)
+    assert WISH_SAID[lang] in own and "evenings" not in own and "after 6pm" not in own
+    assert "weekday evenings after 6pm" in english
+
+
+def test_call_times_in_another_language_name_every_day_and_join_windows() -> None:
+    from rjmail.core.bilingual import localise_wish
+
+    windows = [
+        {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "from": "09:00", "to": "12:00"},
+        {"days": ["tue", "thu"], "from": "17:00", "to": "21:00"},
+    ]
+    said = localise_wish(windows, "pl", load_catalogue(TRANSLATIONS, "pl").translations.gettext)
+    assert said == "codziennie, 09:00–12:00 lub wtorek, czwartek, 17:00–21:00"
