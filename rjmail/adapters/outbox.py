@@ -92,32 +92,16 @@ def due_ids(engine: Engine, hubs: list[str], now: datetime, limit: int = 200) ->
 
 
 def claim(engine: Engine, item_id: int, now: datetime, policy: DeliveryPolicy) -> OutboxItem | None:
-    """pending -> sending for exactly one worker; None if someone else got it first.
-    Two statements in one short transaction: read the row, then the conditional UPDATE."""
-    with engine.begin() as conn:
-        row = conn.execute(core_select(OUTBOX).where(OUTBOX.c.id == item_id)).mappings().first()
-        if row is None or row["status"] != OutboxStatus.PENDING:
-            return None
-        values = {
-            "status": OutboxStatus.SENDING.value,
-            "attempts": row["attempts"] + 1,
-            "claimed_at": now,
-            "next_attempt_at": now + backoff(row["attempts"] + 1, policy),
-        }
-        result = conn.execute(
-            update(OUTBOX)
-            .where(OUTBOX.c.id == item_id, OUTBOX.c.status == OutboxStatus.PENDING.value)
-            .values(**values)
-        )
-        if result.rowcount != 1:
-            return None
-    return OutboxItem(**{**row, **values})
+    """pending -> sending for exactly one worker; None if someone else got it first."""
+    claimed = claim_many(engine, [item_id], now, policy)
+    return claimed[0] if claimed else None
 
 
 def claim_many(engine: Engine, ids: Sequence[int], now: datetime, policy: DeliveryPolicy) -> list[OutboxItem]:
-    """`claim` for several rows in one short transaction: the same conditional UPDATE (one per
-    attempt count), whose RETURNING names exactly the rows this call moved; a row another worker or
-    instance took meanwhile is simply not among them. Oldest first."""
+    """pending -> sending for these rows, in one short transaction: a conditional UPDATE (one per
+    attempt count) counts the attempt and pushes next_attempt_at forward, and its RETURNING names
+    exactly the rows this call moved; a row another worker or instance took meanwhile is simply
+    not among them. Oldest first."""
     if not ids:
         return []
     claimed: list[OutboxItem] = []
