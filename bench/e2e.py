@@ -92,8 +92,9 @@ def run_once(config: Path, env: dict[str, str], profile: Path | None = None) -> 
     started_wall = time.time()
     started = time.perf_counter()
     prof = ["-m", "cProfile", "-o", str(profile)] if profile else []
-    sampler = os.environ.get("RJMAIL_BENCH_PYSPY")  # py-spy's raw stacks of every thread, to this file
-    wrap = ["py-spy", "record", "--format", "raw", "-r", "100", "-o", sampler, "--"] if sampler else []
+    sampler = os.environ.get("RJMAIL_BENCH_PYSPY")  # raw stacks of every thread, delivery child too
+    spy = ["py-spy", "record", "--format", "raw", "--subprocesses", "-r", "100", "-o", sampler, "--"]
+    wrap = spy if sampler else []
     with (config.parent / "rjmail.log").open("wb") as logs:  # JSON logs, as in production
         proc = subprocess.run(
             [*wrap, sys.executable, *prof, "-m", "rjmail.cli", "--config", str(config), "run", "--once"],

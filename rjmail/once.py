@@ -9,6 +9,7 @@ first person is answered within a second or two, not after the whole backlog was
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
@@ -49,6 +50,12 @@ class _Delivering:
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="delivery", daemon=True)
 
+    def start(self) -> None:
+        self.thread.start()
+
+    def wake(self) -> None:
+        self.pool.wake()
+
     def _run(self) -> None:
         try:
             self.counts = self.pool.run(until=self.intake_done.is_set)
@@ -70,9 +77,9 @@ def _recover(rt: Runtime, hubs: list[HubSettings]) -> None:
         delivery.recover_outbox(rt, hub)
 
 
-def _poll(rt: Runtime, hub: HubSettings, delivering: _Delivering) -> int:
+def _poll(rt: Runtime, hub: HubSettings, on_commit: Callable[[], None]) -> int:
     try:
-        result = intake.poll_hub(rt, hub, on_commit=delivering.pool.wake)
+        result = intake.poll_hub(rt, hub, on_commit=on_commit)
         log.info("poll_done", fetched=result.fetched, quarantined=result.quarantined)
     except _ERRORS as exc:
         log.error("poll_failed", error=str(exc).splitlines()[0])
@@ -80,9 +87,10 @@ def _poll(rt: Runtime, hub: HubSettings, delivering: _Delivering) -> int:
     return 0
 
 
-def run_once(rt: Runtime) -> int:
-    """One full cycle over every hub this instance may lead, delivering while it goes.
-    Exit code 1 when any hub failed. Hubs another running instance leads are skipped."""
+def run_once(rt: Runtime, delivery_process: bool = False) -> int:
+    """One full cycle over every hub this instance may lead, delivering while it goes (in a child
+    process with `delivery_process`, see delivery.DeliveryChild). Exit code 1 when any hub
+    failed. Hubs another running instance leads are skipped."""
     failed = 0
     leaders = leader.for_hubs(rt.engine, [h.code for h in rt.settings.hubs])
     try:
@@ -95,15 +103,24 @@ def run_once(rt: Runtime) -> int:
         if not led:
             return 0
         _recover(rt, led)
-        delivering = _Delivering(rt, led)
-        delivering.thread.start()
-        for hub in led:
-            with structlog.contextvars.bound_contextvars(hub=hub.code, job="once"):
-                failed += _poll(rt, hub, delivering)
+        delivering: _Delivering | delivery.DeliveryChild
+        delivering = delivery.DeliveryChild(rt, led) if delivery_process else _Delivering(rt, led)
+        delivering.start()
         try:
-            counts = delivering.finish()
+            for hub in led:
+                with structlog.contextvars.bound_contextvars(hub=hub.code, job="once"):
+                    failed += _poll(rt, hub, delivering.wake)
+        finally:
+            try:
+                counts = delivering.finish()  # also when intake raised: the letters it committed go out
+            except _ERRORS as exc:
+                counts = {}
+                failed += 1
+                log.error("delivery_failed", error=str(exc).splitlines()[0])
+        if counts:
             log.info("delivery_done", **counts)
-            failed += settle(rt, led) if counts["sent"] else 0  # ops: leave no backlog of our copies
+        try:
+            failed += settle(rt, led) if counts.get("sent") else 0  # ops: leave no backlog of our copies
         except _ERRORS as exc:
             failed += 1
             log.error("delivery_failed", error=str(exc).splitlines()[0])

@@ -4,7 +4,11 @@ runs, and exactly once whatever a worker's connection does."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from rjmail import delivery, intake
+from rjmail import delivery, intake, once
 from rjmail.adapters.smtp import SmtpSender
 from rjmail.errors import TransientError
 from rjmail.runtime import Runtime, build_runtime
@@ -150,7 +154,105 @@ def test_an_unexpected_error_in_a_worker_ends_the_run_and_leaves_its_row_for_rec
     _take_in(rt, mailstack, hubs[0], 3)
     with pytest.raises(RuntimeError):
         delivery.DeliveryPool(rt, [rt.settings.hubs[0]], sender=Broken).run()
-    with rt.engine.connect() as conn:
-        statuses = dict(conn.execute(text("SELECT status, count(*) FROM outbox GROUP BY status")).all())
+    statuses = _statuses(rt)
     assert 1 <= statuses.get("sending", 0) <= 2  # claimed by a worker that failed; nothing was sent
     assert statuses.get("sent", 0) == 0
+
+
+def _statuses(rt: Runtime) -> dict[str, int]:
+    with rt.engine.connect() as conn:
+        rows = conn.execute(text("SELECT status, count(*) FROM outbox GROUP BY status")).all()
+    return {status: count for status, count in rows}
+
+
+def test_run_once_with_a_delivery_process_sends_every_letter_once(
+    tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]
+) -> None:
+    """The `rjmail` program delivers from a forked child while intake runs: each person gets one
+    acknowledgement, every letter is recorded sent, and each disclosure is in the audit trail."""
+    _, rt = _runtime(tmp_path, mailstack, db_url, hubs, connections=3)
+    hub = hubs[0]
+    people = [f"{unique('child-')}@example.test" for _ in range(40)]
+    for person in people:
+        mailstack.append(hub["user"], referral(person, f"{hub['user']}@example.org"))
+    assert once.run_once(rt, delivery_process=True) == 0
+    assert set(_acks_to(mailstack, people).values()) == {1}
+    statuses = _statuses(rt)
+    assert set(statuses) == {"sent"} and statuses["sent"] >= 80  # acknowledgements and notices
+    with rt.engine.connect() as conn:
+        disclosures = conn.execute(text("SELECT count(*) FROM audit WHERE action = 'disclosure'")).scalar()
+    assert disclosures == len(people)
+
+
+def test_a_delivery_process_that_dies_is_reported_and_its_letters_wait_for_recovery(
+    tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]
+) -> None:
+    _, rt = _runtime(tmp_path, mailstack, db_url, hubs, connections=1)
+    people = _take_in(rt, mailstack, hubs[0], 3)
+    child = delivery.DeliveryChild(rt, [rt.settings.hubs[0]])
+    child.start()
+    os.kill(child.pid, signal.SIGKILL)
+    with pytest.raises(TransientError, match="delivery process ended"):
+        child.finish()
+    # Whatever it had claimed stays `sending` for recovery; nothing was sent twice.
+    assert max(_acks_to(mailstack, people).values()) <= 1
+    assert sum(_statuses(rt).values()) == 6
+
+
+def test_kill_minus_nine_of_run_once_takes_its_delivery_process_with_it(
+    tmp_path: Path, mailstack: Any, hubs: list[dict[str, Any]]
+) -> None:
+    """`rjmail run --once` killed mid-backlog: its delivery child dies with it (no orphan keeps
+    sending), and the next runs answer everyone exactly once. SQLite, as a cron job would run it."""
+    config = setup_config(
+        tmp_path,
+        mailstack,
+        f"sqlite:///{tmp_path / 'rjmail.db'}",
+        hubs,
+        smtp_extra="connections = 2",
+        extra_service="delivery_proof_grace_seconds = 1",
+    )
+    hub = hubs[0]
+    people = [f"{unique('killed-')}@example.test" for _ in range(150)]
+    for person in people:
+        mailstack.append(hub["user"], referral(person, f"{hub['user']}@example.org"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rjmail.cli", "--config", str(config), "run", "--once"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while sum(_acks_to(mailstack, people).values()) < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    children = _children_of(proc.pid)
+    assert children, "run --once delivers from a child process"
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 5
+    while any(Path(f"/proc/{pid}").exists() for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in children)
+    time.sleep(1.1)  # delivery_proof_grace_seconds: rows without proof go back to pending
+    for _ in range(4):
+        assert run(config, "run", "--once")[0] == 0
+    assert set(_acks_to(mailstack, people).values()) == {1}
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting for its new parent to reap it."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
