@@ -18,6 +18,9 @@ ceiling of the same SMTP server for the same letters from a bare sender.
    again by a bare `smtplib` sender over the same number of connections, with nothing else to do.
    Referrals/s at the ceiling = letters/s / letters per referral; the ratio compares the two.
 5. Peak RSS of the `rjmail` process (RUSAGE_CHILDREN).
+6. Where the CPU went (/proc/stat): while rjmail ran, its own CPU (it and its delivery child) and
+   the rest of the machine's (the SMTP server, Dovecot, the kernel), per referral; and the whole
+   machine's during the ceiling. The sum per referral bounds the rate: 2 cores / 20 ms = 100 /s.
 
 With `--relay postfix`, rjmail sends through a private Postfix (bench/postfix_stack.py) that
 answers 250 once a letter is queued, as production relays do, and delivers hub mail over LMTP into
@@ -79,6 +82,13 @@ def read_accepted(spool: Path) -> list[Accepted]:
             )
         )
     return out
+
+
+def machine_cpu() -> float:
+    """CPU-seconds every core of this machine has been busy since boot (/proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def person_letters(accepted: list[Accepted]) -> list[Accepted]:
@@ -182,15 +192,20 @@ def measure(
             raise SystemExit(upgrade.stderr.decode())
         stack.append_many(HUBS[HUB], [referral_mail(i, f"{HUBS[HUB]}@example.org") for i in range(n)])
         arrived = time.time()
+        before, busy_before = resource.getrusage(resource.RUSAGE_CHILDREN), machine_cpu()
         start_wall, duration, code = run_once(config, env, profile)
+        busy_run = machine_cpu() - busy_before
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rjmail_cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
         rss = usage.ru_maxrss / 1024
         accepted = relay_letters(relay) if relay else read_accepted(stack.spool_dir)
         acks = person_letters(accepted)
         ack_times = sorted(a.at for a in acks)
         handled_s = (ack_times[-1] - start_wall) if ack_times else float("nan")
         letters_per_referral = len(accepted) / max(1, len(acks))
+        busy_before, started = machine_cpu(), time.perf_counter()
         bare = ceiling(relay or stack, accepted, connections)
+        busy_ceiling, ceiling_s = machine_cpu() - busy_before, time.perf_counter() - started
         return {
             "relay": relay_kind,
             "n": n,
@@ -205,6 +220,14 @@ def measure(
             "p95": percentile([t - arrived for t in ack_times], 95),
             "rss": rss,
             "cpu_ms_per_referral": 1000 * (usage.ru_utime + usage.ru_stime) / max(1, n),
+            # Where the machine's CPU went: rjmail itself, and everything else (the SMTP server,
+            # Dovecot's LMTP, the kernel) while it ran; and the whole machine during the ceiling.
+            "cores": os.cpu_count() or 1,
+            "busy_share": busy_run / ((os.cpu_count() or 1) * duration),
+            "rjmail_cpu_ms": 1000 * rjmail_cpu / max(1, n),
+            "rest_cpu_ms": 1000 * max(0.0, busy_run - rjmail_cpu) / max(1, n),
+            "ceiling_cpu_ms": 1000 * busy_ceiling / max(1, len(accepted) / letters_per_referral),
+            "ceiling_busy_share": busy_ceiling / ((os.cpu_count() or 1) * ceiling_s),
             "ceiling_letters": bare,
             "ceiling_rate": bare / letters_per_referral,
             "unique_acks": len({a.rcpt_tos for a in acks}),
@@ -232,6 +255,15 @@ def report(r: dict[str, Any]) -> bool:
             f"({r['letters'] / max(1, r['acks']):.2f} messages per referral)",
         ),
         ("CPU of rjmail + db upgrade per referral", f"{r['cpu_ms_per_referral']:.1f} ms"),
+        (
+            "machine CPU during the run, per referral",
+            f"rjmail {r['rjmail_cpu_ms']:.1f} ms + rest {r['rest_cpu_ms']:.1f} ms; "
+            f"{100 * r['busy_share']:.0f} % of {r['cores']} cores busy",
+        ),
+        (
+            "machine CPU at the ceiling, per referral",
+            f"{r['ceiling_cpu_ms']:.1f} ms; {100 * r['ceiling_busy_share']:.0f} % of {r['cores']} cores busy",
+        ),
         ("rjmail / ceiling", f"{r['rate'] / r['ceiling_rate']:.2f}"),
     ]
     width = max(len(a) for a, _ in rows)
