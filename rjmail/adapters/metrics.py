@@ -17,7 +17,7 @@ import structlog
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import Engine, event, func
+from sqlalchemy import Engine, bindparam, event, func
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
@@ -112,19 +112,20 @@ class Metrics:
 
 def referral_arrivals(engine: Engine, case_ids: set[int]) -> dict[int, datetime]:
     """Each case's first referral's mailbox arrival time, in one query for a batch of letters."""
-    messages = Message.metadata.tables["message"]  # Core: this runs for every acknowledgement sent
     first: dict[int, tuple[int, datetime | None]] = {}
     with engine.connect() as conn:
-        for case_id, message_id, arrived in conn.execute(
-            core_select(messages.c.case_id, messages.c.id, messages.c.arrived_at).where(
-                messages.c.case_id.in_(case_ids),
-                messages.c.kind == "referral",
-                messages.c.direction == "in",
-            )
-        ).all():
+        for case_id, message_id, arrived in conn.execute(_ARRIVALS, {"b_cases": list(case_ids)}).all():
             if case_id not in first or message_id < first[case_id][0]:
                 first[case_id] = (message_id, arrived)
     return {case_id: arrived for case_id, (_, arrived) in first.items() if arrived is not None}
+
+
+_MESSAGES = Message.metadata.tables["message"]  # Core, built once: runs for every batch of acknowledgements
+_ARRIVALS = core_select(_MESSAGES.c.case_id, _MESSAGES.c.id, _MESSAGES.c.arrived_at).where(
+    _MESSAGES.c.case_id.in_(bindparam("b_cases", expanding=True)),
+    _MESSAGES.c.kind == "referral",
+    _MESSAGES.c.direction == "in",
+)
 
 
 class _DatabaseCollector(Collector):

@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Protocol
 
 import structlog
-from sqlalchemy import Engine, Table, bindparam, func, update
+from sqlalchemy import BindParameter, Engine, Table, bindparam, func, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -74,17 +74,20 @@ def due_rows(engine: Engine, hubs: list[str], now: datetime, limit: int = 200) -
     order they were written: a person's letters, or the advisors' notices about one case (notices
     about different cases may pass each other)."""
     with engine.connect() as conn:
-        rows = conn.execute(
-            core_select(OUTBOX.c.id, OUTBOX.c.to_addr, OUTBOX.c.person_letter, OUTBOX.c.case_id)
-            .where(
-                OUTBOX.c.status == OutboxStatus.PENDING.value,
-                OUTBOX.c.next_attempt_at <= now,
-                OUTBOX.c.hub.in_(hubs),
-            )
-            .order_by(OUTBOX.c.id)
-            .limit(limit)
-        ).all()
+        rows = conn.execute(_DUE, {"b_hubs": hubs, "b_now": now, "b_limit": limit}).all()
     return [(i, to if person else f"{to}\x00case:{case_id}") for i, to, person, case_id in rows]
+
+
+_DUE = (
+    core_select(OUTBOX.c.id, OUTBOX.c.to_addr, OUTBOX.c.person_letter, OUTBOX.c.case_id)
+    .where(
+        OUTBOX.c.status == OutboxStatus.PENDING.value,
+        OUTBOX.c.next_attempt_at <= bindparam("b_now", type_=OUTBOX.c.next_attempt_at.type),
+        OUTBOX.c.hub.in_(bindparam("b_hubs", expanding=True)),
+    )
+    .order_by(OUTBOX.c.id)
+    .limit(bindparam("b_limit"))
+)
 
 
 def due_ids(engine: Engine, hubs: list[str], now: datetime, limit: int = 200) -> list[int]:
@@ -107,30 +110,54 @@ def claim_many(engine: Engine, ids: Sequence[int], now: datetime, policy: Delive
     claimed: list[OutboxItem] = []
     with engine.begin() as conn:
         groups: dict[int, list[int]] = {}
-        for item_id, attempts in conn.execute(
-            core_select(OUTBOX.c.id, OUTBOX.c.attempts).where(
-                OUTBOX.c.id.in_(ids), OUTBOX.c.status == OutboxStatus.PENDING.value
-            )
-        ).all():
+        for item_id, attempts in conn.execute(_ATTEMPTS, {"b_ids": list(ids)}).all():
             groups.setdefault(attempts, []).append(item_id)
         for attempts, group in groups.items():
             rows = conn.execute(
-                update(OUTBOX)
-                .where(
-                    OUTBOX.c.id.in_(group),
-                    OUTBOX.c.status == OutboxStatus.PENDING.value,
-                    OUTBOX.c.attempts == attempts,
-                )
-                .values(
-                    status=OutboxStatus.SENDING.value,
-                    attempts=attempts + 1,
-                    claimed_at=now,
-                    next_attempt_at=now + backoff(attempts + 1, policy),
-                )
-                .returning(*OUTBOX.c)
+                _CLAIM,
+                {
+                    "b_ids": group,
+                    "b_attempts": attempts,
+                    "b_next": attempts + 1,
+                    "b_now": now,
+                    "b_due": now + backoff(attempts + 1, policy),
+                },
             ).mappings()
             claimed.extend(OutboxItem(**row) for row in rows)
     return sorted(claimed, key=lambda item: item.id or 0)
+
+
+# Built once: these run for every few letters (SQLAlchemy would rebuild and re-key them each time).
+_IDS: BindParameter[int] = bindparam("b_ids", expanding=True)
+_ATTEMPTS = core_select(OUTBOX.c.id, OUTBOX.c.attempts).where(
+    OUTBOX.c.id.in_(_IDS), OUTBOX.c.status == OutboxStatus.PENDING.value
+)
+_CLAIM = (
+    update(OUTBOX)
+    .where(
+        OUTBOX.c.id.in_(_IDS),
+        OUTBOX.c.status == OutboxStatus.PENDING.value,
+        OUTBOX.c.attempts == bindparam("b_attempts"),
+    )
+    .values(
+        status=OutboxStatus.SENDING.value,
+        attempts=bindparam("b_next"),
+        claimed_at=bindparam("b_now", type_=OUTBOX.c.claimed_at.type),
+        next_attempt_at=bindparam("b_due", type_=OUTBOX.c.next_attempt_at.type),
+    )
+    .returning(*OUTBOX.c)
+)
+_SENT = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id.in_(_IDS))
+    .values(
+        status=OutboxStatus.SENT.value,
+        sent_at=bindparam("b_now", type_=OUTBOX.c.sent_at.type),
+        last_error=None,
+    )
+    .returning(OUTBOX.c.id)
+)
+_REFS = core_select(CASES.c.id, CASES.c.ref).where(CASES.c.id.in_(_IDS))
 
 
 def release(engine: Engine, items: Sequence[OutboxItem], now: datetime) -> None:
@@ -240,23 +267,12 @@ def record_sent(engine: Engine, items: Sequence[OutboxItem], now: datetime) -> N
     if not ids:
         return
     with engine.begin() as conn:
-        done = set(
-            conn.execute(
-                update(OUTBOX)
-                .where(OUTBOX.c.id.in_(ids))
-                .values(status=OutboxStatus.SENT.value, sent_at=now, last_error=None)
-                .returning(OUTBOX.c.id)
-            ).scalars()
-        )
+        done = set(conn.execute(_SENT, {"b_ids": ids, "b_now": now}).scalars())
         told = [i for i in items if i.id in done and i.person_letter]
         if not told:
             return
-        case_ids = {i.case_id for i in told if i.case_id is not None}
-        refs = dict(
-            conn.execute(core_select(CASES.c.id, CASES.c.ref).where(CASES.c.id.in_(case_ids))).all()
-            if case_ids
-            else []
-        )
+        case_ids = list({i.case_id for i in told if i.case_id is not None})
+        refs = dict(conn.execute(_REFS, {"b_ids": case_ids}).all()) if case_ids else {}
         conn.execute(
             AUDIT.insert(),
             [
