@@ -186,19 +186,22 @@ def _finish(engine: Engine, item_id: int, **values: object) -> None:
 IN_FLIGHT: set[int] = set()  # rows this process is sending right now; recovery leaves them alone
 
 
-def deliver_one(
-    engine: Engine, sender: Sender, item: OutboxItem, now: datetime, policy: DeliveryPolicy
-) -> DeliveryResult:
-    """Send one claimed row and record the outcome. The row is in IN_FLIGHT until it is recorded
-    (a caller that put it there before its claim keeps it there until it takes it out)."""
-    assert item.id is not None
-    owned = item.id not in IN_FLIGHT
-    IN_FLIGHT.add(item.id)
-    try:
-        return _send_and_record(engine, sender, item, now, policy)
-    finally:
-        if owned:
-            IN_FLIGHT.discard(item.id)
+def add(session: Session, item: OutboxItem) -> None:
+    """Queue a composed letter in the case's transaction. A Core insert, at once: this runs for
+    every letter, and an ORM object would cost a flush at commit for nothing (no caller keeps it;
+    later reads in the transaction find the row in the database)."""
+    session.connection().execute(_INSERT, {name: getattr(item, name) for name in _FIELDS})
+    queued_in(session).append(item)
+
+
+def queued_in(session: Session) -> list[OutboxItem]:
+    """The letters this session queued, in order (the ledger says what a follow-up sent)."""
+    queued: list[OutboxItem] = session.info.setdefault("rjmail_queued", [])
+    return queued
+
+
+_FIELDS = [c.name for c in OUTBOX.c if c.name != "id"]
+_INSERT = OUTBOX.insert()
 
 
 @dataclass(frozen=True)
@@ -230,14 +233,6 @@ def attempt(sender: Sender, item: OutboxItem, policy: DeliveryPolicy) -> Attempt
     except PermanentError as exc:
         return Attempt(DeliveryResult.FAILED, str(exc))
     return Attempt(DeliveryResult.SENT)
-
-
-def _send_and_record(
-    engine: Engine, sender: Sender, item: OutboxItem, now: datetime, policy: DeliveryPolicy
-) -> DeliveryResult:
-    tried = attempt(sender, item, policy)
-    record(engine, item, tried, now)
-    return tried.result
 
 
 def record(engine: Engine, item: OutboxItem, tried: Attempt, now: datetime) -> None:

@@ -113,7 +113,7 @@ def lookup_thread(session: Session, mail: InboundMail, key: bytes) -> ThreadMatc
 
 
 _INTAKE, _OUTBOX, _AUDIT = metadata.tables["intake"], metadata.tables["outbox"], metadata.tables["audit"]
-_COUNTERS = metadata.tables["case_counter"]
+_COUNTERS, _MESSAGES = metadata.tables["case_counter"], metadata.tables["message"]
 # Hot statements are built once with bind parameters: building and keying a statement per message
 # cost more than running it (issue 17, profiled).
 _SEEN = core_select(
@@ -230,6 +230,34 @@ def add_inbound(
     )
     session.add(row)
     return row
+
+
+def add_outbound(
+    session: Session,
+    case: Case,
+    hub: str,
+    kind: str,
+    message_id: str,
+    in_reply_to: str | None,
+    subject: str,
+    now: datetime,
+    raw_size: int,
+) -> None:
+    """A letter to the person on the case's timeline (Core, like the outbox row it goes with)."""
+    session.connection().execute(
+        _MESSAGES.insert(),
+        {
+            "case_id": case.id,
+            "hub": hub,
+            "direction": "out",
+            "kind": kind,
+            "message_id": message_id,
+            "in_reply_to": in_reply_to,
+            "subject": subject,
+            "at": now,
+            "raw_size": raw_size,
+        },
+    )
 
 
 def record_intake(

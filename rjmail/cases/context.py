@@ -8,7 +8,8 @@ from datetime import datetime
 import structlog
 from sqlmodel import Session
 
-from rjmail.adapters.tables import Case, Message
+from rjmail.adapters import outbox, store
+from rjmail.adapters.tables import Case
 from rjmail.core.addresses import all_valid
 from rjmail.core.domain import LetterSpec
 from rjmail.core.letterkinds import TIMELINE_KIND
@@ -43,20 +44,21 @@ def queue_letter(ctx: CaseContext, case: Case | None, letter: LetterSpec, summar
         _refuse_bad_address(ctx, case, letter)
         return
     item = ctx.rt.composer.compose(ctx.hub.code, case, letter, ctx.now, summary=summary)
-    ctx.session.add(item)
+    if ctx.session.new:
+        ctx.session.flush()  # rows added before this letter keep the earlier ids (timeline order)
+    outbox.add(ctx.session, item)
     if case is not None and not letter.to_advisors:
-        ctx.session.add(
-            Message(
-                case_id=case.id,
-                hub=ctx.hub.code,
-                direction="out",
-                kind=TIMELINE_KIND.get(letter.kind, letter.kind),
-                message_id=item.message_id,
-                in_reply_to=letter.reply_to_message_id,
-                subject=item.subject,
-                at=ctx.now,
-                raw_size=len(item.raw),
-            )
+        kind = TIMELINE_KIND.get(letter.kind, letter.kind)
+        store.add_outbound(
+            ctx.session,
+            case,
+            ctx.hub.code,
+            kind,
+            item.message_id,
+            letter.reply_to_message_id,
+            item.subject,
+            ctx.now,
+            len(item.raw),
         )
 
 

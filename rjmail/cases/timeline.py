@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
-from rjmail.adapters import store
+from rjmail.adapters import outbox, store
 from rjmail.adapters.tables import Case, Message, OutboxItem
 from rjmail.cases.casework import notify_advisors
 from rjmail.cases.context import CaseContext
@@ -96,19 +96,17 @@ def link_withdrawn(s: Session, mail: InboundMail, thread: ThreadMatch, seen: boo
     return ThreadMatch(case=store.snapshot(s, case), by=WITHDRAWN_LINK) if case else thread
 
 
-def queued(s: Session) -> dict[int, OutboxItem]:
-    """The outbox rows this session knows, by identity (held, so no identity is reused)."""
-    return {id(o): o for o in (*s.new, *s.identity_map.values()) if isinstance(o, OutboxItem)}
+def queued(s: Session) -> int:
+    """How many letters this transaction has queued so far."""
+    return len(outbox.queued_in(s))
 
 
-def follow_up_reason(s: Session, before: dict[int, OutboxItem], what: str | None) -> str:
+def follow_up_reason(s: Session, before: int, what: str | None) -> str:
     """The ledger's words for what a follow-up (withdrawal, booking, clarification, advisor
     command, call offer) sent, so "why did / didn't they get a reply?" is answered for it too."""
     if not what:
         return ""
-    added = [
-        o for o in (*s.new, *s.identity_map.values()) if isinstance(o, OutboxItem) and id(o) not in before
-    ]
+    added = outbox.queued_in(s)[before:]
     people = sorted({o.kind for o in added if o.person_letter})
     advisors = any(not o.person_letter for o in added)
     sent = f"sent {', '.join(people)}" if people else "no letter to the person"

@@ -42,7 +42,7 @@ def deliver(rt: Runtime, sender: Recorder) -> list[str]:
     for item_id in outbox.due_ids(rt.engine, ["NOR"], rt.now()):
         item = outbox.claim(rt.engine, item_id, rt.now(), rt.delivery)
         if item is not None:
-            outbox.deliver_one(rt.engine, sender, item, rt.now(), rt.delivery)
+            outbox.record(rt.engine, item, outbox.attempt(sender, item, rt.delivery), rt.now())
             went.append(item.kind)
     return went
 

@@ -57,7 +57,9 @@ def test_old_comma_joined_rows_become_lists_and_bad_ones_are_refused(tmp_path: P
     for row_id in (1, 2):
         item = outbox.claim(engine, row_id, now, policy)
         assert item is not None
-        results.append(outbox.deliver_one(engine, sender, item, now, policy))
+        tried = outbox.attempt(sender, item, policy)
+        outbox.record(engine, item, tried, now)
+        results.append(tried.result)
     assert results == ["sent", "failed"]
     assert sender.sent == [["a@example.test"]]
     with Session(engine) as s:
