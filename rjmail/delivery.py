@@ -249,6 +249,8 @@ class DeliveryChild:
         wake_r, self._wake_w = os.pipe()
         self._result_r, result_w = os.pipe()
         parent = os.getpid()
+        sys.stdout.flush()  # else the child would write the parent's buffered log lines again
+        sys.stderr.flush()
         pid = os.fork()
         if pid == 0:  # the child: deliver, answer, exit without running the parent's cleanup
             os.close(self._wake_w)
@@ -260,7 +262,8 @@ class DeliveryChild:
         os.set_blocking(self._wake_w, False)
 
     def wake(self) -> None:
-        with contextlib.suppress(BlockingIOError):  # a full pipe already holds wakes enough
+        # A full pipe already holds wakes enough; a child that died is reported by finish().
+        with contextlib.suppress(BlockingIOError, BrokenPipeError):
             os.write(self._wake_w, b".")
 
     def finish(self) -> dict[str, int]:

@@ -264,25 +264,24 @@ def record_sent(engine: Engine, items: Sequence[OutboxItem], now: datetime) -> N
     with engine.begin() as conn:
         done = set(conn.execute(_SENT, {"b_ids": ids, "b_now": now}).scalars())
         told = [i for i in items if i.id in done and i.person_letter]
-        if not told:
-            return
-        case_ids = list({i.case_id for i in told if i.case_id is not None})
-        refs = dict(conn.execute(_REFS, {"b_ids": case_ids}).all()) if case_ids else {}
-        conn.execute(
-            AUDIT.insert(),
-            [
-                {
-                    "at": now,
-                    "actor": "rjmail",
-                    "action": "disclosure",
-                    "case_ref": refs.get(i.case_id) if i.case_id else None,
-                    "reason": f"{i.kind} letter delivered to the person",
-                    "detail": i.message_id,
-                }
-                for i in told
-            ],
-        )
-    for item in items:
+        if told:
+            case_ids = list({i.case_id for i in told if i.case_id is not None})
+            refs = dict(conn.execute(_REFS, {"b_ids": case_ids}).all()) if case_ids else {}
+            conn.execute(
+                AUDIT.insert(),
+                [
+                    {
+                        "at": now,
+                        "actor": "rjmail",
+                        "action": "disclosure",
+                        "case_ref": refs.get(i.case_id) if i.case_id else None,
+                        "reason": f"{i.kind} letter delivered to the person",
+                        "detail": i.message_id,
+                    }
+                    for i in told
+                ],
+            )
+    for item in items:  # every letter, advisors' notices too (a batch of only those used to log none)
         log.info("delivered", outbox_id=item.id, hub=item.hub, kind=item.kind, attempts=item.attempts)
 
 

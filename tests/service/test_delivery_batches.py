@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import text
+from structlog.testing import capture_logs
 
 from rjmail import delivery
 from rjmail.adapters import outbox
@@ -113,3 +114,19 @@ def test_a_persons_letters_share_an_order_key_and_notices_about_different_cases_
     acks = [key for name, key in keys.items() if name.startswith("acknowledgement")]
     assert len(set(notices)) == 2  # two cases: the advisors' notices may go side by side
     assert acks == ["batch-0@example.test", "batch-1@example.test"]
+
+
+def test_every_letter_sent_is_logged_once_notices_included(tmp_path: Path) -> None:
+    """A batch holding only advisors' notices (no disclosure to audit) is logged too: operators
+    count `delivered` lines."""
+    desk = Desk(tmp_path)
+    _people(desk, 3)
+    with desk.rt.engine.connect() as conn:
+        notices = [
+            row_id for (row_id,) in conn.execute(text("SELECT id FROM outbox WHERE person_letter = false"))
+        ]
+    items = outbox.claim_many(desk.rt.engine, notices, desk.rt.now(), desk.rt.delivery)
+    with capture_logs() as logs:
+        outbox.record_sent(desk.rt.engine, items, desk.rt.now())
+    logged = [e["outbox_id"] for e in logs if e["event"] == "delivered"]
+    assert len(items) == 3 and sorted(logged) == sorted(notices)
