@@ -4,17 +4,22 @@ letters out of order. No servers: the sender is our own port, faked."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
-from structlog.testing import capture_logs
 
 from rjmail import delivery
 from rjmail.adapters import outbox
+from rjmail.cases import inbound, timeline
+from rjmail.cases.context import CaseContext
+from rjmail.core.parse import parse
 from rjmail.errors import TransientError
 from tests.service.conftest import Desk
+from tests.support import referral
 
 
 class Recorder:
@@ -116,7 +121,19 @@ def test_a_persons_letters_share_an_order_key_and_notices_about_different_cases_
     assert acks == ["batch-0@example.test", "batch-1@example.test"]
 
 
-def test_every_letter_sent_is_logged_once_notices_included(tmp_path: Path) -> None:
+class Logged:
+    """Stands in for the outbox's logger: the events it was given."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, dict[str, object]]] = []
+
+    def info(self, event: str, **fields: object) -> None:
+        self.events.append((event, fields))
+
+
+def test_every_letter_sent_is_logged_once_notices_included(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A batch holding only advisors' notices (no disclosure to audit) is logged too: operators
     count `delivered` lines."""
     desk = Desk(tmp_path)
@@ -126,7 +143,28 @@ def test_every_letter_sent_is_logged_once_notices_included(tmp_path: Path) -> No
             row_id for (row_id,) in conn.execute(text("SELECT id FROM outbox WHERE person_letter = false"))
         ]
     items = outbox.claim_many(desk.rt.engine, notices, desk.rt.now(), desk.rt.delivery)
-    with capture_logs() as logs:
-        outbox.record_sent(desk.rt.engine, items, desk.rt.now())
-    logged = [e["outbox_id"] for e in logs if e["event"] == "delivered"]
+    seen = Logged()
+    monkeypatch.setattr(outbox, "log", seen)
+    outbox.record_sent(desk.rt.engine, items, desk.rt.now())
+    logged = [fields["outbox_id"] for event, fields in seen.events if event == "delivered"]
     assert len(items) == 3 and sorted(logged) == sorted(notices)
+
+
+def test_the_arrival_time_is_kept_when_letters_were_queued_after_the_referral(tmp_path: Path) -> None:
+    """The acknowledgement latency metric reads `arrived_at`: it must be set on the referral's
+    timeline entry even though queueing the letters wrote that entry early."""
+    desk = Desk(tmp_path)
+    arrived = desk.rt.now().replace(microsecond=0)
+    raw = referral("arrival@example.test", "rj-nor@example.org")
+
+    def filed(ctx: CaseContext) -> None:
+        mail = parse(raw)
+        inbound.file_message(ctx, mail, raw)
+        assert outbox.queued_in(ctx.session)  # letters were queued after the referral
+        gc.collect()  # the session keeps no strong hold on rows it already flushed
+        timeline.record_arrival(ctx.session, mail.message_id, arrived)
+
+    desk.run(filed)
+    with desk.rt.engine.connect() as conn:
+        stored = conn.execute(text("SELECT arrived_at FROM message WHERE direction = 'in'")).scalar()
+    assert stored is not None and str(stored).startswith(arrived.strftime("%Y-%m-%d %H:%M:%S"))
