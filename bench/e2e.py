@@ -17,7 +17,9 @@ ceiling of the same SMTP server for the same letters from a bare sender.
 4. Ceiling: the exact letters rjmail had accepted (same bytes, same envelope recipients) are sent
    again by a bare `smtplib` sender over the same number of connections, with nothing else to do.
    Referrals/s at the ceiling = letters/s / letters per referral; the ratio compares the two.
-5. Peak RSS of the `rjmail` process (RUSAGE_CHILDREN).
+5. Peak RSS of the `rjmail` process (RUSAGE_CHILDREN: the larger of rjmail and its delivery
+   child), and the peak of the two together sampled from /proc every 50 ms: RSS (shared pages
+   counted in each) and PSS (shared pages split between them).
 6. Where the CPU went (/proc/stat): while rjmail ran, its own CPU (it and its delivery child) and
    the rest of the machine's (the SMTP server, Dovecot, the kernel), per referral; and the whole
    machine's during the ceiling. The sum per referral bounds the rate: 2 cores / 20 ms = 100 /s.
@@ -96,24 +98,48 @@ def person_letters(accepted: list[Accepted]) -> list[Accepted]:
     return [a for a in accepted if any(r.startswith("bench-person-") for r in a.rcpt_tos)]
 
 
-def run_once(config: Path, env: dict[str, str], profile: Path | None = None) -> tuple[float, float, int]:
-    """(start wall time, duration, exit code) of one `rjmail run --once` process (under cProfile,
-    writing `profile`, when given)."""
+def memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in KiB of a process and all its descendants (the delivery child shares most of
+    its pages with rjmail copy-on-write: RSS counts them twice, PSS splits them)."""
+    rss = pss = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith(("Rss:", "Pss:")):
+                kib = int(line.split()[1])
+                rss, pss = (rss + kib, pss) if line.startswith("Rss:") else (rss, pss + kib)
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except (OSError, ValueError):
+        return rss, pss
+    for child in children:
+        child_rss, child_pss = memory(int(child))
+        rss, pss = rss + child_rss, pss + child_pss
+    return rss, pss
+
+
+def run_once(
+    config: Path, env: dict[str, str], profile: Path | None = None
+) -> tuple[float, float, int, tuple[int, int]]:
+    """(start wall time, duration, exit code, peak (RSS, PSS) of the process tree in KiB) of one
+    `rjmail run --once` process (under cProfile, writing `profile`, when given)."""
     started_wall = time.time()
     started = time.perf_counter()
     prof = ["-m", "cProfile", "-o", str(profile)] if profile else []
     sampler = os.environ.get("RJMAIL_BENCH_PYSPY")  # raw stacks of every thread, delivery child too
     spy = ["py-spy", "record", "--format", "raw", "--subprocesses", "-r", "100", "-o", sampler, "--"]
     wrap = spy if sampler else []
+    peak = (0, 0)
     with (config.parent / "rjmail.log").open("wb") as logs:  # JSON logs, as in production
-        proc = subprocess.run(
+        proc = subprocess.Popen(
             [*wrap, sys.executable, *prof, "-m", "rjmail.cli", "--config", str(config), "run", "--once"],
             env=env,
             stdout=logs,
             stderr=subprocess.STDOUT,
-            check=False,
         )
-    return started_wall, time.perf_counter() - started, proc.returncode
+        while proc.poll() is None:  # the tree's memory every 50 ms (rjmail and its delivery child)
+            now = memory(proc.pid)
+            peak = (max(peak[0], now[0]), max(peak[1], now[1]))
+            time.sleep(0.05)
+    return started_wall, time.perf_counter() - started, proc.returncode, peak
 
 
 def relay_letters(relay: Any) -> list[Accepted]:
@@ -193,7 +219,7 @@ def measure(
         stack.append_many(HUBS[HUB], [referral_mail(i, f"{HUBS[HUB]}@example.org") for i in range(n)])
         arrived = time.time()
         before, busy_before = resource.getrusage(resource.RUSAGE_CHILDREN), machine_cpu()
-        start_wall, duration, code = run_once(config, env, profile)
+        start_wall, duration, code, (tree_rss, tree_pss) = run_once(config, env, profile)
         busy_run = machine_cpu() - busy_before
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         rjmail_cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
@@ -219,6 +245,8 @@ def measure(
             "p50": percentile([t - arrived for t in ack_times], 50),
             "p95": percentile([t - arrived for t in ack_times], 95),
             "rss": rss,
+            "tree_rss": tree_rss / 1024,
+            "tree_pss": tree_pss / 1024,
             "cpu_ms_per_referral": 1000 * (usage.ru_utime + usage.ru_stime) / max(1, n),
             # Where the machine's CPU went: rjmail itself, and everything else (the SMTP server,
             # Dovecot's LMTP, the kernel) while it ran; and the whole machine during the ceiling.
@@ -248,7 +276,11 @@ def report(r: dict[str, Any]) -> bool:
         ("first acknowledgement accepted after start", f"{r['first_ack_s']:.2f} s"),
         ("referrals fully handled", f"{r['rate']:.1f} /s ({r['acks']} acknowledgements)"),
         ("arrival -> acknowledgement p50 / p95", f"{r['p50']:.2f} s / {r['p95']:.2f} s"),
-        ("peak RSS of the rjmail process", f"{r['rss']:.0f} MiB"),
+        ("peak RSS of the rjmail process", f"{r['rss']:.0f} MiB (the larger process)"),
+        (
+            "peak of rjmail + its delivery child together",
+            f"RSS {r['tree_rss']:.0f} MiB, PSS {r['tree_pss']:.0f} MiB (sampled every 50 ms)",
+        ),
         (
             f"ceiling: bare sender, {r['connections']} connection(s)",
             f"{r['ceiling_letters']:.1f} letters/s = {r['ceiling_rate']:.1f} referrals/s "
