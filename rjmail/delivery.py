@@ -361,7 +361,10 @@ def copy_to_sent(rt: Runtime, hub: HubSettings, mailbox: Mailbox) -> int:
     """Append delivered letters to the hub's Sent folder so advisors see exactly what went out."""
     assert hub.imap.sent_folder
     rows = outbox.sent_not_copied(rt.engine, hub.code)
-    for row_id, raw in rows:
-        mailbox.append(hub.imap.sent_folder, raw)
+    for index, (row_id, message_id, raw) in enumerate(rows):
+        # Copies are appended and marked one by one, oldest first, so a crash between the two can
+        # only have left the oldest unmarked row appended: look for that one before appending it.
+        if index > 0 or not mailbox.has_message_id(hub.imap.sent_folder, message_id):
+            mailbox.append(hub.imap.sent_folder, raw)
         outbox.mark_copied(rt.engine, row_id)
     return len(rows)

@@ -369,19 +369,21 @@ def _sent_to_any(item: OutboxItem, recipients: tuple[str, ...]) -> bool:
     return bool(sent_to & {r.lower() for r in recipients})
 
 
-def sent_not_copied(engine: Engine, hub: str, limit: int = 200) -> list[tuple[int, bytes]]:
-    """(id, raw) of delivered letters not yet appended to the hub's Sent folder."""
+def sent_not_copied(engine: Engine, hub: str, limit: int = 200) -> list[tuple[int, str, bytes]]:
+    """(id, Message-ID, raw) of delivered letters not yet appended to the hub's Sent folder, oldest
+    first (copy_to_sent relies on the order)."""
     with Session(engine) as s:
         rows = s.exec(
-            select(OutboxItem.id, OutboxItem.raw)
+            select(OutboxItem.id, OutboxItem.message_id, OutboxItem.raw)
             .where(
                 OutboxItem.hub == hub,
                 OutboxItem.status == OutboxStatus.SENT,
                 col(OutboxItem.copied_to_sent).is_(False),
             )
+            .order_by(col(OutboxItem.id))
             .limit(limit)
         ).all()
-    return [(row_id, raw) for row_id, raw in rows if row_id is not None]
+    return [(row_id, message_id, raw) for row_id, message_id, raw in rows if row_id is not None]
 
 
 def mark_copied(engine: Engine, item_id: int) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from rjmail.core import signing
 from tests.support import (
@@ -193,6 +194,25 @@ def test_advisor_replies_from_the_hub_sent_folder_are_recorded(tmp_path, mailsta
         ("out", "acknowledgement"),
         ("out", "advisor_reply"),
     ]
+
+
+def test_a_copy_appended_to_sent_before_a_crash_is_not_appended_again(tmp_path, mailstack, db_url, hubs):
+    """A kill between appending a copy to Sent and recording it leaves the row unmarked; the next
+    run finds the copy there and does not append a second one."""
+    hub = dict(hubs[0], imap_extra='sent_folder = "Sent"')
+    config = setup_config(tmp_path, mailstack, db_url, [hub, hubs[1]])
+    person = new_person(mailstack)
+    mailstack.append(hub["user"], referral(f"{person}@example.test", "x@example.org"))
+    assert run(config, "run", "--once")[0] == 0
+    assert run(config, "run", "--once")[0] == 0
+    assert len(mailstack.fetch_all(hub["user"], "Sent")) == 2
+    engine = create_engine(db_url)
+    with engine.begin() as conn:  # as a kill after the APPEND and before the record leaves it
+        conn.execute(text("UPDATE outbox SET copied_to_sent = false WHERE id = (SELECT min(id) FROM outbox)"))
+    engine.dispose()
+    assert run(config, "run", "--once")[0] == 0
+    copies = [email.message_from_bytes(raw)["Message-ID"] for raw in mailstack.fetch_all(hub["user"], "Sent")]
+    assert len(copies) == 2 and len(set(copies)) == 2
 
 
 def test_uidvalidity_change_rescans_without_sending_twice(tmp_path, mailstack, db_url, hubs):
