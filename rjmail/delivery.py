@@ -251,11 +251,23 @@ class DeliveryChild:
         parent = os.getpid()
         sys.stdout.flush()  # else the child would write the parent's buffered log lines again
         sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:  # the child: deliver, answer, exit without running the parent's cleanup
-            os.close(self._wake_w)
-            os.close(self._result_r)
-            os._exit(_child(self.rt, self.hubs, parent, wake_r, result_w))
+        # No pooled connection may cross the fork: a SQLite handle closed in the child, or used by
+        # both, breaks the parent's locks. Nothing is checked out now; the parent reconnects.
+        self.rt.engine.dispose()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (wake_r, self._wake_w, self._result_r, result_w):
+                os.close(fd)
+            raise
+        if pid == 0:  # the child: deliver, answer, and exit whatever happens, never returning into
+            code = 1  # the parent's code (its finally blocks would release the parent's hub locks)
+            try:
+                os.close(self._wake_w)
+                os.close(self._result_r)
+                code = _child(self.rt, self.hubs, parent, wake_r, result_w)
+            finally:
+                os._exit(code)
         self.pid = pid
         os.close(wake_r)
         os.close(result_w)
@@ -263,8 +275,20 @@ class DeliveryChild:
 
     def wake(self) -> None:
         # A full pipe already holds wakes enough; a child that died is reported by finish().
-        with contextlib.suppress(BlockingIOError, BrokenPipeError):
-            os.write(self._wake_w, b".")
+        if self._wake_w >= 0:
+            with contextlib.suppress(BlockingIOError, BrokenPipeError):
+                os.write(self._wake_w, b".")
+
+    def abandon(self) -> None:
+        """Intake stopped on an unexpected error or Ctrl-C: stop the child now, as a crash would
+        (what it claimed is recovered by the next run)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        for fd in (self._wake_w, self._result_r):
+            if fd >= 0:
+                os.close(fd)
+        self._wake_w = self._result_r = -1
 
     def finish(self) -> dict[str, int]:
         """Intake is done: wait for the child to deliver what is due, and return its counts."""
@@ -302,9 +326,9 @@ def _child(rt: Runtime, hubs: list[HubSettings], parent: int, wake_r: int, resul
     except BaseException as exc:  # every error must reach the parent, as text
         answer = {"error": (str(exc).splitlines() or [type(exc).__name__])[0]}
         code = 1
-    try:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the answer short
+    with contextlib.suppress(OSError):  # the parent is gone: nobody to answer
         os.write(result_w, json.dumps(answer).encode())
-    finally:
         sys.stdout.flush()
         sys.stderr.flush()
     return code
@@ -361,10 +385,11 @@ def copy_to_sent(rt: Runtime, hub: HubSettings, mailbox: Mailbox) -> int:
     """Append delivered letters to the hub's Sent folder so advisors see exactly what went out."""
     assert hub.imap.sent_folder
     rows = outbox.sent_not_copied(rt.engine, hub.code)
-    for index, (row_id, message_id, raw) in enumerate(rows):
-        # Copies are appended and marked one by one, oldest first, so a crash between the two can
-        # only have left the oldest unmarked row appended: look for that one before appending it.
-        if index > 0 or not mailbox.has_message_id(hub.imap.sent_folder, message_id):
+    # A crash between an APPEND and its record leaves a copy in the folder that is not marked; rows
+    # become `sent` in no fixed order, so any row of the batch may be one: ask about all of them.
+    there = mailbox.message_ids_in(hub.imap.sent_folder, [message_id for _, message_id, _ in rows])
+    for row_id, message_id, raw in rows:
+        if message_id not in there:
             mailbox.append(hub.imap.sent_folder, raw)
         outbox.mark_copied(rt.engine, row_id)
     return len(rows)

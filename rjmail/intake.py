@@ -42,17 +42,24 @@ Committed = Callable[[], None]
 
 
 def poll_hub(
-    rt: Runtime, hub: HubSettings, keep_going: KeepGoing | None = None, on_commit: Committed | None = None
+    rt: Runtime,
+    hub: HubSettings,
+    keep_going: KeepGoing | None = None,
+    on_commit: Committed | None = None,
+    recover: bool = True,
 ) -> PollResult:
     """Fetch and process everything new in the hub's folder (and its Sent folder, where advisors'
     own replies are recorded). `keep_going` is asked before each message (shutdown, leadership);
     `on_commit` is called after each message's transaction committed (its letters are now due).
-    Raises Transient/PermanentError. The outcome is recorded for `rjmail status` and the metrics."""
+    `recover` settles rows a crash left `sending` first: off while another process delivers (its
+    rows in flight are not in this process's IN_FLIGHT). Raises Transient/PermanentError. The
+    outcome is recorded for `rjmail status` and the metrics."""
     result = PollResult()
     committed = on_commit or _nothing
     recorded = hubstate.polling(rt.engine, rt.metrics, hub.code, rt.now)
     with recorded, Mailbox(hub.imap, rt.imap_token) as mailbox:
-        delivery.recover_outbox(rt, hub, mailbox)
+        if recover:
+            delivery.recover_outbox(rt, hub, mailbox)
         _poll_folder(
             rt, hub, mailbox, hub.imap.folder, result, sent=False, keep_going=keep_going, on_commit=committed
         )

@@ -46,6 +46,7 @@ class _Delivering:
     def __init__(self, rt: Runtime, hubs: list[HubSettings]) -> None:
         self.pool = delivery.DeliveryPool(rt, hubs)
         self.intake_done = threading.Event()
+        self.cancelled = threading.Event()
         self.counts: dict[str, int] = {}
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="delivery", daemon=True)
@@ -56,9 +57,14 @@ class _Delivering:
     def wake(self) -> None:
         self.pool.wake()
 
+    def abandon(self) -> None:
+        """Intake stopped on an unexpected error or Ctrl-C: stop between letters, do not wait."""
+        self.cancelled.set()
+        self.pool.wake()
+
     def _run(self) -> None:
         try:
-            self.counts = self.pool.run(until=self.intake_done.is_set)
+            self.counts = self.pool.run(until=self.intake_done.is_set, cancelled=self.cancelled.is_set)
         except BaseException as exc:  # reported by finish() in the main thread
             self.error = exc
 
@@ -71,6 +77,21 @@ class _Delivering:
         return self.counts
 
 
+def _start_delivery(
+    rt: Runtime, hubs: list[HubSettings], in_child: bool
+) -> _Delivering | delivery.DeliveryChild:
+    if in_child:
+        child = delivery.DeliveryChild(rt, hubs)
+        try:
+            child.start()
+            return child
+        except OSError as exc:  # no fork (out of processes or memory): deliver from a thread
+            log.warning("delivery_process_unavailable", error=type(exc).__name__)
+    threads = _Delivering(rt, hubs)
+    threads.start()
+    return threads
+
+
 def _recover(rt: Runtime, hubs: list[HubSettings]) -> None:
     """Rows a crash left `sending` are settled before any worker starts (nothing is in flight)."""
     for hub in hubs:
@@ -79,7 +100,9 @@ def _recover(rt: Runtime, hubs: list[HubSettings]) -> None:
 
 def _poll(rt: Runtime, hub: HubSettings, on_commit: Callable[[], None]) -> int:
     try:
-        result = intake.poll_hub(rt, hub, on_commit=on_commit)
+        # Recovery ran before delivery started (_recover) and runs again in settle(); here it would
+        # not see the rows a delivery child is sending, so it is left out.
+        result = intake.poll_hub(rt, hub, on_commit=on_commit, recover=False)
         log.info("poll_done", fetched=result.fetched, quarantined=result.quarantined)
     except _ERRORS as exc:
         log.error("poll_failed", error=str(exc).splitlines()[0])
@@ -103,20 +126,20 @@ def run_once(rt: Runtime, delivery_process: bool = False) -> int:
         if not led:
             return 0
         _recover(rt, led)
-        delivering: _Delivering | delivery.DeliveryChild
-        delivering = delivery.DeliveryChild(rt, led) if delivery_process else _Delivering(rt, led)
-        delivering.start()
+        delivering = _start_delivery(rt, led, delivery_process)
         try:
             for hub in led:
                 with structlog.contextvars.bound_contextvars(hub=hub.code, job="once"):
                     failed += _poll(rt, hub, delivering.wake)
-        finally:
-            try:
-                counts = delivering.finish()  # also when intake raised: the letters it committed go out
-            except _ERRORS as exc:
-                counts = {}
-                failed += 1
-                log.error("delivery_failed", error=str(exc).splitlines()[0])
+        except BaseException:
+            delivering.abandon()  # a bug or Ctrl-C: stop now, as a crash would; nothing is lost
+            raise
+        try:
+            counts = delivering.finish()
+        except _ERRORS as exc:
+            counts = {}
+            failed += 1
+            log.error("delivery_failed", error=str(exc).splitlines()[0])
         if counts:
             log.info("delivery_done", **counts)
         try:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -99,7 +100,9 @@ def begin_immediate(dbapi_conn: Any, wait: float = LOCK_WAIT_SECONDS) -> None:
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
+                    # As SQLAlchemy would raise it: callers retry a busy database on the next poll
+                    # (sqlalchemy.exc.OperationalError), they do not quarantine the message.
+                    raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
                 time.sleep(_RETRY_SECONDS)
     finally:
         dbapi_conn.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")  # for anything else that waits

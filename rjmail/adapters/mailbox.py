@@ -13,6 +13,8 @@ import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email import policy
+from email.parser import BytesParser
 from typing import Any
 
 from imapclient import IMAPClient
@@ -155,6 +157,28 @@ class Mailbox:
     def has_message_id(self, folder: str, message_id: str) -> bool:
         self._call(self.client.select_folder, folder, readonly=True)
         return bool(self._call(self.client.search, ["HEADER", "Message-ID", message_id]))
+
+    def message_ids_in(self, folder: str, message_ids: list[str]) -> set[str]:
+        """Which of these Message-IDs the folder holds: one SEARCH (ORed HEADER keys) and one FETCH
+        of the matches' Message-ID headers, however many are asked about."""
+        if not message_ids:
+            return set()
+        criteria: list[str] = []
+        for message_id in message_ids[:-1]:
+            criteria += ["OR", "HEADER", "Message-ID", message_id]
+        criteria += ["HEADER", "Message-ID", message_ids[-1]]
+        self._call(self.client.select_folder, folder, readonly=True)
+        uids = self._call(self.client.search, criteria)
+        if not uids:
+            return set()
+        found = self._call(self.client.fetch, uids, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+        present = set()
+        for data in found.values():
+            header = bytes(data.get(b"BODY[HEADER.FIELDS (MESSAGE-ID)]") or b"")
+            value = BytesParser(policy=policy.compat32).parsebytes(header).get("Message-ID")
+            if value:
+                present.add(" ".join(str(value).split()))
+        return present & set(message_ids)
 
     def capabilities(self) -> tuple[str, ...]:
         return tuple(to_unicode(c) for c in self.client.capabilities())

@@ -229,7 +229,14 @@ def add_inbound(
         raw=raw,
     )
     session.add(row)
-    return row
+    inbound_rows(session).append(row)  # held here: queueing a letter flushes it, and the session
+    return row  # keeps no hold on flushed rows (record_arrival sets its arrival time later)
+
+
+def inbound_rows(session: Session) -> list[Message]:
+    """The inbound timeline entries this session wrote."""
+    rows: list[Message] = session.info.setdefault("rjmail_inbound", [])
+    return rows
 
 
 def add_outbound(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
@@ -24,28 +24,12 @@ FAILURE_KIND = "delivery_failure"
 
 def record_arrival(s: Session, message_id: str, arrived: datetime | None) -> None:
     """Keep the mailbox arrival time (IMAP INTERNALDATE) on the inbound timeline entry this
-    transaction wrote: on the session's own row while it is still to be inserted (no query), else
-    by one UPDATE (a letter queued after it flushed the row, and the session keeps no hold on it)."""
+    transaction wrote (no query: the row is the session's own, flushed or not)."""
     if arrived is None:
         return
-    for row in s.new:
-        if isinstance(row, Message) and row.message_id == message_id and row.direction == "in":
-            row.arrived_at = row.arrived_at or arrived
-            return
-    s.connection().execute(_ARRIVED, {"b_message_id": message_id, "b_arrived": arrived})
-
-
-_MESSAGES = Message.metadata.tables["message"]
-_LATEST_IN = (
-    core_select(func.max(_MESSAGES.c.id))
-    .where(_MESSAGES.c.message_id == bindparam("b_message_id"), _MESSAGES.c.direction == "in")
-    .scalar_subquery()
-)
-_ARRIVED = (
-    update(_MESSAGES)
-    .where(_MESSAGES.c.id == _LATEST_IN, _MESSAGES.c.arrived_at.is_(None))
-    .values(arrived_at=bindparam("b_arrived", type_=_MESSAGES.c.arrived_at.type))
-)
+    for row in store.inbound_rows(s):
+        if row.message_id == message_id and row.arrived_at is None:
+            row.arrived_at = arrived
 
 
 def delivery_failed(ctx: CaseContext, item: OutboxItem, why: str) -> None:

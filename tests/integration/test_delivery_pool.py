@@ -201,6 +201,19 @@ def test_a_delivery_process_that_dies_is_reported_and_its_letters_wait_for_recov
     assert sum(_statuses(rt).values()) == 6
 
 
+def test_an_abandoned_delivery_process_is_stopped_and_reaped(
+    tmp_path: Path, mailstack: Any, db_url: str, hubs: list[dict[str, Any]]
+) -> None:
+    """Intake stopped by a bug or Ctrl-C: the child is stopped at once, as a crash would stop it."""
+    _, rt = _runtime(tmp_path, mailstack, db_url, hubs, connections=1)
+    child = delivery.DeliveryChild(rt, [rt.settings.hubs[0]])
+    child.start()
+    child.abandon()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, os.WNOHANG)  # already reaped: no zombie left behind
+    child.wake()  # a late wake is harmless
+
+
 def test_kill_minus_nine_of_run_once_takes_its_delivery_process_with_it(
     tmp_path: Path, mailstack: Any, hubs: list[dict[str, Any]]
 ) -> None:

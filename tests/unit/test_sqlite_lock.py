@@ -1,0 +1,50 @@
+"""SQLite's write lock (issue 17): a second writer asks again every 0.2 ms instead of SQLite's own
+1-100 ms back-off, and a lock it cannot get is reported as SQLAlchemy reports a busy database."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from rjmail.adapters import db
+
+
+def _holder(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("BEGIN IMMEDIATE")
+    return conn
+
+
+def test_a_writer_gets_the_lock_soon_after_another_commits(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'rj.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+    other = _holder(tmp_path / "rj.db")
+    releaser = threading.Timer(0.2, lambda: other.execute("COMMIT"))
+    releaser.start()
+    started = time.monotonic()
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+    waited = time.monotonic() - started
+    releaser.join()
+    assert 0.19 < waited < 0.4  # it waited for the commit, and no longer than a loaded machine needs
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 30000  # restored for the rest
+
+
+def test_a_lock_never_released_is_a_database_error_not_a_driver_error(tmp_path: Path) -> None:
+    path = tmp_path / "rj.db"
+    sqlite3.connect(path).execute("CREATE TABLE t (x INTEGER)")
+    other = _holder(path)
+    mine = sqlite3.connect(path, isolation_level=None)
+    started = time.monotonic()
+    with pytest.raises(OperationalError, match="locked"):  # intake retries these on the next poll
+        db.begin_immediate(mine, wait=0.1)
+    assert time.monotonic() - started < 0.5
+    other.execute("ROLLBACK")
