@@ -211,16 +211,28 @@ class SinkHandler:
         rcpt_tos = list(envelope.rcpt_tos)
         # Number on the event loop so concurrent connections still get unique, ordered names.
         number, self.counter = self.counter, self.counter + 1
-        eml = await asyncio.to_thread(spool_message, self.spool_dir, number, mail_from, rcpt_tos, data)
+        # Spooling and local delivery are one step that finishes even when the client goes away
+        # meanwhile (aiosmtpd then cancels this handler), as a real server finishes delivering
+        # what it has queued: a spooled message is always a delivered one. Cancelled between the
+        # two, a letter was spooled (counted as accepted by the crash harness) but never delivered,
+        # so its proof copy could not be found and the harness counted a duplicate that no
+        # mailbox ever received.
+        accepted = await asyncio.shield(asyncio.to_thread(self._accept, number, mail_from, rcpt_tos, data))
+        if not accepted:
+            return "451 4.3.0 Local delivery failed, try again later"
+        return "250 2.0.0 Message accepted"
+
+    def _accept(self, number: int, mail_from: str, rcpt_tos: list[str], data: bytes) -> bool:
+        eml = spool_message(self.spool_dir, number, mail_from, rcpt_tos, data)
         local = [rcpt for rcpt in rcpt_tos if is_known_user(self.users_dir, rcpt)]
         try:
-            await asyncio.to_thread(deliver_lmtp, self.lmtp_socket, mail_from, local, data)
+            deliver_lmtp(self.lmtp_socket, mail_from, local, data)
         except DeliveryError as exc:
             # Not accepted after all: drop the spool entry so spooled() == accepted mail.
             log.warning("%s", exc)
             unspool_message(eml)
-            return "451 4.3.0 Local delivery failed, try again later"
-        return "250 2.0.0 Message accepted"
+            return False
+        return True
 
     async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:  # noqa: N802
         """Microsoft-365-style XOAUTH2: accept exactly the configured bearer token."""
