@@ -155,12 +155,12 @@ class Mailbox:
         self._call(self.client.append, folder, raw, flags=[b"\\Seen"] if seen else [])
 
     def has_message_id(self, folder: str, message_id: str) -> bool:
-        self._call(self.client.select_folder, folder, readonly=True)
-        return bool(self._call(self.client.search, ["HEADER", "Message-ID", message_id]))
+        return message_id in self.message_ids_in(folder, [message_id])
 
     def message_ids_in(self, folder: str, message_ids: list[str]) -> set[str]:
         """Which of these Message-IDs the folder holds: one SEARCH (ORed HEADER keys) and one FETCH
-        of the matches' Message-ID headers, however many are asked about."""
+        of the matches' Message-ID headers, however many are asked about. The FETCH makes it exact:
+        IMAP's HEADER search matches substrings."""
         if not message_ids:
             return set()
         criteria: list[str] = []

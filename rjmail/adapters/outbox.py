@@ -371,7 +371,7 @@ def _sent_to_any(item: OutboxItem, recipients: tuple[str, ...]) -> bool:
 
 def sent_not_copied(engine: Engine, hub: str, limit: int = 200) -> list[tuple[int, str, bytes]]:
     """(id, Message-ID, raw) of delivered letters not yet appended to the hub's Sent folder, oldest
-    first (copy_to_sent relies on the order)."""
+    first."""
     with Session(engine) as s:
         rows = s.exec(
             select(OutboxItem.id, OutboxItem.message_id, OutboxItem.raw)
