@@ -309,8 +309,7 @@ class DeliveryChild:
 
 def _child(rt: Runtime, hubs: list[HubSettings], parent: int, wake_r: int, result_w: int) -> int:
     try:
-        _die_with(parent)
-        rt.engine.dispose(close=False)  # the parent's pooled connections stay the parent's
+        _die_with(parent)  # (the parent emptied the pool before the fork: no connection came along)
         pool = DeliveryPool(rt, hubs)
         intake_done = threading.Event()
 

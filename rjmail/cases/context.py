@@ -48,12 +48,11 @@ def queue_letter(ctx: CaseContext, case: Case | None, letter: LetterSpec, summar
         ctx.session.flush()  # rows added before this letter keep the earlier ids (timeline order)
     outbox.add(ctx.session, item)
     if case is not None and not letter.to_advisors:
-        kind = TIMELINE_KIND.get(letter.kind, letter.kind)
         store.add_outbound(
             ctx.session,
             case,
             ctx.hub.code,
-            kind,
+            TIMELINE_KIND.get(letter.kind, letter.kind),
             item.message_id,
             letter.reply_to_message_id,
             item.subject,
