@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rjmail.adapters.tables import Case, OutboxItem
+from rjmail.adapters.tables import Case
 from rjmail.core import addresses, signing
 from rjmail.core.bilingual import language_name, render_bilingual
 from rjmail.core.casefields import VIEW_FIELDS
 from rjmail.core.catalogue import REQUIRED_REASON_CODES
-from rjmail.core.domain import LetterSpec
+from rjmail.core.domain import ComposedLetter, LetterSpec
 from rjmail.core.greeting import first_name
 from rjmail.core.letterkinds import PERSON_LETTERS, PROFESSIONAL_LETTERS
 from rjmail.core.notice import shorten, with_notice
@@ -156,7 +156,7 @@ class Composer:
         now: datetime,
         summary: str | None = None,
         extra: Mapping[str, Any] | None = None,
-    ) -> OutboxItem:
+    ) -> ComposedLetter:
         hub = self._hubs[hub_code]
         ctx = self.context(hub, case, letter, summary)
         ctx.update(extra or {})
@@ -180,7 +180,7 @@ class Composer:
             to_advisors=letter.to_advisors,
         )
         raw = message_bytes(rendered, envelope, letter.attachments)  # perf: skeleton, same bytes
-        return OutboxItem(
+        return ComposedLetter(
             case_id=case.id if case else None,
             hub=hub_code,
             kind=letter.kind,

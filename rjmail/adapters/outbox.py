@@ -186,24 +186,6 @@ def _finish(engine: Engine, item_id: int, **values: object) -> None:
 IN_FLIGHT: set[int] = set()  # rows this process is sending right now; recovery leaves them alone
 
 
-def add(session: Session, item: OutboxItem) -> None:
-    """Queue a composed letter in the case's transaction. A Core insert, at once: this runs for
-    every letter, and an ORM object would cost a flush at commit for nothing (no caller keeps it;
-    later reads in the transaction find the row in the database)."""
-    session.connection().execute(_INSERT, {name: getattr(item, name) for name in _FIELDS})
-    queued_in(session).append(item)
-
-
-def queued_in(session: Session) -> list[OutboxItem]:
-    """The letters this session queued, in order (the ledger says what a follow-up sent)."""
-    queued: list[OutboxItem] = session.info.setdefault("rjmail_queued", [])
-    return queued
-
-
-_FIELDS = [c.name for c in OUTBOX.c if c.name != "id"]
-_INSERT = OUTBOX.insert()
-
-
 @dataclass(frozen=True)
 class Attempt:
     """What one send attempt came to, before it is recorded."""

@@ -8,7 +8,7 @@ from datetime import datetime
 import structlog
 from sqlmodel import Session
 
-from rjmail.adapters import outbox, store
+from rjmail.adapters import queueing, store
 from rjmail.adapters.tables import Case
 from rjmail.core.addresses import all_valid
 from rjmail.core.domain import LetterSpec
@@ -46,7 +46,7 @@ def queue_letter(ctx: CaseContext, case: Case | None, letter: LetterSpec, summar
     item = ctx.rt.composer.compose(ctx.hub.code, case, letter, ctx.now, summary=summary)
     if ctx.session.new:
         ctx.session.flush()  # rows added before this letter keep the earlier ids (timeline order)
-    outbox.add(ctx.session, item)
+    queueing.add(ctx.session, item)
     if case is not None and not letter.to_advisors:
         store.add_outbound(
             ctx.session,

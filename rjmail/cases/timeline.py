@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
-from rjmail.adapters import outbox, store
+from rjmail.adapters import queueing, store
 from rjmail.adapters.tables import Case, Message, OutboxItem
 from rjmail.cases.casework import notify_advisors
 from rjmail.cases.context import CaseContext
@@ -97,7 +97,7 @@ def link_withdrawn(s: Session, mail: InboundMail, thread: ThreadMatch, seen: boo
 
 def queued(s: Session) -> int:
     """How many letters this transaction has queued so far."""
-    return len(outbox.queued_in(s))
+    return len(queueing.queued_in(s))
 
 
 def follow_up_reason(s: Session, before: int, what: str | None) -> str:
@@ -105,7 +105,7 @@ def follow_up_reason(s: Session, before: int, what: str | None) -> str:
     command, call offer) sent, so "why did / didn't they get a reply?" is answered for it too."""
     if not what:
         return ""
-    added = outbox.queued_in(s)[before:]
+    added = queueing.queued_in(s)[before:]
     people = sorted({o.kind for o in added if o.person_letter})
     advisors = any(not o.person_letter for o in added)
     sent = f"sent {', '.join(people)}" if people else "no letter to the person"

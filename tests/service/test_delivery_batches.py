@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from rjmail import delivery
-from rjmail.adapters import outbox
+from rjmail.adapters import outbox, queueing
 from rjmail.cases import inbound, timeline
 from rjmail.cases.context import CaseContext
 from rjmail.core.parse import parse
@@ -160,7 +160,7 @@ def test_the_arrival_time_is_kept_when_letters_were_queued_after_the_referral(tm
     def filed(ctx: CaseContext) -> None:
         mail = parse(raw)
         inbound.file_message(ctx, mail, raw)
-        assert outbox.queued_in(ctx.session)  # letters were queued after the referral
+        assert queueing.queued_in(ctx.session)  # letters were queued after the referral
         gc.collect()  # the session keeps no strong hold on rows it already flushed
         timeline.record_arrival(ctx.session, mail.message_id, arrived)
 

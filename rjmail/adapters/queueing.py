@@ -1,0 +1,36 @@
+"""Queueing letters: a composed letter becomes a pending outbox row in the transaction of the change
+that caused it (rjmail.adapters.outbox delivers it once that transaction has committed)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from rjmail.adapters.tables import metadata
+from rjmail.core.domain import ComposedLetter, OutboxStatus
+
+
+def add(session: Session, letter: ComposedLetter) -> None:
+    """Queue a composed letter in the case's transaction. A Core insert, at once: this runs for
+    every letter, and an ORM object would cost a flush at commit for nothing (no caller keeps it;
+    later reads in the transaction find the row in the database)."""
+    session.connection().execute(_INSERT, {**_NEW_ROW, **letter.__dict__})
+    queued_in(session).append(letter)
+
+
+def queued_in(session: Session) -> list[ComposedLetter]:
+    """The letters this session queued, in order (the ledger says what a follow-up sent)."""
+    queued: list[ComposedLetter] = session.info.setdefault("rjmail_queued", [])
+    return queued
+
+
+_INSERT = metadata.tables["outbox"].insert()
+# What a new row holds beyond the composed letter: pending, never tried, automatic, not held.
+_NEW_ROW: dict[str, object] = {
+    "status": OutboxStatus.PENDING.value,
+    "attempts": 0,
+    "copied_to_sent": False,
+    "auto_reply": True,
+    **dict.fromkeys(
+        ("claimed_at", "last_error", "sent_at", "held_by", "held_command", "held_prior_status", "held_undo")
+    ),
+}
