@@ -19,7 +19,7 @@ from rjmail import delivery
 from rjmail.adapters import hubstate, store
 from rjmail.adapters.mailbox import Fetched, Mailbox
 from rjmail.adapters.tables import FolderCheckpoint
-from rjmail.cases import calls, inbound, timeline
+from rjmail.cases import calls, inbound
 from rjmail.cases.context import CaseContext, queue_letter
 from rjmail.core.domain import Action, InboundMail, LetterSpec, MailboxPosition
 from rjmail.core.parse import ParseError, parse
@@ -182,10 +182,9 @@ def _file(
 ) -> None:
     """The transaction boundary: case change, letters, ledger row and checkpoint commit together."""
     with Session(rt.engine, expire_on_commit=False) as s, s.begin():
-        ctx = CaseContext(s, rt, hub, rt.now())
+        ctx = CaseContext(s, rt, hub, rt.now(), arrived)
         filed = (inbound.file_sent if sent else inbound.file_message)(ctx, mail, raw)
         message_id = filed.message_id or mail.message_id  # issue 12: a reused Message-ID is renamed
-        timeline.record_arrival(s, message_id, arrived)  # for the acknowledgement latency
         store.record_intake(
             s, pos, message_id, filed.action, filed.reason, filed.case, ctx.now, body_hash=filed.body_hash
         )

@@ -113,6 +113,7 @@ def lookup_thread(session: Session, mail: InboundMail, key: bytes) -> ThreadMatc
 
 
 _INTAKE, _OUTBOX, _AUDIT = metadata.tables["intake"], metadata.tables["outbox"], metadata.tables["audit"]
+_AUDIT_INSERT = _AUDIT.insert()
 _COUNTERS, _MESSAGES = metadata.tables["case_counter"], metadata.tables["message"]
 # Hot statements are built once with bind parameters: building and keying a statement per message
 # cost more than running it (issue 17, profiled).
@@ -167,16 +168,19 @@ def next_ref(session: Session, hub: str, year: int) -> str:
     """The next reference of this hub and year: one UPDATE ... RETURNING (the row lock keeps two
     instances apart on PostgreSQL), the counter row created at the year's first case."""
     conn = session.connection()
-    seq = conn.execute(
-        update(_COUNTERS)
-        .where(_COUNTERS.c.hub == hub, _COUNTERS.c.year == year)
-        .values(last_seq=_COUNTERS.c.last_seq + 1)
-        .returning(_COUNTERS.c.last_seq)
-    ).scalar()
+    seq = conn.execute(_NEXT_SEQ, {"b_hub": hub, "b_year": year}).scalar()
     if seq is None:
         seq = 1
-        conn.execute(_COUNTERS.insert().values(hub=hub, year=year, last_seq=seq))
+        conn.execute(_COUNTERS.insert(), {"hub": hub, "year": year, "last_seq": seq})
     return f"RJ-{hub}-{year}-{seq:04d}"
+
+
+_NEXT_SEQ = (
+    update(_COUNTERS)
+    .where(_COUNTERS.c.hub == bindparam("b_hub"), _COUNTERS.c.year == bindparam("b_year"))
+    .values(last_seq=_COUNTERS.c.last_seq + 1)
+    .returning(_COUNTERS.c.last_seq)
+)
 
 
 def create_case(session: Session, hub: str, referral: Referral, now: datetime) -> Case:
@@ -210,7 +214,10 @@ def add_inbound(
     raw: bytes,
     summary: str | None,
     now: datetime,
+    arrived: datetime | None = None,
 ) -> Message:
+    """The message on the case's timeline; `arrived` is when it reached the mailbox (IMAP
+    INTERNALDATE), which the acknowledgement latency is measured from."""
     attachments = [a.__dict__ for a in mail.attachments]
     row = Message(
         case_id=case.id if case else None,
@@ -224,19 +231,13 @@ def add_inbound(
         at=now,
         from_addr=mail.from_addr or None,
         raw_size=len(raw),
+        arrived_at=arrived,
         attachments_json=json.dumps(attachments) if attachments else None,
         summary=summary,
         raw=raw,
     )
     session.add(row)
-    inbound_rows(session).append(row)  # held here: queueing a letter flushes it, and the session
-    return row  # keeps no hold on flushed rows (record_arrival sets its arrival time later)
-
-
-def inbound_rows(session: Session) -> list[Message]:
-    """The inbound timeline entries this session wrote."""
-    rows: list[Message] = session.info.setdefault("rjmail_inbound", [])
-    return rows
+    return row
 
 
 def add_outbound(
@@ -375,4 +376,4 @@ def audit(
 ) -> None:
     entry = {"at": now, "actor": actor, "action": action, "case_ref": case_ref, "reason": reason}
     entry["detail"] = detail
-    session.connection().execute(_AUDIT.insert(), entry)  # Core: write-only, nothing reads it back here
+    session.connection().execute(_AUDIT_INSERT, entry)  # Core: write-only, nothing reads it back here

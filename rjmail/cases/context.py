@@ -30,6 +30,7 @@ class CaseContext:
     rt: Runtime
     hub: HubSettings
     now: datetime
+    arrived: datetime | None = None  # when the message being filed reached the mailbox (INTERNALDATE)
 
     def for_hub(self, code: str) -> CaseContext:
         """The same transaction acting for another hub (e.g. a bounce about that hub's letter)."""

@@ -145,7 +145,7 @@ def apply(ctx: CaseContext, mail: InboundMail, raw: bytes, decision: Decision) -
         return None
     summary = _timeline_summary(mail)
     kind = decision.timeline_kind or MessageKind.REPLY
-    store.add_inbound(s, ctx.hub.code, case, kind.value, mail, raw, summary, now)
+    store.add_inbound(s, ctx.hub.code, case, kind.value, mail, raw, summary, now, ctx.arrived)
     if kind == MessageKind.REPLY:  # before any letter is rendered: the newest wish binds them all
         wishes.update_from_message(ctx, case, mail, strip_quoted(mail.text) if mail.text else "")
     if decision.new_status is not None and decision.new_status.value != case.status:
@@ -221,7 +221,8 @@ def file_sent(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:
     if case is None:
         return Filed(Action.RECORD_ONLY, "sent mail about no case")
     summary = strip_quoted(mail.text)[:1500] if mail.text else None
-    row = store.add_inbound(s, ctx.hub.code, case, MessageKind.ADVISOR_REPLY.value, mail, raw, summary, now)
+    kind = MessageKind.ADVISOR_REPLY.value
+    row = store.add_inbound(s, ctx.hub.code, case, kind, mail, raw, summary, now, ctx.arrived)
     row.direction = "out"
     store.audit(
         s,

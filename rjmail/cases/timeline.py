@@ -6,8 +6,6 @@ Every function runs inside the caller's transaction.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import bindparam, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, select
@@ -20,16 +18,6 @@ from rjmail.core.domain import InboundMail, ThreadMatch
 
 WITHDRAWN_LINK = "the sender's address (they withdrew earlier)"
 FAILURE_KIND = "delivery_failure"
-
-
-def record_arrival(s: Session, message_id: str, arrived: datetime | None) -> None:
-    """Keep the mailbox arrival time (IMAP INTERNALDATE) on the inbound timeline entry this
-    transaction wrote (no query: the row is the session's own, flushed or not)."""
-    if arrived is None:
-        return
-    for row in store.inbound_rows(s):
-        if row.message_id == message_id and row.arrived_at is None:
-            row.arrived_at = arrived
 
 
 def delivery_failed(ctx: CaseContext, item: OutboxItem, why: str) -> None:
