@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 _LOOSE = {
     "ą": "ąa",
@@ -228,13 +229,14 @@ _PT = [
 ]
 
 _TABLES = {"pl": _PL, "lt": _LT, "ro": _RO, "pt": _PT}
-_COMPILED = {
-    lang: (
-        re.compile("|".join(f"(?P<g{i}>{_loose(p)})" for i, (p, _) in enumerate(table)), re.IGNORECASE),
-        [r for _, r in table],
-    )
-    for lang, table in _TABLES.items()
-}
+
+
+@cache
+def _compiled(language: str) -> tuple[re.Pattern[str], list[str]]:
+    """One language's wish phrases as one pattern, compiled when a letter in it is first read."""
+    table = _TABLES[language]
+    pattern = "|".join(f"(?P<g{i}>{_loose(p)})" for i, (p, _) in enumerate(table))
+    return re.compile(pattern, re.IGNORECASE), [r for _, r in table]
 
 
 @dataclass(frozen=True)
@@ -261,9 +263,9 @@ class Rewritten:
 
 def rewrite(text: str, language: str) -> Rewritten:
     """`text` with the wish phrases of `language` (pl, lt, ro, pt) put into English words."""
-    if language not in _COMPILED:
+    if language not in _TABLES:
         return Rewritten(text, text, ())
-    pattern, replacements = _COMPILED[language]
+    pattern, replacements = _compiled(language)
     out, anchors, last, shift = [], [], 0, 0
     for m in pattern.finditer(text):
         new = replacements[int(str(m.lastgroup)[1:])]

@@ -19,9 +19,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from rjmail.core.withdrawal_languages import LANGUAGES
-from rjmail.core.withdrawal_lexicon import ENGLISH, Lexicon
+if TYPE_CHECKING:
+    from rjmail.core.withdrawal_lexicon import Lexicon
 
 
 class WithdrawalVerdict(StrEnum):
@@ -102,6 +103,11 @@ def sentences(text: str) -> list[str]:
 
 
 def _lexicons(language: str) -> tuple[Lexicon, ...]:
+    # Imported at the first reply read, not at start-up: compiling the wording costs ~70 ms, which
+    # every `run --once` paid even when it only took in new referrals (issue 17).
+    from rjmail.core.withdrawal_languages import LANGUAGES
+    from rjmail.core.withdrawal_lexicon import ENGLISH
+
     other = LANGUAGES.get(language.lower()[:2]) if language else None
     return (ENGLISH,) if other is None else (ENGLISH, other)
 
