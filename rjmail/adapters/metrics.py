@@ -36,6 +36,9 @@ ACK_KINDS = frozenset({"acknowledgement", "referral_acknowledgement"})
 class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry()
+        # Whether anyone can read these (the daemon with metrics_listen): the acknowledgement latency
+        # costs a query per batch of letters, for nothing in `run --once` or without a listener.
+        self.served = False
         r = self.registry
         self.messages = Counter(
             "rjmail_messages",
@@ -97,6 +100,8 @@ class Metrics:
         """Delivery attempts' results; for acknowledgements, the arrival-to-acceptance time."""
         for item, result in results:
             self.letters.labels(item.hub, item.kind, result).inc()
+        if not self.served:
+            return
         acks = [i for i, result in results if result == "sent" and i.kind in ACK_KINDS and i.case_id]
         arrivals = referral_arrivals(engine, {i.case_id for i in acks if i.case_id}) if acks else {}
         for item in acks:
@@ -194,6 +199,7 @@ def start(
     if listen is None:
         return lambda: None
     metrics.watch_database(engine, hubs)
+    metrics.served = True
     stop = serve(metrics, listen)
     log.info("metrics_listening", port=listen[1])
     return stop

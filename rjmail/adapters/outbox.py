@@ -101,29 +101,33 @@ def claim(engine: Engine, item_id: int, now: datetime, policy: DeliveryPolicy) -
 
 
 def claim_many(engine: Engine, ids: Sequence[int], now: datetime, policy: DeliveryPolicy) -> list[OutboxItem]:
-    """pending -> sending for these rows, in one short transaction: a conditional UPDATE (one per
-    attempt count) counts the attempt and pushes next_attempt_at forward, and its RETURNING names
+    """pending -> sending for these rows, in one short transaction: a conditional UPDATE (one for the
+    letters never tried, then one per attempt count of the others) counts the attempt and pushes next_attempt_at forward, and its RETURNING names
     exactly the rows this call moved; a row another worker or instance took meanwhile is simply
     not among them. Oldest first."""
     if not ids:
         return []
     claimed: list[OutboxItem] = []
     with engine.begin() as conn:
+
+        def take(group: Sequence[int], attempts: int) -> None:
+            due = now + backoff(attempts + 1, policy)
+            params = {
+                "b_ids": list(group),
+                "b_attempts": attempts,
+                "b_next": attempts + 1,
+                "b_now": now,
+                "b_due": due,
+            }
+            claimed.extend(OutboxItem(**row) for row in conn.execute(_CLAIM, params).mappings())
+
+        take(ids, 0)  # letters never tried: nearly all of them, in one statement
+        left = set(ids) - {item.id for item in claimed}
         groups: dict[int, list[int]] = {}
-        for item_id, attempts in conn.execute(_ATTEMPTS, {"b_ids": list(ids)}).all():
-            groups.setdefault(attempts, []).append(item_id)
+        for item_id, attempts in conn.execute(_ATTEMPTS, {"b_ids": list(left)}).all() if left else ():
+            groups.setdefault(attempts, []).append(item_id)  # retries, by their count of attempts
         for attempts, group in groups.items():
-            rows = conn.execute(
-                _CLAIM,
-                {
-                    "b_ids": group,
-                    "b_attempts": attempts,
-                    "b_next": attempts + 1,
-                    "b_now": now,
-                    "b_due": now + backoff(attempts + 1, policy),
-                },
-            ).mappings()
-            claimed.extend(OutboxItem(**row) for row in rows)
+            take(group, attempts)
     return sorted(claimed, key=lambda item: item.id or 0)
 
 

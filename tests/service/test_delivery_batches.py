@@ -168,3 +168,33 @@ def test_the_arrival_time_is_kept_when_letters_were_queued_after_the_referral(tm
         others = conn.execute(text("SELECT count(*) FROM message WHERE arrived_at IS NOT NULL")).scalar()
     assert others == 1
     assert stored is not None and str(stored).startswith(arrived.strftime("%Y-%m-%d %H:%M:%S"))
+
+
+def _latencies(desk: Desk) -> float:
+    return (
+        desk.rt.metrics.registry.get_sample_value("rjmail_ack_latency_seconds_count", {"hub": "NOR"}) or 0.0
+    )
+
+
+@pytest.mark.parametrize("served", [False, True])
+def test_acknowledgement_latency_is_measured_only_where_metrics_are_served(
+    tmp_path: Path, served: bool
+) -> None:
+    """It costs a query per batch; `run --once` and a daemon without metrics_listen serve no metrics."""
+    desk = Desk(tmp_path)
+    _people(desk, 2)
+    with desk.rt.engine.begin() as conn:  # as intake records it from the mailbox (INTERNALDATE)
+        conn.execute(text("UPDATE message SET arrived_at = at WHERE direction = 'in'"))
+    desk.rt.metrics.served = served
+    items = outbox.claim_many(
+        desk.rt.engine,
+        outbox.due_ids(desk.rt.engine, ["NOR"], desk.rt.now()),
+        desk.rt.now(),
+        desk.rt.delivery,
+    )
+    desk.rt.metrics.delivered(desk.rt.engine, [(i, "sent") for i in items], desk.rt.now())
+    assert _latencies(desk) == (2.0 if served else 0.0)
+    sent = desk.rt.metrics.registry.get_sample_value(
+        "rjmail_letters_total", {"hub": "NOR", "kind": "acknowledgement", "result": "sent"}
+    )
+    assert sent == 2.0  # counting letters is cheap and always done
