@@ -101,10 +101,10 @@ def claim(engine: Engine, item_id: int, now: datetime, policy: DeliveryPolicy) -
 
 
 def claim_many(engine: Engine, ids: Sequence[int], now: datetime, policy: DeliveryPolicy) -> list[OutboxItem]:
-    """pending -> sending for these rows, in one short transaction: a conditional UPDATE (one for the
-    letters never tried, then one per attempt count of the others) counts the attempt and pushes next_attempt_at forward, and its RETURNING names
-    exactly the rows this call moved; a row another worker or instance took meanwhile is simply
-    not among them. Oldest first."""
+    """pending -> sending for these rows, in one short transaction: a conditional UPDATE (one for
+    the letters never tried, then one per attempt count of the others) counts the attempt and
+    pushes next_attempt_at forward, and its RETURNING names exactly the rows this call moved; a row
+    another worker or instance took meanwhile is simply not among them. Oldest first."""
     if not ids:
         return []
     claimed: list[OutboxItem] = []
