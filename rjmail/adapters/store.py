@@ -215,29 +215,32 @@ def add_inbound(
     summary: str | None,
     now: datetime,
     arrived: datetime | None = None,
-) -> Message:
-    """The message on the case's timeline; `arrived` is when it reached the mailbox (IMAP
-    INTERNALDATE), which the acknowledgement latency is measured from."""
+    direction: str = "in",
+) -> None:
+    """The message on the case's timeline, with its bytes as evidence; `arrived` is when it reached
+    the mailbox (IMAP INTERNALDATE), which the acknowledgement latency is measured from. A Core
+    insert at once (no caller keeps the row), so it precedes the letters it causes."""
     attachments = [a.__dict__ for a in mail.attachments]
-    row = Message(
-        case_id=case.id if case else None,
-        hub=hub,
-        direction="in",
-        kind=kind,
-        message_id=mail.message_id,
-        in_reply_to=" ".join(mail.in_reply_to) or None,
-        references=" ".join(mail.references) or None,
-        subject=mail.subject,
-        at=now,
-        from_addr=mail.from_addr or None,
-        raw_size=len(raw),
-        arrived_at=arrived,
-        attachments_json=json.dumps(attachments) if attachments else None,
-        summary=summary,
-        raw=raw,
+    session.connection().execute(
+        _MESSAGES.insert(),
+        {
+            "case_id": case.id if case else None,
+            "hub": hub,
+            "direction": direction,
+            "kind": kind,
+            "message_id": mail.message_id,
+            "in_reply_to": " ".join(mail.in_reply_to) or None,
+            "references": " ".join(mail.references) or None,
+            "subject": mail.subject,
+            "at": now,
+            "from_addr": mail.from_addr or None,
+            "raw_size": len(raw),
+            "arrived_at": arrived,
+            "attachments_json": json.dumps(attachments) if attachments else None,
+            "summary": summary,
+            "raw": raw,
+        },
     )
-    session.add(row)
-    return row
 
 
 def add_outbound(

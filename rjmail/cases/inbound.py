@@ -222,8 +222,7 @@ def file_sent(ctx: CaseContext, mail: InboundMail, raw: bytes) -> Filed:
         return Filed(Action.RECORD_ONLY, "sent mail about no case")
     summary = strip_quoted(mail.text)[:1500] if mail.text else None
     kind = MessageKind.ADVISOR_REPLY.value
-    row = store.add_inbound(s, ctx.hub.code, case, kind, mail, raw, summary, now, ctx.arrived)
-    row.direction = "out"
+    store.add_inbound(s, ctx.hub.code, case, kind, mail, raw, summary, now, ctx.arrived, direction="out")
     store.audit(
         s,
         f"advisor:{mail.from_addr}",
