@@ -119,7 +119,10 @@ def claim_many(engine: Engine, ids: Sequence[int], now: datetime, policy: Delive
                 "b_now": now,
                 "b_due": due,
             }
-            claimed.extend(OutboxItem(**row) for row in conn.execute(_CLAIM, params).mappings())
+            # model_construct: the database's own typed values need no validation (~10x cheaper).
+            claimed.extend(
+                OutboxItem.model_construct(**row) for row in conn.execute(_CLAIM, params).mappings()
+            )
 
         take(ids, 0)  # letters never tried: nearly all of them, in one statement
         left = set(ids) - {item.id for item in claimed}
