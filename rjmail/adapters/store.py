@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, case, exists, func, or_, update
 from sqlalchemy import select as core_select
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col, select
 
 from rjmail.adapters.tables import (
@@ -115,6 +116,8 @@ def lookup_thread(session: Session, mail: InboundMail, key: bytes) -> ThreadMatc
 _INTAKE, _OUTBOX, _AUDIT = metadata.tables["intake"], metadata.tables["outbox"], metadata.tables["audit"]
 _AUDIT_INSERT = _AUDIT.insert()
 _COUNTERS, _MESSAGES = metadata.tables["case_counter"], metadata.tables["message"]
+_CASES = metadata.tables["case"]
+_CASE_COLUMNS = [c.name for c in _CASES.c if c.name != "id"]
 # Hot statements are built once with bind parameters: building and keying a statement per message
 # cost more than running it (issue 17, profiled).
 _SEEN = core_select(
@@ -199,8 +202,12 @@ def create_case(session: Session, hub: str, referral: Referral, now: datetime) -
         referred_phone=person.phone if person else None,
     )
     case.referrer_email = referral.referrer_email or None
+    # A Core insert, then the object joins the session as if loaded (later changes are tracked as
+    # usual): the ORM's flush of one new row cost more than the rest of storing a referral.
+    row = {column: getattr(case, column) for column in _CASE_COLUMNS}
+    case.id = session.connection().execute(_CASES.insert().returning(_CASES.c.id), row).scalar_one()
+    make_transient_to_detached(case)
     session.add(case)
-    session.flush()
     audit(session, "rjmail", "collection", case.ref, "new referral received by email", now=now)
     return case
 
