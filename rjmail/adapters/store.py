@@ -118,6 +118,7 @@ _AUDIT_INSERT = _AUDIT.insert()
 _COUNTERS, _MESSAGES = metadata.tables["case_counter"], metadata.tables["message"]
 _CASES = metadata.tables["case"]
 _CASE_COLUMNS = [c.name for c in _CASES.c if c.name != "id"]
+_NEW_CASE = _CASES.insert().returning(_CASES.c.id)
 # Hot statements are built once with bind parameters: building and keying a statement per message
 # cost more than running it (issue 17, profiled).
 _SEEN = core_select(
@@ -205,7 +206,7 @@ def create_case(session: Session, hub: str, referral: Referral, now: datetime) -
     # A Core insert, then the object joins the session as if loaded (later changes are tracked as
     # usual): the ORM's flush of one new row cost more than the rest of storing a referral.
     row = {column: getattr(case, column) for column in _CASE_COLUMNS}
-    case.id = session.connection().execute(_CASES.insert().returning(_CASES.c.id), row).scalar_one()
+    case.id = session.connection().execute(_NEW_CASE, row).scalar_one()
     make_transient_to_detached(case)
     session.add(case)
     audit(session, "rjmail", "collection", case.ref, "new referral received by email", now=now)
