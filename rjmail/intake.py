@@ -16,12 +16,14 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from rjmail import delivery
-from rjmail.adapters import hubstate, store
+from rjmail.adapters import hubstate, outbox, store
 from rjmail.adapters.mailbox import Fetched, Mailbox
 from rjmail.adapters.tables import FolderCheckpoint
 from rjmail.cases import calls, inbound
 from rjmail.cases.context import CaseContext, queue_letter
-from rjmail.core.domain import Action, InboundMail, LetterSpec, MailboxPosition
+from rjmail.core import signing
+from rjmail.core.classify import DUPLICATE_REASON
+from rjmail.core.domain import Action, InboundMail, LetterSpec, MailboxPosition, MailClass
 from rjmail.core.parse import ParseError, parse
 from rjmail.core.status import backlog
 from rjmail.runtime import Runtime
@@ -153,6 +155,9 @@ def process_fetched(
     with structlog.contextvars.bound_contextvars(hub=hub.code, folder=folder, uid=f.uid):
         if f.raw is None:
             return _quarantine(rt, pos, f, None, _missing_reason(rt, f))
+        own = None if sent else signing.own_letter_id(rt.key, f.raw)
+        if own is not None and _file_own_copy(rt, pos, own):
+            return 0
         try:
             mail = parse(f.raw)
         except ParseError as exc:
@@ -189,6 +194,26 @@ def _file(
             s, pos, message_id, filed.action, filed.reason, filed.case, ctx.now, body_hash=filed.body_hash
         )
         store.advance_checkpoint(s, pos, ctx.now)
+
+
+def _file_own_copy(rt: Runtime, pos: MailboxPosition, message_id: str) -> bool:
+    """The hub's proof copy of one of our letters, recorded as the full path records it (the letter
+    is certainly delivered; a duplicate, answered by nobody) without parsing it: every referral
+    brings one back, and parsing and classifying it cost almost half of taking in the referral.
+    False, and nothing written, when the outbox does not know the letter: the full path decides."""
+    with Session(rt.engine, expire_on_commit=False) as s, s.begin():
+        if not store.is_own_letter(s, message_id, rt.key):
+            return False
+        now = rt.now()
+        outbox.mark_sent_by_copy(s, message_id, now)
+        rt.metrics.count_message(s, pos.hub, MailClass.DUPLICATE.value)
+        store.record_intake(s, pos, message_id, Action.DUPLICATE, DUPLICATE_REASON, None, now)
+        store.advance_checkpoint(s, pos, now)
+    duplicate = MailClass.DUPLICATE.value
+    log.info(
+        "message_processed", decision=duplicate, classification=duplicate, ref=None, letters=[], suppressed=0
+    )
+    return True
 
 
 def _where(exc: BaseException) -> str:

@@ -138,6 +138,15 @@ def already_seen(session: Session, message_id: str, key: bytes) -> bool:
     return bool(session.connection().execute(_SEEN, {"forms": forms}).scalar())
 
 
+def is_own_letter(session: Session, message_id: str, key: bytes) -> bool:
+    """True when rjmail sent a letter with this Message-ID (plain, or keyed once anonymised)."""
+    forms = list(pseudonym.id_forms(key, message_id))
+    return session.connection().execute(_OWN, {"forms": forms}).first() is not None
+
+
+_OWN = core_select(_OUTBOX.c.id).where(_OUTBOX.c.message_id.in_(bindparam("forms", expanding=True))).limit(1)
+
+
 def case_for_message_id(session: Session, message_id: str, key: bytes) -> Case | None:
     """The case an already-seen message was filed on (same mail sent to two hubs is linked)."""
     case_id = session.exec(

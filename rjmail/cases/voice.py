@@ -13,7 +13,7 @@ import structlog
 from sqlmodel import Session, col, select
 
 from rjmail.adapters import store
-from rjmail.adapters.tables import Booking, Case, Intake, OutboxItem
+from rjmail.adapters.tables import Booking, Case, Intake
 from rjmail.cases import calls
 from rjmail.cases.casework import add_note, set_status
 from rjmail.cases.context import CaseContext, queue_letter
@@ -31,9 +31,9 @@ def fresh_identity(s: Session, mail: InboundMail, key: bytes) -> tuple[InboundMa
     digest = body_hash(key, mail)
     if not store.already_seen(s, mail.message_id, key):
         return mail, digest, False
-    forms = pseudonym.id_forms(key, mail.message_id)
-    if s.exec(select(OutboxItem.id).where(col(OutboxItem.message_id).in_(forms))).first() is not None:
+    if store.is_own_letter(s, mail.message_id, key):
         return mail, digest, True  # a copy of our own letter
+    forms = pseudonym.id_forms(key, mail.message_id)
     hashes = set(s.exec(select(Intake.body_hash).where(col(Intake.message_id).in_(forms))).all())
     if None in hashes or digest in hashes:
         return mail, digest, True  # the same words (or a row from before hashes were kept)

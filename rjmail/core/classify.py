@@ -23,6 +23,9 @@ class ClassifyContext:
     already_seen: bool = False
 
 
+DUPLICATE_REASON = "Message-ID already processed"
+
+
 def subject_ref(subject: str) -> str | None:
     """The first case reference written in a subject, e.g. RJ-NOR-2026-0007."""
     match = REF_PATTERN.search(subject or "")
@@ -31,7 +34,7 @@ def subject_ref(subject: str) -> str | None:
 
 def classify(mail: InboundMail, ctx: ClassifyContext) -> Classification:
     if ctx.already_seen:
-        return Classification(MailClass.DUPLICATE, "Message-ID already processed")
+        return Classification(MailClass.DUPLICATE, DUPLICATE_REASON)
     reason = automatic_reason(mail, ctx.own_addresses)
     case = ctx.thread.case
     failed = auth_failure(mail, ctx.trusted_authserv_ids)

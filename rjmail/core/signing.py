@@ -53,3 +53,19 @@ def verify(key: bytes, message_id: str) -> SignedId | None:
 def nonce_for(key: bytes, idempotency_key: str) -> str:
     """A deterministic nonce so that the same event always yields the same Message-ID."""
     return hmac.new(key, idempotency_key.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_MESSAGE_ID_LINE = re.compile(rb"^message-id:(.*)$", re.IGNORECASE | re.MULTILINE)
+
+
+def own_letter_id(key: bytes, raw: bytes) -> str | None:
+    """The Message-ID of a message that is one of rjmail's own letters (the hub's proof copy coming
+    back), read from the header block alone with a valid MAC; None when it could be anything else.
+    A cheap check before a full parse: such a copy is recorded, never answered."""
+    end = _HEADER_END.search(raw)
+    found = _MESSAGE_ID_LINE.findall(raw[: end.start()] if end else raw)
+    if len(found) != 1:  # none, or several: let the full parse decide
+        return None
+    message_id = found[0].strip().decode("ascii", "replace")  # folded: empty here, so not ours
+    return message_id if verify(key, message_id) else None

@@ -13,10 +13,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from rjmail import delivery
+from rjmail import delivery, intake
 from rjmail.adapters import outbox, queueing
+from rjmail.adapters.mailbox import Fetched
 from rjmail.cases import inbound
 from rjmail.cases.context import CaseContext
+from rjmail.core import signing
+from rjmail.core.domain import MailboxPosition
 from rjmail.core.parse import parse
 from rjmail.errors import TransientError
 from tests.service.conftest import Desk
@@ -198,3 +201,45 @@ def test_acknowledgement_latency_is_measured_only_where_metrics_are_served(
         "rjmail_letters_total", {"hub": "NOR", "kind": "acknowledgement", "result": "sent"}
     )
     assert sent == 2.0  # counting letters is cheap and always done
+
+
+def _no_parse(raw: bytes) -> None:
+    raise AssertionError("parsed")
+
+
+def _ledger(desk: Desk, message_id: str) -> list[tuple[str, str, object]]:
+    with desk.rt.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT decision, reason, case_id FROM intake WHERE message_id = :m ORDER BY id"),
+            {"m": message_id},
+        )
+        return [tuple(r) for r in rows]
+
+
+def test_a_proof_copy_is_recorded_without_a_parse_as_the_full_path_records_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every referral's acknowledgement comes back to the hub mailbox (the proof copy). Known from
+    its signed Message-ID, it is recorded at once: same ledger row, letter marked sent, no reply."""
+    desk = Desk(tmp_path)
+    _people(desk, 1)
+    ack = desk.latest("acknowledgement")
+    copy = b"Received: from mx.example.org by hub.example.org\r\n" + ack.raw
+    letters = len(desk.letters())
+    fetched = Fetched(uid=90, size=len(copy), raw=copy)
+    with monkeypatch.context() as patched:
+        patched.setattr(intake, "parse", _no_parse)
+        assert intake.process_fetched(desk.rt, desk.hub, "INBOX", 1, fetched) == 0
+    assert desk.latest("acknowledgement").status == "sent"  # the copy proves delivery
+    desk.receive(copy)  # the full path: parse, classify, decide
+    fast, full = _ledger(desk, ack.message_id)
+    assert fast == full == ("duplicate", "Message-ID already processed", None)
+    assert len(desk.letters()) == letters  # nobody was answered
+
+
+def test_a_signed_id_the_outbox_does_not_know_is_left_to_the_full_path(tmp_path: Path) -> None:
+    desk = Desk(tmp_path)
+    unknown = signing.make_message_id(desk.rt.key, "acknowledgement", "RJ-NOR-2026-9999", "example.org")
+    pos = MailboxPosition("NOR", "INBOX", 1, 91)
+    assert intake._file_own_copy(desk.rt, pos, unknown) is False
+    assert _ledger(desk, unknown) == []  # nothing written: the full parse decides what it is

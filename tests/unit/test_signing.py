@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from rjmail.core.signing import make_message_id, nonce_for, verify
+from rjmail.core.signing import make_message_id, nonce_for, own_letter_id, verify
 
 KEY = b"unit-test-signing-key-0123456789"
 REF = "RJ-NOR-2026-0042"
@@ -129,3 +129,33 @@ def test_different_events_or_keys_give_different_nonces():
     assert nonce_for(KEY, "ack:<m1@example.test>") != nonce_for(
         b"other-key-0000000000000000000000", "ack:<m1@example.test>"
     )
+
+
+def _copy(headers: str, body: str = "Hello\r\n") -> bytes:
+    return f"Received: from mx.example.org by hub.example.org\r\n{headers}\r\n\r\n{body}".encode()
+
+
+def test_a_copy_of_our_own_letter_is_known_from_its_header_alone() -> None:
+    own = make_message_id(KEY, "acknowledgement", REF, "example.org")
+    assert own_letter_id(KEY, _copy(f"From: hub@example.org\r\nMessage-ID: {own}\r\nSubject: x")) == own
+    assert (
+        own_letter_id(KEY, _copy(f"message-id:   {own}  ").replace(b"\r\n", b"\n")) == own
+    )  # LF, case, spaces
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        "Message-ID: {forged}",  # our shape, another key's MAC
+        "Message-ID: <someone@example.test>",  # not ours at all
+        "Message-ID:\r\n {own}",  # folded: the full parse reads it
+        "Message-ID: {own}\r\nMessage-ID: <other@example.test>",  # two of them: the full parse decides
+        "X-Original-Message-ID: {own}",  # another header naming ours
+        "Subject: re",  # none in the header (ours is in the body)
+    ],
+)
+def test_anything_else_takes_the_full_path(headers: str) -> None:
+    own = make_message_id(KEY, "acknowledgement", REF, "example.org")
+    forged = make_message_id(b"another-key-0123456789-abcdefghij", "acknowledgement", REF, "example.org")
+    raw = _copy(headers.format(own=own, forged=forged), body=f"Message-ID: {own}\r\n")
+    assert own_letter_id(KEY, raw) is None
