@@ -200,7 +200,8 @@ def _file_own_copy(rt: Runtime, pos: MailboxPosition, message_id: str) -> bool:
     """The hub's proof copy of one of our letters, recorded as the full path records it (the letter
     is certainly delivered; a duplicate, answered by nobody) without parsing it: every referral
     brings one back, and parsing and classifying it cost almost half of taking in the referral.
-    False, and nothing written, when the outbox does not know the letter: the full path decides."""
+    False, and nothing written, when the outbox does not know the letter: the full path decides.
+    The ledger row keeps no body hash: hashes are read only for IDs that are not our own letters."""
     with Session(rt.engine, expire_on_commit=False) as s, s.begin():
         if not store.is_own_letter(s, message_id, rt.key):
             return False
