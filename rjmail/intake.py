@@ -210,10 +210,8 @@ def _file_own_copy(rt: Runtime, pos: MailboxPosition, message_id: str) -> bool:
         rt.metrics.count_message(s, pos.hub, MailClass.DUPLICATE.value)
         store.record_intake(s, pos, message_id, Action.DUPLICATE, DUPLICATE_REASON, None, now)
         store.advance_checkpoint(s, pos, now)
-    duplicate = MailClass.DUPLICATE.value
-    log.info(
-        "message_processed", decision=duplicate, classification=duplicate, ref=None, letters=[], suppressed=0
-    )
+    kind = {"decision": Action.DUPLICATE.value, "classification": MailClass.DUPLICATE.value}
+    log.info("message_processed", **kind, ref=None, letters=[], suppressed=0)
     return True
 
 
