@@ -165,6 +165,7 @@ _SENT = (
     .returning(OUTBOX.c.id)
 )
 _REFS = core_select(CASES.c.id, CASES.c.ref).where(CASES.c.id.in_(_IDS))
+_DISCLOSED = AUDIT.insert()
 
 
 def release(engine: Engine, items: Sequence[OutboxItem], now: datetime) -> None:
@@ -257,7 +258,7 @@ def record_sent(engine: Engine, items: Sequence[OutboxItem], now: datetime) -> N
             case_ids = list({i.case_id for i in told if i.case_id is not None})
             refs = dict(conn.execute(_REFS, {"b_ids": case_ids}).all()) if case_ids else {}
             conn.execute(
-                AUDIT.insert(),
+                _DISCLOSED,
                 [
                     {
                         "at": now,

@@ -3,10 +3,12 @@ that caused it (rjmail.adapters.outbox delivers it once that transaction has com
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from sqlmodel import Session
 
-from rjmail.adapters.tables import metadata
-from rjmail.core.domain import ComposedLetter, OutboxStatus
+from rjmail.adapters.tables import OutboxItem, metadata
+from rjmail.core.domain import ComposedLetter
 
 
 def add(session: Session, letter: ComposedLetter) -> None:
@@ -24,13 +26,11 @@ def queued_in(session: Session) -> list[ComposedLetter]:
 
 
 _INSERT = metadata.tables["outbox"].insert()
-# What a new row holds beyond the composed letter: pending, never tried, automatic, not held.
+# What a new row holds beyond the composed letter, from the table's own defaults: pending, never
+# tried, automatic, not copied, not held.
+_COMPOSED = {f.name for f in fields(ComposedLetter)}
 _NEW_ROW: dict[str, object] = {
-    "status": OutboxStatus.PENDING.value,
-    "attempts": 0,
-    "copied_to_sent": False,
-    "auto_reply": True,
-    **dict.fromkeys(
-        ("claimed_at", "last_error", "sent_at", "held_by", "held_command", "held_prior_status", "held_undo")
-    ),
+    name: info.get_default(call_default_factory=True)
+    for name, info in OutboxItem.model_fields.items()
+    if name != "id" and name not in _COMPOSED
 }
