@@ -20,7 +20,8 @@ from email.policy import SMTP
 from email.utils import format_datetime
 from pathlib import Path
 
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import FileSystemLoader, StrictUndefined, nodes
+from jinja2.ext import InternationalizationExtension
 from jinja2.sandbox import SandboxedEnvironment
 
 
@@ -32,6 +33,28 @@ class Templates:
     html: SandboxedEnvironment
     lang: str = "en"  # ISO 639-1 code of the language these environments write in
     translations: gettext.NullTranslations | None = None
+
+
+class FixedCatalogue(InternationalizationExtension):
+    """{% trans %} translated once, when the template is compiled, instead of at every render.
+
+    An environment's catalogue never changes after it is built (templates and catalogues are read
+    at start), and each {% trans %} was a sandboxed call to gettext: most of the time of a letter.
+    What the block does is unchanged: the translated string is still a %-format filled with its
+    variables, HTML-escaped where the environment escapes (as newstyle gettext does), and a
+    misspelt placeholder still fails where it is rendered. Plurals and contexts keep the call."""
+
+    def _make_node(  # type: ignore[no-untyped-def]
+        self, singular, plural, context, variables, plural_expr, vars_referenced, num_called_num
+    ):
+        catalogue = getattr(self.environment, "rjmail_catalogue", None)
+        if catalogue is None or plural_expr is not None or context is not None:
+            return super()._make_node(
+                singular, plural, context, variables, plural_expr, vars_referenced, num_called_num
+            )
+        translated = nodes.MarkSafeIfAutoescape(nodes.Const(catalogue.gettext(singular)))
+        pairs = [nodes.Pair(nodes.Const(key), value) for key, value in variables.items()]
+        return nodes.Output([nodes.Mod(translated, nodes.Dict(pairs))])
 
 
 def build_templates(
@@ -53,7 +76,7 @@ def build_templates(
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
-            extensions=["jinja2.ext.i18n"],
+            extensions=[FixedCatalogue],
             # Compiled once and kept: no stat() of every template file on every letter. A changed
             # template is read at the next start (`rjmail preview` and `check` build their own).
             auto_reload=False,
@@ -61,9 +84,9 @@ def build_templates(
         )
         # newstyle: placeholders are filled (and HTML-escaped) by gettext itself, so a translation
         # that drops or misspells one fails loudly instead of printing "%(ref)s".
-        environment.install_gettext_translations(  # type: ignore[attr-defined]
-            translations or gettext.NullTranslations(), newstyle=True
-        )
+        catalogue = translations or gettext.NullTranslations()
+        environment.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+        environment.extend(rjmail_catalogue=catalogue)  # read by FixedCatalogue as templates compile
         return environment
 
     return Templates(text=env(False), html=env(True), lang=lang, translations=translations)
