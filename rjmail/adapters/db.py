@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -75,9 +75,23 @@ def _harden_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
+        if conn.get_execution_options().get(_READ_ONLY):
+            # A snapshot read (WAL): never waits for the writer, and the writer never waits for it.
+            conn.connection.dbapi_connection.execute("BEGIN")
+            return
         # Take the write lock up front: a deferred read that later writes can hit SQLITE_BUSY
         # which busy_timeout cannot resolve.
         begin_immediate(conn.connection.dbapi_connection)
+
+
+_READ_ONLY = "rjmail_read_only"
+
+
+def reading(engine: Engine) -> Connection:
+    """A connection for queries that write nothing. On SQLite it reads a snapshot instead of taking
+    the write lock: the delivery process asks "what is due?" after every intake commit, and waiting
+    for the lock each time made it wait for intake (and intake for it). Never write through it."""
+    return engine.connect().execution_options(**{_READ_ONLY: True})
 
 
 LOCK_WAIT_SECONDS = 30.0

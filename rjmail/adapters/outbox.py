@@ -25,6 +25,7 @@ from sqlalchemy import BindParameter, Engine, Table, bindparam, func, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
+from rjmail.adapters import db
 from rjmail.adapters.tables import OutboxItem, metadata
 from rjmail.core.addresses import BadAddressError, load
 from rjmail.core.domain import OutboxStatus
@@ -73,7 +74,7 @@ def due_rows(engine: Engine, hubs: list[str], now: datetime, limit: int = 200) -
     """(id, order key) of rows due now, oldest first. Letters with the same key go out in the
     order they were written: a person's letters, or the advisors' notices about one case (notices
     about different cases may pass each other)."""
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         rows = conn.execute(_DUE, {"b_hubs": hubs, "b_now": now, "b_limit": limit}).all()
     return [(i, to if person else f"{to}\x00case:{case_id}") for i, to, person, case_id in rows]
 

@@ -48,3 +48,19 @@ def test_a_lock_never_released_is_a_database_error_not_a_driver_error(tmp_path: 
         db.begin_immediate(mine, wait=0.1)
     assert time.monotonic() - started < 0.5
     other.execute("ROLLBACK")
+
+
+def test_a_read_does_not_wait_for_a_writer_and_sees_only_what_it_committed(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'rj.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+    other = _holder(tmp_path / "rj.db")  # intake in the middle of a message
+    other.execute("INSERT INTO t VALUES (2)")
+    started = time.monotonic()
+    with db.reading(engine) as conn:
+        assert conn.execute(text("SELECT x FROM t")).scalars().all() == [1]
+    assert time.monotonic() - started < 0.1  # a write transaction would wait for the commit
+    other.execute("COMMIT")
+    with db.reading(engine) as conn:
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 2
