@@ -14,13 +14,11 @@ from pathlib import Path
 import structlog
 from sqlmodel import Session
 
-from rjmail import daemon, once, reports
 from rjmail import logging as rjlog
+from rjmail import once
 from rjmail.adapters import daemonlock, db, store
-from rjmail.check import run_checks
 from rjmail.errors import ConfigError, NotMigratedError, RjmailError
 from rjmail.ops.commands import register as register_ops
-from rjmail.preview import preview
 from rjmail.report.command import add_parser as add_report
 from rjmail.retention import cmd_retention
 from rjmail.runtime import build_runtime, operator, utcnow
@@ -40,6 +38,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             # `rjmail` program itself and nothing else runs threads that a fork could break.
             alone = getattr(args, "program", False) and threading.active_count() == 1
             return once.run_once(rt, delivery_process=alone and hasattr(os, "fork"))
+        from rjmail import daemon  # the scheduler and IDLE are imported only where they run
+
         return daemon.Daemon(rt).run()
 
 
@@ -51,6 +51,8 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_cases(args: argparse.Namespace, settings: Settings) -> int:
+    from rjmail import reports  # each command imports what it uses: `run --once` starts sooner
+
     rt = build_runtime(settings)
     now = utcnow()
     with Session(rt.engine) as s, s.begin():
@@ -73,6 +75,8 @@ def cmd_cases(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    from rjmail import reports
+
     rt = build_runtime(settings)
     with Session(rt.engine) as s:
         print("\n".join(reports.audit_lines(s, args.ref)))
@@ -80,11 +84,15 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_templates(args: argparse.Namespace, settings: Settings) -> int:
+    from rjmail.preview import preview
+
     print(preview(settings, args.name, args.hub, html=args.html, lang=args.lang))
     return 0
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from rjmail.check import run_checks
+
     return run_checks(settings)
 
 
