@@ -277,6 +277,18 @@ def measure(
             shutil.rmtree(stack.base_dir, ignore_errors=True)
 
 
+def _bound(r: dict[str, Any]) -> str:
+    """The rate every core busy would give at the CPU per referral measured in the run, and the
+    rjmail CPU per referral that 0.7 of the ceiling would need with the rest of the machine unchanged."""
+    cores, rest = r["cores"], r["rest_cpu_ms"]
+    most = 1000 * cores / max(1e-9, r["rjmail_cpu_ms"] + rest)
+    needed = 1000 * cores / (0.7 * r["ceiling_rate"]) - rest
+    return (
+        f"{most:.0f} referrals/s = {most / r['ceiling_rate']:.2f} of the ceiling; "
+        f"0.7 needs rjmail <= {needed:.1f} ms per referral"
+    )
+
+
 def report(r: dict[str, Any]) -> bool:
     rows = [
         ("referrals waiting", f"{r['n']:,}"),
@@ -305,6 +317,7 @@ def report(r: dict[str, Any]) -> bool:
             f"{r['ceiling_cpu_ms']:.1f} ms; {100 * r['ceiling_busy_share']:.0f} % of {r['cores']} cores busy",
         ),
         ("rjmail / ceiling", f"{r['rate'] / r['ceiling_rate']:.2f}"),
+        ("what the cores allow at these costs", _bound(r)),
     ]
     width = max(len(a) for a, _ in rows)
     server = "private Postfix relay" if r.get("relay") == "postfix" else "SMTP sink"
