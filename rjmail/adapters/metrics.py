@@ -22,6 +22,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
+from rjmail.adapters import db
 from rjmail.adapters.tables import Message, OutboxItem, QuarantineItem
 from rjmail.core.domain import MailClass
 from rjmail.errors import ConfigError
@@ -118,7 +119,7 @@ class Metrics:
 def referral_arrivals(engine: Engine, case_ids: set[int]) -> dict[int, datetime]:
     """Each case's first referral's mailbox arrival time, in one query for a batch of letters."""
     first: dict[int, tuple[int, datetime | None]] = {}
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         for case_id, message_id, arrived in conn.execute(_ARRIVALS, {"b_cases": list(case_ids)}).all():
             if case_id not in first or message_id < first[case_id][0]:
                 first[case_id] = (message_id, arrived)
@@ -158,7 +159,7 @@ class _DatabaseCollector(Collector):
 
 
 def _counts(engine: Engine) -> tuple[dict[str, int], dict[str, int]]:
-    with Session(engine) as s:
+    with db.reading(engine) as conn, Session(conn) as s:  # a scrape must not make intake wait
         pending = s.exec(
             select(OutboxItem.hub, func.count())
             .where(OutboxItem.status == "pending")

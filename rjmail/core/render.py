@@ -44,9 +44,16 @@ class FixedCatalogue(InternationalizationExtension):
     variables, HTML-escaped where the environment escapes (as newstyle gettext does), and a
     misspelt placeholder still fails where it is rendered. Plurals and contexts keep the call."""
 
-    def _make_node(  # type: ignore[no-untyped-def]
-        self, singular, plural, context, variables, plural_expr, vars_referenced, num_called_num
-    ):
+    def _make_node(
+        self,
+        singular: str,
+        plural: str | None,
+        context: str | None,
+        variables: dict[str, nodes.Expr],
+        plural_expr: nodes.Expr | None,
+        vars_referenced: bool,
+        num_called_num: bool,
+    ) -> nodes.Output:
         catalogue = getattr(self.environment, "rjmail_catalogue", None)
         if catalogue is None or plural_expr is not None or context is not None:
             return super()._make_node(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Engine
 
+from rjmail.adapters import db
 from rjmail.core.domain import CaseStatus
 from rjmail.core.figures import Figures, HubReport, Period, Report, percentile, seconds
 from rjmail.report import query, times
@@ -18,7 +19,7 @@ STATUSES = tuple(s.value for s in CaseStatus)
 def build_report(engine: Engine, period: Period, hubs: Sequence[str], only_hub: str | None) -> Report:
     """Every hub of `hubs` (and any other hub found in the data) with every month of the period."""
     wanted = [only_hub] if only_hub else None
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:  # one snapshot; a running daemon's intake never waits for it
         pc = query.cases_in(period, wanted)
         counts = query.counts(conn, pc)
         roles = query.groups(query.by_column(conn, pc, "role"))

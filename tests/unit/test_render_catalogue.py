@@ -5,22 +5,24 @@ from __future__ import annotations
 
 import gettext
 from pathlib import Path
-from typing import Any
 
 import pytest
 from markupsafe import Markup
 
 from rjmail.core.bilingual import render_bilingual
 from rjmail.core.letterkinds import ALL_KINDS, PERSON_LETTERS
-from rjmail.core.notice import with_notice
 from rjmail.core.render import Templates, build_templates, render_letter
-from rjmail.letters import COMMANDS_REASONS_FALLBACK
-from rjmail.preview import SAMPLE_CASE, sample_context
 from rjmail.settings import SHIPPED
 from rjmail.settingsparts import LETTER_LANGUAGES
 from rjmail.translations import load_catalogue
+from tests.unit.test_render import context
 
 TEMPLATES = SHIPPED / "templates"
+# Data that must be escaped in HTML and kept as it is in text.
+AWKWARD = {
+    "hub": {"code": "NOR", "name": "Norfolk & <Suffolk> RJ Hub", "address": "rj@example.org", "phone": None},
+    "greeting_name": "Sam <b>O'Neil</b> & co",
+}
 
 
 def stock(
@@ -34,30 +36,12 @@ def stock(
     return templates
 
 
-def context(kind: str, **overrides: Any) -> dict[str, Any]:
-    ctx: dict[str, Any] = {
-        "hub": {
-            "code": "NOR",
-            "name": "Norfolk & <Suffolk> RJ Hub",
-            "address": "rj@example.org",
-            "phone": None,
-        },
-        "ref": "RJ-NOR-2026-0042",
-        "greeting_name": "Sam <b>O'Neil</b> & co",  # escaped in HTML, kept in text
-        "reason_codes": list(COMMANDS_REASONS_FALLBACK),
-    }
-    ctx.update(sample_context(kind))
-    ctx["case"] = dict(SAMPLE_CASE, ref=ctx["ref"])
-    ctx.update(overrides)
-    return with_notice(ctx)
-
-
 @pytest.mark.parametrize("kind", ALL_KINDS)
 @pytest.mark.parametrize("wants_call", [True, False, None])
 def test_every_english_letter_is_the_same_as_with_jinjas_own_extension(
     kind: str, wants_call: bool | None
 ) -> None:
-    ctx = context(kind, wants_call=wants_call)
+    ctx = context(kind, wants_call=wants_call, **AWKWARD)
     assert render_letter(build_templates(TEMPLATES), kind, ctx) == render_letter(stock(TEMPLATES), kind, ctx)
 
 
@@ -66,7 +50,7 @@ def test_every_english_letter_is_the_same_as_with_jinjas_own_extension(
 def test_every_translated_letter_is_the_same_as_with_jinjas_own_extension(lang: str, kind: str) -> None:
     translations = load_catalogue(SHIPPED / "translations", lang).translations
     english = build_templates(TEMPLATES)
-    ctx = context(kind)
+    ctx = context(kind, **AWKWARD)
     ours = render_bilingual(build_templates(TEMPLATES, None, translations, lang), english, kind, ctx)
     theirs = render_bilingual(stock(TEMPLATES, translations, lang), stock(TEMPLATES), kind, ctx)
     assert ours == theirs
@@ -76,11 +60,19 @@ def test_every_translated_letter_is_the_same_as_with_jinjas_own_extension(lang: 
 class Catalogue(gettext.NullTranslations):
     def __init__(self, messages: dict[str, str]) -> None:
         super().__init__()
-        self.messages, self.asked = messages, 0
+        self.messages, self.asked, self.plural_asked, self.context_asked = messages, 0, 0, 0
 
     def gettext(self, message: str) -> str:
         self.asked += 1
         return self.messages.get(message, message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        self.plural_asked += 1
+        return super().ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        self.context_asked += 1
+        return super().pgettext(context, message)
 
 
 def one_template(tmp_path: Path, source: str, messages: dict[str, str]) -> tuple[Templates, Catalogue]:
@@ -125,9 +117,15 @@ def test_a_misspelt_placeholder_still_fails_where_the_letter_is_written(tmp_path
         template.render(who="Ola")
 
 
-def test_plurals_and_underscore_calls_still_ask_the_catalogue_at_render(tmp_path: Path) -> None:
-    templates, catalogue = one_template(tmp_path, '{{ _("Hello") }}', {"Hello": "Cześć"})
+def test_plurals_contexts_and_underscore_calls_still_ask_the_catalogue_at_render(tmp_path: Path) -> None:
+    source = (
+        '{{ _("Hello") }} {% trans "greeting" %}Hi{% endtrans %} '
+        "{% trans count=n %}{{ count }} letter{% pluralize %}{{ count }} letters{% endtrans %}"
+    )
+    templates, catalogue = one_template(tmp_path, source, {"Hello": "Cześć"})
     template = templates.text.get_template("t.txt.j2")
     asked = catalogue.asked
-    assert template.render() == template.render() == "Cześć"
-    assert catalogue.asked == asked + 2
+    assert template.render(n=1) == "Cześć Hi 1 letter"
+    assert template.render(n=2) == "Cześć Hi 2 letters"
+    assert catalogue.asked == asked + 2  # _() each time; the plural and the context by their own calls
+    assert catalogue.plural_asked == catalogue.context_asked == 2

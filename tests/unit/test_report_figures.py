@@ -146,3 +146,20 @@ def test_letters_not_yet_sent_and_advisor_mail_are_not_counted(engine):
         letter(conn, 1, "SUF", "call_offer", None, 1, status="pending")
     out = report(engine, date(2026, 3, 1), date(2026, 3, 31), hub="suf".upper())
     assert out["hubs"][0]["totals"]["languages"] == {"en": 1}
+
+
+def test_a_report_reads_a_snapshot_while_intake_holds_the_write_lock(tmp_path):
+    import sqlite3
+    import time
+
+    engine = engine_for(f"sqlite:///{tmp_path / 'rj.db'}")
+    load_scenario(engine)
+    before = report(engine, date(2026, 3, 1), date(2026, 4, 30))
+    intake = sqlite3.connect(tmp_path / "rj.db", isolation_level=None)
+    intake.execute("BEGIN IMMEDIATE")  # a running daemon in the middle of a message
+    intake.execute("DELETE FROM outbox")
+    started = time.monotonic()
+    assert report(engine, date(2026, 3, 1), date(2026, 4, 30)) == before  # what was committed
+    assert time.monotonic() - started < 5  # taking the write lock would wait 30 s, then fail
+    intake.execute("ROLLBACK")
+    engine.dispose()

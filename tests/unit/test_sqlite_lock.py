@@ -64,3 +64,21 @@ def test_a_read_does_not_wait_for_a_writer_and_sees_only_what_it_committed(tmp_p
     other.execute("COMMIT")
     with db.reading(engine) as conn:
         assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 2
+
+
+def test_a_writer_on_a_connection_that_was_read_from_still_takes_the_lock(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'rj.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+    with db.reading(engine) as conn:
+        read_with = conn.connection.dbapi_connection
+        conn.execute(text("SELECT count(*) FROM t"))
+    other = sqlite3.connect(tmp_path / "rj.db", isolation_level=None, timeout=0)
+    with engine.begin() as conn:
+        assert conn.connection.dbapi_connection is read_with  # the same pooled driver connection
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")  # ours holds the write lock before writing anything
+    with db.reading(engine) as conn:
+        conn.execute(text("SELECT count(*) FROM t"))
+        other.execute("BEGIN IMMEDIATE")  # a read holds no write lock
+        other.execute("ROLLBACK")
