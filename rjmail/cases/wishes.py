@@ -1,7 +1,8 @@
 """The newest wish wins: contact wishes stated in a later message of the person update the case
 (SPEC section 3, "Listening to the person").
 
-Only fields the new message states change; what it does not mention stays as it was. A message from
+Only fields the new message states change; what it does not mention stays as it was, inside the call
+times too (days without hours keep the earlier hours: rjmail.core.windows.restate). A message from
 an address that is not on the case, or one our own server saw fail DMARC, changes nothing: someone
 else must not be able to lift an "email only" or a "no voicemail". The audit trail records which
 fields changed (never their values or the words).
@@ -9,6 +10,7 @@ fields changed (never their values or the words).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import structlog
@@ -18,7 +20,8 @@ from rjmail.adapters.tables import Case
 from rjmail.cases.context import CaseContext
 from rjmail.core.authresults import auth_failure
 from rjmail.core.domain import InboundMail
-from rjmail.core.windows import windows_to_json
+from rjmail.core.timewords import CallWindow
+from rjmail.core.windows import restate, windows_from_json, windows_to_json
 from rjmail.core.wishes import ContactWishes, read_contact_wishes
 
 log = structlog.get_logger("rjmail.cases")
@@ -29,13 +32,15 @@ def from_the_person(case: Case, mail: InboundMail) -> bool:
     return bool(sender) and sender in {a.lower() for a in (case.referrer_email, case.referred_email) if a}
 
 
-def stated_changes(wishes: ContactWishes) -> dict[str, Any]:
-    """The case fields a message states, as row values (pure: what it does not say is absent)."""
+def stated_changes(wishes: ContactWishes, before: Sequence[CallWindow] | None = None) -> dict[str, Any]:
+    """The case fields a message states, as row values (pure: what it does not say is absent).
+    Call times are restated over the windows `before` them: days without hours keep the hours."""
     changes: dict[str, Any] = {}
     if wishes.call_times is not None:
         # Unclear wording keeps no windows: nothing automatic picks a time; advisors read the words.
         changes["call_times"] = wishes.call_times
-        changes["call_windows"] = windows_to_json(wishes.call_windows)
+        newer = wishes.call_windows
+        changes["call_windows"] = windows_to_json(None if newer is None else restate(before, newer))
     for name in ("voicemail_ok", "texts_ok", "wants_call"):
         if getattr(wishes, name) is not None:
             changes[name] = getattr(wishes, name)
@@ -53,11 +58,12 @@ def update_from_message(ctx: CaseContext, case: Case, mail: InboundMail, own_wor
     if auth_failure(mail, frozenset(ctx.hub.trusted_authserv_ids)):  # our server saw a forged From
         return ()
     wishes = read_contact_wishes(own_words, case.letter_language or "en")
-    changed = tuple(name for name, value in stated_changes(wishes).items() if getattr(case, name) != value)
+    stated = stated_changes(wishes, windows_from_json(case.call_windows))
+    changed = tuple(name for name, value in stated.items() if getattr(case, name) != value)
     if not changed:
         return ()
     for name in changed:
-        setattr(case, name, stated_changes(wishes)[name])
+        setattr(case, name, stated[name])
     case.updated_at = ctx.now
     ctx.session.add(case)
     store.audit(

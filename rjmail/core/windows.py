@@ -128,6 +128,40 @@ def describe_windows(windows: Sequence[CallWindow] | None) -> str:
     return " or ".join(_one(w) for w in windows)
 
 
+_WHOLE_DAY = ("09:00", "21:00")  # the hours a reader gives words that name days only
+
+
+def restate(before: Sequence[CallWindow] | None, newer: Sequence[CallWindow]) -> tuple[CallWindow, ...]:
+    """Newer call times over the person's earlier ones, keeping what the newer words do not restate.
+
+    Days named without hours keep the hours given before, and hours without days keep the days:
+    "Thursday works" after "only after 6pm" is Thursday after 6pm, never Thursday at 9am, and
+    "mornings are better" after "not on Wednesdays" is still never a Wednesday. A limit may be there
+    for the person's safety; only words that restate it lift it. Words that state both replace both.
+    """
+    newer = tuple(newer)
+    if not before:
+        return newer
+    hours = any((w.start, w.end) != _WHOLE_DAY for w in newer)
+    days = any(w.days != DAYS for w in newer)
+    if hours and days:
+        return newer
+    if not hours and not days:
+        return tuple(before)
+    spans: dict[tuple[str, str], set[str]] = {}
+    if days:  # the newer days, each with the hours it had before (all earlier hours on a new day)
+        every = {(w.start, w.end) for w in before}
+        for day in {d for w in newer for d in w.days}:
+            for span in {(w.start, w.end) for w in before if day in w.days} or every:
+                spans.setdefault(span, set()).add(day)
+    else:  # the newer hours on the days allowed before
+        allowed = {d for w in before for d in w.days}
+        for w in newer:
+            spans.setdefault((w.start, w.end), set()).update(allowed)
+    found = [CallWindow(tuple(d for d in DAYS if d in on), start, end) for (start, end), on in spans.items()]
+    return tuple(sorted(found, key=lambda w: (w.start, w.end, [DAYS.index(d) for d in w.days])))
+
+
 def windows_to_json(windows: Sequence[CallWindow] | None) -> str | None:
     """The row's JSON text for `windows` (SPEC section 7 shape); None stays None."""
     return None if windows is None else json.dumps([w.as_json() for w in windows])

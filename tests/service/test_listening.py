@@ -64,6 +64,24 @@ def test_after_six_on_weekdays_to_a_hub_with_evening_sessions_offers_only_weekda
     assert json.loads(case.call_windows or "") == [{"days": list(WEEK), "from": "18:00", "to": "21:00"}]
 
 
+def test_none_of_these_thursday_keeps_after_six_and_never_offers_a_thursday_morning(tmp_path: Path):
+    """A later message that names a day but no hours keeps the hours the person gave before: the
+    "after 6pm" may be there for their safety (SPEC section 3: wishes are a safety matter)."""
+    desk = Desk(tmp_path, calls=EVENINGS)
+    ref = desk.refer(AFTER_SIX)
+    first = offered(desk)
+
+    desk.person_reply("None of these, sorry. Thursday would be better.", desk.latest("call_offer"))
+
+    second = offered(desk)
+    assert desk.kinds(PERSON).count("call_offer") == 2 and len(second) == 3
+    assert all(s.weekday() == 3 and (s.hour, s.minute) >= (18, 0) for s in second)
+    assert not set(first) & set(second)
+    case = desk.case(ref)
+    assert json.loads(case.call_windows or "") == [{"days": ["thu"], "from": "18:00", "to": "21:00"}]
+    assert case.call_times == "Thursday" and case.voicemail_ok is False
+
+
 def test_after_six_to_a_daytime_hub_sends_no_offer_but_a_kind_letter_and_names_the_conflict(desk: Desk):
     ref = desk.refer(AFTER_SIX)
 

@@ -92,6 +92,15 @@ def test_unclear_wording_replaces_the_windows_with_none():
     assert changes["call_windows"] is None and changes["call_times"]
 
 
+def test_later_call_times_are_restated_over_the_windows_before_them():
+    before = read_contact_wishes("Please only call me after 6pm, he is home during the day.").call_windows
+    changes = stated_changes(read_contact_wishes("Please call me on Thursday."), before)
+    assert changes["call_times"] == "Thursday"  # the person's own words, as written
+    assert windows_list(changes["call_windows"]) == [{"days": ["thu"], "from": "18:00", "to": "21:00"}]
+    unclear = stated_changes(read_contact_wishes("Please call me tomorrow morning."), before)
+    assert unclear["call_windows"] is None  # unclear newer words still stop anything automatic
+
+
 def test_email_only_turns_off_calls_and_a_later_call_request_lifts_it():
     assert stated_changes(read_contact_wishes("Please only email me."))["email_only"] is True
     later = stated_changes(read_contact_wishes("I would welcome a telephone call to discuss this."))

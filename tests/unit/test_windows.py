@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rjmail.core.timewords import CallWindow
-from rjmail.core.windows import clock_words, describe_windows, excluded_days, mentions, within_windows
+from rjmail.core.windows import (
+    clock_words,
+    describe_windows,
+    excluded_days,
+    mentions,
+    restate,
+    within_windows,
+)
 
 LONDON = ZoneInfo("Europe/London")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -101,3 +108,44 @@ def test_mentions() -> None:
     """A reply naming call times is recognised; a slot choice is not."""
     assert mentions("None of these, mornings are better")
     assert not mentions("2 please")
+
+
+class TestRestate:
+    """A later message's call times over the earlier ones: what the newer words do not restate stays."""
+
+    AFTER_SIX = (CallWindow(ALL, "18:00", "21:00"),)
+
+    def test_days_without_hours_keep_the_hours_given_before(self) -> None:
+        """ "only after 6pm", then "Thursday works": Thursday after 6pm, never Thursday at 9am."""
+        assert restate(self.AFTER_SIX, [CallWindow(("thu",), "09:00", "21:00")]) == (
+            CallWindow(("thu",), "18:00", "21:00"),
+        )
+
+    def test_hours_without_days_keep_the_days_allowed_before(self) -> None:
+        """ "not on Wednesdays", then "mornings are better": mornings, still never a Wednesday."""
+        not_wednesday = (CallWindow(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "21:00"),)
+        assert restate(not_wednesday, [CallWindow(ALL, "09:00", "12:00")]) == (
+            CallWindow(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "12:00"),
+        )
+
+    def test_new_hours_replace_the_old_ones(self) -> None:
+        """ "None of these, mornings are better" after "after 6pm": mornings, every day allowed before."""
+        assert restate(self.AFTER_SIX, [CallWindow(ALL, "09:00", "12:00")]) == (
+            CallWindow(ALL, "09:00", "12:00"),
+        )
+
+    def test_words_that_state_days_and_hours_replace_both(self) -> None:
+        newer = [CallWindow(("sat",), "10:00", "14:00")]
+        assert restate(self.AFTER_SIX, newer) == tuple(newer)
+
+    def test_a_new_day_gets_every_earlier_span_and_a_known_day_its_own(self) -> None:
+        before = (CallWindow(("mon",), "09:00", "12:00"), CallWindow(("fri",), "12:00", "17:00"))
+        assert restate(before, [CallWindow(("fri", "sat"), "09:00", "21:00")]) == (
+            CallWindow(("sat",), "09:00", "12:00"),
+            CallWindow(("fri", "sat"), "12:00", "17:00"),
+        )
+
+    def test_nothing_before_or_nothing_restated(self) -> None:
+        newer = [CallWindow(("thu",), "09:00", "21:00")]
+        assert restate(None, newer) == restate((), newer) == tuple(newer)
+        assert restate(self.AFTER_SIX, [CallWindow(ALL, "09:00", "21:00")]) == self.AFTER_SIX
