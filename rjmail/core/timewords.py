@@ -68,11 +68,13 @@ _POST_NEG = re.compile(
 )
 _BUSY = re.compile(
     r"(?i)\b(?:i\s+work|work(?:ing|s)?\s+(?:in|during|on|at|from|until|till|every)|at\s+work|busy|"
-    r"shifts?|asleep|sleep|school|nursery|college|lectures?|in\s+class|childcare|appointments?|gym|"
+    r"shifts?|jobs?|asleep|sleep|tired|treatment|dialysis|school|nursery|college|lectures?|in\s+class|"
+    r"childcare|appointments?|gym|"
     r"goes\s+to|go\s+to|"
     # when someone who must not know is around: a time NOT to call
     r"checks?\s+my\s+phone|(?:he|she|they|partner|husband|wife|ex)(?:\s+is|\s+are|'s|'re)\s+"
-    r"(?:usually\s+)?(?:home|in|around|back|here))\b"
+    r"(?:usually\s+)?(?:home|in|around|back|here)|"
+    r"(?:has|have|gets?)\s+the\s+(?:kids|children))\b"
 )
 _CLAUSE_END = re.compile(r"(?i)[.;:!?,\n]|\b(?:but|so|because|as|although|though|except\s+that)\b")
 _JOIN = re.compile(r"(?i)^(?:\s|on|in|at|the|are|is|best|only|please|ideally)*$")

@@ -79,6 +79,23 @@ class TestFixedMeanings:
         assert windows("I work during the day so please call in the evening.") == [(ALL, "17:00", "21:00")]
         assert windows("I work during the day.") is None
 
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Could you ring in the morning? My new job is in the afternoons.", [(ALL, "09:00", "12:00")]),
+            (
+                "I'm too tired on Mondays after dialysis, please call on Tuesday.",
+                [(("tue",), "09:00", "21:00")],
+            ),
+            ("Weekdays are best for a call. Weekends her dad has the kids.", [(WEEKDAYS, "09:00", "21:00")]),
+        ],
+    )
+    def test_a_clause_about_a_job_treatment_or_who_has_the_kids_is_not_a_free_time(
+        self, text: str, expected: list[tuple[tuple[str, ...], str, str]]
+    ) -> None:
+        """Read as free times, these clauses would widen the windows past what the person allowed."""
+        assert windows(text) == expected
+
     def test_offence_time_is_not_a_window(self) -> None:
         """A sentence about the harm never gives call times."""
         assert windows("He attacked me on a Friday evening after 10pm.") is None
