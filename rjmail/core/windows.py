@@ -1,4 +1,5 @@
-"""Call windows at work: keep only slots inside them, and say them back in plain English.
+"""Call windows at work: keep only slots inside them, restate them over a later message's words,
+and say them back in plain English.
 
 Pure: the caller passes candidate slot starts (for example from rjmail.core.slots) and the person's
 windows (rjmail.core.wishes). Windows are Europe/London wall-clock times, so a slot is checked in
@@ -70,6 +71,7 @@ def clock_words(hhmm: str) -> str:
     return f"{hour}{minutes}{'am' if at.hour < 12 else 'pm'}"
 
 
+_WHOLE_DAY = ("09:00", "21:00")  # the hours the reader gives words that name days only
 _PARTS = {
     ("09:00", "12:00"): "mornings",
     ("12:00", "17:00"): "afternoons",
@@ -83,7 +85,7 @@ def _time_words(window: CallWindow) -> str:
     span = (window.start, window.end)
     if span in _PARTS:
         return _PARTS[span]
-    if span == ("09:00", "21:00"):
+    if span == _WHOLE_DAY:
         return ""
     if window.end == "21:00":
         return f"{'evenings ' if window.start >= '17:00' else ''}after {clock_words(window.start)}"
@@ -128,16 +130,14 @@ def describe_windows(windows: Sequence[CallWindow] | None) -> str:
     return " or ".join(_one(w) for w in windows)
 
 
-_WHOLE_DAY = ("09:00", "21:00")  # the hours a reader gives words that name days only
-
-
 def restate(before: Sequence[CallWindow] | None, newer: Sequence[CallWindow]) -> tuple[CallWindow, ...]:
     """Newer call times over the person's earlier ones, keeping what the newer words do not restate.
 
     Days named without hours keep the hours given before, and hours without days keep the days:
     "Thursday works" after "only after 6pm" is Thursday after 6pm, never Thursday at 9am, and
     "mornings are better" after "not on Wednesdays" is still never a Wednesday. A limit may be there
-    for the person's safety; only words that restate it lift it. Words that state both replace both.
+    for the person's safety; only words that restate it lift it. Words that state both replace both;
+    words that narrow neither ("every day, 9am to 9pm") leave the earlier windows as they were.
     """
     newer = tuple(newer)
     if not before:
