@@ -199,9 +199,12 @@ def read_items(text: str) -> list[_Item]:
     """Every call-time item in `text` (English words, one sentence or a few), in order."""
     items: list[_Item] = []
     for m in _ITEM.finditer(text):
-        if _BUSY.search(_clause(text, m)):
-            continue  # "I work during the day" names when NOT to call; only other clauses count
-        items.append(_item(text, m))
+        item = _item(text, m)
+        if _BUSY.search(_clause(text, m)) and not (item.negated or item.kind == "dayx"):
+            # "I work during the day" names when NOT to call; only other clauses count. An exclusion
+            # in such a clause ("not weekends, my partner is home then") still counts: it is one.
+            continue
+        items.append(item)
     return items
 
 

@@ -96,6 +96,22 @@ class TestFixedMeanings:
         """Read as free times, these clauses would widen the windows past what the person allowed."""
         assert windows(text) == expected
 
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Please ring me. Not weekends, my partner is home then.", [(WEEKDAYS, "09:00", "21:00")]),
+            (
+                "You can call me, but not on Saturdays when I work.",
+                [(("mon", "tue", "wed", "thu", "fri", "sun"), "09:00", "21:00")],
+            ),
+        ],
+    )
+    def test_an_exclusion_in_a_clause_about_work_or_who_is_home_still_counts(
+        self, text: str, expected: list[tuple[tuple[str, ...], str, str]]
+    ) -> None:
+        """Dropped with its clause, the exclusion would leave every day open: the widest reading."""
+        assert windows(text) == expected
+
     def test_offence_time_is_not_a_window(self) -> None:
         """A sentence about the harm never gives call times."""
         assert windows("He attacked me on a Friday evening after 10pm.") is None
