@@ -17,8 +17,9 @@ Fixed meanings of call-time words (Europe/London wall-clock time):
   "don't call before 6pm" means 18:00-21:00 (a time qualifier restricts the time, it is not a refusal);
   "not mornings" means 12:00-21:00.
 - "any time" means no windows (None). Several windows give several CallWindow, sorted by time.
-- A clause about work or sleep ("I work during the day") names when NOT to call and is not read as a
-  window; one-off times ("tomorrow morning"), "early"/"late" evening, clock times that are not a span
+- A clause about work, sleep, a job, treatment or who is home ("I work during the day") names when NOT
+  to call and is not read as a window, except an exclusion in it ("not weekends, he is home then");
+  one-off times ("tomorrow morning"), "early"/"late" evening, clock times that are not a span
   ("at 6pm") and days that cannot be paired with times leave call_windows None (call_times keeps the
   words so an advisor can read them).
 
