@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rjmail.core.timewords import CallWindow, windows_in
 from rjmail.core.wishlang import Rewritten, rewrite
@@ -64,7 +65,7 @@ _CALL_CUE = re.compile(
     r"for\s+me)|i'?m\s+(?:usually\s+|normally\s+|mostly\s+|generally\s+)?(?:in|home|at\s+home|around))\b"
 )
 _HARM_CUE = re.compile(
-    r"(?i)\b(?:attack\w*|assault\w*|happened|burgl\w*|broke|stole|hit|threat\w*|punch\w*|robbed|mugged)\b"
+    r"(?i)\b(?:attack\w*|assault\w*|happened|burgl\w*|broke|stole\w*|hit|threat\w*|punch\w*|robbed|mugged)\b"
 )
 _ANY_TIME = re.compile(r"(?i)\b(?:any\s*time|whenever(?:\s+suits)?|at\s+any\s+time)\b")
 _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
@@ -100,7 +101,9 @@ def call_context(text: str) -> str:
     """`text` with only the sentences about calling kept (others blanked, positions unchanged).
 
     A time often follows the request ("Please call me. Mornings are best."), so a sentence right after
-    a call sentence counts too; a sentence about the harm ("he attacked me on a Friday evening") never.
+    a call sentence counts too; words about the harm ("he attacked me on a Friday evening") never. In a
+    call sentence that names the harm ("give me a ring about the burglary, mornings are best"), only
+    the clauses that say something about calling themselves are kept.
     """
     flat = re.sub(r"(?<!\n)\n(?!\n)", " ", text)
     kept = [" "] * len(flat)
@@ -111,7 +114,20 @@ def call_context(text: str) -> str:
         previous = sentence
         if cue and not _HARM_CUE.search(sentence):
             kept[start:end] = sentence
+        elif _CALL_CUE.search(sentence):
+            for at, clause in _clauses(sentence):
+                if _CALL_CUE.search(clause) and not _HARM_CUE.search(clause):
+                    kept[start + at : start + at + len(clause)] = clause
     return "".join(kept)
+
+
+_CLAUSE_BREAK = re.compile(r"(?i)[,;:]|\b(?:but|so|because|although|though)\b")
+
+
+def _clauses(sentence: str) -> list[tuple[int, str]]:
+    """(offset, clause) pieces of a sentence, split at commas and the words that start a new clause."""
+    cuts = [0, *(m.start() for m in _CLAUSE_BREAK.finditer(sentence)), len(sentence)]
+    return [(a, sentence[a:b]) for a, b in pairwise(cuts) if b > a]
 
 
 def _call_times(written: Rewritten) -> tuple[tuple[CallWindow, ...] | None, str | None]:

@@ -115,6 +115,28 @@ class TestFixedMeanings:
     def test_offence_time_is_not_a_window(self) -> None:
         """A sentence about the harm never gives call times."""
         assert windows("He attacked me on a Friday evening after 10pm.") is None
+        assert windows("He attacked me on a Friday evening after 10pm, please call me.") is None
+        assert windows("Please call me. My van was stolen from the drive on Sunday morning.") is None
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            (
+                "Please give me a ring about the burglary, mornings are best for me.",
+                [(ALL, "09:00", "12:00")],
+            ),
+            ("I was mugged on Tuesday evening, please call me after 6.", [(ALL, "18:00", "21:00")]),
+            (
+                "I'd like a call about what happened but not on Wednesdays please.",
+                [(("mon", "tue", "thu", "fri", "sat", "sun"), "09:00", "21:00")],
+            ),
+        ],
+    )
+    def test_a_call_clause_in_a_sentence_about_the_harm_is_read(
+        self, text: str, expected: list[tuple[tuple[str, ...], str, str]]
+    ) -> None:
+        """Left unread, the limit would leave every time open; the clause about the harm stays unread."""
+        assert windows(text) == expected
 
     def test_as_json_uses_contract_names(self) -> None:
         """CallWindow.as_json gives the case JSON shape {days, from, to}."""
