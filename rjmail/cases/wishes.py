@@ -40,7 +40,8 @@ def stated_changes(wishes: ContactWishes, before: Sequence[CallWindow] | None = 
         # Unclear wording keeps no windows: nothing automatic picks a time; advisors read the words.
         changes["call_times"] = wishes.call_times
         newer = wishes.call_windows
-        changes["call_windows"] = windows_to_json(None if newer is None else restate(before, newer))
+        restated = None if newer is None else restate(before, newer, narrows=wishes.narrows)
+        changes["call_windows"] = windows_to_json(restated)
     for name in ("voicemail_ok", "texts_ok", "wants_call"):
         if getattr(wishes, name) is not None:
             changes[name] = getattr(wishes, name)

@@ -33,7 +33,7 @@ from rjmail.core.person import (
     referrer_phone,
 )
 from rjmail.core.phones import find_phone
-from rjmail.core.quotes import strip_quoted
+from rjmail.core.quotes import strip_quoted, without_quotes
 from rjmail.core.referred import is_referral_form, referred_block
 from rjmail.core.relay import form_email, is_relay
 from rjmail.core.roles import first_person_role, third_person_role
@@ -42,7 +42,6 @@ from rjmail.core.wishwords import phone_checked
 
 __all__ = ["extract", "strip_quoted"]
 
-_QUOTED = re.compile(r"(?m)^[ \t]*>.*\n?")
 _FIRST_PERSON = re.compile(
     r"(?i)\b(?:i|i'm|i've|i'd|me|my|myself|ja|mnie|mój|moja|jestem|eu|mă|meu|mea|sunt|am|aș|îmi|"
     r"aš|mano|man|mane|minha|fui|sou|estou|gostaria|prefiro|fy|rwy'n|dw|yo|je|moi|ich|mein|meine|"
@@ -78,11 +77,11 @@ def extract(
 
 
 def _texts(mail: InboundMail, hubs: frozenset[str]) -> _Texts:
-    own = _QUOTED.sub("", own_text(mail.text[:_LIMIT]))
+    own = without_quotes(own_text(mail.text[:_LIMIT]))
     others: list[ForwardedPart] = []
     for part in mail.forwarded:
         if part.from_addr and part.from_addr == mail.from_addr:
-            own += "\n\n" + _QUOTED.sub("", own_text(part.text[:_LIMIT]))  # their own earlier mail
+            own += "\n\n" + without_quotes(own_text(part.text[:_LIMIT]))  # their own earlier mail
         elif part.from_addr not in hubs or not part.from_addr:
             others.append(part)
     # Curly apostrophes ("don’t") would hide negations from every pattern.
@@ -91,7 +90,7 @@ def _texts(mail: InboundMail, hubs: frozenset[str]) -> _Texts:
     body = own[:start] if start is not None else own
     first = others[0] if others else None
     referred = own_text(first.text[:_LIMIT]) if first else ""
-    referred = _QUOTED.sub("", referred).translate(_QUOTE_MARKS).strip()
+    referred = without_quotes(referred).translate(_QUOTE_MARKS).strip()
     signature = signature_lines(own) or _trailing_lines(own)
     return _Texts(own, body.strip(), tuple(signature), referred, first)
 

@@ -50,6 +50,15 @@ def _cut_history(text: str) -> str:
     return text[:cut]
 
 
+def without_quotes(text: str) -> str:
+    """`text` without its quoted lines ("> ...") and "On ... wrote:" lines: the writer's own words,
+    wherever they wrote them (a bottom-poster's reply comes after the quote)."""
+    text = _QUOTED_LINE.sub("", text)
+    for pattern in (_WROTE, _DATED_WROTE):
+        text = pattern.sub("", text)
+    return text
+
+
 @lru_cache(maxsize=4)  # extraction, the decision and the timeline all ask about the same message
 def strip_quoted(text: str) -> str:
     """Reply text without quoted history, quoted lines, device footers or signature; never raises."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS = DAYS[:5]
@@ -40,11 +41,14 @@ class CallWindow:
         return {"days": list(self.days), "from": self.start, "to": self.end}
 
 
-_DAY_NAMES = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-_DAY = rf"(?:week[\s-]?days?|weekends?|{_DAY_NAMES}s?|mon\s*-\s*fri)"
-_DAYLIST = rf"{_DAY}(?:\s*(?:,|and|or|&|/)\s*{_DAY})*"
+_DAY_NAMES = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|weds?|thu(?:rs?)?|fri)"
+# "sat" and "sun" are words of their own ("I sat", "the sun"): read only in a list with another day
+_SAT_SUN = r"(?:sat|sun)s?\b"
+_DAY = rf"(?:week[\s-]?days?|weekends?|{_DAY_NAMES}s?\b|mon\s*-\s*fri)"
+_AND = r"\s*(?:,|and|or|&|/)\s*"
+_DAYLIST = rf"(?:{_DAY}|{_SAT_SUN}(?={_AND}(?:{_DAY}|{_SAT_SUN})))(?:{_AND}(?:{_DAY}|{_SAT_SUN}))*"
 _T = (
-    r"(?:\d{1,2}(?:[:.]\d{2})?(?:\s*(?:am|pm|a\.m\.|p\.m\.|h\b|o'?clock))?|noon|midday)"
+    r"(?:(?:half\s+(?:past\s+)?)?\d{1,2}(?:[:.]\d{2})?(?:\s*(?:am|pm|a\.m\.|p\.m\.|h\b|o'?clock))?|noon|midday)"
     r"(?![\d/%])(?!\s*(?:days?|weeks?|months?|years?|minutes?|mins?|hours?|th\b|st\b|nd\b|rd\b))"
 )
 _ITEM = re.compile(
@@ -53,14 +57,20 @@ _ITEM = re.compile(
     rf"(?P<bound>(?P<bw>before|after|until|till|from|by)\s+(?P<bt>{_T}))|"
     rf"(?P<dayx>(?:not|except|apart\s+from|other\s+than|excluding|any\s+day\s+but|every\s+day\s+but)"
     rf"\s+(?:on\s+|at\s+)?(?:the\s+)?(?P<xd>{_DAYLIST}))|"
-    rf"(?P<drange>(?P<d1>{_DAY_NAMES})s?\s*(?:to|-|–|through|till|until)\s*(?P<d2>{_DAY_NAMES})s?)|"
+    rf"(?P<drange>(?P<d1>{_DAY_NAMES})s?\b\s*(?:to|-|–|through|till|until)\s*(?P<d2>{_DAY_NAMES})s?\b)|"
     rf"(?P<days>{_DAYLIST})|"
-    r"(?P<part>(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|afternoon|evening|lunch\s*time|"
+    r"(?P<part>(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|afternoon|arvo|evening|lunch\s*time|"
     r"daytime|day\s*time|lunch\s*break)s?|(?:during|in)\s+the\s+day|(?:during|at)\s+lunch)(?![\w-])",
     re.IGNORECASE,
 )
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
+# "Monday 7th December", "Tue 8/12", "Mon, 27 Apr": a date, once only, not every week
+_DATE_AFTER = re.compile(
+    rf"(?i),?\s*(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)\b|,?\s*\d{{1,2}}\s*/\s*\d{{1,2}}\b|"
+    rf",?\s*(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}"
+)
 _ONE_OFF = re.compile(r"(?i)\b(?:this|tomorrow|yesterday|last|that|one|next|tonight|today|good)\s*$")
-_PRE_NEG = re.compile(r"(?i)(?:\bnot|n't|\bnever|\bno)\b")
+_PRE_NEG = re.compile(r"(?i)(?:\bnot|n't|\bnever|\bno|\bcant|\bdont|\bwont|\bcannot)\b")
 _NOT_NEG = re.compile(r"(?i)\b(?:wouldn'?t|would\s+not|don'?t|do\s+not)\s+mind\b|\bnot\s+sure\b")
 _POST_NEG = re.compile(
     r"(?i)^\s*(?:are|is|would\s+be)\s*(?:not|no|n't|difficult|bad|hard|impossible|tricky|out)\b|"
@@ -68,17 +78,22 @@ _POST_NEG = re.compile(
 )
 _BUSY = re.compile(
     r"(?i)\b(?:i\s+work|work(?:ing|s)?\s+(?:in|during|on|at|from|until|till|every)|at\s+work|busy|"
-    r"shifts?|jobs?|asleep|sleep|tired|treatment|dialysis|school|nursery|college|lectures?|in\s+class|"
+    r"shifts?|jobs?|asleep|sleep|tired|treatment|dialysis|school|nursery|college|lectures?|class(?:es)?|"
     r"childcare|appointments?|gym|"
-    r"goes\s+to|go\s+to|"
+    r"goes\s+to|go\s+to|i(?:'?m|\s+am)\s+(?:at\s+(?:the|my)|in\s+(?:court|hospital|class)|away|out)\b|"
     # when someone who must not know is around: a time NOT to call
     r"checks?\s+my\s+phone|(?:he|she|they|partner|husband|wife|ex)(?:\s+is|\s+are|'s|'re)\s+"
     r"(?:usually\s+)?(?:home|in|around|back|here)|"
     r"(?:has|have|gets?)\s+the\s+(?:kids|children))\b"
 )
-_CLAUSE_END = re.compile(r"(?i)[.;:!?,\n]|\b(?:but|so|because|as|although|though|except\s+that)\b")
+# "about the fight at the pub where I work" is what the call is about, not when it suits
+_CLAUSE_END = re.compile(
+    r"(?i)[.;:!?,\n]|\b(?:but|so|because|as|although|though|except\s+that|about(?!\s+(?:half\s+)?\d)|regarding|concerning|now\s+that|since)\b"
+)
 _JOIN = re.compile(r"(?i)^(?:\s|on|in|at|the|are|is|best|only|please|ideally)*$")
-_STRAY_TIME = re.compile(r"(?i)\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b")
+_STRAY_TIME = re.compile(
+    r"(?i)\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\bhalf\s+(?:past\s+)?\d{1,2}\b"
+)
 
 
 @dataclass
@@ -109,6 +124,10 @@ def clock(token: str) -> tuple[int, bool]:
     t = token.lower().replace(".", ":", 1) if re.match(r"\d+\.\d\d", token) else token.lower()
     if t in ("noon", "midday"):
         return 12 * 60, False
+    half = re.match(r"half\s+(?:past\s+)?", t)
+    if half:  # British "half 6" is 6:30, read like "6:30" with the bare-hour rule
+        at, bare = clock(t[half.end() :])
+        return at + 30, bare  # "after half 8" is still morning or evening
     m = re.match(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h|o'?clock)?", t)
     if not m:
         raise UnclearError(token)
@@ -127,7 +146,7 @@ def clock(token: str) -> tuple[int, bool]:
 
 def _day_set(words: str) -> frozenset[str]:
     found: set[str] = set()
-    for word in re.findall(rf"(?i){_DAY}", words):
+    for word in re.findall(rf"(?i){_DAY}|{_SAT_SUN}", words):
         w = word.lower()
         if (w.startswith("week") and "end" not in w) or (w.startswith("mon") and "fri" in w):
             found |= set(WEEKDAYS)
@@ -143,7 +162,7 @@ def _time_spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
         first, second = m.group("r1") or m.group("q1"), m.group("r2") or m.group("q2")
         if (
             m.group("q1")
-            and not re.search(r"(?i)am|pm|:|\.|noon|midday|h\b", first + second)
+            and not re.search(r"(?i)am|pm|:|\.|noon|midday|h\b|half", first + second)
             and not (8 <= int(first) <= 12 and 1 <= int(second) <= 7)
         ):
             raise UnclearError(m.group(0))  # "2-3" alone could be anything; "9-5" is a working day
@@ -160,7 +179,7 @@ def _time_spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
             return ((at, LATEST),) if at < LATEST else _unclear(m)
         return ((EARLIEST, at),) if at > EARLIEST else _unclear(m)
     word = (m.group("pw") or m.group("part")).lower()
-    key = next((k for k in PARTS if k in word), "day")
+    key = "afternoon" if word.startswith("arvo") else next((k for k in PARTS if k in word), "day")
     if m.group("mod"):
         raise UnclearError(m.group(0))  # "early evening" has no fixed meaning
     return (PARTS[key],)
@@ -186,7 +205,7 @@ def _intersect(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -
 
 
 def _clause_start(text: str, at: int) -> int:
-    ends = [m.end() for m in _CLAUSE_END.finditer(text, 0, at)]
+    ends = [m.end() for m in _CLAUSE_END.finditer(text) if m.end() <= at]  # lookaheads see past `at`
     return ends[-1] if ends else 0
 
 
@@ -221,7 +240,9 @@ def _item(text: str, m: re.Match[str]) -> _Item:
         days = frozenset(DAYS[first : last + 1]) if first < last else frozenset()
         return _Item("days", m.start(), m.end(), days=days, unclear=not days)
     if m.group("days"):
-        return _Item("days", m.start(), m.end(), days=_day_set(m.group("days")), negated=_negated(text, m))
+        once = bool(_DATE_AFTER.match(text, m.end()))
+        days = _day_set(m.group("days"))
+        return _Item("days", m.start(), m.end(), days=days, negated=_negated(text, m), unclear=once)
     unclear = bool(m.group("part") and _ONE_OFF.search(text[max(0, m.start() - 12) : m.start()]))
     try:
         spans = _time_spans(m)
@@ -278,24 +299,29 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def windows_in(text: str) -> tuple[tuple[CallWindow, ...] | None, tuple[int, int]] | None:
-    """(windows, span of the words) for call times named in `text` (English words), None if none.
+class Found(NamedTuple):
+    windows: tuple[CallWindow, ...] | None  # None: call times named but not safely readable
+    span: tuple[int, int]  # where the words are
+    narrows: bool  # only exclusions ("not Tuesdays", "not before 10"): they take away, never add
 
-    The windows are None when call times are named but cannot be read safely.
-    """
+
+def windows_in(text: str) -> Found | None:
+    """The call times named in `text` (English words), None if none."""
     items = read_items(text)
     if not items:
         return None
     span = (_phrase_start(text, items[0]), items[-1].end)
+    narrows = all(i.kind == "dayx" or i.negated for i in items)
     try:
-        return _build(text, items), span
+        return Found(_build(text, items), span, narrows)
     except UnclearError:
-        return None, span
+        return Found(None, span, narrows)
 
 
 def _build(text: str, items: list[_Item]) -> tuple[CallWindow, ...]:
     if any(i.unclear for i in items) or any(
-        not any(i.start <= m.start() < i.end for i in items) for m in _STRAY_TIME.finditer(text)
+        not any(i.start <= m.start() < i.end for i in items) and not _BUSY.search(_clause(text, m))
+        for m in _STRAY_TIME.finditer(text)
     ):
         raise UnclearError(text)
     found: set[CallWindow] = set()

@@ -130,7 +130,9 @@ def describe_windows(windows: Sequence[CallWindow] | None) -> str:
     return " or ".join(_one(w) for w in windows)
 
 
-def restate(before: Sequence[CallWindow] | None, newer: Sequence[CallWindow]) -> tuple[CallWindow, ...]:
+def restate(
+    before: Sequence[CallWindow] | None, newer: Sequence[CallWindow], *, narrows: bool = False
+) -> tuple[CallWindow, ...]:
     """Newer call times over the person's earlier ones, keeping what the newer words do not restate.
 
     Days named without hours keep the hours given before, and hours without days keep the days:
@@ -138,17 +140,21 @@ def restate(before: Sequence[CallWindow] | None, newer: Sequence[CallWindow]) ->
     "mornings are better" after "not on Wednesdays" is still never a Wednesday. A limit may be there
     for the person's safety; only words that restate it lift it. Words that state both replace both;
     words that narrow neither ("every day, 9am to 9pm") leave the earlier windows as they were.
+    Words that only exclude (`narrows`: "can't do Tuesdays any more", "not before 10") take their
+    days and hours away from the earlier windows and add none; empty when nothing is left.
     """
     newer = tuple(newer)
     if not before:
         return newer
+    if narrows:
+        return _narrowed(before, newer)
+    spans: dict[tuple[str, str], set[str]] = {}
     hours = any((w.start, w.end) != _WHOLE_DAY for w in newer)
     days = any(w.days != DAYS for w in newer)
     if hours and days:
         return newer
     if not hours and not days:
         return tuple(before)
-    spans: dict[tuple[str, str], set[str]] = {}
     if days:  # the newer days, each with the hours it had before (all earlier hours on a new day)
         every = {(w.start, w.end) for w in before}
         for day in {d for w in newer for d in w.days}:
@@ -158,7 +164,20 @@ def restate(before: Sequence[CallWindow] | None, newer: Sequence[CallWindow]) ->
         allowed = {d for w in before for d in w.days}
         for w in newer:
             spans.setdefault((w.start, w.end), set()).update(allowed)
-    found = [CallWindow(tuple(d for d in DAYS if d in on), start, end) for (start, end), on in spans.items()]
+    return _built(spans)
+
+
+def _narrowed(before: Sequence[CallWindow], newer: Sequence[CallWindow]) -> tuple[CallWindow, ...]:
+    spans: dict[tuple[str, str], set[str]] = {}
+    for w, n in ((w, n) for w in before for n in newer):
+        start, end = max(w.start, n.start), min(w.end, n.end)
+        if start < end:
+            spans.setdefault((start, end), set()).update(set(w.days) & set(n.days))
+    return _built(spans)
+
+
+def _built(spans: dict[tuple[str, str], set[str]]) -> tuple[CallWindow, ...]:
+    found = [CallWindow(tuple(d for d in DAYS if d in on), a, b) for (a, b), on in spans.items() if on]
     return tuple(sorted(found, key=lambda w: (w.start, w.end, [DAYS.index(d) for d in w.days])))
 
 

@@ -56,11 +56,15 @@ class ContactWishes:
     voicemail_ok: bool | None
     texts_ok: bool | None
     email_only: bool
+    narrows: bool = False  # the call times only take away ("not Tuesdays"): restated, they narrow
 
 
+_WHENS = r"(?:\w+days?|weekends?|weekdays?|mornings?|afternoons?|evenings?|lunch\s*times?)"
+_ONLY = rf"only\s+(?:on\s+|at\s+|in\s+the\s+)?(?:{_WHENS}|after|before|between|from)|{_WHENS}\s+only"
 _CALL_CUE = re.compile(
-    r"(?i)\b(?:call|calls|ring|phone|reach|contact|speak|talk|free|available|best|better|suits?|please|"
-    r"pls|ideally|if\s+possible|fine|"
+    rf"(?i)\b(?:{_ONLY}|call|calls|ring|phone|reach|contact|speak|talk|free|available|best|better|suits?|please|"
+    r"pls|ideally|possible|instead|rather\s+than|try\s+me|make\s+it|(?:can|could)\s+(?:you|u)\s+do|fine|"
+    r"(?:can'?t|cannot|can|could)\s+do|easiest|(?:be|being)\s+called|"
     r"prefer|preferably|easier|convenient|safe\s+time|good\s+time|safest|answer|works?\s+(?:best|better|"
     r"for\s+me)|i'?m\s+(?:usually\s+|normally\s+|mostly\s+|generally\s+)?(?:in|home|at\s+home|around))\b"
 )
@@ -68,6 +72,35 @@ _HARM_CUE = re.compile(
     r"(?i)\b(?:attack\w*|assault\w*|happened|burgl\w*|broke|stole\w*|hit|threat\w*|punch\w*|robbed|mugged)\b"
 )
 _ANY_TIME = re.compile(r"(?i)\b(?:any\s*time|whenever(?:\s+suits)?|at\s+any\s+time)\b")
+# A time that depends on something rjmail cannot know ("when I'm back", "after the court case",
+# "next week sometime"): a slot picked by rjmail could fall when the person is away or not safe to
+# talk, so these make the call times unclear and advisors arrange the call.
+_SOMEONE = (
+    r"(?:things|everything|i'?m|i\s+am|i\s+get|i'?ve|i\s+have|we'?re|we\s+are|he|she|they|my\s+\w+|"
+    r"the\s+(?:kids|children|baby))"
+)
+_VAGUE = re.compile(
+    rf"(?i)\b(?:(?:next|the\s+following|in\s+a\s+(?:few|couple\s+of)|in\s+(?:two|three|2|3)|"
+    rf"later\s+(?:this|in\s+the|next))\s+(?:weeks?|months?|days)|"
+    rf"(?:when|once)\s+(?:i'?m|i\s+am|i\s+get|we'?re|we\s+are|we\s+get)\s+back|"
+    rf"(?:once|until|till)\s+{_SOMEONE}|"
+    rf"(?:after|before)\s+(?:the|my|his|her|our)\s+(?:court|trial|hearing|case|sentencing|funeral|holiday|"
+    rf"operation|op|surgery|appointment|wedding|exams?)|"
+    rf"(?:after|before)\s+(?:christmas|easter|new\s+year|half[\s-]term|the\s+holidays)|"
+    rf"(?:not\s+sure|don'?t\s+know|no\s+idea)\s+when|week\s+to\s+week|changes\s+every\s+week)\b"
+)
+# "please call when he is at work" names no time rjmail can read; with windows beside it ("mornings,
+# that's when I'm on my own") it only says why they suit
+_WHEN_SOMEONE = re.compile(
+    rf"(?i)(?<!that's\s)(?<!that\sis\s)\b(?:when|while|whilst)\s+{_SOMEONE}\b|"
+    r"\b(?:tea|dinner|supper|bed|bath)\s*time|\bfirst\s+thing\b|\bschool\s+run\b"
+)
+# A clock time the grammar has no span for ("at 6pm", "around 7:30", "half 6"): never "any time"
+_LONE_TIME = re.compile(
+    r"(?i)\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock|ish)(?!\w)|\b\d{1,2}:\d{2}\b|"
+    r"\bhalf\s+(?:past\s+)?\d{1,2}\b|\b(?:at|around|about)\s+\d{1,2}\b(?![:.]?\d)"
+    r"(?!\s*(?:days?|weeks?|months?|years?|mins?|minutes?|hours?|times?|th|st|nd|rd|of)\b)"
+)
 _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 
@@ -76,7 +109,7 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
     """Contact wishes in `text` (the person's own words); anything unclear stays None."""
     written = rewrite(text.translate(_QUOTE_MARKS), language.lower()[:2])
     words = written.text
-    windows, times = _call_times(written)
+    windows, times, narrows = _call_times(written)
     only_email = email_only(words, gives_call_times=windows is not None)
     return ContactWishes(
         wants_call=False if only_email else wants_call(words),
@@ -85,6 +118,7 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
         voicemail_ok=voicemail_ok(words),
         texts_ok=texts_ok(words),
         email_only=only_email,
+        narrows=narrows,
     )
 
 
@@ -103,25 +137,27 @@ def call_context(text: str) -> str:
     A time often follows the request ("Please call me. Mornings are best."), so a sentence right after
     a call sentence counts too; words about the harm ("he attacked me on a Friday evening") never. In a
     call sentence that names the harm ("give me a ring about the burglary, mornings are best"), only
-    the clauses that say something about calling themselves are kept.
+    the clauses that say something about calling themselves, or exclude a time, are kept; so is an
+    exclusion right before a call sentence ("Not Fridays, I'm on a late shift. Any other day is fine.").
     """
     flat = re.sub(r"(?<!\n)\n(?!\n)", " ", text)
     kept = [" "] * len(flat)
-    previous = ""
-    for start, end in _sentence_spans(flat):
+    spans = _sentence_spans(flat)
+    cued = [bool(_CALL_CUE.search(flat[start:end])) for start, end in spans]
+    for i, (start, end) in enumerate(spans):
         sentence = flat[start:end]
-        cue = _CALL_CUE.search(sentence) or _CALL_CUE.search(previous)
-        previous = sentence
-        if cue and not _HARM_CUE.search(sentence):
+        if (cued[i] or (i > 0 and cued[i - 1])) and not _HARM_CUE.search(sentence):
             kept[start:end] = sentence
-        elif _CALL_CUE.search(sentence):
+        elif cued[i] or (i + 1 < len(spans) and cued[i + 1]):  # "Not Fridays. Any other day is fine."
             for at, clause in _clauses(sentence):
-                if _CALL_CUE.search(clause) and not _HARM_CUE.search(clause):
+                if (_CALL_CUE.search(clause) or _EXCLUDING.match(clause)) and not _HARM_CUE.search(clause):
                     kept[start + at : start + at + len(clause)] = clause
     return "".join(kept)
 
 
-_CLAUSE_BREAK = re.compile(r"(?i)[,;:]|\b(?:but|so|because|although|though)\b")
+_CLAUSE_BREAK = re.compile(r"(?i)[,;:]|\b(?:but|so|because|although|though|about|regarding|concerning)\b")
+# ", not Mondays," in a sentence that names the harm: an exclusion only narrows, so it is read
+_EXCLUDING = re.compile(r"(?i)^\W*(?:not|never|except|apart\s+from|other\s+than|excluding|no)\b")
 
 
 def _clauses(sentence: str) -> list[tuple[int, str]]:
@@ -130,14 +166,25 @@ def _clauses(sentence: str) -> list[tuple[int, str]]:
     return [(a, sentence[a:b]) for a, b in pairwise(cuts) if b > a]
 
 
-def _call_times(written: Rewritten) -> tuple[tuple[CallWindow, ...] | None, str | None]:
+def _call_times(written: Rewritten) -> tuple[tuple[CallWindow, ...] | None, str | None, bool]:
+    """(windows, the person's words, whether the words only narrow)."""
     context = call_context(written.text)
     found = windows_in(context)
+    vague = [*_VAGUE.finditer(context)]
+    if found is None or found.windows is None:
+        vague += _WHEN_SOMEONE.finditer(context)
     if found is None:
-        any_time = _ANY_TIME.search(context)
-        return None, (written.span(any_time.start(), any_time.end()) if any_time else None)
-    windows, (start, end) = found
-    return windows, written.span(start, end) or None
+        loose = vague or [m for m in (_ANY_TIME.search(context), _LONE_TIME.search(context)) if m][:1]
+        return None, (written.span(*_extent(loose)) or None) if loose else None, False
+    if vague:  # "evenings, but not till I'm back": the words are kept, nothing automatic
+        return None, written.span(*_extent(vague, found.span)) or None, False
+    return found.windows, written.span(*found.span) or None, found.narrows
+
+
+def _extent(found: list[re.Match[str]], span: tuple[int, int] | None = None) -> tuple[int, int]:
+    """From the start of the first of these words to the end of the last."""
+    edges = [(m.start(), m.end()) for m in found] + ([span] if span else [])
+    return min(e[0] for e in edges), max(e[1] for e in edges)
 
 
 _YES = re.compile(

@@ -82,6 +82,36 @@ def test_none_of_these_thursday_keeps_after_six_and_never_offers_a_thursday_morn
     assert case.call_times == "Thursday" and case.voicemail_ok is False
 
 
+def test_none_of_these_ring_me_when_im_back_sends_no_new_offer_and_advisors_see_the_words(tmp_path: Path):
+    """A decline with a time rjmail cannot place ("when I'm back") leaves no windows: an offer picked
+    now could fall while the person is away, so advisors arrange the call by hand."""
+    desk = Desk(tmp_path, calls=EVENINGS)
+    ref = desk.refer(AFTER_SIX)
+    assert desk.kinds(PERSON).count("call_offer") == 1
+
+    desk.person_reply(
+        "Sorry, none of these. I'm away next week, can you try me when I'm back?", desk.latest("call_offer")
+    )
+
+    case = desk.case(ref)
+    assert case.call_windows is None and "when I'm back" in (case.call_times or "")
+    assert desk.kinds(PERSON).count("call_offer") == 1
+    assert "cannot read safely as times" in notification(desk, "No call times free")
+
+
+def test_cant_do_tuesdays_any_more_takes_tuesday_away_and_adds_no_weekend(tmp_path: Path):
+    """Words that only exclude narrow what the person allowed before; they never add days."""
+    desk = Desk(tmp_path, calls=EVENINGS)
+    ref = desk.refer(AFTER_SIX)
+
+    desk.person_reply(
+        "cant do tuesdays any more for the call, ive started an evening class", desk.latest("call_offer")
+    )
+
+    windows = json.loads(desk.case(ref).call_windows or "")
+    assert windows == [{"days": ["mon", "wed", "thu", "fri"], "from": "18:00", "to": "21:00"}]
+
+
 def test_after_six_to_a_daytime_hub_sends_no_offer_but_a_kind_letter_and_names_the_conflict(desk: Desk):
     ref = desk.refer(AFTER_SIX)
 

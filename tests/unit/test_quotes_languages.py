@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rjmail.core.choice import interpret_choice
-from rjmail.core.quotes import strip_quoted
+from rjmail.core.quotes import strip_quoted, without_quotes
 from rjmail.core.slots import Slot
 
 LONDON = ZoneInfo("Europe/London")
@@ -61,3 +61,14 @@ def test_the_persons_own_sentence_ending_in_wrote_is_kept():
     """Only an attribution line ends the reply: "he wrote: nothing" in the middle of a line stays."""
     text = "I was attacked on 3 May at 18:49 and he wrote: nothing kind."
     assert strip_quoted(text) == text
+
+
+def test_without_quotes_drops_quoted_lines_and_the_attribution_but_keeps_a_bottom_posters_words() -> None:
+    """The attribution's date ("On Mon, 27 Apr 2026 at 10:00") is not the writer's call time."""
+    text = (
+        "2 please\n\nOn Mon, 27 Apr 2026 at 10:00, Norfolk RJ Hub <rj-norfolk@example.org> wrote:\n"
+        "> We can call you at one of these times:\n> 1. Tuesday 28 April, 10:00\n\nEvenings are best.\n"
+    )
+    kept = without_quotes(text)
+    assert "2 please" in kept and "Evenings are best." in kept
+    assert "Mon, 27 Apr" not in kept and "Tuesday 28 April" not in kept and "wrote:" not in kept

@@ -149,3 +149,27 @@ class TestRestate:
         newer = [CallWindow(("thu",), "09:00", "21:00")]
         assert restate(None, newer) == restate((), newer) == tuple(newer)
         assert restate(self.AFTER_SIX, [CallWindow(ALL, "09:00", "21:00")]) == self.AFTER_SIX
+
+    def test_words_that_only_exclude_narrow_and_never_add(self) -> None:
+        """ "any weekday after half 6", then "can't do Tuesdays any more": the weekend stays out."""
+        weekday_evenings = (CallWindow(("mon", "tue", "wed", "thu", "fri"), "18:30", "21:00"),)
+        not_tuesday = [CallWindow(("mon", "wed", "thu", "fri", "sat", "sun"), "09:00", "21:00")]
+        assert restate(weekday_evenings, not_tuesday, narrows=True) == (
+            CallWindow(("mon", "wed", "thu", "fri"), "18:30", "21:00"),
+        )
+        # the same words read as days that replace would have added Saturday and Sunday
+        assert "sat" in restate(weekday_evenings, not_tuesday)[0].days
+
+    def test_an_hours_exclusion_narrows_each_earlier_window(self) -> None:
+        """ "weekday mornings", then "not before 10 now": 10-12 on weekdays, not 10-9pm every day."""
+        before = (CallWindow(("mon", "fri"), "09:00", "12:00"), CallWindow(("sat",), "18:00", "21:00"))
+        assert restate(before, [CallWindow(ALL, "10:00", "21:00")], narrows=True) == (
+            CallWindow(("mon", "fri"), "10:00", "12:00"),
+            CallWindow(("sat",), "18:00", "21:00"),
+        )
+
+    def test_excluding_every_earlier_day_leaves_nothing(self) -> None:
+        """Nothing left is no windows: with the words kept, the times are unclear and advisors arrange."""
+        tuesdays = (CallWindow(("tue",), "09:00", "21:00"),)
+        others = [CallWindow(("mon", "wed", "thu", "fri", "sat", "sun"), "09:00", "21:00")]
+        assert restate(tuesdays, others, narrows=True) == ()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from rjmail.core.windows import times_unclear
 from rjmail.core.wishes import CallWindow, read_contact_wishes, says_yes
 
 ALL = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS = ALL[:5]
 SIX_BUT_SAT = ("mon", "tue", "wed", "thu", "fri", "sun")
 SIX_BUT_WED = ("mon", "tue", "thu", "fri", "sat", "sun")
+SIX_BUT_FRI = ("mon", "tue", "wed", "thu", "sat", "sun")
+SIX_BUT_TUE = ("mon", "wed", "thu", "fri", "sat", "sun")
 
 
 def windows(text: str, language: str = "en") -> list[tuple[tuple[str, ...], str, str]] | None:
@@ -76,6 +79,53 @@ class TestFixedMeanings:
         """Times that are one-off, points or ambiguous never become a window."""
         assert windows(text) is None
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Please call me on Monday 7th December.",
+            "please call on Mon 7 Dec",
+            "Could you ring around half 6?",
+            "Please call me at 6pm.",
+            "Could you call me sometime after the court case instead?",
+            "Sorry, none of these. I'm away next week, can you try me when I'm back?",
+            "None of those work for me. I'll get back to you when things have calmed down at home.",
+            "Evenings please, but not till I'm out of hospital.",
+            "Please only call when he is at work.",
+            "tea time is easiest if that's ok with you",
+            "I'm on a new rota, it changes week to week, can you ring me?",
+        ],
+    )
+    def test_times_rjmail_cannot_place_keep_the_words_for_advisors(self, text: str) -> None:
+        """A date, a clock time, or a time that depends on something rjmail cannot know: no windows,
+        and the words are kept so the times read as unclear (no automatic offer, advisors told)."""
+        wishes = read_contact_wishes(text)
+        assert wishes.call_windows is None
+        assert times_unclear(wishes.call_times, wishes.call_windows)
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Mornings are best for a call, that's when I'm on my own.", [(ALL, "09:00", "12:00")]),
+            (
+                "Please ring me Monday to Friday between 9 and 12, that's when he is out.",
+                [(WEEKDAYS, "09:00", "12:00")],
+            ),
+            ("please call Monday 10-2", [(("mon",), "10:00", "14:00")]),
+            ("I sat in the sun all day. Please call on Mondays.", [(("mon",), "09:00", "21:00")]),
+        ],
+    )
+    def test_a_reason_beside_readable_times_keeps_them(
+        self, text: str, expected: list[tuple[tuple[str, ...], str, str]]
+    ) -> None:
+        """ "that's when I'm on my own" says why the times suit; "10-2" is a time, not a date."""
+        assert windows(text) == expected
+
+    def test_only_exclusions_are_marked_as_narrowing(self) -> None:
+        """ "can't do Tuesdays any more" takes away from earlier windows (rjmail.core.windows.restate)."""
+        assert read_contact_wishes("Sorry, I can't do Tuesdays for the call any more.").narrows
+        assert not read_contact_wishes("Tuesdays are best for the call.").narrows
+        assert not read_contact_wishes("Evenings please, but not Tuesdays.").narrows
+
     def test_work_clause_is_not_a_window(self) -> None:
         """ "I work during the day" says when NOT to call."""
         assert windows("I work during the day so please call in the evening.") == [(ALL, "17:00", "21:00")]
@@ -104,6 +154,34 @@ class TestFixedMeanings:
                 "I'd like a call about what happened but not on Wednesdays please.",
                 [(SIX_BUT_WED, "09:00", "21:00")],
             ),
+            # what the call is about is a clause of its own
+            ("Please phone me after 6pm about the assault.", [(ALL, "18:00", "21:00")]),
+            (
+                "Please call me during the day, not Mondays, about my daughter being attacked.",
+                [(ALL[1:], "09:00", "17:00")],
+            ),
+            (
+                "Please ring me Tuesday afternoons or Saturday mornings to talk about the fight at the pub "
+                "where I work.",
+                [(("sat",), "09:00", "12:00"), (("tue",), "12:00", "17:00")],
+            ),
+            # an exclusion just before the call sentence, or beside the reason for it
+            (
+                "Sorry, not fridays as I'm on a late shift. Any other day is fine.",
+                [(SIX_BUT_FRI, "09:00", "21:00")],
+            ),
+            (
+                "You can ring me any day except Friday. Fridays I'm at the court.",
+                [(SIX_BUT_FRI, "09:00", "21:00")],
+            ),
+            ("Thursdays suit me best now that my shifts have changed.", [(("thu",), "09:00", "21:00")]),
+            ("cant do tuesdays any more, ive started an evening class", [(SIX_BUT_TUE, "09:00", "21:00")]),
+            # a limit written the way people text
+            ("only mon or tues for the call sorry", [(("mon", "tue"), "09:00", "21:00")]),
+            ("call me on 07700 900456 any weekday after half 6", [(WEEKDAYS, "18:30", "21:00")]),
+            ("call me in the arvo pls", [(ALL, "12:00", "17:00")]),
+            ("sat or sun please for a call", [(("sat", "sun"), "09:00", "21:00")]),
+            ("Please call. I work 9am to 5pm so evenings are best.", [(ALL, "17:00", "21:00")]),
         ],
     )
     def test_clauses_that_would_widen_the_windows_if_misread(
