@@ -76,8 +76,8 @@ _POST_NEG = re.compile(
     r"(?i)^\s*(?:are|is|would\s+be)\s*(?:not|no|n't|difficult|bad|hard|impossible|tricky|out)\b|"
     r"^\s*(?:don'?t|do\s+not|won'?t|will\s+not)\s+(?:work|suit)"
 )
-_BUSY = re.compile(
-    r"(?i)\b(?:i\s+work|work(?:ing|s)?\s+(?:in|during|on|at|from|until|till|every)|at\s+work|busy|"
+_BUSY = re.compile(  # "back from school" is when they are free again, not busy
+    r"(?i)(?<!back\sfrom\s)(?<!home\sfrom\s)\b(?:i\s+work|work(?:ing|s)?\s+(?:in|during|on|at|from|until|till|every)|at\s+work|busy|"
     r"shifts?|jobs?|asleep|sleep|tired|treatment|dialysis|school|nursery|college|lectures?|class(?:es)?|"
     r"childcare|appointments?|gym|"
     r"goes\s+to|go\s+to|i(?:'?m|\s+am)\s+(?:at\s+(?:the|my)|in\s+(?:court|hospital|class)|away|out)\b|"

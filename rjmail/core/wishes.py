@@ -62,7 +62,7 @@ class ContactWishes:
 _WHENS = r"(?:\w+days?|weekends?|weekdays?|mornings?|afternoons?|evenings?|lunch\s*times?)"
 _ONLY = rf"only\s+(?:on\s+|at\s+|in\s+the\s+)?(?:{_WHENS}|after|before|between|from)|{_WHENS}\s+only"
 _CALL_CUE = re.compile(
-    rf"(?i)\b(?:{_ONLY}|call|calls|ring|phone|reach|contact|speak|talk|free|available|best|better|suits?|please|"
+    rf"(?i)\b(?:{_ONLY}|call|calls|ring|phone(?!\s*(?:numbers?|no)\b)|reach|contact|speak|talk|free|available|best|better|suits?|please|"
     r"pls|ideally|possible|instead|rather\s+than|try\s+me|make\s+it|(?:can|could)\s+(?:you|u)\s+do|fine|"
     r"(?:can'?t|cannot|can|could)\s+do|easiest|(?:be|being)\s+called|"
     r"prefer|preferably|easier|convenient|safe\s+time|good\s+time|safest|answer|works?\s+(?:best|better|"
@@ -79,21 +79,22 @@ _SOMEONE = (
     r"(?:things|everything|i'?m|i\s+am|i\s+get|i'?ve|i\s+have|we'?re|we\s+are|he|she|they|my\s+\w+|"
     r"the\s+(?:kids|children|baby))"
 )
+_REST = r"[^.,;!?\n]{0,60}"  # the rest of the clause, so advisors read "when I'm back from my mum's"
 _VAGUE = re.compile(
     rf"(?i)\b(?:(?:next|the\s+following|in\s+a\s+(?:few|couple\s+of)|in\s+(?:two|three|2|3)|"
     rf"later\s+(?:this|in\s+the|next))\s+(?:weeks?|months?|days)|"
     rf"(?:when|once)\s+(?:i'?m|i\s+am|i\s+get|we'?re|we\s+are|we\s+get)\s+back|"
-    rf"(?:once|until|till)\s+{_SOMEONE}|"
+    rf"(?:once|until|till)\s+(?:i'?m|i\s+am|i\s+get|i'?ve|we'?re|we\s+are)|"
     rf"(?:after|before)\s+(?:the|my|his|her|our)\s+(?:court|trial|hearing|case|sentencing|funeral|holiday|"
     rf"operation|op|surgery|appointment|wedding|exams?)|"
     rf"(?:after|before)\s+(?:christmas|easter|new\s+year|half[\s-]term|the\s+holidays)|"
-    rf"(?:not\s+sure|don'?t\s+know|no\s+idea)\s+when|week\s+to\s+week|changes\s+every\s+week)\b"
+    rf"(?:not\s+sure|don'?t\s+know|no\s+idea)\s+when|week\s+to\s+week|changes\s+every\s+week)\b{_REST}"
 )
 # "please call when he is at work" names no time rjmail can read; with windows beside it ("mornings,
 # that's when I'm on my own") it only says why they suit
 _WHEN_SOMEONE = re.compile(
-    rf"(?i)(?<!that's\s)(?<!that\sis\s)\b(?:when|while|whilst)\s+{_SOMEONE}\b|"
-    r"\b(?:tea|dinner|supper|bed|bath)\s*time|\bfirst\s+thing\b|\bschool\s+run\b"
+    rf"(?i)(?:(?<!that's\s)(?<!that\sis\s)\b(?:when|while|whilst|once|until|till)\s+{_SOMEONE}\b|"
+    rf"\b(?:tea|dinner|supper|bed|bath)\s*time|\bfirst\s+thing\b|\bschool\s+run\b){_REST}"
 )
 # A clock time the grammar has no span for ("at 6pm", "around 7:30", "half 6"): never "any time"
 _LONE_TIME = re.compile(

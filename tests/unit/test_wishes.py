@@ -111,6 +111,7 @@ class TestFixedMeanings:
                 [(WEEKDAYS, "09:00", "12:00")],
             ),
             ("please call Monday 10-2", [(("mon",), "10:00", "14:00")]),
+            ("Please call after 6 when I'm home from college.", [(ALL, "18:00", "21:00")]),
             ("I sat in the sun all day. Please call on Mondays.", [(("mon",), "09:00", "21:00")]),
         ],
     )
