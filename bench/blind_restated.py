@@ -33,10 +33,11 @@ Week = set[tuple[str, int]]  # (day, minute of the day) a call may start in
 
 def final_windows(messages: list[str]) -> list[dict[str, object]] | None:
     """The case's call windows after these messages, as rjmail keeps them (None: no windows)."""
-    row = windows_to_json(read_contact_wishes(messages[0]).call_windows)
+    first = read_contact_wishes(messages[0])
+    row, words = windows_to_json(first.call_windows), first.call_times
     for text in messages[1:]:
-        changes = stated_changes(read_contact_wishes(text), windows_from_json(row))
-        row = changes.get("call_windows", row)
+        changes = stated_changes(read_contact_wishes(text), windows_from_json(row), words)
+        row, words = changes.get("call_windows", row), changes.get("call_times", words)
     return windows_list(row)
 
 

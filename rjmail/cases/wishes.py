@@ -21,7 +21,13 @@ from rjmail.cases.context import CaseContext
 from rjmail.core.authresults import auth_failure
 from rjmail.core.domain import InboundMail
 from rjmail.core.timewords import CallWindow
-from rjmail.core.windows import restate, windows_from_json, windows_to_json
+from rjmail.core.windows import (
+    restate,
+    states_days_and_hours,
+    times_unclear,
+    windows_from_json,
+    windows_to_json,
+)
 from rjmail.core.wishes import ContactWishes, read_contact_wishes
 
 log = structlog.get_logger("rjmail.cases")
@@ -32,14 +38,22 @@ def from_the_person(case: Case, mail: InboundMail) -> bool:
     return bool(sender) and sender in {a.lower() for a in (case.referrer_email, case.referred_email) if a}
 
 
-def stated_changes(wishes: ContactWishes, before: Sequence[CallWindow] | None = None) -> dict[str, Any]:
+def stated_changes(
+    wishes: ContactWishes, before: Sequence[CallWindow] | None = None, before_words: str | None = None
+) -> dict[str, Any]:
     """The case fields a message states, as row values (pure: what it does not say is absent).
-    Call times are restated over the windows `before` them: days without hours keep the hours."""
+    Call times are restated over the windows `before` them (`before_words`: the words they came
+    from): days without hours keep the hours."""
     changes: dict[str, Any] = {}
     if wishes.call_times is not None:
         # Unclear wording keeps no windows: nothing automatic picks a time; advisors read the words.
         changes["call_times"] = wishes.call_times
         newer = wishes.call_windows
+        partial = wishes.narrows or not states_days_and_hours(newer or ())
+        if newer and partial and times_unclear(before_words, before):
+            # "not Wednesdays" or "Thursdays" after times rjmail could not read ("after half 6, any
+            # night"): nothing readable to restate them over, so the times stay unclear
+            changes["call_times"], newer = f"{before_words}; {wishes.call_times}", None
         restated = None if newer is None else restate(before, newer, narrows=wishes.narrows)
         changes["call_windows"] = windows_to_json(restated)
     for name in ("voicemail_ok", "texts_ok", "wants_call"):
@@ -59,7 +73,7 @@ def update_from_message(ctx: CaseContext, case: Case, mail: InboundMail, own_wor
     if auth_failure(mail, frozenset(ctx.hub.trusted_authserv_ids)):  # our server saw a forged From
         return ()
     wishes = read_contact_wishes(own_words, case.letter_language or "en")
-    stated = stated_changes(wishes, windows_from_json(case.call_windows))
+    stated = stated_changes(wishes, windows_from_json(case.call_windows), case.call_times)
     changed = tuple(name for name, value in stated.items() if getattr(case, name) != value)
     if not changed:
         return ()

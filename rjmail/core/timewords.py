@@ -52,15 +52,16 @@ _T = (
     r"(?![\d/%])(?!\s*(?:days?|weeks?|months?|years?|minutes?|mins?|hours?|th\b|st\b|nd\b|rd\b))"
 )
 _ITEM = re.compile(
-    rf"(?P<range>(?:between|from)\s+(?P<r1>{_T})\s*(?:and|to|till|until|-|–)\s*(?P<r2>{_T})|"
-    rf"(?P<q1>{_T})\s*(?:-|–|to|till|until)\s*(?P<q2>{_T}))|"
-    rf"(?P<bound>(?P<bw>before|after|until|till|from|by)\s+(?P<bt>{_T}))|"
-    rf"(?P<dayx>(?:not|except|apart\s+from|other\s+than|excluding|any\s+day\s+but|every\s+day\s+but)"
+    rf"(?P<range>(?:between|from)\s+(?P<r1>{_T})\s*(?:and|to|till?|until|-|–)\s*(?P<r2>{_T})|"
+    rf"(?P<q1>{_T})\s*(?:-|–|to|till?|until)\s*(?P<q2>{_T}))|"
+    rf"(?P<bound>(?P<bw>before|b4|after|until|till?|from|by)\s+(?P<bt>{_T}))|"
+    rf"(?P<dayx>(?:not|except|apart\s+from|other\s+than|excluding|any\s+day\s+but|every\s+day\s+but|"
+    rf"instead\s+of|rather\s+than)"
     rf"\s+(?:on\s+|at\s+)?(?:the\s+)?(?P<xd>{_DAYLIST}))|"
     rf"(?P<drange>(?P<d1>{_DAY_NAMES})s?\b\s*(?:to|-|–|through|till|until)\s*(?P<d2>{_DAY_NAMES})s?\b)|"
     rf"(?P<days>{_DAYLIST})|"
     r"(?P<part>(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|afternoon|arvo|evening|lunch\s*time|"
-    r"daytime|day\s*time|lunch\s*break)s?|(?:during|in)\s+the\s+day|(?:during|at)\s+lunch)(?![\w-])",
+    r"daytime|day\s*time|lunch\s*break|night)s?|(?:during|in)\s+the\s+day|(?:during|at)\s+lunch)(?![\w-])",
     re.IGNORECASE,
 )
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
@@ -70,16 +71,18 @@ _DATE_AFTER = re.compile(
     rf",?\s*(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}"
 )
 _ONE_OFF = re.compile(r"(?i)\b(?:this|tomorrow|yesterday|last|that|one|next|tonight|today|good)\s*$")
-_PRE_NEG = re.compile(r"(?i)(?:\bnot|n't|\bnever|\bno|\bcant|\bdont|\bwont|\bcannot)\b")
+_PRE_NEG = re.compile(r"(?i)(?:\bnot|n't|\bnever|\bno|\bnothing|\bcant|\bdont|\bwont|\bcannot)\b")
 _NOT_NEG = re.compile(r"(?i)\b(?:wouldn'?t|would\s+not|don'?t|do\s+not)\s+mind\b|\bnot\s+sure\b")
 _POST_NEG = re.compile(
-    r"(?i)^\s*(?:are|is|would\s+be)\s*(?:not|no|n't|difficult|bad|hard|impossible|tricky|out)\b|"
-    r"^\s*(?:don'?t|do\s+not|won'?t|will\s+not)\s+(?:work|suit)"
+    r"(?i)^\s*(?:are|is|would\s+be)\s*(?:not|no|n't|difficult|bad|hard|impossible|tricky|out|a\s+no)\b|"
+    r"^\s*(?:don'?t|do\s+not|won'?t|will\s+not)\s+(?:work|suit)|^\s*out\b"
 )
 _BUSY = re.compile(  # "back from school" is when they are free again, not busy
-    r"(?i)(?<!back\sfrom\s)(?<!home\sfrom\s)\b(?:i\s+work|work(?:ing|s)?\s+(?:in|during|on|at|from|until|till|every)|at\s+work|busy|"
+    r"(?i)(?<!back\sfrom\s)(?<!home\sfrom\s)\b(?:i\s+work|at\s+work|busy|work(?:ing|s)?\s+(?:in|during|on|at|from|until|"
+    r"till|every|nights|days|evenings|weekends|mornings|afternoons|lates|earlies)|"
     r"shifts?|jobs?|asleep|sleep|tired|treatment|dialysis|school|nursery|college|lectures?|class(?:es)?|"
-    r"childcare|appointments?|gym|"
+    r"childcare|appointments?|gym|clinic|physio\w*|hospital|courses?|training|lates|earlies|"
+    r"do\s+(?:\w+\s+)?work|"
     r"goes\s+to|go\s+to|i(?:'?m|\s+am)\s+(?:at\s+(?:the|my)|in\s+(?:court|hospital|class)|away|out)\b|"
     # when someone who must not know is around: a time NOT to call
     r"checks?\s+my\s+phone|(?:he|she|they|partner|husband|wife|ex)(?:\s+is|\s+are|'s|'re)\s+"
@@ -92,7 +95,8 @@ _CLAUSE_END = re.compile(
 )
 _JOIN = re.compile(r"(?i)^(?:\s|on|in|at|the|are|is|best|only|please|ideally)*$")
 _STRAY_TIME = re.compile(
-    r"(?i)\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\bhalf\s+(?:past\s+)?\d{1,2}\b"
+    r"(?i)\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\bhalf\s+(?:past\s+)?\d{1,2}\b|"
+    r"\bquarter\s+(?:past|to)\b|\b\d{1,2}\s*(?:-|–|to|till?|until)\s*\d{1,2}\b(?!\s*(?:days?|weeks?|months?|years?))"
 )
 
 
@@ -180,7 +184,7 @@ def _time_spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
         return ((EARLIEST, at),) if at > EARLIEST else _unclear(m)
     word = (m.group("pw") or m.group("part")).lower()
     key = "afternoon" if word.startswith("arvo") else next((k for k in PARTS if k in word), "day")
-    if m.group("mod"):
+    if m.group("mod") or word.startswith("night"):
         raise UnclearError(m.group(0))  # "early evening" has no fixed meaning
     return (PARTS[key],)
 
@@ -214,17 +218,20 @@ def _negated(text: str, m: re.Match[str]) -> bool:
     return bool(_PRE_NEG.search(before) or _POST_NEG.match(text[m.end() : m.end() + 30]))
 
 
-def read_items(text: str) -> list[_Item]:
-    """Every call-time item in `text` (English words, one sentence or a few), in order."""
+def read_items(text: str) -> tuple[list[_Item], list[_Item]]:
+    """Every call-time item in `text` (English words, one sentence or a few), in order, and apart
+    the ones in a clause that says when the person is busy."""
     items: list[_Item] = []
+    busy: list[_Item] = []
     for m in _ITEM.finditer(text):
         item = _item(text, m)
         if _BUSY.search(_clause(text, m)) and not (item.negated or item.kind == "dayx"):
             # "I work during the day" names when NOT to call; only other clauses count. An exclusion
             # in such a clause ("not weekends, my partner is home then") still counts: it is one.
-            continue
-        items.append(item)
-    return items
+            busy.append(item)
+        else:
+            items.append(item)
+    return items, busy
 
 
 def _clause(text: str, m: re.Match[str]) -> str:
@@ -307,7 +314,10 @@ class Found(NamedTuple):
 
 def windows_in(text: str) -> Found | None:
     """The call times named in `text` (English words), None if none."""
-    items = read_items(text)
+    items, busy = read_items(text)
+    if not items and busy:  # "I work during the day." says when not to call, and no time that suits
+        start = _clause_start(text, busy[0].start)
+        return Found(None, (start + len(text[start:]) - len(text[start:].lstrip()), busy[-1].end), False)
     if not items:
         return None
     span = (_phrase_start(text, items[0]), items[-1].end)

@@ -151,20 +151,32 @@ def restate(
     spans: dict[tuple[str, str], set[str]] = {}
     hours = any((w.start, w.end) != _WHOLE_DAY for w in newer)
     days = any(w.days != DAYS for w in newer)
-    if hours and days:
+    if states_days_and_hours(newer):
         return newer
     if not hours and not days:
         return tuple(before)
-    if days:  # the newer days, each with the hours it had before (all earlier hours on a new day)
-        every = {(w.start, w.end) for w in before}
+    if days:  # the newer days, each with the hours it had before; a new day the hours every day had
         for day in {d for w in newer for d in w.days}:
-            for span in {(w.start, w.end) for w in before if day in w.days} or every:
+            for span in {(w.start, w.end) for w in before if day in w.days} or _common_spans(before):
                 spans.setdefault(span, set()).add(day)
     else:  # the newer hours on the days allowed before
         allowed = {d for w in before for d in w.days}
         for w in newer:
             spans.setdefault((w.start, w.end), set()).update(allowed)
     return _built(spans)
+
+
+def _common_spans(before: Sequence[CallWindow]) -> set[tuple[str, str]]:
+    """The hours every earlier day had: "Fridays as well" after "Tuesday mornings and Thursday
+    evenings" gives Friday no hours (nothing is common), never both."""
+    days = {d for w in before for d in w.days}
+    per_day = [{(w.start, w.end) for w in before if d in w.days} for d in days]
+    return set.intersection(*per_day) if per_day else set()
+
+
+def states_days_and_hours(windows: Sequence[CallWindow]) -> bool:
+    """Words that name both days and hours stand on their own; others restate earlier times."""
+    return any((w.start, w.end) != _WHOLE_DAY for w in windows) and any(w.days != DAYS for w in windows)
 
 
 def _narrowed(before: Sequence[CallWindow], newer: Sequence[CallWindow]) -> tuple[CallWindow, ...]:

@@ -60,11 +60,15 @@ class ContactWishes:
 
 
 _WHENS = r"(?:\w+days?|weekends?|weekdays?|mornings?|afternoons?|evenings?|lunch\s*times?)"
-_ONLY = rf"only\s+(?:on\s+|at\s+|in\s+the\s+)?(?:{_WHENS}|after|before|between|from)|{_WHENS}\s+only"
+_ONLY = (
+    rf"(?:only|just)\s+(?:on\s+|at\s+|in\s+the\s+)?(?:{_WHENS}|after|before|between|from)|{_WHENS}\s+only|"
+    r"(?:any|no)\s+good|good\s+for\s+me|a\s+no[\s-]go"
+)
 _CALL_CUE = re.compile(
     rf"(?i)\b(?:{_ONLY}|call|calls|ring|phone(?!\s*(?:numbers?|no)\b)|reach|contact|speak|talk|free|available|best|better|suits?|please|"
     r"pls|ideally|possible|instead|rather\s+than|try\s+me|make\s+it|(?:can|could)\s+(?:you|u)\s+do|fine|"
-    r"(?:can'?t|cannot|can|could)\s+do|easiest|(?:be|being)\s+called|"
+    r"(?:can'?t|cannot|can|could)\s+do|easiest|(?:be|being)\s+called|(?:can|could)\s+it\s+be|reached|"
+    r"leave\s+\w+\s+out|"
     r"prefer|preferably|easier|convenient|safe\s+time|good\s+time|safest|answer|works?\s+(?:best|better|"
     r"for\s+me)|i'?m\s+(?:usually\s+|normally\s+|mostly\s+|generally\s+)?(?:in|home|at\s+home|around))\b"
 )
@@ -81,13 +85,14 @@ _SOMEONE = (
 )
 _REST = r"[^.,;!?\n]{0,60}"  # the rest of the clause, so advisors read "when I'm back from my mum's"
 _VAGUE = re.compile(
-    rf"(?i)\b(?:(?:next|the\s+following|in\s+a\s+(?:few|couple\s+of)|in\s+(?:two|three|2|3)|"
+    rf"(?i)\b(?:(?:next(?:\s+few)?|the\s+following|in\s+a\s+(?:few|couple\s+of)|in\s+(?:two|three|2|3)|"
     rf"later\s+(?:this|in\s+the|next))\s+(?:weeks?|months?|days)|"
     rf"(?:when|once)\s+(?:i'?m|i\s+am|i\s+get|we'?re|we\s+are|we\s+get)\s+back|"
     rf"(?:once|until|till)\s+(?:i'?m|i\s+am|i\s+get|i'?ve|we'?re|we\s+are)|"
     rf"(?:after|before)\s+(?:the|my|his|her|our)\s+(?:court|trial|hearing|case|sentencing|funeral|holiday|"
     rf"operation|op|surgery|appointment|wedding|exams?)|"
-    rf"(?:after|before)\s+(?:christmas|easter|new\s+year|half[\s-]term|the\s+holidays)|"
+    rf"(?:after|before|till|until)\s+(?:christmas|easter|new\s+year|half[\s-]term|the\s+holidays)|"
+    rf"(?:come|get)\s+back\s+(?:to\s+you|in\s+touch)|have\s+a\s+think|in\s+a\s+fortnight|"
     rf"(?:not\s+sure|don'?t\s+know|no\s+idea)\s+when|week\s+to\s+week|changes\s+every\s+week)\b{_REST}"
 )
 # "please call when he is at work" names no time rjmail can read; with windows beside it ("mornings,

@@ -101,6 +101,23 @@ def test_later_call_times_are_restated_over_the_windows_before_them():
     assert unclear["call_windows"] is None  # unclear newer words still stop anything automatic
 
 
+@pytest.mark.parametrize(
+    "later", ["Could you do a Wednesday or a Thursday instead?", "Sorry, not Wednesdays please."]
+)
+def test_days_or_an_exclusion_after_times_rjmail_could_not_read_stay_unclear(later: str):
+    """ "after half 6 in the evening, any night" was unclear; "Wednesday or Thursday" on its own would
+    be Wednesday and Thursday from 9am. Nothing readable to restate it over: still nothing automatic,
+    and advisors read both sets of words."""
+    first = read_contact_wishes("The best time to call me is after half 6 in the evening, any night.")
+    assert first.call_windows is None and times_unclear(first.call_times, None)
+    changes = stated_changes(read_contact_wishes(later), None, first.call_times)
+    assert changes["call_windows"] is None
+    assert changes["call_times"].startswith(f"{first.call_times}; ")
+    assert times_unclear(changes["call_times"], None)
+    both = stated_changes(read_contact_wishes("Wednesday evenings after 7 please."), None, first.call_times)
+    assert windows_list(both["call_windows"]) == [{"days": ["wed"], "from": "19:00", "to": "21:00"}]
+
+
 def test_email_only_turns_off_calls_and_a_later_call_request_lifts_it():
     assert stated_changes(read_contact_wishes("Please only email me."))["email_only"] is True
     later = stated_changes(read_contact_wishes("I would welcome a telephone call to discuss this."))

@@ -138,11 +138,16 @@ class TestRestate:
         newer = [CallWindow(("sat",), "10:00", "14:00")]
         assert restate(self.AFTER_SIX, newer) == tuple(newer)
 
-    def test_a_new_day_gets_every_earlier_span_and_a_known_day_its_own(self) -> None:
+    def test_a_known_day_keeps_its_own_hours_and_a_new_day_only_hours_every_day_had(self) -> None:
+        """ "Fridays as well, same times as the Thursday" after "Tuesday mornings and Thursday
+        evenings": Friday never gets the Tuesday mornings the person did not offer for it."""
         before = (CallWindow(("mon",), "09:00", "12:00"), CallWindow(("fri",), "12:00", "17:00"))
         assert restate(before, [CallWindow(("fri", "sat"), "09:00", "21:00")]) == (
+            CallWindow(("fri",), "12:00", "17:00"),
+        )
+        shared = (CallWindow(("mon", "fri"), "09:00", "12:00"), CallWindow(("fri",), "17:00", "21:00"))
+        assert restate(shared, [CallWindow(("sat",), "09:00", "21:00")]) == (
             CallWindow(("sat",), "09:00", "12:00"),
-            CallWindow(("fri", "sat"), "12:00", "17:00"),
         )
 
     def test_nothing_before_or_nothing_restated(self) -> None:

@@ -13,6 +13,7 @@ SIX_BUT_SAT = ("mon", "tue", "wed", "thu", "fri", "sun")
 SIX_BUT_WED = ("mon", "tue", "thu", "fri", "sat", "sun")
 SIX_BUT_FRI = ("mon", "tue", "wed", "thu", "sat", "sun")
 SIX_BUT_TUE = ("mon", "wed", "thu", "fri", "sat", "sun")
+SIX_BUT_THU = ("mon", "tue", "wed", "fri", "sat", "sun")
 
 
 def windows(text: str, language: str = "en") -> list[tuple[tuple[str, ...], str, str]] | None:
@@ -93,6 +94,11 @@ class TestFixedMeanings:
             "Please only call when he is at work.",
             "tea time is easiest if that's ok with you",
             "I'm on a new rota, it changes week to week, can you ring me?",
+            "Tuesday and Thursday nights are best for a call.",
+            "Please call. I work during the day.",
+            "I work until 5 so please do not ring before then.",
+            "anywhere between 9 and 5 is fine except 3 till 4 when I do the school pick-up",
+            "None of those are any good for me. Let me have a think and I'll come back to you.",
         ],
     )
     def test_times_rjmail_cannot_place_keep_the_words_for_advisors(self, text: str) -> None:
@@ -183,6 +189,18 @@ class TestFixedMeanings:
             ("call me in the arvo pls", [(ALL, "12:00", "17:00")]),
             ("sat or sun please for a call", [(("sat", "sun"), "09:00", "21:00")]),
             ("Please call. I work 9am to 5pm so evenings are best.", [(ALL, "17:00", "21:00")]),
+            ("can you leave sundays out, my dad comes round", [(ALL[:6], "09:00", "21:00")]),
+            (
+                "He works nights, so please call between 2 and 5pm, but not on Sundays.",
+                [(ALL[:6], "14:00", "17:00")],
+            ),
+            ("Thursdays are no good, I'm on a course.", [(SIX_BUT_THU, "09:00", "21:00")]),
+            ("Could you ring on Tuesdays instead of Wednesdays now?", [(("tue",), "09:00", "21:00")]),
+            ("My tablets knock me out, so nothing before 11 please.", [(ALL, "11:00", "21:00")]),
+            (
+                "if possible the afternoon would suit me best, I have the baby clinic most mornings",
+                [(ALL, "12:00", "17:00")],
+            ),
         ],
     )
     def test_clauses_that_would_widen_the_windows_if_misread(
