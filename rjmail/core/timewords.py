@@ -48,7 +48,8 @@ _DAY = rf"(?:week[\s-]?days?|weekends?|{_DAY_NAMES}s?\b|mon\s*-\s*fri)"
 _AND = r"\s*(?:,|and|or|&|/)\s*"
 _DAYLIST = rf"(?:{_DAY}|{_SAT_SUN}(?={_AND}(?:{_DAY}|{_SAT_SUN})))(?:{_AND}(?:{_DAY}|{_SAT_SUN}))*"
 _T = (
-    r"(?:(?:half\s+(?:past\s+)?)?\d{1,2}(?:[:.]\d{2})?(?:\s*(?:am|pm|a\.m\.|p\.m\.|h\b|o'?clock))?|noon|midday)"
+    r"(?:(?:half\s+(?:past\s+)?)?\d{1,2}(?:[:.]\d{2})?(?:\s*(?:am|pm|a\.m\.|p\.m\.|h\b|o'?clock))?|"
+    r"noon|midday)"
     r"(?![\d/%])(?!\s*(?:days?|weeks?|months?|years?|minutes?|mins?|hours?|th\b|st\b|nd\b|rd\b))"
 )
 _ITEM = re.compile(
@@ -78,8 +79,9 @@ _POST_NEG = re.compile(
     r"^\s*(?:don'?t|do\s+not|won'?t|will\s+not)\s+(?:work|suit)|^\s*out\b"
 )
 _BUSY = re.compile(  # "back from school" is when they are free again, not busy
-    r"(?i)(?<!back\sfrom\s)(?<!home\sfrom\s)\b(?:i\s+work|at\s+work|busy|work(?:ing|s)?\s+(?:in|during|on|at|from|until|"
-    r"till|every|nights|days|evenings|weekends|mornings|afternoons|lates|earlies)|"
+    r"(?i)(?<!back\sfrom\s)(?<!home\sfrom\s)\b(?:i\s+work|at\s+work|busy|"
+    r"work(?:ing|s)?\s+(?:in|during|on|at|from|until|till|every|nights|days|evenings|weekends|mornings|"
+    r"afternoons|lates|earlies)|"
     r"shifts?|jobs?|asleep|sleep|tired|treatment|dialysis|school|nursery|college|lectures?|class(?:es)?|"
     r"childcare|appointments?|gym|clinic|physio\w*|hospital|courses?|training|lates|earlies|"
     r"do\s+(?:\w+\s+)?work|"
@@ -91,12 +93,14 @@ _BUSY = re.compile(  # "back from school" is when they are free again, not busy
 )
 # "about the fight at the pub where I work" is what the call is about, not when it suits
 _CLAUSE_END = re.compile(
-    r"(?i)[.;:!?,\n]|\b(?:but|so|because|as|although|though|except\s+that|about(?!\s+(?:half\s+)?\d)|regarding|concerning|now\s+that|since)\b"
+    r"(?i)[.;:!?,\n]|\b(?:but|so|because|as|although|though|except\s+that|now\s+that|since|"
+    r"about(?!\s+(?:half\s+)?\d)|regarding|concerning)\b"
 )
 _JOIN = re.compile(r"(?i)^(?:\s|on|in|at|the|are|is|best|only|please|ideally)*$")
 _STRAY_TIME = re.compile(
     r"(?i)\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\bhalf\s+(?:past\s+)?\d{1,2}\b|"
-    r"\bquarter\s+(?:past|to)\b|\b\d{1,2}\s*(?:-|–|to|till?|until)\s*\d{1,2}\b(?!\s*(?:days?|weeks?|months?|years?))"
+    r"\bquarter\s+(?:past|to)\b|"
+    r"\b\d{1,2}\s*(?:-|–|to|till?|until)\s*\d{1,2}\b(?!\s*(?:days?|weeks?|months?|years?))"
 )
 
 
@@ -316,8 +320,8 @@ def windows_in(text: str) -> Found | None:
     """The call times named in `text` (English words), None if none."""
     items, busy = read_items(text)
     if not items and busy:  # "I work during the day." says when not to call, and no time that suits
-        start = _clause_start(text, busy[0].start)
-        return Found(None, (start + len(text[start:]) - len(text[start:].lstrip()), busy[-1].end), False)
+        start = re.compile(r"\s*").match(text, _clause_start(text, busy[0].start))
+        return Found(None, (start.end() if start else busy[0].start, busy[-1].end), False)
     if not items:
         return None
     span = (_phrase_start(text, items[0]), items[-1].end)

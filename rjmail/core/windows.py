@@ -148,13 +148,13 @@ def restate(
         return newer
     if narrows:
         return _narrowed(before, newer)
-    spans: dict[tuple[str, str], set[str]] = {}
     hours = any((w.start, w.end) != _WHOLE_DAY for w in newer)
     days = any(w.days != DAYS for w in newer)
-    if states_days_and_hours(newer):
+    if hours and days:
         return newer
     if not hours and not days:
         return tuple(before)
+    spans: dict[tuple[str, str], set[str]] = {}
     if days:  # the newer days, each with the hours it had before; a new day the hours every day had
         for day in {d for w in newer for d in w.days}:
             for span in {(w.start, w.end) for w in before if day in w.days} or _common_spans(before):

@@ -19,9 +19,13 @@ Fixed meanings of call-time words (Europe/London wall-clock time):
 - "any time" means no windows (None). Several windows give several CallWindow, sorted by time.
 - A clause about work, sleep, a job, treatment or who is home ("I work during the day") names when NOT
   to call and is not read as a window, except an exclusion in it ("not weekends, he is home then");
-  one-off times ("tomorrow morning"), "early"/"late" evening, clock times that are not a span
-  ("at 6pm") and days that cannot be paired with times leave call_windows None (call_times keeps the
-  words so an advisor can read them).
+  with no other time it leaves the times unclear. One-off times and dates ("tomorrow morning",
+  "Monday 7th December"), "early"/"late" evening, "nights", clock times that are not a span ("at 6pm",
+  "half 6"), days that cannot be paired with times, and times that hang on something rjmail cannot
+  know ("when I'm back", "after the court case", "when he is at work") leave call_windows None
+  (call_times keeps the words so an advisor can read them).
+- `narrows`: the words only take away ("can't do Tuesdays any more"); rjmail.core.windows.restate
+  then narrows the earlier windows instead of replacing them.
 
 Other wishes:
 - email_only: "please only email me", "email only", "don't call or text", "he checks my phone",
@@ -65,7 +69,8 @@ _ONLY = (
     r"(?:any|no)\s+good|good\s+for\s+me|a\s+no[\s-]go"
 )
 _CALL_CUE = re.compile(
-    rf"(?i)\b(?:{_ONLY}|call|calls|ring|phone(?!\s*(?:numbers?|no)\b)|reach|contact|speak|talk|free|available|best|better|suits?|please|"
+    rf"(?i)\b(?:{_ONLY}|call|calls|ring|phone(?!\s*(?:numbers?|no)\b)|reach|contact|speak|talk|free|"
+    r"available|best|better|suits?|please|"
     r"pls|ideally|possible|instead|rather\s+than|try\s+me|make\s+it|(?:can|could)\s+(?:you|u)\s+do|fine|"
     r"(?:can'?t|cannot|can|could)\s+do|easiest|(?:be|being)\s+called|(?:can|could)\s+it\s+be|reached|"
     r"leave\s+\w+\s+out|"
