@@ -53,6 +53,21 @@ def minutes(windows: list[dict[str, Any]] | None) -> Week | None:
     return {(d, m) for w in windows for d in w["days"] for m in range(at(w["from"]), at(w["to"]))}
 
 
+def verdict(want_m: Week | None, got_m: Week | None) -> str:
+    """ "" when rjmail keeps exactly the allowed times, "WIDER" when it could offer a time the person
+    did not allow, "narrower" when it offers fewer or none (safe: nothing automatic outside them)."""
+    if want_m == got_m:
+        return ""
+    return "WIDER" if got_m is not None and (want_m is None or bool(got_m - want_m)) else "narrower"
+
+
+def expected_and_read(case: dict[str, Any]) -> tuple[Week | None, Week | None, list[dict[str, Any]] | None]:
+    """(allowed minutes, minutes rjmail would allow, rjmail's windows) for one case."""
+    want = None if case["call_windows"] == "none" else case["call_windows"]
+    got = final_windows(case["messages"])
+    return minutes(want), minutes(got), got
+
+
 def main(argv: list[str]) -> int:
     args = [a for a in argv if not a.startswith("--")]
     cases = tomllib.loads((Path(args[0]) if args else DEFAULT).read_text(encoding="utf-8"))["case"]
@@ -60,26 +75,19 @@ def main(argv: list[str]) -> int:
     kept = offered = allowed = 0
     misses: list[str] = []
     for case in cases:
-        want = None if case["call_windows"] == "none" else case["call_windows"]
-        got = final_windows(case["messages"])
-        want_m, got_m = minutes(want), minutes(got)
-        if want_m == got_m:
-            exact += 1
-            verdict = ""
-        elif got_m is not None and (want_m is None or got_m - want_m):
-            wider += 1  # an offer could fall outside what the person allowed
-            verdict = "WIDER"
-        else:  # fewer times, or none: nothing automatic outside what the person allowed
-            narrower += 1
-            verdict = "narrower"
+        want_m, got_m, got = expected_and_read(case)
+        found = verdict(want_m, got_m)
+        exact += found == ""
+        wider += found == "WIDER"  # an offer could fall outside what the person allowed
+        narrower += found == "narrower"
         if got_m and want_m:
             kept, offered, allowed = kept + len(got_m & want_m), offered + len(got_m), allowed + len(want_m)
         elif want_m:
             allowed += len(want_m)
         elif got_m:
             offered += len(got_m)
-        if verdict:
-            misses.append(f"{case['id']} {verdict}: expected {want} got {got}")
+        if found:
+            misses.append(f"{case['id']} {found}: expected {case['call_windows']} got {got}")
     print(f"cases: {len(cases)}; one week has {len(DAYS) * 24 * 60} minutes")
     print(f"WIDER THAN EXPECTED (a time the person did not allow could be offered): {wider}")
     print(f"exact: {exact}/{len(cases)}; narrower (safe, fewer times or none): {narrower}")

@@ -44,7 +44,7 @@ class CallWindow:
 _DAY_NAMES = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|weds?|thu(?:rs?)?|fri)"
 # "sat" and "sun" are words of their own ("I sat", "the sun"): read only in a list with another day
 _SAT_SUN = r"(?:sat|sun)s?\b"
-_DAY = rf"(?:week[\s-]?days?|weekends?|{_DAY_NAMES}s?\b|mon\s*-\s*fri)"
+_DAY = rf"(?:(?:week|wk)[\s-]?days?|(?:week|wk)ends?|{_DAY_NAMES}s?\b|mon\s*-\s*fri)"
 _AND = r"\s*(?:,|and|or|&|/)\s*"
 _DAYLIST = rf"(?:{_DAY}|{_SAT_SUN}(?={_AND}(?:{_DAY}|{_SAT_SUN})))(?:{_AND}(?:{_DAY}|{_SAT_SUN}))*"
 _T = (
@@ -57,12 +57,12 @@ _ITEM = re.compile(
     rf"(?P<q1>{_T})\s*(?:-|–|to|till?|until)\s*(?P<q2>{_T}))|"
     rf"(?P<bound>(?P<bw>before|b4|after|until|till?|from|by)\s+(?P<bt>{_T}))|"
     rf"(?P<dayx>(?:not|except|apart\s+from|other\s+than|excluding|any\s+day\s+but|every\s+day\s+but|"
-    rf"instead\s+of|rather\s+than)"
+    rf"instead\s+of|rather\s+than|better\s+than|avoid(?:ing)?)"
     rf"\s+(?:on\s+|at\s+)?(?:the\s+)?(?P<xd>{_DAYLIST}))|"
     rf"(?P<drange>(?P<d1>{_DAY_NAMES})s?\b\s*(?:to|-|–|through|till|until)\s*(?P<d2>{_DAY_NAMES})s?\b)|"
     rf"(?P<days>{_DAYLIST})|"
-    r"(?P<part>(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|afternoon|arvo|evening|lunch\s*time|"
-    r"daytime|day\s*time|lunch\s*break|night)s?|(?:during|in)\s+the\s+day|(?:during|at)\s+lunch)(?![\w-])",
+    r"(?P<part>\b(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|morn|afternoon|arvo|evening|lunch\s*time|"
+    r"daytime|day\s*time|lunch\s*break|night|week\s*night)s?|(?:during|in)\s+the\s+day|(?:during|at)\s+lunch)(?![\w-])",
     re.IGNORECASE,
 )
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
@@ -71,19 +71,35 @@ _DATE_AFTER = re.compile(
     rf"(?i),?\s*(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)\b|,?\s*\d{{1,2}}\s*/\s*\d{{1,2}}\b|"
     rf",?\s*(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}"
 )
+_THE = re.compile(r"(?i)\b(?:the|my|his|her|our|their)\s+$")
+_NOUN_AFTER = re.compile(
+    r"(?i)\s+(?!(?:mornings?|afternoons?|evenings?|nights?|lunch\w*|is|are|was|would|will|could|or|and|"
+    r"after|before|between|from|till?|until|works?|suits?|please|if|then|at|on|only|instead|too|as|be|"
+    r"for|i|that|which|slot|time|call)\b)[a-z]+\b"
+)
 _ONE_OFF = re.compile(r"(?i)\b(?:this|tomorrow|yesterday|last|that|one|next|tonight|today|good)\s*$")
 _PRE_NEG = re.compile(r"(?i)(?:\bnot|n't|\bnever|\bno|\bnothing|\bcant|\bdont|\bwont|\bcannot)\b")
 _NOT_NEG = re.compile(r"(?i)\b(?:wouldn'?t|would\s+not|don'?t|do\s+not)\s+mind\b|\bnot\s+sure\b")
+# words that rule out the day just named: "..., so those days are out now"
+_RULED_OUT = (
+    r"\bso\s+(?:not\s+(?:then|on\s+th(?:at|ose)\s+days?)|"
+    r"th(?:at|ose)\s+days?(?:'s|\s+is|\s+are)\s+(?:out|no\s+good))\b"
+)
+RULED_OUT_AFTER = re.compile(rf"(?i){_RULED_OUT}")
 _POST_NEG = re.compile(
-    r"(?i)^\s*(?:are|is|would\s+be)\s*(?:not|no|n't|difficult|bad|hard|impossible|tricky|out|a\s+no)\b|"
-    r"^\s*(?:don'?t|do\s+not|won'?t|will\s+not)\s+(?:work|suit)|^\s*out\b"
+    r"(?i)^\s*(?:are|is|would\s+be|(?:have|has)\s+(?:got|become)|are\s+getting|got)\s*"
+    r"(?:not|no|n't|difficult|bad|hard|impossible|tricky|out|a\s+no)\b|"
+    r"^\s*(?:don'?t|do\s+not|won'?t|will\s+not)\s+(?:work|suit)|^\s*out\b|"
+    # "Sundays are family time, so not then", "a new job on Wednesdays so that day's out"
+    rf"^[^.;!?\n]{{0,60}}?{_RULED_OUT}"
 )
 _BUSY = re.compile(  # "back from school" is when they are free again, not busy
-    r"(?i)(?<!back\sfrom\s)(?<!home\sfrom\s)\b(?:i\s+work|at\s+work|busy|"
+    r"(?i)(?<!back\sfrom\s)(?<!home\sfrom\s)(?<!changed\s)(?<!left\s)\b(?:i\s+work|at\s+work|busy|"
     r"work(?:ing|s)?\s+(?:in|during|on|at|from|until|till|every|nights|days|evenings|weekends|mornings|"
     r"afternoons|lates|earlies)|"
     r"shifts?|jobs?|asleep|sleep|tired|treatment|dialysis|school|nursery|college|lectures?|class(?:es)?|"
-    r"childcare|appointments?|gym|clinic|physio\w*|hospital|courses?|training|lates|earlies|"
+    r"childcare|appointments?|gym|clinic|physio\w*|hospital|courses?|training|lates|earlies|volunteer\w*|"
+    r"naps?|napping|my\s+hours|"
     r"do\s+(?:\w+\s+)?work|"
     r"goes\s+to|go\s+to|i(?:'?m|\s+am)\s+(?:at\s+(?:the|my)|in\s+(?:court|hospital|class)|away|out)\b|"
     # when someone who must not know is around: a time NOT to call
@@ -93,10 +109,13 @@ _BUSY = re.compile(  # "back from school" is when they are free again, not busy
 )
 # "about the fight at the pub where I work" is what the call is about, not when it suits
 _CLAUSE_END = re.compile(
-    r"(?i)[.;:!?,\n]|\b(?:but|so|because|as|although|though|except\s+that|now\s+that|since|"
+    r"(?i)[.;:!?,\n]|\b(?:but|so|because|as(?!\s+well\b)|although|though|except\s+that|since|while|whilst|"
+    r"now(?:\s+that)?(?=\s+(?:my|i|i'?[mv]e?|he|she|we|they|the|our|his|her)\b)|"
     r"about(?!\s+(?:half\s+)?\d)|regarding|concerning)\b"
 )
-_JOIN = re.compile(r"(?i)^(?:\s|on|in|at|the|are|is|best|only|please|ideally)*$")
+# "Saturdays would be OK as well now", "evenings are fine too": more times, not other times
+_ADDS = re.compile(r"(?i)\b(?:as\s+well(?!\s+as)|too(?=\s*(?:[.!?,;)]|$|now\b|please\b|thanks?\b|if\b)))")
+_JOIN = re.compile(r"(?i)^(?:\s|on|in|at|the|a|are|is|best|only|please|ideally)*$")
 _STRAY_TIME = re.compile(
     r"(?i)\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\bhalf\s+(?:past\s+)?\d{1,2}\b|"
     r"\bquarter\s+(?:past|to)\b|"
@@ -156,7 +175,7 @@ def _day_set(words: str) -> frozenset[str]:
     found: set[str] = set()
     for word in re.findall(rf"(?i){_DAY}|{_SAT_SUN}", words):
         w = word.lower()
-        if (w.startswith("week") and "end" not in w) or (w.startswith("mon") and "fri" in w):
+        if (w.startswith(("week", "wk")) and "end" not in w) or (w.startswith("mon") and "fri" in w):
             found |= set(WEEKDAYS)
         elif "weekend" in w:
             found |= set(WEEKEND)
@@ -187,10 +206,13 @@ def _time_spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
             return ((at, LATEST),) if at < LATEST else _unclear(m)
         return ((EARLIEST, at),) if at > EARLIEST else _unclear(m)
     word = (m.group("pw") or m.group("part")).lower()
-    key = "afternoon" if word.startswith("arvo") else next((k for k in PARTS if k in word), "day")
-    if m.group("mod") or word.startswith("night"):
+    key = _SHORT_PARTS.get(word[:4]) or next((k for k in PARTS if k in word), "day")
+    if m.group("mod") or "night" in word:
         raise UnclearError(m.group(0))  # "early evening" has no fixed meaning
     return (PARTS[key],)
+
+
+_SHORT_PARTS = {"arvo": "afternoon", "morn": "morning"}  # "sat morn", "tues arvo" typed on a phone
 
 
 def _unclear(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
@@ -229,7 +251,7 @@ def read_items(text: str) -> tuple[list[_Item], list[_Item]]:
     busy: list[_Item] = []
     for m in _ITEM.finditer(text):
         item = _item(text, m)
-        if _BUSY.search(_clause(text, m)) and not (item.negated or item.kind == "dayx"):
+        if _BUSY.search(_clause(text, m.start(), m.end())) and not (item.negated or item.kind == "dayx"):
             # "I work during the day" names when NOT to call; only other clauses count. An exclusion
             # in such a clause ("not weekends, my partner is home then") still counts: it is one.
             busy.append(item)
@@ -238,9 +260,9 @@ def read_items(text: str) -> tuple[list[_Item], list[_Item]]:
     return items, busy
 
 
-def _clause(text: str, m: re.Match[str]) -> str:
-    end = _CLAUSE_END.search(text, m.end())
-    return text[_clause_start(text, m.start()) : end.start() if end else len(text)]
+def _clause(text: str, start: int, end: int) -> str:
+    stop = _CLAUSE_END.search(text, end)
+    return text[_clause_start(text, start) : stop.start() if stop else len(text)]
 
 
 def _item(text: str, m: re.Match[str]) -> _Item:
@@ -251,9 +273,12 @@ def _item(text: str, m: re.Match[str]) -> _Item:
         days = frozenset(DAYS[first : last + 1]) if first < last else frozenset()
         return _Item("days", m.start(), m.end(), days=days, unclear=not days)
     if m.group("days"):
+        negated = _negated(text, m)
         once = bool(_DATE_AFTER.match(text, m.end()))
+        # "he's stopped doing the Friday shop": a day naming a thing, not a time that suits
+        thing = not negated and bool(_THE.search(text, 0, m.start()) and _NOUN_AFTER.match(text, m.end()))
         days = _day_set(m.group("days"))
-        return _Item("days", m.start(), m.end(), days=days, negated=_negated(text, m), unclear=once)
+        return _Item("days", m.start(), m.end(), days=days, negated=negated, unclear=once or thing)
     unclear = bool(m.group("part") and _ONE_OFF.search(text[max(0, m.start() - 12) : m.start()]))
     try:
         spans = _time_spans(m)
@@ -293,7 +318,9 @@ def _windows(text: str, items: list[_Item]) -> list[tuple[frozenset[str], tuple[
     if not timed:
         days = frozenset().union(*loose_days) if loose_days else frozenset(DAYS)
         return [(days & allowed_days, allowed_times)]
-    if loose_days and any(g.days for g in timed):
+    if (loose_days and any(g.days for g in timed)) or (len(loose_days) > 1 and len(timed) > 1):
+        # "Mondays I'm free after 2. On Fridays it would have to be the morning": which hours go with
+        # which days is for a person to read, not for a grammar to guess
         raise UnclearError("days and times do not pair up")
     shared = frozenset().union(*loose_days) if loose_days else None
     out, previous = [], shared
@@ -314,6 +341,7 @@ class Found(NamedTuple):
     windows: tuple[CallWindow, ...] | None  # None: call times named but not safely readable
     span: tuple[int, int]  # where the words are
     narrows: bool  # only exclusions ("not Tuesdays", "not before 10"): they take away, never add
+    adds: bool = False  # "Saturdays are OK now too": the times join the earlier ones, none ruled out
 
 
 def windows_in(text: str) -> Found | None:
@@ -324,17 +352,24 @@ def windows_in(text: str) -> Found | None:
         return Found(None, (start.end() if start else busy[0].start, busy[-1].end), False)
     if not items:
         return None
+    ruled_out = frozenset().union(*(i.days for i in items if i.kind == "dayx" or i.negated))
+    if ruled_out:  # "Fridays are no good now, he has them on Fridays as well": the day is ruled out
+        items = [i for i in items if not (i.kind == "days" and not i.negated and i.days <= ruled_out)]
     span = (_phrase_start(text, items[0]), items[-1].end)
     narrows = all(i.kind == "dayx" or i.negated for i in items)
+    adds = not any(i.kind == "dayx" or i.negated for i in items) and all(
+        _ADDS.search(_clause(text, i.start, i.end)) for i in items
+    )
     try:
-        return Found(_build(text, items), span, narrows)
+        return Found(_build(text, items), span, narrows, adds)
     except UnclearError:
-        return Found(None, span, narrows)
+        return Found(None, span, narrows, adds)
 
 
 def _build(text: str, items: list[_Item]) -> tuple[CallWindow, ...]:
     if any(i.unclear for i in items) or any(
-        not any(i.start <= m.start() < i.end for i in items) and not _BUSY.search(_clause(text, m))
+        not any(i.start <= m.start() < i.end for i in items)
+        and not _BUSY.search(_clause(text, m.start(), m.end()))
         for m in _STRAY_TIME.finditer(text)
     ):
         raise UnclearError(text)
@@ -344,6 +379,13 @@ def _build(text: str, items: list[_Item]) -> tuple[CallWindow, ...]:
             raise UnclearError("nothing left after the exclusions")
         ordered = tuple(d for d in DAYS if d in days)
         found |= {CallWindow(ordered, _hhmm(s), _hhmm(e)) for s, e in spans}
+    # "Could it be in the evening? Anything after 6 is fine": the later words make the hours more
+    # precise, so on the same days a span holding another gives way to it
+    found = {
+        w
+        for w in found
+        if not any(o != w and o.days == w.days and w.start <= o.start and o.end <= w.end for o in found)
+    }
     return tuple(sorted(found, key=lambda w: (w.start, w.end, [DAYS.index(d) for d in w.days])))
 
 

@@ -131,7 +131,11 @@ def describe_windows(windows: Sequence[CallWindow] | None) -> str:
 
 
 def restate(
-    before: Sequence[CallWindow] | None, newer: Sequence[CallWindow], *, narrows: bool = False
+    before: Sequence[CallWindow] | None,
+    newer: Sequence[CallWindow],
+    *,
+    narrows: bool = False,
+    adds: bool = False,
 ) -> tuple[CallWindow, ...]:
     """Newer call times over the person's earlier ones, keeping what the newer words do not restate.
 
@@ -142,12 +146,16 @@ def restate(
     words that narrow neither ("every day, 9am to 9pm") leave the earlier windows as they were.
     Words that only exclude (`narrows`: "can't do Tuesdays any more", "not before 10") take their
     days and hours away from the earlier windows and add none; empty when nothing is left.
+    Words that only add (`adds`: "Saturdays are OK now too") keep every earlier window and join the
+    newer ones, restated the same way (a new day takes the hours every earlier day had).
     """
     newer = tuple(newer)
     if not before:
         return newer
     if narrows:
         return _narrowed(before, newer)
+    if adds:
+        return _joined(before, restate(before, newer))
     hours = any((w.start, w.end) != _WHOLE_DAY for w in newer)
     days = any(w.days != DAYS for w in newer)
     if hours and days:
@@ -163,6 +171,13 @@ def restate(
         allowed = {d for w in before for d in w.days}
         for w in newer:
             spans.setdefault((w.start, w.end), set()).update(allowed)
+    return _built(spans)
+
+
+def _joined(*windows: Sequence[CallWindow]) -> tuple[CallWindow, ...]:
+    spans: dict[tuple[str, str], set[str]] = {}
+    for w in (w for group in windows for w in group):
+        spans.setdefault((w.start, w.end), set()).update(w.days)
     return _built(spans)
 
 

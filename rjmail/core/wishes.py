@@ -43,7 +43,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from rjmail.core.timewords import CallWindow, windows_in
+from rjmail.core.timewords import RULED_OUT_AFTER, CallWindow, windows_in
 from rjmail.core.wishlang import Rewritten, rewrite
 from rjmail.core.wishwords import email_only, texts_ok, voicemail_ok, wants_call
 
@@ -61,6 +61,7 @@ class ContactWishes:
     texts_ok: bool | None
     email_only: bool
     narrows: bool = False  # the call times only take away ("not Tuesdays"): restated, they narrow
+    adds: bool = False  # the call times join the earlier ones ("Saturdays are OK now too")
 
 
 _WHENS = r"(?:\w+days?|weekends?|weekdays?|mornings?|afternoons?|evenings?|lunch\s*times?)"
@@ -70,8 +71,8 @@ _ONLY = (
 )
 _CALL_CUE = re.compile(
     rf"(?i)\b(?:{_ONLY}|call|calls|ring|phone(?!\s*(?:numbers?|no)\b)|reach|contact|speak|talk|free|"
-    r"available|best|better|suits?|please|"
-    r"pls|ideally|possible|instead|rather\s+than|try\s+me|make\s+it|(?:can|could)\s+(?:you|u)\s+do|fine|"
+    r"available|best|better|suits?|please|otherwise|ideal|ok|okay|(?:has|have|would\s+have)\s+to\s+be|"
+    r"pls|ideally|possible|instead|rather\s+than|try\s+me|make\s+it|(?:can|could)\s+(?:you|u|we|i)\s+do|fine|"
     r"(?:can'?t|cannot|can|could)\s+do|easiest|(?:be|being)\s+called|(?:can|could)\s+it\s+be|reached|"
     r"leave\s+\w+\s+out|"
     r"prefer|preferably|easier|convenient|safe\s+time|good\s+time|safest|answer|works?\s+(?:best|better|"
@@ -91,7 +92,7 @@ _SOMEONE = (
 _REST = r"[^.,;!?\n]{0,60}"  # the rest of the clause, so advisors read "when I'm back from my mum's"
 _VAGUE = re.compile(
     rf"(?i)\b(?:(?:next(?:\s+few)?|the\s+following|in\s+a\s+(?:few|couple\s+of)|in\s+(?:two|three|2|3)|"
-    rf"later\s+(?:this|in\s+the|next))\s+(?:weeks?|months?|days)|"
+    rf"later\s+(?:this|in\s+the|next))\s+(?:weeks?|months?|days)|in\s+a\s+(?:day|week|month)\s+or\s+two|"
     rf"(?:when|once)\s+(?:i'?m|i\s+am|i\s+get|we'?re|we\s+are|we\s+get)\s+back|"
     rf"(?:once|until|till)\s+(?:i'?m|i\s+am|i\s+get|i'?ve|we'?re|we\s+are)|"
     rf"(?:after|before)\s+(?:the|my|his|her|our)\s+(?:court|trial|hearing|case|sentencing|funeral|holiday|"
@@ -120,7 +121,7 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
     """Contact wishes in `text` (the person's own words); anything unclear stays None."""
     written = rewrite(text.translate(_QUOTE_MARKS), language.lower()[:2])
     words = written.text
-    windows, times, narrows = _call_times(written)
+    windows, times, narrows, adds = _call_times(written)
     only_email = email_only(words, gives_call_times=windows is not None)
     return ContactWishes(
         wants_call=False if only_email else wants_call(words),
@@ -130,6 +131,7 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
         texts_ok=texts_ok(words),
         email_only=only_email,
         narrows=narrows,
+        adds=adds,
     )
 
 
@@ -154,7 +156,10 @@ def call_context(text: str) -> str:
     flat = re.sub(r"(?<!\n)\n(?!\n)", " ", text)
     kept = [" "] * len(flat)
     spans = _sentence_spans(flat)
-    cued = [bool(_CALL_CUE.search(flat[start:end])) for start, end in spans]
+    # a sentence that only rules a time out leads on like a call sentence: "Weekends are out for me.
+    # Weekday mornings before 11 would be ideal."
+    excluding = [_only_excludes(flat[start:end]) for start, end in spans]
+    cued = [x or bool(_CALL_CUE.search(flat[a:b])) for (a, b), x in zip(spans, excluding, strict=True)]
     for i, (start, end) in enumerate(spans):
         sentence = flat[start:end]
         if (cued[i] or (i > 0 and cued[i - 1])) and not _HARM_CUE.search(sentence):
@@ -171,14 +176,29 @@ _CLAUSE_BREAK = re.compile(r"(?i)[,;:]|\b(?:but|so|because|although|though|about
 _EXCLUDING = re.compile(r"(?i)^\W*(?:not|never|except|apart\s+from|other\s+than|excluding|no)\b")
 
 
+_LEAD = re.compile(r"(?i)^\W*(?:(?:also|and|but|oh|sorry|just|actually|one\s+more\s+thing)\W+)*")
+
+
+def _only_excludes(sentence: str) -> bool:
+    """The sentence opens by ruling a time out and names none that suits ("Sundays are no good
+    either", "Not before 10 though"): it can only narrow the times, so no call word is needed. An
+    exclusion further in ("he didn't come on Monday") is not read: it may be about the harm."""
+    if _HARM_CUE.search(sentence):
+        return False
+    found = windows_in(sentence)
+    lead = _LEAD.match(sentence)
+    opens = lead is not None and found is not None and found.span[0] == lead.end()
+    return bool(found and found.narrows and found.windows and (opens or RULED_OUT_AFTER.search(sentence)))
+
+
 def _clauses(sentence: str) -> list[tuple[int, str]]:
     """(offset, clause) pieces of a sentence, split at commas and the words that start a new clause."""
     cuts = [0, *(m.start() for m in _CLAUSE_BREAK.finditer(sentence)), len(sentence)]
     return [(a, sentence[a:b]) for a, b in pairwise(cuts) if b > a]
 
 
-def _call_times(written: Rewritten) -> tuple[tuple[CallWindow, ...] | None, str | None, bool]:
-    """(windows, the person's words, whether the words only narrow)."""
+def _call_times(written: Rewritten) -> tuple[tuple[CallWindow, ...] | None, str | None, bool, bool]:
+    """(windows, the person's words, whether the words only narrow, whether they only add)."""
     context = call_context(written.text)
     found = windows_in(context)
     vague = [*_VAGUE.finditer(context)]
@@ -186,10 +206,10 @@ def _call_times(written: Rewritten) -> tuple[tuple[CallWindow, ...] | None, str 
         vague += _WHEN_SOMEONE.finditer(context)
     if found is None:
         loose = vague or [m for m in (_ANY_TIME.search(context), _LONE_TIME.search(context)) if m][:1]
-        return None, (written.span(*_extent(loose)) or None) if loose else None, False
+        return None, (written.span(*_extent(loose)) or None) if loose else None, False, False
     if vague:  # "evenings, but not till I'm back": the words are kept, nothing automatic
-        return None, written.span(*_extent(vague, found.span)) or None, False
-    return found.windows, written.span(*found.span) or None, found.narrows
+        return None, written.span(*_extent(vague, found.span)) or None, False, False
+    return found.windows, written.span(*found.span) or None, found.narrows, found.adds
 
 
 def _extent(found: list[re.Match[str]], span: tuple[int, int] | None = None) -> tuple[int, int]:

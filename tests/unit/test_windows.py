@@ -178,3 +178,16 @@ class TestRestate:
         tuesdays = (CallWindow(("tue",), "09:00", "21:00"),)
         others = [CallWindow(("mon", "wed", "thu", "fri", "sat", "sun"), "09:00", "21:00")]
         assert restate(tuesdays, others, narrows=True) == ()
+
+    def test_words_that_only_add_keep_every_earlier_window(self) -> None:
+        """ "weekday evenings", then "Saturdays are OK now too": Saturday evenings join, no weekday
+        evening is lost (read as days that replace, only Saturday would be left)."""
+        weekday_evenings = (CallWindow(ALL[:5], "17:00", "21:00"),)
+        saturday = [CallWindow(("sat",), "09:00", "21:00")]
+        assert restate(weekday_evenings, saturday, adds=True) == (CallWindow(ALL[:6], "17:00", "21:00"),)
+        assert restate(weekday_evenings, saturday) == (CallWindow(("sat",), "17:00", "21:00"),)
+        mornings = [CallWindow(ALL, "09:00", "12:00")]
+        assert restate(weekday_evenings, mornings, adds=True) == (
+            CallWindow(ALL[:5], "09:00", "12:00"),
+            CallWindow(ALL[:5], "17:00", "21:00"),
+        )

@@ -99,6 +99,11 @@ class TestFixedMeanings:
             "I work until 5 so please do not ring before then.",
             "anywhere between 9 and 5 is fine except 3 till 4 when I do the school pick-up",
             "None of those are any good for me. Let me have a think and I'll come back to you.",
+            # which hours go with which days is not for a grammar to guess
+            "Tuesdays I'm free after 3. On Thursdays it would have to be the morning.",
+            "Could you try me again in a week or two? It's been hectic.",
+            "Weeknights are best for a call.",
+            "She's stopped doing the Tuesday club so it's just Thursdays now, please call then.",
         ],
     )
     def test_times_rjmail_cannot_place_keep_the_words_for_advisors(self, text: str) -> None:
@@ -132,6 +137,42 @@ class TestFixedMeanings:
         assert read_contact_wishes("Sorry, I can't do Tuesdays for the call any more.").narrows
         assert not read_contact_wishes("Tuesdays are best for the call.").narrows
         assert not read_contact_wishes("Evenings please, but not Tuesdays.").narrows
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Also Fridays are out, I help at the food bank.", [(SIX_BUT_FRI, "09:00", "21:00")]),
+            ("Not before 11 though, I do the nursery run first.", [(ALL, "11:00", "21:00")]),
+            ("I've started swimming on Thursdays so that day's out now.", [(SIX_BUT_THU, "09:00", "21:00")]),
+            ("Sundays are family time, so not then please.", [(ALL[:6], "09:00", "21:00")]),
+            (
+                "Wednesdays are no good now, my sister has the kids on Wednesdays.",
+                [(SIX_BUT_WED, "09:00", "21:00")],
+            ),
+        ],
+    )
+    def test_a_sentence_that_only_rules_a_time_out_narrows_without_a_call_word(
+        self, text: str, expected: list[tuple[tuple[str, ...], str, str]]
+    ) -> None:
+        """A later message often just says what is out; it can only take away, so it is read."""
+        wishes = read_contact_wishes(text)
+        assert wishes.narrows and windows(text) == expected
+
+    def test_a_day_further_in_a_sentence_about_something_else_is_not_read(self) -> None:
+        """ "He didn't turn up on Monday" is not "not Mondays"; a surname is not "nights"."""
+        assert read_contact_wishes("He didn't turn up on Monday, the police said.").call_times is None
+        signed = read_contact_wishes("Please call me in the evening.\n\nKind regards,\nSam Knights")
+        assert signed.call_times == "evening"
+        assert signed.call_windows == (CallWindow(ALL, "17:00", "21:00"),)
+
+    def test_only_added_times_are_marked_as_adding(self) -> None:
+        """ "too" / "as well" join the earlier times (rjmail.core.windows.restate); with anything
+        ruled out in the same words they are read as usual, never as adding."""
+        assert read_contact_wishes("Saturdays would be fine too now.").adds
+        assert read_contact_wishes("Mornings are OK as well.").adds
+        assert not read_contact_wishes("Saturdays would be fine too, but not Mondays.").adds
+        assert not read_contact_wishes("Saturdays are best for a call.").adds
+        assert not read_contact_wishes("Evenings are best, as well as weekends.").adds
 
     def test_work_clause_is_not_a_window(self) -> None:
         """ "I work during the day" says when NOT to call."""
@@ -200,6 +241,27 @@ class TestFixedMeanings:
             (
                 "if possible the afternoon would suit me best, I have the baby clinic most mornings",
                 [(ALL, "12:00", "17:00")],
+            ),
+            # found with blind set 4 (tests/blind/restated4.toml), in other words here
+            ("A weekday would suit me better than the weekend for a call.", [(WEEKDAYS, "09:00", "21:00")]),
+            ("Please avoid Tuesdays, otherwise mornings are best.", [(SIX_BUT_TUE, "09:00", "12:00")]),
+            (
+                "Could we do mornings? Afternoons have got difficult since I went back to work.",
+                [(ALL, "09:00", "12:00")],
+            ),
+            ("Evenings would be better, my son naps in the afternoon.", [(ALL, "17:00", "21:00")]),
+            (
+                "Please call on a weekday afternoon, but not Mondays when I volunteer.",
+                [(WEEKDAYS[1:], "12:00", "17:00")],
+            ),
+            ("pls ring wkdays after 6", [(WEEKDAYS, "18:00", "21:00")]),
+            ("tues morn is best for a call", [(("tue",), "09:00", "12:00")]),
+            ("Please call me on a weekday after 5.", [(WEEKDAYS, "17:00", "21:00")]),
+            ("Could you ring in the evening? Anything after 7 is fine.", [(ALL, "19:00", "21:00")]),
+            ("Please call after 6 now my course has finished.", [(ALL, "18:00", "21:00")]),
+            (
+                "My husband is home at weekends, so it has to be a weekday while he is at work.",
+                [(WEEKDAYS, "09:00", "21:00")],
             ),
         ],
     )
