@@ -15,6 +15,17 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from rjmail.core.timecues import (
+    ADDS,
+    BUSY,
+    NOUN_AFTER,
+    ONE_OFF,
+    THING_BEFORE,
+    clause,
+    clause_start,
+    negated,
+)
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS = DAYS[:5]
 WEEKEND = DAYS[5:]
@@ -71,50 +82,6 @@ _DATE_AFTER = re.compile(
     rf"(?i),?\s*(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)\b|,?\s*\d{{1,2}}\s*/\s*\d{{1,2}}\b|"
     rf",?\s*(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}"
 )
-_THE = re.compile(r"(?i)\b(?:the|my|his|her|our|their)\s+$")
-_NOUN_AFTER = re.compile(
-    r"(?i)\s+(?!(?:mornings?|afternoons?|evenings?|nights?|lunch\w*|is|are|was|would|will|could|or|and|"
-    r"after|before|between|from|till?|until|works?|suits?|please|if|then|at|on|only|instead|too|as|be|"
-    r"for|i|that|which|slot|time|call)\b)[a-z]+\b"
-)
-_ONE_OFF = re.compile(r"(?i)\b(?:this|tomorrow|yesterday|last|that|one|next|tonight|today|good)\s*$")
-_PRE_NEG = re.compile(r"(?i)(?:\bnot|n't|\bnever|\bno|\bnothing|\bcant|\bdont|\bwont|\bcannot)\b")
-_NOT_NEG = re.compile(r"(?i)\b(?:wouldn'?t|would\s+not|don'?t|do\s+not)\s+mind\b|\bnot\s+sure\b")
-# words that rule out the day just named: "..., so those days are out now"
-_RULED_OUT = (
-    r"\bso\s+(?:not\s+(?:then|on\s+th(?:at|ose)\s+days?)|"
-    r"th(?:at|ose)\s+days?(?:'s|\s+is|\s+are)\s+(?:out|no\s+good))\b"
-)
-RULED_OUT_AFTER = re.compile(rf"(?i){_RULED_OUT}")
-_POST_NEG = re.compile(
-    r"(?i)^\s*(?:are|is|would\s+be|(?:have|has)\s+(?:got|become)|are\s+getting|got)\s*"
-    r"(?:not|no|n't|difficult|bad|hard|impossible|tricky|out|a\s+no)\b|"
-    r"^\s*(?:don'?t|do\s+not|won'?t|will\s+not)\s+(?:work|suit)|^\s*out\b|"
-    # "Sundays are family time, so not then", "a new job on Wednesdays so that day's out"
-    rf"^[^.;!?\n]{{0,60}}?{_RULED_OUT}"
-)
-_BUSY = re.compile(  # "back from school" is when they are free again, not busy
-    r"(?i)(?<!back\sfrom\s)(?<!home\sfrom\s)(?<!changed\s)(?<!left\s)\b(?:i\s+work|at\s+work|busy|"
-    r"work(?:ing|s)?\s+(?:in|during|on|at|from|until|till|every|nights|days|evenings|weekends|mornings|"
-    r"afternoons|lates|earlies)|"
-    r"shifts?|jobs?|asleep|sleep|tired|treatment|dialysis|school|nursery|college|lectures?|class(?:es)?|"
-    r"childcare|appointments?|gym|clinic|physio\w*|hospital|courses?|training|lates|earlies|volunteer\w*|"
-    r"naps?|napping|my\s+hours|"
-    r"do\s+(?:\w+\s+)?work|"
-    r"goes\s+to|go\s+to|i(?:'?m|\s+am)\s+(?:at\s+(?:the|my)|in\s+(?:court|hospital|class)|away|out)\b|"
-    # when someone who must not know is around: a time NOT to call
-    r"checks?\s+my\s+phone|(?:he|she|they|partner|husband|wife|ex)(?:\s+is|\s+are|'s|'re)\s+"
-    r"(?:usually\s+)?(?:home|in|around|back|here)|"
-    r"(?:has|have|gets?)\s+the\s+(?:kids|children))\b"
-)
-# "about the fight at the pub where I work" is what the call is about, not when it suits
-_CLAUSE_END = re.compile(
-    r"(?i)[.;:!?,\n]|\b(?:but|so|because|as(?!\s+well\b)|although|though|except\s+that|since|while|whilst|"
-    r"now(?:\s+that)?(?=\s+(?:my|i|i'?[mv]e?|he|she|we|they|the|our|his|her)\b)|"
-    r"about(?!\s+(?:half\s+)?\d)|regarding|concerning)\b"
-)
-# "Saturdays would be OK as well now", "evenings are fine too": more times, not other times
-_ADDS = re.compile(r"(?i)\b(?:as\s+well(?!\s+as)|too(?=\s*(?:[.!?,;)]|$|now\b|please\b|thanks?\b|if\b)))")
 _JOIN = re.compile(r"(?i)^(?:\s|on|in|at|the|a|are|is|best|only|please|ideally)*$")
 _STRAY_TIME = re.compile(
     r"(?i)\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\bhalf\s+(?:past\s+)?\d{1,2}\b|"
@@ -234,16 +201,6 @@ def _intersect(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -
     return tuple((max(s1, s2), min(e1, e2)) for s1, e1 in a for s2, e2 in b if max(s1, s2) < min(e1, e2))
 
 
-def _clause_start(text: str, at: int) -> int:
-    ends = [m.end() for m in _CLAUSE_END.finditer(text) if m.end() <= at]  # lookaheads see past `at`
-    return ends[-1] if ends else 0
-
-
-def _negated(text: str, m: re.Match[str]) -> bool:
-    before = _NOT_NEG.sub(" ", text[_clause_start(text, m.start()) : m.start()])
-    return bool(_PRE_NEG.search(before) or _POST_NEG.match(text[m.end() : m.end() + 30]))
-
-
 def read_items(text: str) -> tuple[list[_Item], list[_Item]]:
     """Every call-time item in `text` (English words, one sentence or a few), in order, and apart
     the ones in a clause that says when the person is busy."""
@@ -251,18 +208,13 @@ def read_items(text: str) -> tuple[list[_Item], list[_Item]]:
     busy: list[_Item] = []
     for m in _ITEM.finditer(text):
         item = _item(text, m)
-        if _BUSY.search(_clause(text, m.start(), m.end())) and not (item.negated or item.kind == "dayx"):
+        if BUSY.search(clause(text, m.start(), m.end())) and not (item.negated or item.kind == "dayx"):
             # "I work during the day" names when NOT to call; only other clauses count. An exclusion
             # in such a clause ("not weekends, my partner is home then") still counts: it is one.
             busy.append(item)
         else:
             items.append(item)
     return items, busy
-
-
-def _clause(text: str, start: int, end: int) -> str:
-    stop = _CLAUSE_END.search(text, end)
-    return text[_clause_start(text, start) : stop.start() if stop else len(text)]
 
 
 def _item(text: str, m: re.Match[str]) -> _Item:
@@ -273,18 +225,22 @@ def _item(text: str, m: re.Match[str]) -> _Item:
         days = frozenset(DAYS[first : last + 1]) if first < last else frozenset()
         return _Item("days", m.start(), m.end(), days=days, unclear=not days)
     if m.group("days"):
-        negated = _negated(text, m)
+        ruled_out = negated(text, m.start(), m.end())
         once = bool(_DATE_AFTER.match(text, m.end()))
         # "he's stopped doing the Friday shop": a day naming a thing, not a time that suits
-        thing = not negated and bool(_THE.search(text, 0, m.start()) and _NOUN_AFTER.match(text, m.end()))
+        thing = not ruled_out and bool(
+            THING_BEFORE.search(text, 0, m.start()) and NOUN_AFTER.match(text, m.end())
+        )
         days = _day_set(m.group("days"))
-        return _Item("days", m.start(), m.end(), days=days, negated=negated, unclear=once or thing)
-    unclear = bool(m.group("part") and _ONE_OFF.search(text[max(0, m.start() - 12) : m.start()]))
+        return _Item("days", m.start(), m.end(), days=days, negated=ruled_out, unclear=once or thing)
+    unclear = bool(m.group("part") and ONE_OFF.search(text[max(0, m.start() - 12) : m.start()]))
     try:
         spans = _time_spans(m)
     except UnclearError:
         return _Item("time", m.start(), m.end(), unclear=True)
-    return _Item("time", m.start(), m.end(), spans=spans, negated=_negated(text, m), unclear=unclear)
+    return _Item(
+        "time", m.start(), m.end(), spans=spans, negated=negated(text, m.start(), m.end()), unclear=unclear
+    )
 
 
 def _groups(text: str, items: list[_Item]) -> list[_Group]:
@@ -348,7 +304,7 @@ def windows_in(text: str) -> Found | None:
     """The call times named in `text` (English words), None if none."""
     items, busy = read_items(text)
     if not items and busy:  # "I work during the day." says when not to call, and no time that suits
-        start = re.compile(r"\s*").match(text, _clause_start(text, busy[0].start))
+        start = re.compile(r"\s*").match(text, clause_start(text, busy[0].start))
         return Found(None, (start.end() if start else busy[0].start, busy[-1].end), False)
     if not items:
         return None
@@ -358,7 +314,7 @@ def windows_in(text: str) -> Found | None:
     span = (_phrase_start(text, items[0]), items[-1].end)
     narrows = all(i.kind == "dayx" or i.negated for i in items)
     adds = not any(i.kind == "dayx" or i.negated for i in items) and all(
-        _ADDS.search(_clause(text, i.start, i.end)) for i in items
+        ADDS.search(clause(text, i.start, i.end)) for i in items
     )
     try:
         return Found(_build(text, items), span, narrows, adds)
@@ -369,7 +325,7 @@ def windows_in(text: str) -> Found | None:
 def _build(text: str, items: list[_Item]) -> tuple[CallWindow, ...]:
     if any(i.unclear for i in items) or any(
         not any(i.start <= m.start() < i.end for i in items)
-        and not _BUSY.search(_clause(text, m.start(), m.end()))
+        and not BUSY.search(clause(text, m.start(), m.end()))
         for m in _STRAY_TIME.finditer(text)
     ):
         raise UnclearError(text)
@@ -393,6 +349,6 @@ def _phrase_start(text: str, first: _Item) -> int:
     """Where the words begin, including a negation ("don't call before 6pm")."""
     if not first.negated:
         return first.start
-    clause_start = _clause_start(text, first.start)
-    found = list(re.finditer(r"(?i)\b(?:not|never|no|\w+n't)\b", text[clause_start : first.start]))
-    return clause_start + found[-1].start() if found else first.start
+    begins = clause_start(text, first.start)
+    found = list(re.finditer(r"(?i)\b(?:not|never|no|\w+n't)\b", text[begins : first.start]))
+    return begins + found[-1].start() if found else first.start

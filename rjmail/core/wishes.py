@@ -43,7 +43,8 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from rjmail.core.timewords import RULED_OUT_AFTER, CallWindow, windows_in
+from rjmail.core.timecues import RULED_OUT_AFTER
+from rjmail.core.timewords import CallWindow, windows_in
 from rjmail.core.wishlang import Rewritten, rewrite
 from rjmail.core.wishwords import email_only, texts_ok, voicemail_ok, wants_call
 
@@ -71,7 +72,7 @@ _ONLY = (
 )
 _CALL_CUE = re.compile(
     rf"(?i)\b(?:{_ONLY}|call|calls|ring|phone(?!\s*(?:numbers?|no)\b)|reach|contact|speak|talk|free|"
-    r"available|best|better|suits?|please|otherwise|ideal|ok|okay|(?:has|have|would\s+have)\s+to\s+be|"
+    r"available|best|better|suits?|please|otherwise|(?:is|are|be)\s+good|ideal|ok|okay|(?:has|have|would\s+have)\s+to\s+be|"
     r"pls|ideally|possible|instead|rather\s+than|try\s+me|make\s+it|(?:can|could)\s+(?:you|u|we|i)\s+do|fine|"
     r"(?:can'?t|cannot|can|could)\s+do|easiest|(?:be|being)\s+called|(?:can|could)\s+it\s+be|reached|"
     r"leave\s+\w+\s+out|"

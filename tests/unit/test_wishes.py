@@ -104,6 +104,10 @@ class TestFixedMeanings:
             "Could you try me again in a week or two? It's been hectic.",
             "Weeknights are best for a call.",
             "She's stopped doing the Tuesday club so it's just Thursdays now, please call then.",
+            # "or" carries the "don't" on: never read "after 5 on weekdays" as a time that suits
+            "Please don't call at weekends, or after 5 on weekdays.",
+            # a busy clause and "after that": no time rjmail can place (it used to read no call words)
+            "I finish work at 3 on Thursdays so after that is good.",
         ],
     )
     def test_times_rjmail_cannot_place_keep_the_words_for_advisors(self, text: str) -> None:
@@ -243,6 +247,12 @@ class TestFixedMeanings:
                 [(ALL, "12:00", "17:00")],
             ),
             # found with blind set 4 (tests/blind/restated4.toml), in other words here
+            ("Please ring, my husband is at home in the evenings.", None),
+            (
+                "Please call, he is usually at home at weekends so weekdays only.",
+                [(WEEKDAYS, "09:00", "21:00")],
+            ),
+            ("He's off on Fridays, please call Monday to Thursday.", [(WEEKDAYS[:4], "09:00", "21:00")]),
             ("A weekday would suit me better than the weekend for a call.", [(WEEKDAYS, "09:00", "21:00")]),
             ("Please avoid Tuesdays, otherwise mornings are best.", [(SIX_BUT_TUE, "09:00", "12:00")]),
             (

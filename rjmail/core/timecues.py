@@ -1,0 +1,81 @@
+"""The words around a call time that change what it means (rjmail.core.timewords reads the times).
+
+Pure vocabulary and clause bounds: which clause a time sits in, whether it is ruled out ("not
+Mondays", "Sundays are no good", "so not then"), whether the clause says when the person is busy
+or someone who must not overhear is home ("I work during the day", "he is at home at weekends"),
+whether the words add to earlier times ("Saturdays are OK too"), and whether a day names a thing
+("the Friday shop") rather than a time that suits.
+"""
+
+from __future__ import annotations
+
+import re
+
+THING_BEFORE = re.compile(r"(?i)\b(?:the|my|his|her|our|their)\s+$")
+NOUN_AFTER = re.compile(
+    r"(?i)\s+(?!(?:mornings?|afternoons?|evenings?|nights?|lunch\w*|is|are|was|would|will|could|or|and|"
+    r"after|before|between|from|till?|until|works?|suits?|please|if|then|at|on|only|instead|too|as|be|"
+    r"for|i|that|which|slot|time|call)\b)[a-z]+\b"
+)
+ONE_OFF = re.compile(r"(?i)\b(?:this|tomorrow|yesterday|last|that|one|next|tonight|today|good)\s*$")
+_NEG_BEFORE = re.compile(r"(?i)(?:\bnot|n't|\bnever|\bno|\bnothing|\bcant|\bdont|\bwont|\bcannot)\b")
+_OR = re.compile(r"(?i)\s*(?:or|nor)\b")
+_NOT_NEG = re.compile(r"(?i)\b(?:wouldn'?t|would\s+not|don'?t|do\s+not)\s+mind\b|\bnot\s+sure\b")
+# words that rule out the day just named: "..., so those days are out now"
+_RULED_OUT = (
+    r"\bso\s+(?:not\s+(?:then|on\s+th(?:at|ose)\s+days?)|"
+    r"th(?:at|ose)\s+days?(?:'s|\s+is|\s+are)\s+(?:out|no\s+good))\b"
+)
+RULED_OUT_AFTER = re.compile(rf"(?i){_RULED_OUT}")
+_NEG_AFTER = re.compile(
+    r"(?i)^\s*(?:are|is|would\s+be|(?:have|has)\s+(?:got|become)|are\s+getting|got)\s*"
+    r"(?:not|no|n't|difficult|bad|hard|impossible|tricky|out|a\s+no)\b|"
+    r"^\s*(?:don'?t|do\s+not|won'?t|will\s+not)\s+(?:work|suit)|^\s*out\b|"
+    # "Sundays are family time, so not then", "a new job on Wednesdays so that day's out"
+    rf"^[^.;!?\n]{{0,60}}?{_RULED_OUT}"
+)
+BUSY = re.compile(  # "back from school" is when they are free again, not busy
+    r"(?i)(?<!back\sfrom\s)(?<!home\sfrom\s)(?<!changed\s)(?<!left\s)\b(?:i\s+work|at\s+work|busy|"
+    r"work(?:ing|s)?\s+(?:in|during|on|at|from|until|till|every|nights|days|evenings|weekends|mornings|"
+    r"afternoons|lates|earlies)|"
+    r"shifts?|jobs?|asleep|sleep|tired|treatment|dialysis|school|nursery|college|lectures?|class(?:es)?|"
+    r"childcare|appointments?|gym|clinic|physio\w*|hospital|courses?|training|lates|earlies|volunteer\w*|"
+    r"naps?|napping|my\s+hours|"
+    r"do\s+(?:\w+\s+)?work|"
+    r"goes\s+to|go\s+to|i(?:'?m|\s+am)\s+(?:at\s+(?:the|my)|in\s+(?:court|hospital|class)|away|out)\b|"
+    # when someone who must not know is around: a time NOT to call
+    r"checks?\s+my\s+phone|(?:he|she|they|partner|husband|wife|ex|boyfriend|girlfriend|son|daughter|"
+    r"kids|children|mum|dad|brother|sister)(?:\s+is|\s+are|'s|'re)\s+"
+    r"(?:usually\s+|always\s+|normally\s+|often\s+|mostly\s+)?(?:at\s+home|home|in|around|about|back|here|off)|"
+    r"(?:has|have|gets?)\s+the\s+(?:kids|children))\b"
+)
+# "about the fight at the pub where I work" is what the call is about, not when it suits
+CLAUSE_END = re.compile(
+    r"(?i)[.;:!?,\n]|\b(?:but|so|because|as(?!\s+well\b)|although|though|except\s+that|since|while|whilst|"
+    r"now(?:\s+that)?(?=\s+(?:my|i|i'?[mv]e?|he|she|we|they|the|our|his|her)\b)|"
+    r"about(?!\s+(?:half\s+)?\d)|regarding|concerning)\b"
+)
+# "Saturdays would be OK as well now", "evenings are fine too": more times, not other times
+ADDS = re.compile(r"(?i)\b(?:as\s+well(?!\s+as)|too(?=\s*(?:[.!?,;)]|$|now\b|please\b|thanks?\b|if\b)))")
+
+
+def clause_start(text: str, at: int) -> int:
+    """Where the clause holding text[at] begins."""
+    ends = [m.end() for m in CLAUSE_END.finditer(text) if m.end() <= at]  # lookaheads see past `at`
+    return ends[-1] if ends else 0
+
+
+def clause(text: str, start: int, end: int) -> str:
+    """The whole clause around text[start:end]."""
+    stop = CLAUSE_END.search(text, end)
+    return text[clause_start(text, start) : stop.start() if stop else len(text)]
+
+
+def negated(text: str, at: int, end: int) -> bool:
+    """The words at text[at:end] are ruled out: "not Mondays", "Mondays are no good", "Sundays are family
+    time, so not then"."""
+    start = clause_start(text, at)
+    if start and _OR.match(text, start, at):  # "don't call at weekends, or after 5": the "or"
+        start = clause_start(text, start - 1)  # carries the "don't" on
+    before = _NOT_NEG.sub(" ", text[start:at])
+    return bool(_NEG_BEFORE.search(before) or _NEG_AFTER.match(text[end : end + 30]))
