@@ -18,7 +18,10 @@ NOUN_AFTER = re.compile(
     r"for|i|that|which|slot|time|call)\b)[a-z]+\b"
 )
 ONE_OFF = re.compile(r"(?i)\b(?:this|tomorrow|yesterday|last|that|one|next|tonight|today|good)\s*$")
-_NEG_BEFORE = re.compile(r"(?i)(?:\bnot|n't|\bnever|\bno|\bnothing|\bcant|\bdont|\bwont|\bcannot)\b")
+_NEG_BEFORE = re.compile(
+    r"(?i)(?:\bnot|n't|\bnever|\bno|\bnothing|\bcant|\bdont|\bwont|\bcannot|\brather\s+than|\binstead\s+of|"
+    r"\bbetter\s+than)\b"
+)
 _OR = re.compile(r"(?i)\s*(?:or|nor)\b")
 _NOT_NEG = re.compile(r"(?i)\b(?:wouldn'?t|would\s+not|don'?t|do\s+not)\s+mind\b|\bnot\s+sure\b")
 # words that rule out the day just named: "..., so those days are out now"
@@ -29,7 +32,8 @@ _RULED_OUT = (
 RULED_OUT_AFTER = re.compile(rf"(?i){_RULED_OUT}")
 _NEG_AFTER = re.compile(
     r"(?i)^\s*(?:are|is|would\s+be|(?:have|has)\s+(?:got|become)|are\s+getting|got)\s*"
-    r"(?:not|no|n't|difficult|bad|hard|impossible|tricky|out|a\s+no)\b|"
+    r"(?:not|no|n't|difficult|bad|hard|impossible|tricky|out|a\s+no|off\s+the\s+table|"
+    r"out\s+of\s+the\s+question)\b|"
     r"^\s*(?:don'?t|do\s+not|won'?t|will\s+not)\s+(?:work|suit)|^\s*out\b|"
     # "Sundays are family time, so not then", "a new job on Wednesdays so that day's out"
     rf"^[^.;!?\n]{{0,60}}?{_RULED_OUT}"

@@ -58,17 +58,22 @@ _SAT_SUN = r"(?:sat|sun)s?\b"
 _DAY = rf"(?:(?:week|wk)[\s-]?days?|(?:week|wk)ends?|{_DAY_NAMES}s?\b|mon\s*-\s*fri)"
 _AND = r"\s*(?:,|and|or|&|/)\s*"
 _DAYLIST = rf"(?:{_DAY}|{_SAT_SUN}(?={_AND}(?:{_DAY}|{_SAT_SUN})))(?:{_AND}(?:{_DAY}|{_SAT_SUN}))*"
+_HOUR_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+# "after six", "half four": hours in words ("one" only as "one o'clock" or "one pm": "after one of them")
+_WORD_HOUR = rf"(?:{'|'.join(_HOUR_WORDS)}|one(?=\s*(?:o'?clock|pm|am)))\b"
 _T = (
-    r"(?:(?:half\s+(?:past\s+)?)?\d{1,2}(?:[:.]\d{2})?(?:\s*(?:am|pm|a\.m\.|p\.m\.|h\b|o'?clock))?|"
+    rf"(?:(?:half\s+(?:past\s+)?)?(?:\d{{1,2}}(?:[:.]\d{{2}})?|{_WORD_HOUR})"
+    r"(?:\s*(?:am|pm|a\.m\.|p\.m\.|h\b|o'?clock))?|"
     r"noon|midday)"
-    r"(?![\d/%])(?!\s*(?:days?|weeks?|months?|years?|minutes?|mins?|hours?|th\b|st\b|nd\b|rd\b))"
+    r"(?![\d/%])(?!\s*(?:days?|weeks?|months?|years?|minutes?|mins?|hours?|of\b|th\b|st\b|nd\b|rd\b))"
 )
 _ITEM = re.compile(
     rf"(?P<range>(?:between|from)\s+(?P<r1>{_T})\s*(?:and|to|till?|until|-|–)\s*(?P<r2>{_T})|"
     rf"(?P<q1>{_T})\s*(?:-|–|to|till?|until)\s*(?P<q2>{_T}))|"
-    rf"(?P<bound>(?P<bw>before|b4|after|until|till?|from|by)\s+(?P<bt>{_T}))|"
+    rf"(?P<bound>(?P<bw>before|b4|after|until|till?|from|by|(?<!half\s)past)\s+(?P<bt>{_T}))|"
     rf"(?P<dayx>(?:not|except|apart\s+from|other\s+than|excluding|any\s+day\s+but|every\s+day\s+but|"
-    rf"instead\s+of|rather\s+than|better\s+than|avoid(?:ing)?)"
+    rf"instead\s+of|rather\s+than|better\s+than|avoid(?:ing)?|(?:keep|stay)\s+away\s+from|steer\s+clear\s+of|"
+    rf"(?:strike|cross)(?:\s+(?:off|out))?)"
     rf"\s+(?:on\s+|at\s+)?(?:the\s+)?(?P<xd>{_DAYLIST}))|"
     rf"(?P<drange>(?P<d1>{_DAY_NAMES})s?\b\s*(?:to|-|–|through|till|until)\s*(?P<d2>{_DAY_NAMES})s?\b)|"
     rf"(?P<days>{_DAYLIST})|"
@@ -122,10 +127,10 @@ def clock(token: str) -> tuple[int, bool]:
     if half:  # British "half 6" is 6:30, read like "6:30" with the bare-hour rule
         at, bare = clock(t[half.end() :])
         return at + 30, bare  # "after half 8" is still morning or evening
-    m = re.match(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h|o'?clock)?", t)
+    m = re.match(r"(\d{1,2}|[a-z]+)(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h|o'?clock)?", t)
     if not m:
         raise UnclearError(token)
-    hour, minute, unit = int(m.group(1)), int(m.group(2) or 0), (m.group(3) or "").replace(".", "")
+    hour, minute, unit = _number(m.group(1)), int(m.group(2) or 0), (m.group(3) or "").replace(".", "")
     if hour > 23 or minute > 59:
         raise UnclearError(token)
     if unit == "pm" and hour < 12:
@@ -136,6 +141,18 @@ def clock(token: str) -> tuple[int, bool]:
     if unit not in ("am", "pm") and 1 <= hour <= 7:
         hour += 12  # fixed meaning: a bare 1-7 is afternoon or evening ("between 10 and 2")
     return hour * 60 + minute, bare
+
+
+def _number(word: str) -> int:
+    """The hour a token starts with: "6" or "six" -> 6."""
+    head = re.match(r"\d+|[a-z]+", word.lower())
+    number = head.group(0) if head else ""
+    if number.isdigit():
+        return int(number)
+    words = ("one", *_HOUR_WORDS)
+    if number in words:
+        return words.index(number) + 1
+    raise UnclearError(word)
 
 
 def _day_set(words: str) -> frozenset[str]:
@@ -157,7 +174,7 @@ def _time_spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
         if (
             m.group("q1")
             and not re.search(r"(?i)am|pm|:|\.|noon|midday|h\b|half", first + second)
-            and not (8 <= int(first) <= 12 and 1 <= int(second) <= 7)
+            and not (8 <= _number(first) <= 12 and 1 <= _number(second) <= 7)
         ):
             raise UnclearError(m.group(0))  # "2-3" alone could be anything; "9-5" is a working day
         start, _ = clock(first)
@@ -167,7 +184,7 @@ def _time_spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
         return ((start, end),) if start < end else _unclear(m)
     if m.group("bound"):
         at, bare = clock(m.group("bt"))
-        if m.group("bw").lower() in ("after", "from"):
+        if m.group("bw").lower() in ("after", "from", "past"):
             if bare and 8 * 60 <= at < 10 * 60:
                 raise UnclearError(m.group(0))  # "after 8": morning or evening?
             return ((at, LATEST),) if at < LATEST else _unclear(m)
@@ -238,9 +255,10 @@ def _item(text: str, m: re.Match[str]) -> _Item:
         spans = _time_spans(m)
     except UnclearError:
         return _Item("time", m.start(), m.end(), unclear=True)
-    return _Item(
-        "time", m.start(), m.end(), spans=spans, negated=negated(text, m.start(), m.end()), unclear=unclear
-    )
+    # "leave it till 10 at the earliest" rules out the time before 10, as "not till 10" does
+    earliest = bool(m.group("bound")) and text.startswith(" at the earliest", m.end())
+    ruled_out = earliest or negated(text, m.start(), m.end())
+    return _Item("time", m.start(), m.end(), spans=spans, negated=ruled_out, unclear=unclear)
 
 
 def _groups(text: str, items: list[_Item]) -> list[_Group]:

@@ -72,11 +72,11 @@ _ONLY = (
 )
 _CALL_CUE = re.compile(
     rf"(?i)\b(?:{_ONLY}|call|calls|ring|phone(?!\s*(?:numbers?|no)\b)|reach|contact|speak|talk|free|"
-    r"available|best|better|suits?|please|otherwise|(?:is|are|be)\s+good|ideal|ok|okay|(?:has|have|would\s+have)\s+to\s+be|"
+    r"available|best|better|suits?|please|otherwise|(?:is|are|be)\s+good|ideal|ok|okay|(?:has|have|would\s+have|needs?|would\s+need|'d\s+need)\s+to\s+be|"
     r"pls|ideally|possible|instead|rather\s+than|try\s+me|make\s+it|(?:can|could)\s+(?:you|u|we|i)\s+do|fine|"
     r"(?:can'?t|cannot|can|could)\s+do|easiest|(?:be|being)\s+called|(?:can|could)\s+it\s+be|reached|"
     r"leave\s+\w+\s+out|"
-    r"prefer|preferably|easier|convenient|safe\s+time|good\s+time|safest|answer|works?\s+(?:best|better|"
+    r"prefer|preferably|easier|convenient|safe\s+times?|good\s+times?|safest|answer|works?\s+(?:best|better|"
     r"for\s+me)|i'?m\s+(?:usually\s+|normally\s+|mostly\s+|generally\s+)?(?:in|home|at\s+home|around))\b"
 )
 _HARM_CUE = re.compile(
@@ -88,7 +88,7 @@ _ANY_TIME = re.compile(r"(?i)\b(?:any\s*time|whenever(?:\s+suits)?|at\s+any\s+ti
 # talk, so these make the call times unclear and advisors arrange the call.
 _SOMEONE = (
     r"(?:things|everything|i'?m|i\s+am|i\s+get|i'?ve|i\s+have|we'?re|we\s+are|he|she|they|my\s+\w+|"
-    r"the\s+(?:kids|children|baby))"
+    r"the\s+(?:kids|children|baby|boys|girls|twins|little\s+ones)|one\s+of\s+them)"
 )
 _REST = r"[^.,;!?\n]{0,60}"  # the rest of the clause, so advisors read "when I'm back from my mum's"
 _VAGUE = re.compile(
@@ -105,7 +105,7 @@ _VAGUE = re.compile(
 # "please call when he is at work" names no time rjmail can read; with windows beside it ("mornings,
 # that's when I'm on my own") it only says why they suit
 _WHEN_SOMEONE = re.compile(
-    rf"(?i)(?:(?<!that's\s)(?<!that\sis\s)\b(?:when|while|whilst|once|until|till)\s+{_SOMEONE}\b|"
+    rf"(?i)(?:(?<!that's\s)(?<!that\sis\s)\b(?:when|while|whilst|once|until|till|after|before)\s+{_SOMEONE}\b|"
     rf"\b(?:tea|dinner|supper|bed|bath)\s*time|\bfirst\s+thing\b|\bschool\s+run\b){_REST}"
 )
 # A clock time the grammar has no span for ("at 6pm", "around 7:30", "half 6"): never "any time"
@@ -177,7 +177,10 @@ _CLAUSE_BREAK = re.compile(r"(?i)[,;:]|\b(?:but|so|because|although|though|about
 _EXCLUDING = re.compile(r"(?i)^\W*(?:not|never|except|apart\s+from|other\s+than|excluding|no)\b")
 
 
-_LEAD = re.compile(r"(?i)^\W*(?:(?:also|and|but|oh|sorry|just|actually|one\s+more\s+thing)\W+)*")
+_LEAD = re.compile(  # "hi Dean again, Thursdays are off the table"
+    r"(?i)^\W*(?:(?:hi|hello|hiya|hey)\b[^,.!?\n]{0,30}[,.!?]\s*)?"
+    r"(?:(?:also|and|but|oh|sorry|just|actually|one\s+more\s+thing)\W+)*"
+)
 
 
 def _only_excludes(sentence: str) -> bool:

@@ -103,6 +103,9 @@ class TestFixedMeanings:
             "Tuesdays I'm free after 3. On Thursdays it would have to be the morning.",
             "Could you try me again in a week or two? It's been hectic.",
             "Weeknights are best for a call.",
+            "Please don't ring past 8, my dad gets home then.",  # 8am or 8pm?
+            "I've got three kids, please call after one of them is in bed.",
+            "Please call before my husband gets home.",
             "She's stopped doing the Tuesday club so it's just Thursdays now, please call then.",
             # "or" carries the "don't" on: never read "after 5 on weekdays" as a time that suits
             "Please don't call at weekends, or after 5 on weekdays.",
@@ -149,6 +152,10 @@ class TestFixedMeanings:
             ("Not before 11 though, I do the nursery run first.", [(ALL, "11:00", "21:00")]),
             ("I've started swimming on Thursdays so that day's out now.", [(SIX_BUT_THU, "09:00", "21:00")]),
             ("Sundays are family time, so not then please.", [(ALL[:6], "09:00", "21:00")]),
+            ("Please strike Mondays off, I've joined a choir.", [(ALL[1:], "09:00", "21:00")]),
+            ("Please keep away from Saturdays from now on.", [(SIX_BUT_SAT, "09:00", "21:00")]),
+            ("hi Sam again, tuesdays are off the table for now.", [(SIX_BUT_TUE, "09:00", "21:00")]),
+            ("Please leave it till 11 at the earliest.", [(ALL, "11:00", "21:00")]),
             (
                 "Wednesdays are no good now, my sister has the kids on Wednesdays.",
                 [(SIX_BUT_WED, "09:00", "21:00")],
@@ -247,6 +254,12 @@ class TestFixedMeanings:
                 [(ALL, "12:00", "17:00")],
             ),
             # found with blind set 4 (tests/blind/restated4.toml), in other words here
+            ("Please give me a ring any weekday after six in the evening.", [(WEEKDAYS, "18:00", "21:00")]),
+            ("A call after half four would be best.", [(ALL, "16:30", "21:00")]),
+            ("Please call between two and four.", [(ALL, "14:00", "16:00")]),
+            ("Could you ring after 3 rather than in the mornings?", [(ALL, "15:00", "21:00")]),
+            ("It would need to be Tuesdays between 10 and 12, I'm on lates.", [(("tue",), "10:00", "12:00")]),
+            ("Wednesdays after 6 are the only safe times now.", [(("wed",), "18:00", "21:00")]),
             ("Please ring, my husband is at home in the evenings.", None),
             (
                 "Please call, he is usually at home at weekends so weekdays only.",
