@@ -32,7 +32,8 @@ from rjmail.core.choice import interpret_choice
 from rjmail.core.domain import CaseStatus
 from rjmail.core.invite import call_invite
 from rjmail.core.slots import Slot, free_slots, parse_book_time, slot_text
-from rjmail.core.windows import describe_windows, mentions, windows_from_json
+from rjmail.core.windows import describe_windows, mentions, times_unclear, windows_from_json, within_windows
+from rjmail.core.wishes import rules_out_times
 
 # Invites land in shared calendars: nothing in them may say who is calling or why.
 NEUTRAL_ORGANIZER = "Phone call"
@@ -256,7 +257,16 @@ def on_choice(ctx: CaseContext, case: Case, text: str, message_id: str) -> Choic
     offered = _offer_slots(current)
     choice = interpret_choice(text, offered, _tz(ctx))
     if choice.kind == "slot" and choice.number:
-        return _take(ctx, case, current, offered[choice.number - 1].start, key, text)
+        start = offered[choice.number - 1].start
+        # "Thursdays are out now", "my partner is at home on Wednesdays now": the day it names is the
+        # one ruled out, never a pick. Other times inside the wishes as they now stand, or, when those
+        # are unclear, the kind call_arrange letter; the advisors' notice quotes the reply.
+        wanted = _still_wanted(ctx, case, start, text)
+        return (
+            _take(ctx, case, current, start, key, text)
+            if wanted
+            else _none_suit(ctx, case, key, text, again=True)
+        )
     if mentions(text, case.letter_language or "en"):  # "None of these, mornings are better"
         return _none_suit(ctx, case, key, text, again=True)
     if choice.kind in ("none", "other_times"):
@@ -268,6 +278,16 @@ def on_choice(ctx: CaseContext, case: Case, text: str, message_id: str) -> Choic
         letter_to_person(ctx, case, "clarify_choice", key, context)
         return ChoiceOutcome.CLARIFY
     return ChoiceOutcome.NOT_ABOUT_CALL
+
+
+def _still_wanted(ctx: CaseContext, case: Case, start: datetime, text: str) -> bool:
+    """The chosen slot still fits what the person wants, after the reply's own wishes were applied
+    (rjmail.cases.wishes runs first): their windows hold it, their times are not now unclear, and
+    the reply rules no time out."""
+    windows = windows_from_json(case.call_windows)
+    if times_unclear(case.call_times, windows) or rules_out_times(text, case.letter_language or "en"):
+        return False
+    return bool(within_windows([start], ctx.hub.calls.slot_minutes, windows, _tz(ctx)))
 
 
 def _offer_slots(row: CallOffer) -> list[Slot]:

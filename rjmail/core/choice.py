@@ -40,11 +40,17 @@ _PLAIN = str.maketrans({_MASK: " ", "\u2019": "'", "\u2018": "'", "\u00a0": " ",
 
 @dataclass(frozen=True)
 class Choice:
-    kind: str  # "slot" | "none" | "unclear" | "other_times"
+    kind: str  # "slot" | "none" | "unclear" | "other_times" | "silent" (says nothing about the times)
     number: int | None = None  # 1-based option number, only for kind "slot"
 
 
 UNCLEAR = Choice("unclear")
+SILENT = Choice("silent")
+# "yes", "OK", "either is fine": an answer to the offer that does not say which, worth asking once
+_ANSWERS = re.compile(
+    r"(?i)\b(?:yes|yeah|yep|ok(?:ay)?|sure|unsure|fine|option|slot|times?|first|second|third|which|either|"
+    r"both|one)\b"
+)
 _NUM = {
     "one": 1,
     "two": 2,
@@ -91,7 +97,11 @@ _CUT = re.compile(
     r"received)|(?:(?:kind |best |warm )?(?:regards|wishes)|cheers|many thanks)"
     r"[\s,.!]*[a-z]*[\s,.!]*$)"
 )
-_BLANK = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+|\brj-[a-z0-9]+-\d{4}-\d+\b|\+?\d(?:[\s().-]?\d){8,}")
+# addresses, links, case and crime references ("36/55555/26"), long numbers: never a choice
+_BLANK = re.compile(
+    r"\S+@\S+|\b(?:https?://|www\.)\S+|\brj-[a-z0-9]+-\d{4}-\d+\b|\+?\d(?:[\s().-]?\d){8,}|"
+    r"\b\d+(?:/\d+){2,}\b|\b[a-z]{0,4}\d{5,}\b"
+)
 _NEUTRAL = re.compile(
     r"\bno (?:problem|worries|bother|rush)\b|\bnot a problem\b|\bnot sure\b|\bunsure\b|"
     r"\b(?:don't|do not) know\b|\bif not\b|\bgood (?:morning|afternoon|evening|day)\b|"
@@ -255,6 +265,10 @@ def interpret_choice(text: str, offered: Sequence[Slot], tz: ZoneInfo) -> Choice
         inside = mentions[bisect_left(starts, begin) : bisect_left(starts, end)]
         _read_clause(masked, begin, end, inside, reading)
     other = bool(_OTHER.search(clean))  # unmasked: "after 3pm" keeps its time
+    if reading == _Reading() and not other and len(clean.split()) >= 4 and not _ANSWERS.search(clean):
+        # "Can I bring my mum to the meeting?", a crime number: a sentence about something else.
+        # Short replies ("Tak", "segunda", "thank you") are still asked about once.
+        return SILENT
     return _decide(reading, len(offered), other=other, ask=bool(_ASK.search(masked)))
 
 

@@ -43,6 +43,10 @@ _OTHERS = re.compile(
     r"officer|office|switchboard|fax|reception|101|samaritans|services?|team|desk|"
     r"he's|she's)\b"
 )
+# "07700 900117 is my mobile."
+_OWNED_AFTER = re.compile(r"(?i)^\s*(?:is|'s)\s+my\s+(?:mobile|phone|number|mob|landline)\b")
+# "I work days. 07700 900110. Sue": a number that is a sentence of its own, then at most a name
+_ALONE_THEN_NAME = re.compile(r"^\s*[.!]?\s*(?:[A-Z][a-z]+\.?)?\s*$")
 _LEADING_NUMBER = re.compile(r"^[+(0][\d ()+.-]{6,20}\d")
 _WORK = re.compile(r"(?i)\b(?:work|office|landline|home)\b")
 _MOBILE_LABEL = re.compile(r"(?i)\b(?:mob|mobile|cell|telemóvel|komórk\w*)\b")
@@ -79,14 +83,16 @@ def _score(line_prefix: str, suffix: str) -> int:
     lead = prefix[: label.start()] if label else prefix
     if _OTHERS.search(lead if (label or owned) else prefix):
         return 0
-    if owned:
+    if owned or _OWNED_AFTER.match(suffix):
         return 3
     if label:
         if _WORK.search(prefix):
             return 2
         return 4 if _MOBILE_LABEL.search(prefix) else 3
-    if not prefix.strip(" \t*-•>:") and not re.search(r"[A-Za-z]{3}", suffix):
-        return 1  # alone on a line: a signature or a bare form value
+    if not prefix.strip(" \t*-•>:") and (
+        not re.search(r"[A-Za-z]{3}", suffix) or _ALONE_THEN_NAME.match(suffix)
+    ):
+        return 1  # alone on a line or in its sentence: a signature or a bare form value
     return 0
 
 

@@ -364,9 +364,11 @@ def _build(text: str, items: list[_Item]) -> tuple[CallWindow, ...]:
 
 
 def _phrase_start(text: str, first: _Item) -> int:
-    """Where the words begin, including a negation ("don't call before 6pm")."""
+    """Where the words begin, including a negation ("don't call before 6pm") or the word that makes
+    them a one-off ("tomorrow morning": advisors must read "tomorrow", not just "morning")."""
     if not first.negated:
-        return first.start
+        once = ONE_OFF.search(text, max(0, first.start - 12), first.start)
+        return once.start() if once else first.start
     begins = clause_start(text, first.start)
     found = list(re.finditer(r"(?i)\b(?:not|never|no|\w+n't)\b", text[begins : first.start]))
     return begins + found[-1].start() if found else first.start

@@ -44,11 +44,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from rjmail.core.timecues import RULED_OUT_AFTER
-from rjmail.core.timewords import CallWindow, windows_in
+from rjmail.core.timewords import CallWindow, read_items, windows_in
 from rjmail.core.wishlang import Rewritten, rewrite
 from rjmail.core.wishwords import email_only, texts_ok, voicemail_ok, wants_call
 
-__all__ = ["CallWindow", "ContactWishes", "read_contact_wishes", "says_yes", "sentences"]
+__all__ = ["CallWindow", "ContactWishes", "read_contact_wishes", "rules_out_times", "says_yes", "sentences"]
 
 LANGUAGES = ("en", "pl", "lt", "ro", "pt")
 
@@ -163,7 +163,8 @@ def call_context(text: str) -> str:
     cued = [x or bool(_CALL_CUE.search(flat[a:b])) for (a, b), x in zip(spans, excluding, strict=True)]
     for i, (start, end) in enumerate(spans):
         sentence = flat[start:end]
-        if (cued[i] or (i > 0 and cued[i - 1])) and not _HARM_CUE.search(sentence):
+        read = cued[i] or (i > 0 and cued[i - 1]) or _names_busy_times(sentence)
+        if read and not _HARM_CUE.search(sentence):
             kept[start:end] = sentence
         elif cued[i] or (i + 1 < len(spans) and cued[i + 1]):  # "Not Fridays. Any other day is fine."
             for at, clause in _clauses(sentence):
@@ -193,6 +194,21 @@ def _only_excludes(sentence: str) -> bool:
     lead = _LEAD.match(sentence)
     opens = lead is not None and found is not None and found.span[0] == lead.end()
     return bool(found and found.narrows and found.windows and (opens or RULED_OUT_AFTER.search(sentence)))
+
+
+def _names_busy_times(sentence: str) -> bool:
+    """ "My partner is at home on Wednesdays now.": when not to call, with no call word. Read, it
+    leaves the times unclear (or only its exclusions count) rather than "any time"."""
+    return bool(read_items(sentence)[1])
+
+
+def rules_out_times(text: str, language: str = "en") -> bool:
+    """The words rule a time out or say when the person is busy or someone is home ("Thursdays are
+    out now", "my partner is at home on Wednesdays now"): such a reply to a call offer is never
+    taken as picking one of the offered times, whatever day or time it names."""
+    written = rewrite(text.translate(_QUOTE_MARKS), language.lower()[:2])
+    items, busy = read_items(written.text)
+    return bool(busy) or any(i.negated or i.kind == "dayx" for i in items)
 
 
 def _clauses(sentence: str) -> list[tuple[int, str]]:

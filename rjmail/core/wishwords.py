@@ -12,13 +12,18 @@ from __future__ import annotations
 import re
 
 _CALL = r"(?:call|ring|phone|telephone|contact)"
-_WHO = r"(?:someone\s+|somebody\s+|you\s+|one\s+of\s+you\s+|an?\s+advisor\s+|the\s+team\s+)?"
+_WHO = (
+    r"(?:someone\s+|somebody\s+|sum1\s+|some1\s+|you\s+|u\s+|one\s+of\s+you\s+|an?\s+advisor\s+|"
+    r"the\s+team\s+)?"
+)
 _WANTS = re.compile(
     rf"(?im)\b(?:(?:please|pls|can|could|would|will)\s+{_WHO}(?:{_CALL}\s+me|give\s+me\s+a\s+"
     rf"(?:call|ring|bell))|(?:like|want|need)\s+(?:someone|somebody|you|one\s+of\s+you|an?\s+advisor)\s+"
     rf"to\s+(?:{_CALL}\s+me|give\s+me\s+a\s+call)|(?:give me|want|like|prefer|have|welcome|appreciate|"
     rf"receive|get)\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?(?:call|ring|chat\s+on\s+the\s+phone)|"
     rf"mind\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?call|"
+    rf"(?:glad|grateful)\s+(?:of|for)\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?(?:call|ring|chat)|"
+    rf"(?:best|easiest|good|safest)\s+(?:time\s+)?to\s+{_CALL}\s+me|"
     rf"(?:happy|glad|ok|okay|fine|willing|prefer|like|rather|love)\s+to\s+(?:talk|speak|chat)\s+"
     rf"(?:on|over|by)\s+the\s+(?:phone|telephone)|(?:talk|speak|chat)\s+(?:to|with)\s+(?:someone|somebody|"
     rf"an?\s+advisor|you)\s+(?:on|over|by)\s+the\s+(?:phone|telephone)|{_CALL}\s+me\s+(?:on|at|back)|"

@@ -15,6 +15,8 @@ from sqlmodel import Session, col, select
 from rjmail.adapters.tables import AuditEntry, Booking, CallOffer, OutboxItem
 from rjmail.cases import calls
 from rjmail.cases.outcomes import Done, Refused
+from rjmail.core.choice import interpret_choice
+from rjmail.core.slots import Slot
 from rjmail.reports import case_json
 from tests.service.conftest import ADVISOR, PERSON, Desk
 from tests.service.test_case_operations import desk_case
@@ -282,3 +284,43 @@ def test_an_advisor_offer_on_a_case_without_windows_is_refused_with_no_free_time
         lambda ctx: calls.offer(ctx, desk_case(ctx, ref), "offer:t", actor=f"advisor:{ADVISOR}")
     )
     assert isinstance(result, Refused) and "call_arrange" not in desk.kinds(PERSON)
+
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _single_day(starts: list[datetime]) -> datetime:
+    """An offered slot whose weekday no other offered slot shares (a day name picks it alone)."""
+    days = [s.weekday() for s in starts]
+    return next(s for s in starts if days.count(s.weekday()) == 1)
+
+
+@pytest.mark.parametrize(
+    ("reply", "then"),
+    [
+        ("{day}s are out now I'm afraid, I've started a course on a {day}.", "call_offer"),
+        ("Thanks. My partner is at home on {day}s now.", "call_arrange"),
+    ],
+)
+def test_a_reply_that_rules_a_day_out_never_books_that_day(desk: Desk, reply: str, then: str):
+    """Found trying rjmail as a new user: "Thursdays are out now" named the offered Thursday and the
+    choice reader booked it. A reply that rules a time out, or says who is home when, is never a
+    pick: new times inside the wishes as they now stand, or, when those are unclear, the kind
+    call_arrange letter, and the advisors read the reply."""
+    ref = desk.refer("Hello,\n\nPlease call me on 07700 900321.\n\nRobin")
+    starts = offered(desk)
+    slot = _single_day(starts)
+    day = DAY_NAMES[slot.weekday()]
+    text = reply.format(day=day)
+    slots = [Slot(s, s) for s in starts]
+    assert interpret_choice(text, slots, LONDON).kind == "slot"  # the reader alone would pick it
+
+    desk.person_reply(text, desk.latest("call_offer"))
+
+    with Session(desk.rt.engine) as s:
+        assert s.exec(select(Booking)).all() == []
+    assert "booking_confirmation" not in desk.kinds(PERSON)
+    assert desk.kinds(PERSON)[-1] == then
+    if then == "call_offer":
+        assert all(s.weekday() != slot.weekday() for s in offered(desk))
+    assert desk.case(ref).status != "call_booked"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rjmail.core.choice import Choice, interpret_choice
+from rjmail.core.choice import SILENT, Choice, interpret_choice
 from rjmail.core.slots import Slot
 
 LONDON = ZoneInfo("Europe/London")
@@ -134,6 +134,8 @@ PHRASINGS = [
     ("1. Tuesday 8 December at 10:30am\n2. Wednesday 9 December at 2pm", UNCLEAR),
     ("", UNCLEAR),
     ("Thank you", UNCLEAR),
+    ("Just to add, I've remembered the crime number, it's 36/55555/26.", SILENT),
+    ("Would I be allowed to bring my mum to the meeting?", SILENT),
     ("1 please. I have 2 children", UNCLEAR),
     ("Option B", UNCLEAR),
 ]
@@ -190,7 +192,7 @@ def test_nothing_offered_means_no_slot() -> None:
 def test_never_raises_on_any_text(text: str) -> None:
     """Any text at all gives a Choice, and a slot is always one that was offered."""
     choice = interpret_choice(text, OFFERED, LONDON)
-    assert choice.kind in {"slot", "none", "unclear", "other_times"}
+    assert choice.kind in {"slot", "none", "unclear", "other_times", "silent"}
     assert choice.kind != "slot" or choice.number in {1, 2, 3}
 
 

@@ -70,6 +70,9 @@ class TestPhone:
             ("Please call me on 01632 960001.\n", "+441632960001"),
             ("Mob: +44 (0)7700 900456\n", "+447700900456"),
             ("Kind regards\nSam\n020 7946 0123\n", "+442079460123"),
+            # found trying rjmail as a new user: a number that is a sentence of its own, or said after
+            ("Please call me, I work during the day. 07700 900110. Sue\n", "+447700900110"),
+            ("07700 900117 is my mobile.\n", "+447700900117"),
         ],
     )
     def test_personal_numbers_found_as_e164(self, body: str, expected: str) -> None:
@@ -85,6 +88,7 @@ class TestPhone:
             "Victim Support told me to ring 0808 168 9111.\n",
             "His number is 07700 900999 and he keeps calling.\n",
             "I called 999 and then 101.\n",
+            "He rang me from 07700 900998. Then he came round.\n",
         ],
     )
     def test_things_that_are_not_the_writers_phone(self, body: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rjmail.core.windows import times_unclear
-from rjmail.core.wishes import CallWindow, read_contact_wishes, says_yes
+from rjmail.core.wishes import CallWindow, read_contact_wishes, rules_out_times, says_yes
 
 ALL = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS = ALL[:5]
@@ -176,6 +176,27 @@ class TestFixedMeanings:
         assert signed.call_times == "evening"
         assert signed.call_windows == (CallWindow(ALL, "17:00", "21:00"),)
 
+    def test_a_one_off_time_keeps_its_one_off_word_for_advisors(self) -> None:
+        """ "tomorrow morning" read back as "morning" would tell advisors a different wish."""
+        wishes = read_contact_wishes("Could someone call me tomorrow morning on 07700 900103?")
+        assert wishes.call_windows is None and wishes.call_times == "tomorrow morning"
+
+    @pytest.mark.parametrize(
+        ("text", "rules_out"),
+        [
+            ("Thursdays are out now I'm afraid.", True),
+            ("My partner is at home on Wednesdays now.", True),
+            ("Not before 10 though.", True),
+            ("I work mornings, so the afternoon one please.", True),
+            ("2 please", False),
+            ("Thursday at 10 is great, thank you.", False),
+            ("The Friday one works for me.", False),
+        ],
+    )
+    def test_a_reply_that_rules_a_time_out_is_never_a_pick(self, text: str, rules_out: bool) -> None:
+        """rjmail.cases.calls books a slot a reply names only when the reply rules no time out."""
+        assert rules_out_times(text) is rules_out
+
     def test_only_added_times_are_marked_as_adding(self) -> None:
         """ "too" / "as well" join the earlier times (rjmail.core.windows.restate); with anything
         ruled out in the same words they are read as usual, never as adding."""
@@ -318,6 +339,10 @@ class TestRequestsAndRefusals:
             ("Please call me. Actually, please don't call me.", False),
             ("Please don't call me before 6pm.", None),
             ("I don't want a call.", False),
+            # found trying rjmail as a new user: asked, then asked again by the acknowledgement
+            ("hi can sum1 ring me pls", True),
+            ("I would be glad of a phone call. Any time is fine.", True),
+            ("afternoons after 2 are best to call me", True),
         ],
     )
     def test_wants_call(self, text: str, expected: bool | None) -> None:
