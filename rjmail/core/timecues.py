@@ -63,6 +63,20 @@ CLAUSE_END = re.compile(
 ADDS = re.compile(r"(?i)\b(?:as\s+well(?!\s+as)|too(?=\s*(?:[.!?,;)]|$|now\b|please\b|thanks?\b|if\b)))")
 
 
+# a clock time that is not a span the grammar reads: the words are unclear, not "any time"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
+# "Monday 7th December", "Tue 8/12", "Mon, 27 Apr": a date, once only, not every week
+DATE_AFTER = re.compile(
+    rf"(?i),?\s*(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)\b|,?\s*\d{{1,2}}\s*/\s*\d{{1,2}}\b|"
+    rf",?\s*(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}"
+)
+STRAY_TIME = re.compile(
+    r"(?i)\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\bhalf\s+(?:past\s+)?\d{1,2}\b|"
+    r"\bquarter\s+(?:past|to)\b|"
+    r"\b\d{1,2}\s*(?:-|–|to|till?|until)\s*\d{1,2}\b(?!\s*(?:days?|weeks?|months?|years?))"
+)
+
+
 def clause_start(text: str, at: int) -> int:
     """Where the clause holding text[at] begins."""
     ends = [m.end() for m in CLAUSE_END.finditer(text) if m.end() <= at]  # lookaheads see past `at`

@@ -15,11 +15,14 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from rjmail.core.clock import WORD_HOUR, UnclearError, clock, hour_number
 from rjmail.core.timecues import (
     ADDS,
     BUSY,
+    DATE_AFTER,
     NOUN_AFTER,
     ONE_OFF,
+    STRAY_TIME,
     THING_BEFORE,
     clause,
     clause_start,
@@ -58,11 +61,8 @@ _SAT_SUN = r"(?:sat|sun)s?\b"
 _DAY = rf"(?:(?:week|wk)[\s-]?days?|(?:week|wk)ends?|{_DAY_NAMES}s?\b|mon\s*-\s*fri)"
 _AND = r"\s*(?:,|and|or|&|/)\s*"
 _DAYLIST = rf"(?:{_DAY}|{_SAT_SUN}(?={_AND}(?:{_DAY}|{_SAT_SUN})))(?:{_AND}(?:{_DAY}|{_SAT_SUN}))*"
-_HOUR_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
-# "after six", "half four": hours in words ("one" only as "one o'clock" or "one pm": "after one of them")
-_WORD_HOUR = rf"(?:{'|'.join(_HOUR_WORDS)}|one(?=\s*(?:o'?clock|pm|am)))\b"
 _T = (
-    rf"(?:(?:half\s+(?:past\s+)?)?(?:\d{{1,2}}(?:[:.]\d{{2}})?|{_WORD_HOUR})"
+    rf"(?:(?:half\s+(?:past\s+)?)?(?:\d{{1,2}}(?:[:.]\d{{2}})?|{WORD_HOUR})"
     r"(?:\s*(?:am|pm|a\.m\.|p\.m\.|h\b|o'?clock))?|"
     r"noon|midday)"
     r"(?![\d/%])(?!\s*(?:days?|weeks?|months?|years?|minutes?|mins?|hours?|of\b|th\b|st\b|nd\b|rd\b))"
@@ -81,23 +81,12 @@ _ITEM = re.compile(
     r"daytime|day\s*time|lunch\s*break|night|week\s*night)s?|(?:during|in)\s+the\s+day|(?:during|at)\s+lunch)(?![\w-])",
     re.IGNORECASE,
 )
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
-# "Monday 7th December", "Tue 8/12", "Mon, 27 Apr": a date, once only, not every week
-_DATE_AFTER = re.compile(
-    rf"(?i),?\s*(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)\b|,?\s*\d{{1,2}}\s*/\s*\d{{1,2}}\b|"
-    rf",?\s*(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}"
-)
 _JOIN = re.compile(r"(?i)^(?:\s|on|in|at|the|a|are|is|best|only|please|ideally)*$")
-_STRAY_TIME = re.compile(
-    r"(?i)\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\bhalf\s+(?:past\s+)?\d{1,2}\b|"
-    r"\bquarter\s+(?:past|to)\b|"
-    r"\b\d{1,2}\s*(?:-|–|to|till?|until)\s*\d{1,2}\b(?!\s*(?:days?|weeks?|months?|years?))"
-)
 
 
 @dataclass
 class _Item:
-    kind: str  # "days", "dayx", "time"
+    kind: str  # "days", "dayx", "time", "pairx" (a time ruled out on some days only)
     start: int
     end: int
     days: frozenset[str] = frozenset()
@@ -112,47 +101,6 @@ class _Group:
     end: int
     days: frozenset[str] | None = None
     spans: tuple[tuple[int, int], ...] | None = None
-
-
-class UnclearError(ValueError):
-    """The words name call times that the grammar cannot turn into windows safely."""
-
-
-def clock(token: str) -> tuple[int, bool]:
-    """(minutes after midnight, was a bare hour) for "6pm", "18:00", "10.30", "noon", "6"."""
-    t = token.lower().replace(".", ":", 1) if re.match(r"\d+\.\d\d", token) else token.lower()
-    if t in ("noon", "midday"):
-        return 12 * 60, False
-    half = re.match(r"half\s+(?:past\s+)?", t)
-    if half:  # British "half 6" is 6:30, read like "6:30" with the bare-hour rule
-        at, bare = clock(t[half.end() :])
-        return at + 30, bare  # "after half 8" is still morning or evening
-    m = re.match(r"(\d{1,2}|[a-z]+)(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h|o'?clock)?", t)
-    if not m:
-        raise UnclearError(token)
-    hour, minute, unit = _number(m.group(1)), int(m.group(2) or 0), (m.group(3) or "").replace(".", "")
-    if hour > 23 or minute > 59:
-        raise UnclearError(token)
-    if unit == "pm" and hour < 12:
-        hour += 12
-    elif unit == "am" and hour == 12:
-        hour = 0
-    bare = unit not in ("am", "pm") and m.group(2) is None
-    if unit not in ("am", "pm") and 1 <= hour <= 7:
-        hour += 12  # fixed meaning: a bare 1-7 is afternoon or evening ("between 10 and 2")
-    return hour * 60 + minute, bare
-
-
-def _number(word: str) -> int:
-    """The hour a token starts with: "6" or "six" -> 6."""
-    head = re.match(r"\d+|[a-z]+", word.lower())
-    number = head.group(0) if head else ""
-    if number.isdigit():
-        return int(number)
-    words = ("one", *_HOUR_WORDS)
-    if number in words:
-        return words.index(number) + 1
-    raise UnclearError(word)
 
 
 def _day_set(words: str) -> frozenset[str]:
@@ -174,7 +122,7 @@ def _time_spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
         if (
             m.group("q1")
             and not re.search(r"(?i)am|pm|:|\.|noon|midday|h\b|half", first + second)
-            and not (8 <= _number(first) <= 12 and 1 <= _number(second) <= 7)
+            and not (8 <= hour_number(first) <= 12 and 1 <= hour_number(second) <= 7)
         ):
             raise UnclearError(m.group(0))  # "2-3" alone could be anything; "9-5" is a working day
         start, _ = clock(first)
@@ -218,6 +166,26 @@ def _intersect(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -
     return tuple((max(s1, s2), min(e1, e2)) for s1, e1 in a for s2, e2 in b if max(s1, s2) < min(e1, e2))
 
 
+def _paired(text: str, items: list[_Item]) -> list[_Item]:
+    """ "Not Wednesday evenings", "never Sunday mornings", "any day except Friday after 5": a day
+    ruled out with a time written right after it rules out that time on that day only."""
+    out: list[_Item] = []
+    for item in items:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and item.kind == "time"
+            and (last.kind == "dayx" or (last.kind == "days" and last.negated))
+            and (item.negated or last.kind == "dayx")
+            and _JOIN.match(text[last.end : item.start])
+        ):
+            out[-1] = _Item("pairx", last.start, item.end, days=last.days, spans=item.spans, negated=True)
+            out[-1].unclear = last.unclear or item.unclear
+        else:
+            out.append(item)
+    return out
+
+
 def read_items(text: str) -> tuple[list[_Item], list[_Item]]:
     """Every call-time item in `text` (English words, one sentence or a few), in order, and apart
     the ones in a clause that says when the person is busy."""
@@ -231,7 +199,7 @@ def read_items(text: str) -> tuple[list[_Item], list[_Item]]:
             busy.append(item)
         else:
             items.append(item)
-    return items, busy
+    return _paired(text, items), busy
 
 
 def _item(text: str, m: re.Match[str]) -> _Item:
@@ -243,7 +211,7 @@ def _item(text: str, m: re.Match[str]) -> _Item:
         return _Item("days", m.start(), m.end(), days=days, unclear=not days)
     if m.group("days"):
         ruled_out = negated(text, m.start(), m.end())
-        once = bool(_DATE_AFTER.match(text, m.end()))
+        once = bool(DATE_AFTER.match(text, m.end()))
         # "he's stopped doing the Friday shop": a day naming a thing, not a time that suits
         thing = not ruled_out and bool(
             THING_BEFORE.search(text, 0, m.start()) and NOUN_AFTER.match(text, m.end())
@@ -278,7 +246,27 @@ def _groups(text: str, items: list[_Item]) -> list[_Group]:
     return groups
 
 
-def _windows(text: str, items: list[_Item]) -> list[tuple[frozenset[str], tuple[tuple[int, int], ...]]]:
+_Spans = tuple[tuple[int, int], ...]
+
+
+def _windows(text: str, items: list[_Item]) -> list[tuple[frozenset[str], _Spans]]:
+    """The windows the items give, then each time ruled out on some days only taken away there."""
+    found = _plain_windows(text, [i for i in items if i.kind != "pairx"])
+    pairs = [i for i in items if i.kind == "pairx"]
+    if not pairs:
+        return found
+    per_span: dict[_Spans, set[str]] = {}
+    for days, spans in found:
+        for day in days:
+            left = spans
+            for pair in (p for p in pairs if day in p.days):
+                left = _intersect(left, _complement(pair.spans))
+            if left:
+                per_span.setdefault(left, set()).add(day)
+    return [(frozenset(days), spans) for spans, days in per_span.items()]
+
+
+def _plain_windows(text: str, items: list[_Item]) -> list[tuple[frozenset[str], _Spans]]:
     allowed_days = frozenset(DAYS)
     allowed_times: tuple[tuple[int, int], ...] = ((EARLIEST, LATEST),)
     for item in items:
@@ -326,7 +314,9 @@ def windows_in(text: str) -> Found | None:
         return Found(None, (start.end() if start else busy[0].start, busy[-1].end), False)
     if not items:
         return None
-    ruled_out = frozenset().union(*(i.days for i in items if i.kind == "dayx" or i.negated))
+    ruled_out = frozenset().union(
+        *(i.days for i in items if i.kind == "dayx" or (i.kind == "days" and i.negated))
+    )
     if ruled_out:  # "Fridays are no good now, he has them on Fridays as well": the day is ruled out
         items = [i for i in items if not (i.kind == "days" and not i.negated and i.days <= ruled_out)]
     span = (_phrase_start(text, items[0]), items[-1].end)
@@ -344,7 +334,7 @@ def _build(text: str, items: list[_Item]) -> tuple[CallWindow, ...]:
     if any(i.unclear for i in items) or any(
         not any(i.start <= m.start() < i.end for i in items)
         and not BUSY.search(clause(text, m.start(), m.end()))
-        for m in _STRAY_TIME.finditer(text)
+        for m in STRAY_TIME.finditer(text)
     ):
         raise UnclearError(text)
     found: set[CallWindow] = set()

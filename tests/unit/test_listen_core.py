@@ -122,3 +122,13 @@ def test_email_only_turns_off_calls_and_a_later_call_request_lifts_it():
     assert stated_changes(read_contact_wishes("Please only email me."))["email_only"] is True
     later = stated_changes(read_contact_wishes("I would welcome a telephone call to discuss this."))
     assert later["wants_call"] is True and later["email_only"] is False
+
+
+def test_a_later_not_wednesday_evenings_narrows_weekday_evenings_to_the_other_evenings():
+    before = read_contact_wishes("Please call weekdays after 6pm.").call_windows
+    changes = stated_changes(
+        read_contact_wishes("Not Wednesday evenings any more, I've got a class."), before
+    )
+    assert windows_list(changes["call_windows"]) == [
+        {"days": ["mon", "tue", "thu", "fri"], "from": "18:00", "to": "21:00"}
+    ]

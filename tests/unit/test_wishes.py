@@ -176,6 +176,31 @@ class TestFixedMeanings:
         assert signed.call_times == "evening"
         assert signed.call_windows == (CallWindow(ALL, "17:00", "21:00"),)
 
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            (
+                "Not Wednesday evenings any more, I've got a class.",
+                [(("wed",), "09:00", "17:00"), (SIX_BUT_WED, "09:00", "21:00")],
+            ),
+            (
+                "Weekends are best but never Sunday mornings.",
+                [(("sat",), "09:00", "21:00"), (("sun",), "12:00", "21:00")],
+            ),
+            (
+                "Please call weekday evenings, but not Wednesday evenings.",
+                [(("mon", "tue", "thu", "fri"), "17:00", "21:00")],
+            ),
+            ("Not Mondays, mornings are best for a call.", [(ALL[1:], "09:00", "12:00")]),
+        ],
+    )
+    def test_a_time_ruled_out_on_one_day_is_taken_away_on_that_day_only(
+        self, text: str, expected: list[tuple[tuple[str, ...], str, str]]
+    ) -> None:
+        """Found trying rjmail as a new user: "not Wednesday evenings" took every Wednesday and every
+        evening away, which left no times at all after "weekdays after 6"."""
+        assert windows(text) == expected
+
     def test_a_one_off_time_keeps_its_one_off_word_for_advisors(self) -> None:
         """ "tomorrow morning" read back as "morning" would tell advisors a different wish."""
         wishes = read_contact_wishes("Could someone call me tomorrow morning on 07700 900103?")
