@@ -54,7 +54,13 @@ def stated_changes(
             # "not Wednesdays" or "Thursdays" after times rjmail could not read ("after half 6, any
             # night"): nothing readable to restate them over, so the times stay unclear
             changes["call_times"], newer = f"{before_words}; {wishes.call_times}", None
-        restated = None if newer is None else restate(before, newer, narrows=wishes.narrows, adds=wishes.adds)
+        restated = (
+            None
+            if newer is None
+            else restate(
+                before, newer, narrows=wishes.narrows, adds=wishes.adds, gives_hours=wishes.gives_hours
+            )
+        )
         changes["call_windows"] = windows_to_json(restated)
     for name in ("voicemail_ok", "texts_ok", "wants_call"):
         if getattr(wishes, name) is not None:

@@ -100,7 +100,7 @@ _CUT = re.compile(
 # addresses, links, case and crime references ("36/55555/26"), long numbers: never a choice
 _BLANK = re.compile(
     r"\S+@\S+|\b(?:https?://|www\.)\S+|\brj-[a-z0-9]+-\d{4}-\d+\b|\+?\d(?:[\s().-]?\d){8,}|"
-    r"\b\d+(?:/\d+){2,}\b|\b[a-z]{0,4}\d{5,}\b"
+    r"\b\d{2}/\d{4,}/\d{2,4}\b|\b[a-z]{0,4}\d{5,}\b"  # "36/55555/26", never a date ("9/12/2026")
 )
 _NEUTRAL = re.compile(
     r"\bno (?:problem|worries|bother|rush)\b|\bnot a problem\b|\bnot sure\b|\bunsure\b|"

@@ -10,6 +10,8 @@ whether the words add to earlier times ("Saturdays are OK too"), and whether a d
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 THING_BEFORE = re.compile(r"(?i)\b(?:the|my|his|her|our|their)\s+$")
 NOUN_AFTER = re.compile(
@@ -77,16 +79,52 @@ STRAY_TIME = re.compile(
 )
 
 
+@lru_cache(maxsize=16)
+def _bounds(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(starts, ends) of every clause break in `text`, found once per text: each item asks for its
+    clause, and scanning the whole text per item made a long message quadratic."""
+    found = [(m.start(), m.end()) for m in CLAUSE_END.finditer(text)]
+    return tuple(s for s, _ in found), tuple(e for _, e in found)
+
+
+# times the grammar cannot read but must not ignore: "ten to six" (read alone, "after ten" would be
+# 10am), "after one", "no later than 4"
+UNREAD_TIME = re.compile(
+    r"(?i)(?<!from\s)(?<!between\s)\b(?:five|ten|twenty(?:[\s-]five)?|quarter)\s+(?:to|past)\s+(?:\d|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve)\b|\b(?:after|from|before|by|till?|until|past)\s+one\b(?!\s+of)|"
+    r"\bno\s+(?:later|earlier|sooner)\s+than\b"
+)
+
+
 def clause_start(text: str, at: int) -> int:
     """Where the clause holding text[at] begins."""
-    ends = [m.end() for m in CLAUSE_END.finditer(text) if m.end() <= at]  # lookaheads see past `at`
-    return ends[-1] if ends else 0
+    ends = _bounds(text)[1]
+    index = bisect_right(ends, at)  # breaks ending at or before `at` (lookaheads see past it)
+    return ends[index - 1] if index else 0
+
+
+def clause_end(text: str, end: int) -> int:
+    """Where the clause holding text[end - 1] ends."""
+    starts, ends = _bounds(text)
+    index = bisect_left(ends, end + 1)  # the first break ending after `end` that starts at or after it
+    while index < len(starts) and starts[index] < end:
+        index += 1
+    return starts[index] if index < len(starts) else len(text)
 
 
 def clause(text: str, start: int, end: int) -> str:
     """The whole clause around text[start:end]."""
-    stop = CLAUSE_END.search(text, end)
-    return text[clause_start(text, start) : stop.start() if stop else len(text)]
+    return text[clause_start(text, start) : clause_end(text, end)]
+
+
+def in_busy_clause(text: str, start: int, end: int) -> bool:
+    """The clause around text[start:end] says when the person is busy or someone is home."""
+    return _busy_clause(text, clause_start(text, start), clause_end(text, end))
+
+
+@lru_cache(maxsize=256)
+def _busy_clause(text: str, start: int, end: int) -> bool:  # once per clause, not once per item
+    return bool(BUSY.search(text, start, end))
 
 
 def negated(text: str, at: int, end: int) -> bool:

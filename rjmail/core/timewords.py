@@ -12,22 +12,27 @@ the whole answer None: an empty field is better than a wrong one, because window
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import islice
 from typing import NamedTuple
 
 from rjmail.core.clock import WORD_HOUR, UnclearError, clock, hour_number
 from rjmail.core.timecues import (
     ADDS,
-    BUSY,
     DATE_AFTER,
     NOUN_AFTER,
     ONE_OFF,
     STRAY_TIME,
     THING_BEFORE,
+    UNREAD_TIME,
     clause,
     clause_start,
+    in_busy_clause,
     negated,
 )
+from rjmail.core.timescope import Item as _Item
+from rjmail.core.timescope import carried, paired
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS = DAYS[:5]
@@ -82,17 +87,6 @@ _ITEM = re.compile(
     re.IGNORECASE,
 )
 _JOIN = re.compile(r"(?i)^(?:\s|on|in|at|the|a|are|is|best|only|please|ideally)*$")
-
-
-@dataclass
-class _Item:
-    kind: str  # "days", "dayx", "time", "pairx" (a time ruled out on some days only)
-    start: int
-    end: int
-    days: frozenset[str] = frozenset()
-    spans: tuple[tuple[int, int], ...] = ()
-    negated: bool = False
-    unclear: bool = False
 
 
 @dataclass
@@ -166,40 +160,42 @@ def _intersect(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -
     return tuple((max(s1, s2), min(e1, e2)) for s1, e1 in a for s2, e2 in b if max(s1, s2) < min(e1, e2))
 
 
-def _paired(text: str, items: list[_Item]) -> list[_Item]:
-    """ "Not Wednesday evenings", "never Sunday mornings", "any day except Friday after 5": a day
-    ruled out with a time written right after it rules out that time on that day only."""
-    out: list[_Item] = []
-    for item in items:
-        last = out[-1] if out else None
-        if (
-            last is not None
-            and item.kind == "time"
-            and (last.kind == "dayx" or (last.kind == "days" and last.negated))
-            and (item.negated or last.kind == "dayx")
-            and _JOIN.match(text[last.end : item.start])
-        ):
-            out[-1] = _Item("pairx", last.start, item.end, days=last.days, spans=item.spans, negated=True)
-            out[-1].unclear = last.unclear or item.unclear
-        else:
-            out.append(item)
-    return out
+_MAX_ITEMS = 40
+_AT_THE = re.compile(r"(?i)\s*,?\s*at\s+the\s+(?:very\s+)?(earliest|latest)\b")
+
+
+# A word every call-time item starts with: most sentences have none, and _ITEM is costly to run
+_HINT = re.compile(
+    r"(?i)\b(?:\d|noon|midday|morn|arvo|afternoon|evening|night|lunch|day|week|wk|mon|tue|wed|thu|fri|sat|"
+    r"sun|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half)"
+)
 
 
 def read_items(text: str) -> tuple[list[_Item], list[_Item]]:
     """Every call-time item in `text` (English words, one sentence or a few), in order, and apart
     the ones in a clause that says when the person is busy."""
+    if not _HINT.search(text):
+        return [], []
+    items, busy = _read_items(text)
+    return [replace(i) for i in items], [replace(i) for i in busy]  # copies: the cached ones stay
+
+
+@lru_cache(maxsize=64)
+def _read_items(text: str) -> tuple[tuple[_Item, ...], tuple[_Item, ...]]:
     items: list[_Item] = []
     busy: list[_Item] = []
-    for m in _ITEM.finditer(text):
+    for count, m in enumerate(_ITEM.finditer(text)):
+        if count == _MAX_ITEMS:  # nobody names this many times: unclear, and each costs a clause scan
+            items.append(_Item("time", m.start(), m.end(), unclear=True))
+            break
         item = _item(text, m)
-        if BUSY.search(clause(text, m.start(), m.end())) and not (item.negated or item.kind == "dayx"):
+        if in_busy_clause(text, m.start(), m.end()) and not (item.negated or item.kind == "dayx"):
             # "I work during the day" names when NOT to call; only other clauses count. An exclusion
             # in such a clause ("not weekends, my partner is home then") still counts: it is one.
             busy.append(item)
         else:
             items.append(item)
-    return _paired(text, items), busy
+    return tuple(paired(text, carried(text, items))), tuple(busy)
 
 
 def _item(text: str, m: re.Match[str]) -> _Item:
@@ -214,7 +210,7 @@ def _item(text: str, m: re.Match[str]) -> _Item:
         once = bool(DATE_AFTER.match(text, m.end()))
         # "he's stopped doing the Friday shop": a day naming a thing, not a time that suits
         thing = not ruled_out and bool(
-            THING_BEFORE.search(text, 0, m.start()) and NOUN_AFTER.match(text, m.end())
+            THING_BEFORE.search(text, max(0, m.start() - 8), m.start()) and NOUN_AFTER.match(text, m.end())
         )
         days = _day_set(m.group("days"))
         return _Item("days", m.start(), m.end(), days=days, negated=ruled_out, unclear=once or thing)
@@ -223,9 +219,15 @@ def _item(text: str, m: re.Match[str]) -> _Item:
         spans = _time_spans(m)
     except UnclearError:
         return _Item("time", m.start(), m.end(), unclear=True)
-    # "leave it till 10 at the earliest" rules out the time before 10, as "not till 10" does
-    earliest = bool(m.group("bound")) and text.startswith(" at the earliest", m.end())
-    ruled_out = earliest or negated(text, m.start(), m.end())
+    ruled_out = negated(text, m.start(), m.end())
+    at_the = _AT_THE.match(text, m.end()) if m.group("bound") else None
+    if at_the:
+        up_to = m.group("bw").lower() in ("before", "b4", "until", "till", "til", "by")
+        earliest = at_the.group(1).lower() == "earliest"
+        # "leave it till 10 at the earliest" rules out the time before 10, as "not till 10" does;
+        # "after 6 at the latest" has no fixed meaning
+        ruled_out = ruled_out or (up_to and earliest)
+        unclear = unclear or (not up_to and not earliest)
     return _Item("time", m.start(), m.end(), spans=spans, negated=ruled_out, unclear=unclear)
 
 
@@ -304,6 +306,7 @@ class Found(NamedTuple):
     span: tuple[int, int]  # where the words are
     narrows: bool  # only exclusions ("not Tuesdays", "not before 10"): they take away, never add
     adds: bool = False  # "Saturdays are OK now too": the times join the earlier ones, none ruled out
+    gives_hours: bool = True  # False: any hours in the windows are only what exclusions left
 
 
 def windows_in(text: str) -> Found | None:
@@ -321,20 +324,31 @@ def windows_in(text: str) -> Found | None:
         items = [i for i in items if not (i.kind == "days" and not i.negated and i.days <= ruled_out)]
     span = (_phrase_start(text, items[0]), items[-1].end)
     narrows = all(i.kind == "dayx" or i.negated for i in items)
-    adds = not any(i.kind == "dayx" or i.negated for i in items) and all(
-        ADDS.search(clause(text, i.start, i.end)) for i in items
+    gives_hours = any(i.kind == "time" and not i.negated for i in items)
+    adds = (
+        not busy
+        and not any(i.kind == "dayx" or i.negated for i in items)
+        and all(ADDS.search(clause(text, i.start, i.end)) for i in items)
     )
+    if busy and not narrows:  # "weekdays after 6, my husband is home on Wednesdays": taken away
+        held = [replace(i, negated=True) for i in busy if not i.unclear]
+        items = paired(text, sorted([*items, *held], key=lambda i: i.start))
     try:
-        return Found(_build(text, items), span, narrows, adds)
+        return Found(_build(text, items), span, narrows, adds, gives_hours)
     except UnclearError:
-        return Found(None, span, narrows, adds)
+        return Found(None, span, narrows, adds, gives_hours)
 
 
 def _build(text: str, items: list[_Item]) -> tuple[CallWindow, ...]:
-    if any(i.unclear for i in items) or any(
-        not any(i.start <= m.start() < i.end for i in items)
-        and not BUSY.search(clause(text, m.start(), m.end()))
-        for m in STRAY_TIME.finditer(text)
+    strays = list(islice(STRAY_TIME.finditer(text), _MAX_ITEMS))
+    if (
+        any(i.unclear for i in items)
+        or UNREAD_TIME.search(text)
+        or any(
+            not any(i.start <= m.start() < i.end for i in items)
+            and not in_busy_clause(text, m.start(), m.end())
+            for m in strays
+        )
     ):
         raise UnclearError(text)
     found: set[CallWindow] = set()

@@ -136,6 +136,7 @@ def restate(
     *,
     narrows: bool = False,
     adds: bool = False,
+    gives_hours: bool = True,
 ) -> tuple[CallWindow, ...]:
     """Newer call times over the person's earlier ones, keeping what the newer words do not restate.
 
@@ -147,7 +148,9 @@ def restate(
     Words that only exclude (`narrows`: "can't do Tuesdays any more", "not before 10") take their
     days and hours away from the earlier windows and add none; empty when nothing is left.
     Words that only add (`adds`: "Saturdays are OK now too") keep every earlier window and join the
-    newer ones, restated the same way (a new day takes the hours every earlier day had).
+    newer ones, restated the same way (a new day takes the hours every earlier day had). Words that
+    name days and rule hours out but name no hours that suit (`gives_hours` False: "weekdays, just
+    not Friday evenings") restate the days over the earlier hours, then take the exclusions away.
     """
     newer = tuple(newer)
     if not before:
@@ -155,11 +158,19 @@ def restate(
     if narrows:
         return _narrowed(before, newer)
     if adds:
-        return _joined(before, restate(before, newer))
+        return _joined(before, _replaced(before, newer))
+    if not gives_hours:  # the named days keep the earlier hours, less what the words rule out
+        named = tuple(d for d in DAYS if any(d in w.days for w in newer))
+        return _narrowed(_replaced(before, [CallWindow(named, *_WHOLE_DAY)]), newer)
+    return _replaced(before, newer)
+
+
+def _replaced(before: Sequence[CallWindow], newer: Sequence[CallWindow]) -> tuple[CallWindow, ...]:
+    """What the newer words restate replaces the earlier; what they do not restate stays."""
     hours = any((w.start, w.end) != _WHOLE_DAY for w in newer)
     days = any(w.days != DAYS for w in newer)
     if hours and days:
-        return newer
+        return tuple(newer)
     if not hours and not days:
         return tuple(before)
     spans: dict[tuple[str, str], set[str]] = {}

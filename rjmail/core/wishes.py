@@ -44,8 +44,8 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from rjmail.core.timecues import RULED_OUT_AFTER
-from rjmail.core.timewords import CallWindow, read_items, windows_in
+from rjmail.core.timecues import RULED_OUT_AFTER, UNREAD_TIME
+from rjmail.core.timewords import CallWindow, Found, read_items, windows_in
 from rjmail.core.wishlang import Rewritten, rewrite
 from rjmail.core.wishwords import email_only, texts_ok, voicemail_ok, wants_call
 
@@ -64,6 +64,7 @@ class ContactWishes:
     email_only: bool
     narrows: bool = False  # the call times only take away ("not Tuesdays"): restated, they narrow
     adds: bool = False  # the call times join the earlier ones ("Saturdays are OK now too")
+    gives_hours: bool = True  # False: "Weekdays, just not Friday evenings" names no hours that suit
 
 
 _WHENS = r"(?:\w+days?|weekends?|weekdays?|mornings?|afternoons?|evenings?|lunch\s*times?)"
@@ -123,7 +124,7 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
     """Contact wishes in `text` (the person's own words); anything unclear stays None."""
     written = rewrite(text.translate(_QUOTE_MARKS), language.lower()[:2])
     words = written.text
-    windows, times, narrows, adds = _call_times(written)
+    windows, times, found = _call_times(written)
     only_email = email_only(words, gives_call_times=windows is not None)
     return ContactWishes(
         wants_call=False if only_email else wants_call(words),
@@ -132,8 +133,9 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
         voicemail_ok=voicemail_ok(words),
         texts_ok=texts_ok(words),
         email_only=only_email,
-        narrows=narrows,
-        adds=adds,
+        narrows=bool(found and found.narrows),
+        adds=bool(found and found.adds),
+        gives_hours=not found or found.gives_hours,
     )
 
 
@@ -218,19 +220,20 @@ def _clauses(sentence: str) -> list[tuple[int, str]]:
     return [(a, sentence[a:b]) for a, b in pairwise(cuts) if b > a]
 
 
-def _call_times(written: Rewritten) -> tuple[tuple[CallWindow, ...] | None, str | None, bool, bool]:
-    """(windows, the person's words, whether the words only narrow, whether they only add)."""
+def _call_times(written: Rewritten) -> tuple[tuple[CallWindow, ...] | None, str | None, Found | None]:
+    """(windows, the person's words, how the grammar read them when the windows stand)."""
     context = call_context(written.text)
     found = windows_in(context)
     vague = [*_VAGUE.finditer(context)]
     if found is None or found.windows is None:
         vague += _WHEN_SOMEONE.finditer(context)
     if found is None:
-        loose = vague or [m for m in (_ANY_TIME.search(context), _LONE_TIME.search(context)) if m][:1]
-        return None, (written.span(*_extent(loose)) or None) if loose else None, False, False
+        said = (UNREAD_TIME.search(context), _LONE_TIME.search(context), _ANY_TIME.search(context))
+        loose = vague or [m for m in said if m][:1]
+        return None, (written.span(*_extent(loose)) or None) if loose else None, None
     if vague:  # "evenings, but not till I'm back": the words are kept, nothing automatic
-        return None, written.span(*_extent(vague, found.span)) or None, False, False
-    return found.windows, written.span(*found.span) or None, found.narrows, found.adds
+        return None, written.span(*_extent(vague, found.span)) or None, None
+    return found.windows, written.span(*found.span) or None, found
 
 
 def _extent(found: list[re.Match[str]], span: tuple[int, int] | None = None) -> tuple[int, int]:

@@ -242,3 +242,13 @@ def test_never_raises_on_reply_like_text(text: str, count: int) -> None:
 def test_long_text_is_cheap() -> None:
     """A huge reply (pasted logs, a long disclaimer) is cut short rather than scanned for ever."""
     assert interpret_choice("1 or 2 " * 100_000, OFFERED, LONDON) == UNCLEAR
+
+
+def test_a_full_date_is_read_as_a_date_and_a_crime_reference_is_not_a_choice() -> None:
+    """Crime references are blanked before reading a choice; a date written d/m/y never is (found in
+    review: blanking every a/b/c number booked 8 December for "9/12/2026 at 10am")."""
+    starts = [datetime(2026, 12, 8, 10, tzinfo=LONDON), datetime(2026, 12, 9, 14, tzinfo=LONDON)]
+    offered = [Slot(s, s) for s in starts]
+    assert interpret_choice("9/12/2026 at 10am please", offered, LONDON).kind == "unclear"
+    assert interpret_choice("9/12/2026 at 2pm please", offered, LONDON) == Choice("slot", 2)
+    assert interpret_choice("Just to add, the crime number is 36/55555/26.", offered, LONDON) == SILENT

@@ -1,0 +1,78 @@
+"""How far a "not" or a "too" reaches among the call-time items of one text (rjmail.core.timewords).
+
+"Not Wednesday evenings" rules out the evening on Wednesdays only (a pair); "Mondays are out now.
+Tuesdays too." rules Tuesdays out as well (carried). Anything whose reach is a guess is left as the
+narrower reading or made unclear: a wider reading must never come from a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rjmail.core.timecues import ADDS, clause, clause_start
+
+
+@dataclass
+class Item:
+    """One call-time phrase: days, days ruled out, a time span, or a time ruled out on some days."""
+
+    kind: str  # "days", "dayx", "time", "pairx" (a time ruled out on some days only)
+    start: int
+    end: int
+    days: frozenset[str] = frozenset()
+    spans: tuple[tuple[int, int], ...] = ()
+    negated: bool = False
+    unclear: bool = False
+
+
+_TIGHT = re.compile(r"(?i)^(?:\s|on|in|at|the|a)*$")
+_PRAISED = re.compile(
+    r"(?i)\s*(?:are|is|would\s+be|will\s+be)?\s*(?:best|fine|good|ok|okay|great|better|ideal|only)\b"
+)
+_ONLY_TOO = re.compile(r"(?i)^\W*(?:and\s+|or\s+|also\s+)?(?:the\s+)?\W*(?:too|as\s+well|either|also)?\W*$")
+
+
+def carried(text: str, items: list[Item]) -> list[Item]:
+    """ "Mondays are out now. Tuesdays too.": a clause that is only a day or time and "too" / "as well"
+    / "either", after one that ruled a time out, rules its own out as well."""
+    for index, item in enumerate(items):
+        if index and not item.negated and item.kind != "dayx":
+            around, at = clause(text, item.start, item.end), clause_start(text, item.start)
+            rest = around[: item.start - at] + " " + around[item.end - at :]
+            earlier = items[index - 1]
+            if (
+                (earlier.negated or earlier.kind == "dayx")
+                and _ONLY_TOO.match(rest)
+                and ADDS.search(rest + " ")
+            ):
+                item.negated = True
+    return items
+
+
+def paired(text: str, items: list[Item]) -> list[Item]:
+    """ "Not Wednesday evenings", "never Sunday mornings": a day ruled out with a ruled-out time
+    written right after it rules out that time on that day only. "Not Wednesdays evenings are best"
+    is not paired, and "Mondays not Tuesdays after 6" (which words does "not" govern?) is unclear:
+    a wider reading must never come from a guess."""
+    out: list[Item] = []
+    for item in items:
+        last = out[-1] if out else None
+        if (
+            last is None
+            or item.kind != "time"
+            or not item.negated
+            or not (last.kind == "dayx" or (last.kind == "days" and last.negated))
+            or not _TIGHT.match(text[last.end : item.start])
+            or _PRAISED.match(text, item.end)
+        ):
+            out.append(item)
+        elif any(
+            not (o.negated or o.kind == "dayx") and o.start >= clause_start(text, last.start) for o in out
+        ):
+            item.unclear = True
+            out.append(item)
+        else:
+            out[-1] = Item("pairx", last.start, item.end, days=last.days, spans=item.spans, negated=True)
+            out[-1].unclear = last.unclear or item.unclear
+    return out

@@ -1,0 +1,94 @@
+"""Readings a reviewer found wider than the person allowed (or too slow), on the change that added
+"too", exclusion-only sentences, pairs and the booking guard. Each case is held here."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from rjmail.cases.wishes import stated_changes
+from rjmail.core.windows import times_unclear, windows_list
+from rjmail.core.wishes import read_contact_wishes
+
+ALL = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def windows(text: str) -> list[tuple[tuple[str, ...], str, str]] | None:
+    found = read_contact_wishes(text).call_windows
+    return None if found is None else [(w.days, w.start, w.end) for w in found]
+
+
+def later(first: str, then: str) -> list[dict[str, object]] | None:
+    before = read_contact_wishes(first)
+    changes = stated_changes(read_contact_wishes(then), before.call_windows, before.call_times)
+    return windows_list(changes["call_windows"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Please call after 6 at the earliest", [(ALL, "18:00", "21:00")]),
+        ("Please leave it till 10, at the very earliest.", [(ALL, "10:00", "21:00")]),
+        ("Please call till 10 At the earliest", [(ALL, "10:00", "21:00")]),
+        ("Please call after 6 at the latest", None),
+    ],
+)
+def test_at_the_earliest_and_latest(text: str, expected: object) -> None:
+    assert windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please call Mondays not Tuesdays after 6",  # which words does "not" govern?
+        "Please call after one",
+        "Please call Mondays after ten to six",  # "after ten" alone would be 10am
+        "please call no later than 4",
+    ],
+)
+def test_times_whose_reach_is_a_guess_are_unclear(text: str) -> None:
+    wishes = read_contact_wishes(text)
+    assert wishes.call_windows is None and times_unclear(wishes.call_times, wishes.call_windows)
+
+
+def test_a_ruled_out_day_is_not_paired_with_a_time_the_person_praises() -> None:
+    """ "not Wednesdays evenings are best": Wednesday stays out whole, never only its evening."""
+    found = windows("Please call not Wednesdays evenings are best")
+    assert found is not None and all("wed" not in days for days, _, _ in found)
+
+
+@pytest.mark.parametrize(
+    "then", ["Mondays are out now. Tuesdays too.", "Mondays are no good now, and Tuesdays as well."]
+)
+def test_too_after_a_day_ruled_out_rules_its_day_out_as_well(then: str) -> None:
+    assert later("Please call weekdays after 6pm.", then) == [
+        {"days": ["wed", "thu", "fri"], "from": "18:00", "to": "21:00"}
+    ]
+
+
+def test_a_day_someone_is_home_is_taken_away_beside_the_windows() -> None:
+    assert windows("Please call weekdays after 6, my husband is home on Wednesdays.") == [
+        (("mon", "tue", "thu", "fri"), "18:00", "21:00")
+    ]
+    # and "too" beside it no longer adds: the new words replace, without the Wednesday
+    assert later(
+        "Please call weekdays after 6pm.", "My husband is home on Wednesdays now, Saturdays are OK too."
+    ) == [{"days": ["sat"], "from": "18:00", "to": "21:00"}]
+
+
+def test_days_with_an_exclusion_but_no_hours_keep_the_earlier_hours() -> None:
+    """ "just not Friday evenings" leaves daytime hours on Friday; read as stated hours they would
+    lift the earlier "evenings"."""
+    assert later("Please call in the evenings.", "Weekdays are fine, just not Friday evenings.") == [
+        {"days": ["mon", "tue", "wed", "thu"], "from": "17:00", "to": "21:00"}
+    ]
+
+
+@pytest.mark.parametrize("unit", ["please call mondays ", "not mondays ", "after 6 ", "10:00 "])
+def test_a_long_message_is_read_in_linear_time(unit: str) -> None:
+    """50 KB of call-time words took up to 151 s (a clause scan per item): the daemon would stall."""
+    text = unit * (50_000 // len(unit))
+    started = time.perf_counter()
+    read_contact_wishes(text)
+    assert time.perf_counter() - started < 5.0
