@@ -9,13 +9,12 @@ local time on both sides of a clock change.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from rjmail.core.timewords import DAYS, WEEKDAYS, WEEKEND, CallWindow
-from rjmail.core.wishes import read_contact_wishes
+from rjmail.core.wishes import ANY_TIME, read_contact_wishes
 
 LONDON = ZoneInfo("Europe/London")
 _NAMES = dict(
@@ -238,10 +237,7 @@ def windows_list(text: str | None) -> list[dict[str, object]] | None:
     return None if windows is None else [w.as_json() for w in windows]
 
 
-_ANY_TIME = re.compile(r"(?i)\b(?:any\s*time|whenever|at\s+any\s+time)\b")
-
-
 def times_unclear(call_times: str | None, windows: Sequence[CallWindow] | None) -> bool:
     """The person named call times that could not be read into windows ("tomorrow morning", "early
     evening"): nothing automatic may pick a time for them; advisors read the words instead."""
-    return bool(call_times) and windows is None and not _ANY_TIME.search(call_times or "")
+    return bool(call_times) and windows is None and not ANY_TIME.search(call_times or "")

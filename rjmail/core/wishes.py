@@ -49,7 +49,15 @@ from rjmail.core.timewords import CallWindow, Found, read_items, windows_in
 from rjmail.core.wishlang import Rewritten, rewrite
 from rjmail.core.wishwords import email_only, texts_ok, voicemail_ok, wants_call
 
-__all__ = ["CallWindow", "ContactWishes", "read_contact_wishes", "rules_out_times", "says_yes", "sentences"]
+__all__ = [
+    "ANY_TIME",
+    "CallWindow",
+    "ContactWishes",
+    "read_contact_wishes",
+    "rules_out_times",
+    "says_yes",
+    "sentences",
+]
 
 LANGUAGES = ("en", "pl", "lt", "ro", "pt")
 
@@ -84,7 +92,7 @@ _CALL_CUE = re.compile(
 _HARM_CUE = re.compile(
     r"(?i)\b(?:attack\w*|assault\w*|happened|burgl\w*|broke|stole\w*|hit|threat\w*|punch\w*|robbed|mugged)\b"
 )
-_ANY_TIME = re.compile(r"(?i)\b(?:any\s*time|whenever(?:\s+suits)?|at\s+any\s+time)\b")
+ANY_TIME = re.compile(r"(?i)\b(?:any\s*time|whenever(?:\s+suits)?|at\s+any\s+time)\b")
 # A time that depends on something rjmail cannot know ("when I'm back", "after the court case",
 # "next week sometime"): a slot picked by rjmail could fall when the person is away or not safe to
 # talk, so these make the call times unclear and advisors arrange the call.
@@ -228,7 +236,7 @@ def _call_times(written: Rewritten) -> tuple[tuple[CallWindow, ...] | None, str 
     if found is None or found.windows is None:
         vague += _WHEN_SOMEONE.finditer(context)
     if found is None:
-        said = (UNREAD_TIME.search(context), _LONE_TIME.search(context), _ANY_TIME.search(context))
+        said = (UNREAD_TIME.search(context), _LONE_TIME.search(context), ANY_TIME.search(context))
         loose = vague or [m for m in said if m][:1]
         return None, (written.span(*_extent(loose)) or None) if loose else None, None
     if vague:  # "evenings, but not till I'm back": the words are kept, nothing automatic
