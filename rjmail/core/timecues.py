@@ -63,19 +63,24 @@ CLAUSE_END = re.compile(
 )
 # "Saturdays would be OK as well now", "evenings are fine too": more times, not other times
 ADDS = re.compile(r"(?i)\b(?:as\s+well(?!\s+as)|too(?=\s*(?:[.!?,;)]|$|now\b|please\b|thanks?\b|if\b)))")
-
-
-# a clock time that is not a span the grammar reads: the words are unclear, not "any time"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
 # "Monday 7th December", "Tue 8/12", "Mon, 27 Apr": a date, once only, not every week
 DATE_AFTER = re.compile(
     rf"(?i),?\s*(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)\b|,?\s*\d{{1,2}}\s*/\s*\d{{1,2}}\b|"
     rf",?\s*(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}"
 )
+# a clock time that is not a span the grammar reads: the words are unclear, not "any time"
 STRAY_TIME = re.compile(
     r"(?i)\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\bhalf\s+(?:past\s+)?\d{1,2}\b|"
     r"\bquarter\s+(?:past|to)\b|"
     r"\b\d{1,2}\s*(?:-|–|to|till?|until)\s*\d{1,2}\b(?!\s*(?:days?|weeks?|months?|years?))"
+)
+# times the grammar cannot read but must not ignore: "ten to six" (read alone, "after ten" would be
+# 10am), "after one", "no later than 4"
+UNREAD_TIME = re.compile(
+    r"(?i)(?<!from\s)(?<!between\s)\b(?:five|ten|twenty(?:[\s-]five)?|quarter)\s+(?:to|past)\s+"
+    r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\b(?:after|from|before|by|till?|until|past)\s+one\b(?!\s+of)|"
+    r"\bno\s+(?:later|earlier|sooner)\s+than\b"
 )
 
 
@@ -85,15 +90,6 @@ def _bounds(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     clause, and scanning the whole text per item made a long message quadratic."""
     found = [(m.start(), m.end()) for m in CLAUSE_END.finditer(text)]
     return tuple(s for s, _ in found), tuple(e for _, e in found)
-
-
-# times the grammar cannot read but must not ignore: "ten to six" (read alone, "after ten" would be
-# 10am), "after one", "no later than 4"
-UNREAD_TIME = re.compile(
-    r"(?i)(?<!from\s)(?<!between\s)\b(?:five|ten|twenty(?:[\s-]five)?|quarter)\s+(?:to|past)\s+(?:\d|one|two|three|four|five|six|seven|"
-    r"eight|nine|ten|eleven|twelve)\b|\b(?:after|from|before|by|till?|until|past)\s+one\b(?!\s+of)|"
-    r"\bno\s+(?:later|earlier|sooner)\s+than\b"
-)
 
 
 def clause_start(text: str, at: int) -> int:
