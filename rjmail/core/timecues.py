@@ -25,7 +25,8 @@ _NEG_BEFORE = re.compile(
     r"\bbetter\s+than)\b"
 )
 _OR = re.compile(r"(?i)\s*(?:or|nor)\b")
-_NOT_NEG = re.compile(r"(?i)\b(?:wouldn'?t|would\s+not|don'?t|do\s+not)\s+mind\b|\bnot\s+sure\b")
+# "I wouldn't mind a call", "not sure": a "not" that negates nothing
+NOT_NEGATING = re.compile(r"(?i)\b(?:wouldn'?t|would\s+not|don'?t|do\s+not)\s+mind\b|\bnot\s+sure\b")
 # words that rule out the day just named: "..., so those days are out now"
 _RULED_OUT = (
     r"\bso\s+(?:not\s+(?:then|on\s+th(?:at|ose)\s+days?)|"
@@ -129,5 +130,5 @@ def negated(text: str, at: int, end: int) -> bool:
     start = clause_start(text, at)
     if start and _OR.match(text, start, at):  # "don't call at weekends, or after 5": the "or"
         start = clause_start(text, start - 1)  # carries the "don't" on
-    before = _NOT_NEG.sub(" ", text[start:at])
+    before = NOT_NEGATING.sub(" ", text[start:at])
     return bool(_NEG_BEFORE.search(before) or _NEG_AFTER.match(text[end : end + 30]))

@@ -25,27 +25,32 @@ class Item:
     negated: bool = False
     unclear: bool = False
 
+    @property
+    def rules_out(self) -> bool:
+        """A day or time ruled out ("not Mondays", "not before 10", "Not Wednesday evenings")."""
+        return self.negated or self.kind == "dayx"
+
+    @property
+    def rules_out_days(self) -> bool:
+        """Whole days ruled out ("not Mondays", "Fridays are no good")."""
+        return self.kind == "dayx" or (self.kind == "days" and self.negated)
+
 
 _TIGHT = re.compile(r"(?i)^(?:\s|on|in|at|the|a)*$")
 _PRAISED = re.compile(
     r"(?i)\s*(?:are|is|would\s+be|will\s+be)?\s*(?:best|fine|good|ok|okay|great|better|ideal|only)\b"
 )
-_ONLY_TOO = re.compile(r"(?i)^\W*(?:and\s+|or\s+|also\s+)?(?:the\s+)?\W*(?:too|as\s+well|either|also)?\W*$")
+_ONLY_TOO = re.compile(r"(?i)^\W*(?:and\s+|or\s+|also\s+)?(?:the\s+)?\W*(?:too|as\s+well)\W*$")
 
 
 def carried(text: str, items: list[Item]) -> list[Item]:
-    """ "Mondays are out now. Tuesdays too.": a clause that is only a day or time and "too" / "as well"
-    / "either", after one that ruled a time out, rules its own out as well."""
+    """ "Mondays are out now. Tuesdays too.": a clause that is only a day or time and "too" / "as
+    well", after one that ruled a time out, rules its own out as well."""
     for index, item in enumerate(items):
-        if index and not item.negated and item.kind != "dayx":
+        if index and not item.rules_out and items[index - 1].rules_out:
             around, at = clause(text, item.start, item.end), clause_start(text, item.start)
             rest = around[: item.start - at] + " " + around[item.end - at :]
-            earlier = items[index - 1]
-            if (
-                (earlier.negated or earlier.kind == "dayx")
-                and _ONLY_TOO.match(rest)
-                and ADDS.search(rest + " ")
-            ):
+            if _ONLY_TOO.match(rest) and ADDS.search(rest):  # ADDS: "too" ends the clause
                 item.negated = True
     return items
 
@@ -62,14 +67,12 @@ def paired(text: str, items: list[Item]) -> list[Item]:
             last is None
             or item.kind != "time"
             or not item.negated
-            or not (last.kind == "dayx" or (last.kind == "days" and last.negated))
+            or not last.rules_out_days
             or not _TIGHT.match(text[last.end : item.start])
             or _PRAISED.match(text, item.end)
         ):
             out.append(item)
-        elif any(
-            not (o.negated or o.kind == "dayx") and o.start >= clause_start(text, last.start) for o in out
-        ):
+        elif any(not o.rules_out and o.start >= clause_start(text, last.start) for o in out):
             item.unclear = True
             out.append(item)
         else:

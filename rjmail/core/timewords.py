@@ -189,7 +189,7 @@ def _read_items(text: str) -> tuple[tuple[_Item, ...], tuple[_Item, ...]]:
             items.append(_Item("time", m.start(), m.end(), unclear=True))
             break
         item = _item(text, m)
-        if in_busy_clause(text, m.start(), m.end()) and not (item.negated or item.kind == "dayx"):
+        if in_busy_clause(text, m.start(), m.end()) and not item.rules_out:
             # "I work during the day" names when NOT to call; only other clauses count. An exclusion
             # in such a clause ("not weekends, my partner is home then") still counts: it is one.
             busy.append(item)
@@ -235,7 +235,7 @@ def _groups(text: str, items: list[_Item]) -> list[_Group]:
     """Positive items written side by side ("weekday mornings before 11") form one group."""
     groups: list[_Group] = []
     for item in items:
-        if item.kind == "dayx" or item.negated:
+        if item.rules_out:
             continue
         if not groups or not _JOIN.match(text[groups[-1].end : item.start]):
             groups.append(_Group(item.start, item.end))
@@ -272,7 +272,7 @@ def _plain_windows(text: str, items: list[_Item]) -> list[tuple[frozenset[str], 
     allowed_days = frozenset(DAYS)
     allowed_times: tuple[tuple[int, int], ...] = ((EARLIEST, LATEST),)
     for item in items:
-        if item.kind == "dayx" or (item.kind == "days" and item.negated):
+        if item.rules_out_days:
             allowed_days -= item.days
         elif item.kind == "time" and item.negated:
             allowed_times = _intersect(allowed_times, _complement(item.spans))
@@ -317,17 +317,15 @@ def windows_in(text: str) -> Found | None:
         return Found(None, (start.end() if start else busy[0].start, busy[-1].end), False)
     if not items:
         return None
-    ruled_out = frozenset().union(
-        *(i.days for i in items if i.kind == "dayx" or (i.kind == "days" and i.negated))
-    )
+    ruled_out = frozenset().union(*(i.days for i in items if i.rules_out_days))
     if ruled_out:  # "Fridays are no good now, he has them on Fridays as well": the day is ruled out
         items = [i for i in items if not (i.kind == "days" and not i.negated and i.days <= ruled_out)]
     span = (_phrase_start(text, items[0]), items[-1].end)
-    narrows = all(i.kind == "dayx" or i.negated for i in items)
+    narrows = all(i.rules_out for i in items)
     gives_hours = any(i.kind == "time" and not i.negated for i in items)
     adds = (
         not busy
-        and not any(i.kind == "dayx" or i.negated for i in items)
+        and not any(i.rules_out for i in items)
         and all(ADDS.search(clause(text, i.start, i.end)) for i in items)
     )
     if busy and not narrows:  # "weekdays after 6, my husband is home on Wednesdays": taken away

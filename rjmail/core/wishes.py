@@ -82,7 +82,8 @@ _ONLY = (
 )
 _CALL_CUE = re.compile(
     rf"(?i)\b(?:{_ONLY}|call|calls|ring|phone(?!\s*(?:numbers?|no)\b)|reach|contact|speak|talk|free|"
-    r"available|best|better|suits?|please|otherwise|(?:is|are|be)\s+good|ideal|ok|okay|(?:has|have|would\s+have|needs?|would\s+need|'d\s+need)\s+to\s+be|"
+    r"available|best|better|suits?|please|otherwise|(?:is|are|be)\s+good|ideal|ok|okay|"
+    r"(?:has|have|would\s+have|needs?|would\s+need|'d\s+need)\s+to\s+be|"
     r"pls|ideally|possible|instead|rather\s+than|try\s+me|make\s+it|(?:can|could)\s+(?:you|u|we|i)\s+do|fine|"
     r"(?:can'?t|cannot|can|could)\s+do|easiest|(?:be|being)\s+called|(?:can|could)\s+it\s+be|reached|"
     r"leave\s+\w+\s+out|"
@@ -219,7 +220,7 @@ def rules_out_times(text: str, language: str = "en") -> bool:
     taken as picking one of the offered times, whatever day or time it names."""
     written = rewrite(text.translate(_QUOTE_MARKS), language.lower()[:2])
     items, busy = read_items(written.text)
-    return bool(busy) or any(i.negated or i.kind == "dayx" for i in items)
+    return bool(busy) or any(i.rules_out for i in items)
 
 
 def _clauses(sentence: str) -> list[tuple[int, str]]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from rjmail.core.timecues import NOT_NEGATING
+
 _CALL = r"(?:call|ring|phone|telephone|contact)"
 _WHO = (
     r"(?:someone\s+|somebody\s+|sum1\s+|some1\s+|you\s+|u\s+|one\s+of\s+you\s+|an?\s+advisor\s+|"
@@ -68,7 +70,6 @@ _NAMING = re.compile(
     r"(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][a-z]+\b(?!\s*\d)"
 )
 _NEGATION = re.compile(r"(?i)(?:\bnot|n't|\bnever|\bno\s+one|\bnobody)\b[^.!?,;\n]*$")
-_NOT_NEGATING = re.compile(r"(?i)\b(?:wouldn'?t|would\s+not|don'?t|do\s+not)\s+mind\b|\bnot\s+sure\b")
 
 _PHONE_CHECKED = (
     r"(?:checks?|reads?|goes\s+through|looks\s+(?:at|through)|monitors?)\s+my\s+phone|"
@@ -102,7 +103,7 @@ _TEXT_OK = re.compile(
 
 def negated(clause: str) -> bool:
     """The clause before a phrase holds a negation ("I don't want anyone to ...")."""
-    return bool(_NEGATION.search(_NOT_NEGATING.sub(" ", clause)))
+    return bool(_NEGATION.search(NOT_NEGATING.sub(" ", clause)))
 
 
 def _before(text: str, at: int) -> str:
