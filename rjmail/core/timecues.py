@@ -48,6 +48,11 @@ BUSY = re.compile(  # "back from school" is when they are free again, not busy
     r"shifts?|jobs?|asleep|sleep|tired|treatment|dialysis|school|nursery|college|lectures?|class(?:es)?|"
     r"childcare|appointments?|gym|clinic|physio\w*|hospital|courses?|training|lates|earlies|volunteer\w*|"
     r"naps?|napping|my\s+hours|"
+    # caring for someone or having them round: "I look after my dad in the afternoons"
+    r"look(?:s|ing)?\s+after|car(?:e|es|ing)\s+for|i\s+(?:have|'?ve\s+got|get)\s+(?:my|the)\s+(?:mum|mam|"
+    r"dad|nan|gran|grandkids|grandchildren|kids|children)|deliver(?:y|ies)|"
+    r"(?:calls|rings|phones|rang|called|phoned)\s+(?:me|us)|"  # "my husband rings me at lunch"
+    r"(?:check|read)(?:s|ing)?\s+(?:it|them|my\s+e-?mails?|e-?mails?|my\s+inbox)|"  # when they read email
     r"do\s+(?:\w+\s+)?work|"
     r"goes\s+to|go\s+to|i(?:'?m|\s+am)\s+(?:at\s+(?:the|my)|in\s+(?:court|hospital|class)|away|out)\b|"
     # when someone who must not know is around: a time NOT to call
@@ -59,7 +64,7 @@ BUSY = re.compile(  # "back from school" is when they are free again, not busy
 # "about the fight at the pub where I work" is what the call is about, not when it suits
 CLAUSE_END = re.compile(
     r"(?i)[.;:!?,\n]|\b(?:but|so|because|as(?!\s+well\b)|although|though|except\s+that|since|while|whilst|"
-    r"now(?:\s+that)?(?=\s+(?:my|i|i'?[mv]e?|he|she|we|they|the|our|his|her)\b)|"
+    r"(?:now(?:\s+that)?|when)(?=\s+(?:my|i|i'?[mv]e?|he|she|we|they|the|our|his|her)\b)|"
     r"about(?!\s+(?:half\s+)?\d)|regarding|concerning)\b"
 )
 # "Saturdays would be OK as well now", "evenings are fine too": more times, not other times

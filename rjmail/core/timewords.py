@@ -60,12 +60,17 @@ class CallWindow:
         return {"days": list(self.days), "from": self.start, "to": self.end}
 
 
-_DAY_NAMES = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|weds?|thu(?:rs?)?|fri)"
+# \b first: "allowed", "showed" and "common" end in a day's short name
+_DAY_NAMES = r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|weds?|thu(?:rs?)?|fri)"
 # "sat" and "sun" are words of their own ("I sat", "the sun"): read only in a list with another day
-_SAT_SUN = r"(?:sat|sun)s?\b"
-_DAY = rf"(?:(?:week|wk)[\s-]?days?|(?:week|wk)ends?|{_DAY_NAMES}s?\b|mon\s*-\s*fri)"
+_SAT_SUN = r"\b(?:sat|sun)s?\b"
+_DAY = rf"(?:\b(?:week|wk)[\s-]?days?|\b(?:week|wk)ends?|{_DAY_NAMES}s?\b|\bmon\s*-\s*fri)"
 _AND = r"\s*(?:,|and|or|&|/)\s*"
-_DAYLIST = rf"(?:{_DAY}|{_SAT_SUN}(?={_AND}(?:{_DAY}|{_SAT_SUN})))(?:{_AND}(?:{_DAY}|{_SAT_SUN}))*"
+# ... or right before a part of the day: "sat morn", "sun aft"
+_SAT_SUN_PART = r"\b(?:sat|sun)s?\b(?=\s*(?:morn|aft|arvo|eve|lunch))"
+_DAYLIST = (
+    rf"(?:{_DAY}|{_SAT_SUN_PART}|{_SAT_SUN}(?={_AND}(?:{_DAY}|{_SAT_SUN})))(?:{_AND}(?:{_DAY}|{_SAT_SUN}))*"
+)
 _T = (
     rf"(?:(?:half\s+(?:past\s+)?)?(?:\d{{1,2}}(?:[:.]\d{{2}})?|{WORD_HOUR})"
     r"(?:\s*(?:am|pm|a\.m\.|p\.m\.|h\b|o'?clock))?|"
@@ -82,7 +87,7 @@ _ITEM = re.compile(
     rf"\s+(?:on\s+|at\s+)?(?:the\s+)?(?P<xd>{_DAYLIST}))|"
     rf"(?P<drange>(?P<d1>{_DAY_NAMES})s?\b\s*(?:to|-|–|through|till|until)\s*(?P<d2>{_DAY_NAMES})s?\b)|"
     rf"(?P<days>{_DAYLIST})|"
-    r"(?P<part>\b(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|morn|afternoon|arvo|evening|lunch\s*time|"
+    r"(?P<part>\b(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|morn|afternoon|arvo|aft|evening|(?<!christmas\s)(?<!years\s)(?<!year's\s)eve|lunch\s*time|"
     r"daytime|day\s*time|lunch\s*break|night|week\s*night)s?|(?:during|in)\s+the\s+day|(?:during|at)\s+lunch)(?![\w-])",
     re.IGNORECASE,
 )
@@ -132,13 +137,14 @@ def _time_spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
             return ((at, LATEST),) if at < LATEST else _unclear(m)
         return ((EARLIEST, at),) if at > EARLIEST else _unclear(m)
     word = (m.group("pw") or m.group("part")).lower()
-    key = _SHORT_PARTS.get(word[:4]) or next((k for k in PARTS if k in word), "day")
+    key = _SHORT_PARTS.get(word.lower().rstrip("s")[:4]) or next((k for k in PARTS if k in word), "day")
     if m.group("mod") or "night" in word:
         raise UnclearError(m.group(0))  # "early evening" has no fixed meaning
     return (PARTS[key],)
 
 
-_SHORT_PARTS = {"arvo": "afternoon", "morn": "morning"}  # "sat morn", "tues arvo" typed on a phone
+# "sat morn", "tues arvo", "weekday eves or sun aft" typed on a phone
+_SHORT_PARTS = {"arvo": "afternoon", "aft": "afternoon", "morn": "morning", "eve": "evening"}
 
 
 def _unclear(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
@@ -166,7 +172,7 @@ _AT_THE = re.compile(r"(?i)\s*,?\s*at\s+the\s+(?:very\s+)?(earliest|latest)\b")
 
 # A word every call-time item starts with: most sentences have none, and _ITEM is costly to run
 _HINT = re.compile(
-    r"(?i)\b(?:\d|noon|midday|morn|arvo|afternoon|evening|night|lunch|day|week|wk|mon|tue|wed|thu|fri|sat|"
+    r"(?i)\b(?:\d|noon|midday|morn|arvo|aft|eve|night|lunch|day|week|wk|mon|tue|wed|thu|fri|sat|"
     r"sun|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half)"
 )
 

@@ -90,6 +90,23 @@ _CALL_CUE = re.compile(
     r"prefer|preferably|easier|convenient|safe\s+times?|good\s+times?|safest|answer|works?\s+(?:best|better|"
     r"for\s+me)|i'?m\s+(?:usually\s+|normally\s+|mostly\s+|generally\s+)?(?:in|home|at\s+home|around))\b"
 )
+# Call words about someone else's calls or how the person is, not about the hub calling them: "I
+# missed a call from a withheld number on Tuesday", "my mum calls me every morning", "to check I'm ok"
+_NOT_A_CUE = re.compile(
+    r"(?i)\b(?:missed|got|had|received|took|answered|ignored|blocked)\s+(?:(?:a|an|the|his|her|their|two|"
+    r"three|several|loads\s+of|lots\s+of|\d+)\s+)?(?:\w+\s+)?(?:phone\s+)?calls?\b|"
+    r"\b(?:he|she|they|mum|mom|mam|dad|nan|gran|husband|wife|partner|ex|son|daughter|brother|sister|friend|"
+    r"neighbou?r|officer|someone|somebody|number)\s+(?:\w+\s+)?(?:calls|called|rang|rings|phoned|phones|"
+    r"keeps\s+(?:calling|ringing|phoning))\s+(?:me|us|her|him)\b|"
+    r"\b(?:i'?m|i\s+am|we'?re|we\s+are|he'?s|she'?s|they'?re|you'?re)\s+(?:ok|okay|fine|alright)\b"
+    r"(?!\s+(?:with|for|to|if|on|at|in|after|before|any|most|mornings?|afternoons?|evenings?)\b)"
+)
+
+
+def _cued(sentence: str) -> bool:
+    return bool(_CALL_CUE.search(_NOT_A_CUE.sub(" ", sentence)))
+
+
 _HARM_CUE = re.compile(
     r"(?i)\b(?:attack\w*|assault\w*|happened|burgl\w*|broke|stole\w*|hit|threat\w*|punch\w*|robbed|mugged)\b"
 )
@@ -101,6 +118,12 @@ _SOMEONE = (
     r"(?:things|everything|i'?m|i\s+am|i\s+get|i'?ve|i\s+have|we'?re|we\s+are|he|she|they|my\s+\w+|"
     r"the\s+(?:kids|children|baby|boys|girls|twins|little\s+ones)|one\s+of\s+them)"
 )
+# "I'll let you know when I'm settled": the person will say when; read wherever it stands
+_LATER = (
+    r"(?:let\s+(?:you|u)\s+know|be\s+in\s+touch|get\s+back\s+to\s+(?:you|u)|contact\s+(?:you|u))"
+    r"\s+(?:when|once)\b"
+)
+_LATER_CUE = re.compile(rf"(?i)\b{_LATER}")
 _REST = r"[^.,;!?\n]{0,60}"  # the rest of the clause, so advisors read "when I'm back from my mum's"
 _VAGUE = re.compile(
     rf"(?i)\b(?:(?:next(?:\s+few)?|the\s+following|in\s+a\s+(?:few|couple\s+of)|in\s+(?:two|three|2|3)|"
@@ -110,7 +133,7 @@ _VAGUE = re.compile(
     rf"(?:after|before)\s+(?:the|my|his|her|our)\s+(?:court|trial|hearing|case|sentencing|funeral|holiday|"
     rf"operation|op|surgery|appointment|wedding|exams?)|"
     rf"(?:after|before|till|until)\s+(?:christmas|easter|new\s+year|half[\s-]term|the\s+holidays)|"
-    rf"(?:come|get)\s+back\s+(?:to\s+you|in\s+touch)|have\s+a\s+think|in\s+a\s+fortnight|"
+    rf"(?:come|get)\s+back\s+(?:to\s+you|in\s+touch)|have\s+a\s+think|in\s+a\s+fortnight|{_LATER}|"
     rf"(?:not\s+sure|don'?t\s+know|no\s+idea)\s+when|week\s+to\s+week|changes\s+every\s+week)\b{_REST}"
 )
 # "please call when he is at work" names no time rjmail can read; with windows beside it ("mornings,
@@ -129,9 +152,22 @@ _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 
 
+# "Good morning," / "Afternoon," opening a message or a line greets; it names no time. A bare one
+# followed by a time word ("Morning, after 10 please") is left to the reader.
+_GREETING = re.compile(
+    r"(?im)^[^\S\n]*(?:(?:good|gd)\s+(?:morning|afternoon|evening)|(?:morning|afternoon|evening)"
+    r"(?=[^\S\n]*(?:[,!]|$)(?![^\S\n]*(?:after|before|from|between|till?|until|not|\d))))"
+    r"(?:[^\S\n]+(?:all|everyone|team|there))?"
+)
+
+
+def _without_greetings(text: str) -> str:
+    return _GREETING.sub(lambda m: " " * len(m.group()), text)  # positions kept for call_times
+
+
 def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
     """Contact wishes in `text` (the person's own words); anything unclear stays None."""
-    written = rewrite(text.translate(_QUOTE_MARKS), language.lower()[:2])
+    written = rewrite(_without_greetings(text.translate(_QUOTE_MARKS)), language.lower()[:2])
     words = written.text
     windows, times, found = _call_times(written)
     only_email = email_only(words, gives_call_times=windows is not None)
@@ -172,15 +208,17 @@ def call_context(text: str) -> str:
     # a sentence that only rules a time out leads on like a call sentence: "Weekends are out for me.
     # Weekday mornings before 11 would be ideal."
     excluding = [_only_excludes(flat[start:end]) for start, end in spans]
-    cued = [x or bool(_CALL_CUE.search(flat[a:b])) for (a, b), x in zip(spans, excluding, strict=True)]
+    cued = [x or _cued(flat[a:b]) for (a, b), x in zip(spans, excluding, strict=True)]
     for i, (start, end) in enumerate(spans):
         sentence = flat[start:end]
-        read = cued[i] or (i > 0 and cued[i - 1]) or _names_busy_times(sentence)
+        read = (
+            cued[i] or (i > 0 and cued[i - 1]) or _names_busy_times(sentence) or _LATER_CUE.search(sentence)
+        )
         if read and not _HARM_CUE.search(sentence):
             kept[start:end] = sentence
         elif cued[i] or (i + 1 < len(spans) and cued[i + 1]):  # "Not Fridays. Any other day is fine."
             for at, clause in _clauses(sentence):
-                if (_CALL_CUE.search(clause) or _EXCLUDING.match(clause)) and not _HARM_CUE.search(clause):
+                if (_cued(clause) or _EXCLUDING.match(clause)) and not _HARM_CUE.search(clause):
                     kept[start + at : start + at + len(clause)] = clause
     return "".join(kept)
 

@@ -1,0 +1,141 @@
+"""Times that are not call times, and words a phone shortens: the readings blind set 6 found wider
+than the person allowed on its first run (tests/blind/set6, restated6.toml). Each case is in other
+words than the blind set, with a near miss that must still be read."""
+
+from __future__ import annotations
+
+import pytest
+
+from rjmail.cases.wishes import stated_changes
+from rjmail.core.windows import windows_list, windows_to_json
+from rjmail.core.wishes import call_context, read_contact_wishes
+
+ALL = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS = ALL[:5]
+
+
+def windows(text: str) -> list[tuple[tuple[str, ...], str, str]] | None:
+    found = read_contact_wishes(text).call_windows
+    return None if found is None else sorted((w.days, w.start, w.end) for w in found)
+
+
+def later(first: str, then: str) -> list[dict[str, object]] | None:
+    before = read_contact_wishes(first)
+    changes = stated_changes(read_contact_wishes(then), before.call_windows, before.call_times)
+    return windows_list(changes.get("call_windows", windows_to_json(before.call_windows)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We had two calls from an unknown number on Friday evening. Is that you? How long does it all take?",
+        "I missed your call on Monday morning sorry. What happens next?",
+        "My sister rings me every evening at 8 which helps a lot since the break-in.",
+        "Our neighbour phoned us on Saturday afternoon to say the van was back.",
+        "My son calls me most mornings to check I'm alright.",
+    ],
+)
+def test_other_peoples_calls_are_not_call_times(text: str) -> None:
+    assert windows(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the person's own words about calls still count beside someone else's call
+        ("My dad rings me at teatime, so please call me before 4.", [(ALL, "09:00", "16:00")]),
+        ("He always calls me at weekends. Weekday evenings would suit me.", [(WEEKDAYS, "17:00", "21:00")]),
+        ("Please ring me, I'm fine with mornings", [(ALL, "09:00", "12:00")]),
+        ("I'm ok with afternoons, you can call then", [(ALL, "12:00", "17:00")]),
+    ],
+)
+def test_own_call_words_beside_someone_elses_call_are_read(text: str, expected: object) -> None:
+    assert windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Evenings suit me best, I care for my mum in the mornings.", [(ALL, "17:00", "21:00")]),
+        (
+            "Afternoons please, I'm looking after the grandchildren in the evenings.",
+            [(ALL, "12:00", "17:00")],
+        ),
+        (
+            "Please call mornings. Thursdays I have my dad all day.",
+            [(("mon", "tue", "wed", "fri", "sat", "sun"), "09:00", "12:00")],
+        ),
+        (
+            "Mornings are fine but not Mondays when I'm at the clinic.",
+            [(("tue", "wed", "thu", "fri", "sat", "sun"), "09:00", "12:00")],
+        ),
+    ],
+)
+def test_caring_and_when_clauses_are_busy_times(text: str, expected: object) -> None:
+    assert windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Good afternoon,\n\nWe are writing about our client.",
+        "Morning!\nJust checking you got my form.",
+        "Evening all, sorry for the late email.",
+        "Gd morning\n\nplease find the referral attached",
+    ],
+)
+def test_greetings_are_not_times(text: str) -> None:
+    wishes = read_contact_wishes(text)
+    assert wishes.call_windows is None
+    assert wishes.call_times is None
+
+
+def test_a_greeting_before_a_narrowing_only_narrows() -> None:
+    first = "Please call any weekday afternoon."
+    assert later(first, "Afternoon, Wednesdays are no good any more.") == [
+        {"days": ["mon", "tue", "thu", "fri"], "from": "12:00", "to": "17:00"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call me weekday eves", [(WEEKDAYS, "17:00", "21:00")]),
+        ("pls ring sun aft or sat morn", [(("sat",), "09:00", "12:00"), (("sun",), "12:00", "17:00")]),
+        ("best is sat afternoon", [(("sat",), "12:00", "17:00")]),
+        ("please call, on christmas eve we are away", None),
+    ],
+)
+def test_phone_shortened_parts_of_the_day(text: str, expected: object) -> None:
+    assert windows(text) == expected
+
+
+def test_sat_and_sun_alone_are_still_not_days() -> None:
+    assert windows("I sat down to write this, please call in the mornings") == [(ALL, "09:00", "12:00")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("please call after 5, phones aren't allowed at work", [(ALL, "17:00", "21:00")]),
+        ("Please call evenings. He showed me the video.", [(ALL, "17:00", "21:00")]),
+        ("ring after 6, it's common for me to be out before", [(ALL, "18:00", "21:00")]),
+    ],
+)
+def test_day_names_inside_other_words_are_not_days(text: str, expected: object) -> None:
+    assert windows(text) == expected
+
+
+def test_an_email_reading_time_is_not_a_call_time() -> None:
+    assert windows("Please don't phone. Email is fine, I read it every morning before work.") is None
+
+
+def test_a_person_who_will_say_when_leaves_no_automatic_times() -> None:
+    first = "Weekday afternoons are best for a call please."
+    then = "Sorry, none of those work now. We've had a flood. I'll be in touch once things calm down."
+    assert later(first, then) is None
+    # ... while a promise about something else keeps the times
+    assert later(first, "I'll let you know if my number changes.") == [
+        {"days": list(WEEKDAYS), "from": "12:00", "to": "17:00"}
+    ]
+    assert "be in touch once" in call_context(then)
