@@ -28,7 +28,8 @@ _OFFENDER = re.compile(
     r"assaulted|burgled|hit|started|crashed|set)|I(?:'m|\s+am)\s+(?:currently\s+)?(?:in\s+prison|"
     r"in\s+custody|serving\s+(?:a\s+)?(?:sentence|time)|on\s+licen[cs]e|on\s+probation)|I\s+"
     r"(?:committed|offended|was\s+convicted|pleaded\s+guilty|pled\s+guilty|burgled|broke\s+into|"
-    r"stole\s+from|assaulted|robbed|stabbed)|my\s+(?:offence|offences|offending|conviction)\b|"
+    r"stole\s+from|assaulted|robbed|stabbed)|my\s+(?:(?:burglary|assault|robbery|theft|drugs?|driving|"
+    r"criminal|previous|first)\s+)?(?:offence|offences|offending|convictions?)\b|"
     # "my victim care worker" or "my victim personal statement" is a victim's wording, not an offender's
     r"my\s+victims?\b(?!\s*(?:care|support|services?|liaison|workers?|officers?|advocates?|champion|"
     r"team|helpline|code|statement|impact|personal|navigator|hub|lead))|(?:the\s+harm|the\s+hurt|"
@@ -58,7 +59,10 @@ _VICTIM = re.compile(
     rf"have\s+been|had\s+been)\s+(?:the\s+)?victims?\s+of|(?:my|our)\s+(?:\w+\s+)?{_PROPERTY}"
     rf"(?:\s+(?:in|on|at)\s+[\w']+(?:\s+[\w']+)?)?\s+(?:was|were|got|has\s+been|have\s+been)\s+"
     rf"{_GAP}(?:burgled|broken\s+into|vandalised|damaged|smashed|set\s+on\s+fire|stolen|targeted|"
-    rf"attacked|robbed)|stole\s+(?:from\s+(?:me|us)|my|our))\b"
+    rf"attacked|robbed)|stole\s+(?:from\s+(?:me|us)|my|our)|"
+    # "since our burglary", "after my break-in": the household's own; "my burglary conviction" is not
+    rf"(?:my|our)\s+(?:recent\s+)?(?:burglary|break[\s-]?in)(?!\s+(?:convictions?|charges?|sentences?|"
+    rf"offen[cs]es?|trial|case|record)))\b"
 )
 _THEY = (
     r"(?:he|she|they|who|my\s+client|the\s+client|the\s+young\s+person|the\s+service\s+user|"

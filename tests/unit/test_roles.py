@@ -26,3 +26,16 @@ from rjmail.core.roles import first_person_role
 def test_first_person_role(text: str, expected: str) -> None:
     """Victim, family and offender wording; victim-service wording never reads as offender."""
     assert first_person_role(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ever since our burglary the kids won't sleep upstairs.", "victim"),
+        ("I'd like to hear about RJ after my break-in in March.", "victim"),
+        ("My burglary conviction was last year and I want to put things right.", "offender"),
+        ("Our break-in case went to court in May.", "unknown"),  # whose case? not said
+    ],
+)
+def test_the_households_own_burglary(text: str, expected: str) -> None:
+    assert first_person_role(text) == expected
