@@ -81,7 +81,9 @@ STRAY_TIME = re.compile(
 UNREAD_TIME = re.compile(
     r"(?i)(?<!from\s)(?<!between\s)\b(?:five|ten|twenty(?:[\s-]five)?|quarter)\s+(?:to|past)\s+"
     r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\b(?:after|from|before|by|till?|until|past)\s+one\b(?!\s+of)|"
-    r"\bno\s+(?:later|earlier|sooner)\s+than\b"
+    r"\bno\s+(?:later|earlier|sooner)\s+than\b|"
+    # "after 2 weekends": 2pm at weekends, or two weekends from now?
+    r"\b\d{1,2}\s+weekends?\b"
 )
 
 

@@ -12,6 +12,8 @@ Fixed meanings of call-time words (Europe/London wall-clock time):
 - "between 10 and 2" means 10:00-14:00: a bare hour 1-7 means pm ("after 6" is 18:00-21:00);
   a bare "after 8" or "after 9" could be morning or evening, so it is not read.
 - A day part with a bound narrows it: "evenings after 7pm" is 19:00-21:00.
+- "after 6 weekdays or sat morning" is two windows (Mon-Fri 18:00-21:00, Sat 09:00-12:00): only when
+  the two times do not meet, so joining them could mean nothing.
 - Days not stated mean all seven; weekdays mon-fri; weekends sat, sun; "Monday to Thursday" a range.
 - "not on Wednesdays" means the other six days, at the times stated or else 09:00-21:00;
   "not Wednesday evenings" takes the evening away on Wednesdays only;

@@ -465,3 +465,64 @@ def test_polish_call_request_with_do_mnie_before_the_verb_is_a_call_request():
     wishes = read_contact_wishes("Proszę do mnie zadzwonić: 07700 900789, najlepiej po 17:00", "pl")
     assert wishes.wants_call is True
     assert wishes.call_windows is not None and wishes.call_windows[0].start == "17:00"
+
+
+SAT, MON_FRI = ("sat",), WEEKDAYS
+
+
+class TestATimeDaysOrDaysATime:
+    """ "after 6 weekdays or sat morning": a time, two days joined by "or" and a time whose hours do
+    not meet are two windows; the days after a number are never read as "6 weeks"."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            (
+                "Ring me after 6 weekdays or sat morning please.",
+                [(SAT, "09:00", "12:00"), (MON_FRI, "18:00", "21:00")],
+            ),
+            (
+                "can u ring after 7 wkdays or sun morn",
+                [(("sun",), "09:00", "12:00"), (MON_FRI, "19:00", "21:00")],
+            ),
+            (
+                "Best to phone after 7 mon-fri or Saturday mornings.",
+                [(SAT, "09:00", "12:00"), (MON_FRI, "19:00", "21:00")],
+            ),
+            (
+                "Please call mornings weekdays or Sundays after 5.",
+                [(MON_FRI, "09:00", "12:00"), (("sun",), "17:00", "21:00")],
+            ),
+            ("Please call after 6 weekdays.", [(MON_FRI, "18:00", "21:00")]),
+            ("Please ring after 5pm weekends.", [(("sat", "sun"), "17:00", "21:00")]),
+            # a day after a comma is another clause, here one saying when someone is home
+            (
+                "pls ring tue-thu after 6, saturdays my ex is home",
+                [(("tue", "wed", "thu"), "18:00", "21:00")],
+            ),
+            (
+                "Please call Monday to Thursday or Saturday.",
+                [(("mon", "tue", "wed", "thu", "sat"), "09:00", "21:00")],
+            ),
+        ],
+    )
+    def test_reads(self, text: str, expected: list[tuple[tuple[str, ...], str, str]]) -> None:
+        assert windows(text) == expected
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            # hours that meet: which time goes with which day is a guess, so one window, never two
+            "Please call after 10 Mondays or Tuesdays before 12.",
+            # three days: where the list splits is a guess
+            "Please call after 6 Mondays, Tuesdays or sat morning.",
+            # two weekends from now, or 2pm at weekends?
+            "Please call after 2 weekends.",
+            "Please call between 3 and 5 weekends.",
+        ],
+    )
+    def test_never_two_windows_from_a_guess(self, text: str) -> None:
+        found = windows(text)
+        assert found is None or len(found) == 1
+        if found:
+            assert found == [(("mon", "tue"), "10:00", "12:00")]
