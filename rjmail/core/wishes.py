@@ -32,10 +32,12 @@ Fixed meanings of call-time words (Europe/London wall-clock time):
 
 Other wishes:
 - email_only: "please only email me", "email only", "don't call or text", "he checks my phone",
-  "it is not safe to call"; then wants_call is False and no call is ever offered.
+  "it is not safe to call", "could we keep to email", "email is easier for me than talking", "I'd
+  rather write than talk"; then wants_call is False and no call is ever offered.
 - wants_call: True for a call request in everyday wording ("I would welcome a telephone call",
   "could someone ring me", "proszę zadzwonić", "paskambinkite man", "vă rog să mă sunați",
-  "liguem-me"); False for a refusal. Refusals beat requests.
+  "liguem-me", "I'd like to speak to someone", "I'm ready to talk now"; not a bare "happy to talk",
+  which says they are willing rather than asking); False for a refusal. Refusals beat requests.
 - voicemail_ok / texts_ok: False for "no voicemail" / "don't text", True
   only when said to be fine.
 """

@@ -526,3 +526,82 @@ class TestATimeDaysOrDaysATime:
         assert found is None or len(found) == 1
         if found:
             assert found == [(("mon", "tue"), "10:00", "12:00")]
+
+
+class TestEmailInsteadOfTalking:
+    """Email named instead of talking is email only; an email address or "email me, then ring" is not."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Can we stick to email for the moment?",
+            "Could we keep with emails please.",
+            "Emailing is much easier for me than phone calls.",
+            "Honestly email works better than the phone.",
+            "I would rather put it in writing than speak on the phone.",
+            "I'd rather email than be called, thanks.",
+        ],
+    )
+    def test_email_only(self, text: str) -> None:
+        wishes = read_contact_wishes(text)
+        assert (wishes.email_only, wishes.wants_call) == (True, False)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Please email the leaflet and then give me a ring.",
+            "My email address is sam.k@example.org if you need it.",
+            "Can we stick to email and a quick call later?",
+            "I'd rather write to her than talk to her face to face.",
+            "I'd rather write than speak to him in person.",
+            "Email was easier than the phone when I contacted the police.",
+        ],
+    )
+    def test_not_email_only(self, text: str) -> None:
+        assert read_contact_wishes(text).email_only is False
+
+
+class TestWillingToTalk:
+    """ "I'd like to speak to someone", "I'm ready to talk now" ask for a call; a bare "happy to talk"
+    (willing, not asking), someone else's words, or a talk that is not a call do not."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "I think I'm ready to talk now.",
+            "We're ready to talk.",
+            "I would really like to talk to one of you.",
+            "I need to speak to someone, please.",
+            "I'm happy to speak with an advisor now.",
+            "A phone conversation would be helpful.",
+            "A chat over the phone would be lovely, thank you.",
+            "Hello,\n\nI'm happy to chat to someone now\n\nKind regards\nPat",
+        ],
+    )
+    def test_asks_for_a_call(self, text: str) -> None:
+        assert read_contact_wishes(text).wants_call is True
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "I'm still not ready to talk about it.",
+            "I'm happy to chat to my partner first.",
+            "Speaking about what happened is really difficult.",
+            "She is happy to talk to you.",
+            "I'd like to speak to someone in person, not over the phone.",
+            "I'm happy to talk to you, but only face to face.",
+            "I'm happy to speak\nbut not by phone please.",
+            "Happy to chat.",
+            "I'd like to talk to him about what he did.",
+            "I don't feel ready to talk on the phone yet.",
+        ],
+    )
+    def test_does_not_ask(self, text: str) -> None:
+        assert read_contact_wishes(text).wants_call is not True
+
+    @pytest.mark.parametrize(
+        "text",
+        ["I'm really not happy to speak on the phone.", "I'm not ready to talk on the phone."],
+    )
+    def test_refuses(self, text: str) -> None:
+        assert read_contact_wishes(text).wants_call is False
