@@ -16,7 +16,7 @@ Fixed meanings of call-time words (Europe/London wall-clock time):
   the two times do not meet, so joining them could mean nothing.
 - Days not stated mean all seven; weekdays mon-fri; weekends sat, sun; "Monday to Thursday" a range.
 - "not on Wednesdays" means the other six days, at the times stated or else 09:00-21:00;
-  "not Wednesday evenings" takes the evening away on Wednesdays only;
+  "not Wednesday evenings" or "any time except Wednesday evenings" takes the evening away on Wednesdays only;
   "don't call before 6pm" means 18:00-21:00 (a time qualifier restricts the time, it is not a refusal);
   "not mornings" means 12:00-21:00.
 - "any time" means no windows (None). Several windows give several CallWindow, sorted by time.

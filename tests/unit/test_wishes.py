@@ -605,3 +605,48 @@ class TestWillingToTalk:
     )
     def test_refuses(self, text: str) -> None:
         assert read_contact_wishes(text).wants_call is False
+
+
+SIX_BUT_MON = ("tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class TestExceptADayPart:
+    """ "except Thursday mornings" takes the morning away on Thursdays only; where the time may go with
+    the other days ("except Thursday after 5") the narrower reading stays."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            (
+                "You can call me any time except Thursday mornings.",
+                [(SIX_BUT_THU, "09:00", "21:00"), (("thu",), "12:00", "21:00")],
+            ),
+            (
+                "Please ring on weekdays, apart from Monday afternoons.",
+                [
+                    (("mon",), "09:00", "12:00"),
+                    (("tue", "wed", "thu", "fri"), "09:00", "21:00"),
+                    (("mon",), "17:00", "21:00"),
+                ],
+            ),
+            ("Please phone in the evening, other than Tuesdays.", [(SIX_BUT_TUE, "17:00", "21:00")]),
+            ("Please phone afternoons, excluding Monday afternoons.", [(SIX_BUT_MON, "12:00", "17:00")]),
+            ("Please call, except Sunday evenings. Mornings are ideal.", [(ALL, "09:00", "12:00")]),
+        ],
+    )
+    def test_reads(self, text: str, expected: list[tuple[tuple[str, ...], str, str]]) -> None:
+        assert windows(text) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            # "(any day but Thursday) after 5" or "any day, but not Thursday after 5"? The narrower
+            ("Please call any day except Thursday after 5.", [(SIX_BUT_THU, "17:00", "21:00")]),
+            # the time may be Mondays' too
+            ("Please call Tuesdays instead of Mondays in the evening.", None),
+            # which evenings? Unclear, never the wider reading
+            ("Please call evenings except Friday evenings.", None),
+        ],
+    )
+    def test_never_the_wider_reading(self, text: str, expected: object) -> None:
+        assert windows(text) == expected

@@ -92,3 +92,21 @@ def test_a_long_message_is_read_in_linear_time(unit: str) -> None:
     started = time.perf_counter()
     read_contact_wishes(text)
     assert time.perf_counter() - started < 5.0
+
+
+@pytest.mark.parametrize(
+    ("then", "expected"),
+    [
+        # only the Thursday evening goes; nothing is added to "weekdays after 5"
+        (
+            "Any time is fine except Thursday evenings.",
+            [{"days": ["mon", "tue", "wed", "fri"], "from": "17:00", "to": "21:00"}],
+        ),
+        (
+            "Fine any time apart from Monday mornings.",
+            [{"days": list(ALL[:5]), "from": "17:00", "to": "21:00"}],
+        ),
+    ],
+)
+def test_a_later_except_a_day_part_only_narrows(then: str, expected: object) -> None:
+    assert later("Please call weekdays after 5.", then) == expected
