@@ -27,6 +27,8 @@ Fixed meanings of call-time words (Europe/London wall-clock time):
   "half 6"), days that cannot be paired with times, and times that hang on something rjmail cannot
   know ("when I'm back", "after the court case", "when he is at work") leave call_windows None
   (call_times keeps the words so an advisor can read them).
+- "Sorry, I mean after 7.30" (`corrects`) is read as call times though it has no call word; after
+  words rjmail could not read and that name no day or time, its hours stand on their own.
 - `narrows`: the words only take away ("can't do Tuesdays any more"); rjmail.core.windows.restate
   then narrows the earlier windows instead of replacing them.
 
@@ -77,12 +79,18 @@ class ContactWishes:
     narrows: bool = False  # the call times only take away ("not Tuesdays"): restated, they narrow
     adds: bool = False  # the call times join the earlier ones ("Saturdays are OK now too")
     gives_hours: bool = True  # False: "Weekdays, just not Friday evenings" names no hours that suit
+    corrects: bool = False  # "Sorry, I mean after 7.30": the times put right what was just said
 
 
 _WHENS = r"(?:\w+days?|weekends?|weekdays?|mornings?|afternoons?|evenings?|lunch\s*times?)"
 _ONLY = (
     rf"(?:only|just)\s+(?:on\s+|at\s+|in\s+the\s+)?(?:{_WHENS}|after|before|between|from)|{_WHENS}\s+only|"
     r"(?:any|no)\s+good|good\s+for\s+me|a\s+no[\s-]go"
+)
+# "sorry, I mean after 7.30": a correction of the call times just given, with no call word
+_CORRECTS = (
+    r"i\s+mean[t]?(?:\s+to\s+say)?(?=\s+(?:after|before|between|from|not|only|just|mornings?|afternoons?|"
+    r"evenings?|lunch\w*|\w+days?|weekends?)\b)"
 )
 _CALL_CUE = re.compile(
     rf"(?i)\b(?:{_ONLY}|call|calls|ring|phone(?!\s*(?:numbers?|no)\b)|reach|contact|speak|talk|free|"
@@ -91,6 +99,7 @@ _CALL_CUE = re.compile(
     r"pls|ideally|possible|instead|rather\s+than|try\s+me|make\s+it|(?:can|could)\s+(?:you|u|we|i)\s+do|fine|"
     r"(?:can'?t|cannot|can|could)\s+do|easiest|(?:be|being)\s+called|(?:can|could)\s+it\s+be|reached|"
     r"leave\s+\w+\s+out|"
+    rf"{_CORRECTS}|"
     r"prefer|preferably|easier|convenient|safe\s+times?|good\s+times?|safest|answer|works?\s+(?:best|better|"
     r"for\s+me)|i'?m\s+(?:usually\s+|normally\s+|mostly\s+|generally\s+)?(?:in|home|at\s+home|around))\b"
 )
@@ -149,6 +158,7 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
         narrows=bool(found and found.narrows),
         adds=bool(found and found.adds),
         gives_hours=not found or found.gives_hours,
+        corrects=windows is not None and bool(re.search(rf"(?i)\b{_CORRECTS}", words)),
     )
 
 
