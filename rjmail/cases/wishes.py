@@ -58,7 +58,11 @@ def stated_changes(
             None
             if newer is None
             else restate(
-                before, newer, narrows=wishes.narrows, adds=wishes.adds, gives_hours=wishes.gives_hours
+                before,
+                newer,
+                narrows=wishes.narrows,
+                adds=wishes.adds or _lifted(wishes, before, before_words),
+                gives_hours=wishes.gives_hours,
             )
         )
         changes["call_windows"] = windows_to_json(restated)
@@ -70,6 +74,22 @@ def stated_changes(
     elif wishes.wants_call:
         changes["email_only"] = False  # a newer call request from the person lifts "email only"
     return changes
+
+
+def _lifted(wishes: ContactWishes, before: Sequence[CallWindow] | None, before_words: str | None) -> bool:
+    """ "Fridays are OK now" after words that ruled Fridays out ("not Fridays", "he is home on
+    Fridays"): the day joins the earlier windows, as with "too". Only a day the earlier windows leave
+    out and the earlier words ruled out: after "Mondays after 6", "Fridays are OK now" may be a move,
+    so it restates the days as before (the narrower reading)."""
+    if not wishes.lifts or not before or not wishes.call_windows:
+        return False
+    days = {d for w in wishes.call_windows for d in w.days}
+    allowed = {d for w in before for d in w.days}
+    items, busy = read_items(before_words or "")
+    # a day the earlier words name but the windows leave out was ruled out ("not Fridays", "not Friday
+    # evenings" after "after 6", "weekends are out"; the stored words may stop before the "are out")
+    named = {d for i in [*items, *busy] for d in i.days}
+    return bool(days) and not days & allowed and days <= named
 
 
 def _put_right(wishes: ContactWishes, before_words: str | None) -> bool:

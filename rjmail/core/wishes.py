@@ -29,6 +29,8 @@ Fixed meanings of call-time words (Europe/London wall-clock time):
   (call_times keeps the words so an advisor can read them).
 - "Sorry, I mean after 7.30" (`corrects`) is read as call times though it has no call word; after
   words rjmail could not read and that name no day or time, its hours stand on their own.
+- `lifts`: days only, that suit again ("Fridays are OK now", "I can do Fridays again"); after words
+  that ruled those days out, rjmail.cases.wishes adds them back with the earlier hours.
 - `narrows`: the words only take away ("can't do Tuesdays any more"); rjmail.core.windows.restate
   then narrows the earlier windows instead of replacing them.
 
@@ -50,7 +52,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from rjmail.core.timecues import RULED_OUT_AFTER, UNREAD_TIME
+from rjmail.core.timecues import LIFTS, RULED_OUT_AFTER, UNREAD_TIME, clause
 from rjmail.core.timewords import CallWindow, Found, read_items, windows_in
 from rjmail.core.wishlang import Rewritten, rewrite
 from rjmail.core.wishwords import email_only, texts_ok, voicemail_ok, wants_call
@@ -80,6 +82,7 @@ class ContactWishes:
     adds: bool = False  # the call times join the earlier ones ("Saturdays are OK now too")
     gives_hours: bool = True  # False: "Weekdays, just not Friday evenings" names no hours that suit
     corrects: bool = False  # "Sorry, I mean after 7.30": the times put right what was just said
+    lifts: bool = False  # "Fridays are OK now": days only, that suit again (perhaps once ruled out)
 
 
 _WHENS = r"(?:\w+days?|weekends?|weekdays?|mornings?|afternoons?|evenings?|lunch\s*times?)"
@@ -159,6 +162,18 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
         adds=bool(found and found.adds),
         gives_hours=not found or found.gives_hours,
         corrects=windows is not None and bool(re.search(rf"(?i)\b{_CORRECTS}", words)),
+        lifts=windows is not None and _lifts(call_context(words)),
+    )
+
+
+def _lifts(context: str) -> bool:
+    """Every call-time item is a day that suits again ("I can do Fridays again"), and nothing else."""
+    items, busy = read_items(context)
+    return (
+        bool(items)
+        and not busy
+        and all(i.kind == "days" and not i.negated and not i.unclear for i in items)
+        and all(LIFTS.search(clause(context, i.start, i.end)) for i in items)
     )
 
 

@@ -145,3 +145,30 @@ def test_a_later_correction_with_no_call_word_restates_the_times(then: str, expe
 )
 def test_a_correction_after_unclear_words_stands_only_with_hours(then: str, expected: object) -> None:
     assert later("Please phone me. I'm normally free once my shift finishes.", then) == expected
+
+
+THU_OUT = "Please ring in the afternoon, but never on Thursdays."
+AFTERNOONS = {"from": "12:00", "to": "17:00"}
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "days"),
+    [
+        # the day ruled out before suits again: it joins the earlier days, with their hours
+        (THU_OUT, "Thursdays are fine now.", list(ALL)),
+        (THU_OUT, "I could do Thursdays again.", list(ALL)),
+        (THU_OUT, "Thursday is possible after all.", list(ALL)),
+        ("Please ring in the afternoon, but weekends are out.", "Sundays are okay again.", [*ALL[:5], "sun"]),
+        # not a lift: a move to that day, a preference, a day never ruled out, or more than that day
+        (THU_OUT, "Just Thursdays now.", ["thu"]),
+        (THU_OUT, "Thursdays are best now.", ["thu"]),
+        ("Please ring Tuesday afternoons.", "Thursdays are fine now.", ["thu"]),
+        (THU_OUT, "Thursdays and Fridays are fine now.", ["thu", "fri"]),
+        # still ruled out
+        (THU_OUT, "Thursdays still aren't OK now.", ["mon", "tue", "wed", "fri", "sat", "sun"]),
+    ],
+)
+def test_a_day_ruled_out_before_that_suits_again_joins_the_earlier_days(
+    first: str, then: str, days: list[str]
+) -> None:
+    assert later(first, then) == [{"days": days, **AFTERNOONS}]
