@@ -174,7 +174,11 @@ def _lifts(context: str) -> bool:
         and not busy
         and all(i.kind == "days" and not i.negated and not i.unclear for i in items)
         and all(LIFTS.search(clause(context, i.start, i.end)) for i in items)
+        and not any(_ASKS.match(context, i.end) for i in items)  # "Is Friday OK now?" asks
     )
+
+
+_ASKS = re.compile(r"[^.!?\n]*\?")
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -164,6 +164,7 @@ AFTERNOONS = {"from": "12:00", "to": "17:00"}
         (THU_OUT, "Thursdays are best now.", ["thu"]),
         ("Please ring Tuesday afternoons.", "Thursdays are fine now.", ["thu"]),
         (THU_OUT, "Thursdays and Fridays are fine now.", ["thu", "fri"]),
+        (THU_OUT, "Are Thursdays fine now?", ["thu"]),  # a question lifts nothing
         # still ruled out
         (THU_OUT, "Thursdays still aren't OK now.", ["mon", "tue", "wed", "fri", "sat", "sun"]),
     ],
