@@ -116,7 +116,10 @@ def test_a_later_except_a_day_part_only_narrows(then: str, expected: object) -> 
 @pytest.mark.parametrize(
     ("then", "expected"),
     [
-        ("Oops, I mean after 7.", [{"days": ["mon", "tue", "wed", "thu"], "from": "19:00", "to": "21:00"}]),
+        (
+            "Oops, I meant after 7pm.",
+            [{"days": ["mon", "tue", "wed", "thu"], "from": "19:00", "to": "21:00"}],
+        ),
         ("sorry i meant before 11", [{"days": ["mon", "tue", "wed", "thu"], "from": "09:00", "to": "11:00"}]),
         ("I meant to say Wednesdays only.", [{"days": ["wed"], "from": "17:30", "to": "21:00"}]),
         # a time in a story, not a correction of the call times: the windows stay
@@ -125,7 +128,7 @@ def test_a_later_except_a_day_part_only_narrows(then: str, expected: object) -> 
             [{"days": ["mon", "tue", "wed", "thu"], "from": "17:30", "to": "21:00"}],
         ),
         # a correction rjmail cannot read: nothing automatic
-        ("I mean after my hospital appointment.", None),
+        ("I mean after my operation.", None),
     ],
 )
 def test_a_later_correction_with_no_call_word_restates_the_times(then: str, expected: object) -> None:
@@ -158,7 +161,11 @@ AFTERNOONS = {"from": "12:00", "to": "17:00"}
         (THU_OUT, "Thursdays are fine now.", list(ALL)),
         (THU_OUT, "I could do Thursdays again.", list(ALL)),
         (THU_OUT, "Thursday is possible after all.", list(ALL)),
-        ("Please ring in the afternoon, but weekends are out.", "Sundays are okay again.", [*ALL[:5], "sun"]),
+        (
+            "Please ring in the afternoon, but weekends are a no-go.",
+            "Sundays are okay again.",
+            [*ALL[:5], "sun"],
+        ),
         # not a lift: a move to that day, a preference, a day never ruled out, or more than that day
         (THU_OUT, "Just Thursdays now.", ["thu"]),
         (THU_OUT, "Thursdays are best now.", ["thu"]),
