@@ -20,7 +20,7 @@ from rjmail.adapters.tables import Case
 from rjmail.cases.context import CaseContext
 from rjmail.core.authresults import auth_failure
 from rjmail.core.domain import InboundMail
-from rjmail.core.timewords import CallWindow
+from rjmail.core.timewords import CallWindow, read_items
 from rjmail.core.windows import (
     restate,
     states_days_and_hours,
@@ -50,7 +50,7 @@ def stated_changes(
         changes["call_times"] = wishes.call_times
         newer = wishes.call_windows
         partial = wishes.narrows or not states_days_and_hours(newer or ())
-        if newer and partial and times_unclear(before_words, before):
+        if newer and partial and times_unclear(before_words, before) and not _put_right(wishes, before_words):
             # "not Wednesdays" or "Thursdays" after times rjmail could not read ("after half 6, any
             # night"): nothing readable to restate them over, so the times stay unclear
             changes["call_times"], newer = f"{before_words}; {wishes.call_times}", None
@@ -58,7 +58,11 @@ def stated_changes(
             None
             if newer is None
             else restate(
-                before, newer, narrows=wishes.narrows, adds=wishes.adds, gives_hours=wishes.gives_hours
+                before,
+                newer,
+                narrows=wishes.narrows,
+                adds=wishes.adds or _lifted(wishes, before, before_words),
+                gives_hours=wishes.gives_hours,
             )
         )
         changes["call_windows"] = windows_to_json(restated)
@@ -70,6 +74,34 @@ def stated_changes(
     elif wishes.wants_call:
         changes["email_only"] = False  # a newer call request from the person lifts "email only"
     return changes
+
+
+def _lifted(wishes: ContactWishes, before: Sequence[CallWindow] | None, before_words: str | None) -> bool:
+    """ "Fridays are OK now" after words that ruled Fridays out ("not Fridays", "he is home on
+    Fridays"): the day joins the earlier windows, as with "too". Only a day the earlier windows leave
+    out and the earlier words ruled out: after "Mondays after 6", "Fridays are OK now" may be a move,
+    so it restates the days as before (the narrower reading)."""
+    if not wishes.lifts or not before or not wishes.call_windows:
+        return False
+    days = {d for w in wishes.call_windows for d in w.days}
+    allowed = {d for w in before for d in w.days}
+    items, busy = read_items(before_words or "")
+    # a day the earlier words name but the windows leave out was ruled out ("not Fridays", "not Friday
+    # evenings" after "after 6", "weekends are out"; the stored words may stop before the "are out")
+    named = {d for i in [*items, *busy] for d in i.days}
+    return bool(days) and not days & allowed and days <= named
+
+
+def _put_right(wishes: ContactWishes, before_words: str | None) -> bool:
+    """ "Sorry, I mean after 7.30" after words that name no day or time rjmail can read ("once the kids
+    are in bed"): the correction replaces them, so its hours stand on their own. Not when the earlier
+    words name any day or time ("after half 6, not Fridays"): the correction may restate only part;
+    nor a correction naming days only ("I mean Tuesdays"): the unclear hours still hold."""
+    items, busy = read_items(before_words or "")
+    hours = wishes.gives_hours and all(
+        (w.start, w.end) != ("09:00", "21:00") for w in wishes.call_windows or ()
+    )
+    return wishes.corrects and hours and not items and not busy
 
 
 def update_from_message(ctx: CaseContext, case: Case, mail: InboundMail, own_words: str) -> tuple[str, ...]:

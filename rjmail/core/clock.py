@@ -13,6 +13,10 @@ HOUR_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "
 WORD_HOUR = rf"(?:{'|'.join(HOUR_WORDS)}|one(?=\s*(?:o'?clock|pm|am)))\b"
 
 
+EARLIEST, LATEST = 9 * 60, 21 * 60  # the earliest and latest a call may be, minutes after midnight
+Spans = tuple[tuple[int, int], ...]  # time spans, minutes after midnight
+
+
 class UnclearError(ValueError):
     """The words name call times that the grammar cannot turn into windows safely."""
 
@@ -52,3 +56,20 @@ def hour_number(word: str) -> int:
     if number in words:
         return words.index(number) + 1
     raise UnclearError(word)
+
+
+def complement(spans: Spans) -> Spans:
+    """The rest of the calling day (EARLIEST to LATEST) outside `spans`."""
+    out, at = [], EARLIEST
+    for start, end in sorted(spans):
+        if start > at:
+            out.append((at, min(start, LATEST)))
+        at = max(at, end)
+    if at < LATEST:
+        out.append((at, LATEST))
+    return tuple(out)
+
+
+def intersect(a: Spans, b: Spans) -> Spans:
+    """The times inside a span of `a` and one of `b`."""
+    return tuple((max(s1, s2), min(e1, e2)) for s1, e1 in a for s2, e2 in b if max(s1, s2) < min(e1, e2))

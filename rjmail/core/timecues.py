@@ -34,7 +34,7 @@ _RULED_OUT = (
 )
 RULED_OUT_AFTER = re.compile(rf"(?i){_RULED_OUT}")
 _NEG_AFTER = re.compile(
-    r"(?i)^\s*(?:are|is|would\s+be|(?:have|has)\s+(?:got|become)|are\s+getting|got)\s*"
+    r"(?i)^\s*(?:still\s+|really\s+|just\s+)?(?:are|is|would\s+be|(?:have|has)\s+(?:got|become)|are\s+getting|got)\s*"
     r"(?:not|no|n't|difficult|bad|hard|impossible|tricky|out|a\s+no|off\s+the\s+table|"
     r"out\s+of\s+the\s+question)\b|"
     r"^\s*(?:don'?t|do\s+not|won'?t|will\s+not)\s+(?:work|suit)|^\s*out\b|"
@@ -69,6 +69,13 @@ CLAUSE_END = re.compile(
 )
 # "Saturdays would be OK as well now", "evenings are fine too": more times, not other times
 ADDS = re.compile(r"(?i)\b(?:as\s+well(?!\s+as)|too(?=\s*(?:[.!?,;)]|$|now\b|please\b|thanks?\b|if\b)))")
+# "Fridays are OK now", "I can do Fridays again": a day that suits again, perhaps one ruled out before
+# (rjmail.cases.wishes adds it back only then). Not "only Fridays now", "Fridays are better now".
+LIFTS = re.compile(
+    r"(?i)^(?=.*\b(?:again|now|after\s+all)\b)(?=.*\b(?:ok|okay|fine|alright|all\s+right|free|possible|"
+    r"available|works?|can\s+do|could\s+do|can\s+manage|back\s+on)\b)(?!.*\b(?:only|just|instead|rather|"
+    r"better|best|prefer\w*|ideal\w*|but|except|apart|not|never|no|cannot|cant)\b|.*n't\b)"
+)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
 # "Monday 7th December", "Tue 8/12", "Mon, 27 Apr": a date, once only, not every week
 DATE_AFTER = re.compile(
@@ -86,7 +93,9 @@ STRAY_TIME = re.compile(
 UNREAD_TIME = re.compile(
     r"(?i)(?<!from\s)(?<!between\s)\b(?:five|ten|twenty(?:[\s-]five)?|quarter)\s+(?:to|past)\s+"
     r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\b(?:after|from|before|by|till?|until|past)\s+one\b(?!\s+of)|"
-    r"\bno\s+(?:later|earlier|sooner)\s+than\b"
+    r"\bno\s+(?:later|earlier|sooner)\s+than\b|"
+    # "after 2 weekends": 2pm at weekends, or two weekends from now?
+    r"\b\d{1,2}\s+weekends?\b"
 )
 
 

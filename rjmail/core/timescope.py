@@ -55,18 +55,26 @@ def carried(text: str, items: list[Item]) -> list[Item]:
     return items
 
 
+# "any time except Wednesday evenings": the part of the day after the day is ruled out with it,
+# though no "not" reaches it. Not after "instead of"/"rather than" ("Tuesdays instead of Mondays
+# after 6"), where the time may belong to the other day too, nor a clock time ("any day except
+# Wednesday after 6" may mean any other day, after 6): only "Wednesday evenings" is one thing.
+_EXCEPT = re.compile(r"(?i)(?:except|apart\s+from|other\s+than|excluding|avoid(?:ing)?)\b")
+_PART = re.compile(r"(?i)(?:morn|afternoon|arvo|evening|lunch)")
+
+
 def paired(text: str, items: list[Item]) -> list[Item]:
-    """ "Not Wednesday evenings", "never Sunday mornings": a day ruled out with a ruled-out time
-    written right after it rules out that time on that day only. "Not Wednesdays evenings are best"
-    is not paired, and "Mondays not Tuesdays after 6" (which words does "not" govern?) is unclear:
-    a wider reading must never come from a guess."""
+    """ "Not Wednesday evenings", "never Sunday mornings", "except Wednesday evenings": a day ruled
+    out with a time written right after it rules out that time on that day only. "Not Wednesdays
+    evenings are best" is not paired, and "Mondays not Tuesdays after 6" (which words does "not"
+    govern?) is unclear: a wider reading must never come from a guess."""
     out: list[Item] = []
     for item in items:
         last = out[-1] if out else None
         if (
             last is None
             or item.kind != "time"
-            or not item.negated
+            or not (item.negated or (_EXCEPT.match(text, last.start) and _PART.match(text, item.start)))
             or not last.rules_out_days
             or not _TIGHT.match(text[last.end : item.start])
             or _PRAISED.match(text, item.end)

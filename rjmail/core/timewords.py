@@ -17,7 +17,9 @@ from functools import lru_cache
 from itertools import islice
 from typing import NamedTuple
 
-from rjmail.core.clock import WORD_HOUR, UnclearError, clock, hour_number
+from rjmail.core.clock import EARLIEST, LATEST, WORD_HOUR, Spans, UnclearError, clock, hour_number
+from rjmail.core.clock import complement as _complement
+from rjmail.core.clock import intersect as _intersect
 from rjmail.core.timecues import (
     ADDS,
     DATE_AFTER,
@@ -37,7 +39,6 @@ from rjmail.core.timescope import carried, paired
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS = DAYS[:5]
 WEEKEND = DAYS[5:]
-EARLIEST, LATEST = 9 * 60, 21 * 60
 
 PARTS = {  # fixed meanings (minutes after midnight), quoted in rjmail.core.wishes
     "morning": (9 * 60, 12 * 60),
@@ -75,7 +76,9 @@ _T = (
     rf"(?:(?:half\s+(?:past\s+)?)?(?:\d{{1,2}}(?:[:.]\d{{2}})?|{WORD_HOUR})"
     r"(?:\s*(?:am|pm|a\.m\.|p\.m\.|h\b|o'?clock))?|"
     r"noon|midday)"
-    r"(?![\d/%])(?!\s*(?:days?|weeks?|months?|years?|minutes?|mins?|hours?|of\b|th\b|st\b|nd\b|rd\b))"
+    # "in 6 weeks" is no clock time, but "after 6 weekdays" and "after 6pm weekends" are (the \b):
+    # without it "after 6" was dropped and the days read at any hour
+    r"(?![\d/%])(?!\s*(?:days?|weeks?|months?|years?|minutes?|mins?|hours?|of|th|st|nd|rd)\b)"
 )
 _ITEM = re.compile(
     rf"(?P<range>(?:between|from)\s+(?P<r1>{_T})\s*(?:and|to|till?|until|-|–)\s*(?P<r2>{_T})|"
@@ -85,7 +88,10 @@ _ITEM = re.compile(
     rf"instead\s+of|rather\s+than|better\s+than|avoid(?:ing)?|(?:keep|stay)\s+away\s+from|steer\s+clear\s+of|"
     rf"(?:strike|cross)(?:\s+(?:off|out))?)"
     rf"\s+(?:on\s+|at\s+)?(?:the\s+)?(?P<xd>{_DAYLIST}))|"
-    rf"(?P<drange>(?P<d1>{_DAY_NAMES})s?\b\s*(?:to|-|–|through|till|until)\s*(?P<d2>{_DAY_NAMES})s?\b)|"
+    # "mon-fri or sat": a day joined on is read with the range, never dropped (not one after a
+    # comma: "mon-thurs, fridays im at my mums" is another clause)
+    rf"(?P<drange>(?P<d1>{_DAY_NAMES})s?\b\s*(?:to|-|–|through|till|until)\s*(?P<d2>{_DAY_NAMES})s?\b"
+    rf"(?P<dmore>(?:\s*(?:and|or|&|/)\s*(?:{_DAY}|{_SAT_SUN}))*))|"
     rf"(?P<days>{_DAYLIST})|"
     r"(?P<part>\b(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|morn|afternoon|arvo|aft|evening|(?<!christmas\s)(?<!years\s)(?<!year's\s)eve|lunch\s*time|"
     r"daytime|day\s*time|lunch\s*break|night|week\s*night)s?|(?:during|in)\s+the\s+day|(?:during|at)\s+lunch)(?![\w-])",
@@ -99,7 +105,9 @@ class _Group:
     start: int
     end: int
     days: frozenset[str] | None = None
-    spans: tuple[tuple[int, int], ...] | None = None
+    spans: Spans | None = None
+    kinds: str = ""  # the kinds of its items in order, "td" for "after 6 weekdays"
+    last: _Item | None = None  # its last item
 
 
 def _day_set(words: str) -> frozenset[str]:
@@ -115,7 +123,7 @@ def _day_set(words: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _time_spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
+def _time_spans(m: re.Match[str]) -> Spans:
     if m.group("range"):
         first, second = m.group("r1") or m.group("q1"), m.group("r2") or m.group("q2")
         if (
@@ -147,23 +155,8 @@ def _time_spans(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
 _SHORT_PARTS = {"arvo": "afternoon", "aft": "afternoon", "morn": "morning", "eve": "evening"}
 
 
-def _unclear(m: re.Match[str]) -> tuple[tuple[int, int], ...]:
+def _unclear(m: re.Match[str]) -> Spans:
     raise UnclearError(m.group(0))
-
-
-def _complement(spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
-    out, at = [], EARLIEST
-    for start, end in sorted(spans):
-        if start > at:
-            out.append((at, min(start, LATEST)))
-        at = max(at, end)
-    if at < LATEST:
-        out.append((at, LATEST))
-    return tuple(out)
-
-
-def _intersect(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
-    return tuple((max(s1, s2), min(e1, e2)) for s1, e1 in a for s2, e2 in b if max(s1, s2) < min(e1, e2))
 
 
 _MAX_ITEMS = 40
@@ -210,7 +203,9 @@ def _item(text: str, m: re.Match[str]) -> _Item:
     if m.group("drange"):
         first, last = DAYS.index(m.group("d1")[:3].lower()), DAYS.index(m.group("d2")[:3].lower())
         days = frozenset(DAYS[first : last + 1]) if first < last else frozenset()
-        return _Item("days", m.start(), m.end(), days=days, unclear=not days)
+        return _Item(
+            "days", m.start(), m.end(), days=days and days | _day_set(m.group("dmore")), unclear=not days
+        )
     if m.group("days"):
         ruled_out = negated(text, m.start(), m.end())
         once = bool(DATE_AFTER.match(text, m.end()))
@@ -246,7 +241,12 @@ def _groups(text: str, items: list[_Item]) -> list[_Group]:
         if not groups or not _JOIN.match(text[groups[-1].end : item.start]):
             groups.append(_Group(item.start, item.end))
         group = groups[-1]
-        group.end = item.end
+        second = _second_list(text, groups[-1], item)
+        if second is not None:  # "after 6 weekdays or sat morning": two windows, "or" between them
+            group.days = group.days and group.days - second.days
+            groups.append(group := _Group(second.start, item.end, second.days, kinds="d"))
+        group.end, group.last = item.end, item
+        group.kinds += item.kind[0]
         if item.kind == "days":
             group.days = item.days | (group.days or frozenset())
         else:
@@ -254,16 +254,32 @@ def _groups(text: str, items: list[_Item]) -> list[_Group]:
     return groups
 
 
-_Spans = tuple[tuple[int, int], ...]
+_TWO_PART = re.compile(rf"(?i)({_DAY}|{_SAT_SUN}){_AND}({_DAY}|{_SAT_SUN})")
 
 
-def _windows(text: str, items: list[_Item]) -> list[tuple[frozenset[str], _Spans]]:
+def _second_list(text: str, group: _Group, item: _Item) -> _Item | None:
+    """ "after 6 weekdays or sat morning": a time, a list of two days and a time whose hours do not
+    meet (6pm to 9pm and the morning) read as two windows, the first time with the first days and
+    the second with the second. Only then: where the hours do meet ("after 10 Mondays or Tuesdays
+    before 12") which time goes with which day is a guess, and they stay one window."""
+    if group.kinds != "td" or item.kind != "time" or group.spans is None or group.last is None:
+        return None
+    if _intersect(group.spans, item.spans):
+        return None
+    two = _TWO_PART.fullmatch(text, group.last.start, group.last.end)
+    first, second = (_day_set(two.group(1)), _day_set(two.group(2))) if two else (frozenset(), frozenset())
+    if not two or not first or not second or first & second:
+        return None
+    return _Item("days", two.start(2), two.end(2), days=second)
+
+
+def _windows(text: str, items: list[_Item]) -> list[tuple[frozenset[str], Spans]]:
     """The windows the items give, then each time ruled out on some days only taken away there."""
     found = _plain_windows(text, [i for i in items if i.kind != "pairx"])
     pairs = [i for i in items if i.kind == "pairx"]
     if not pairs:
         return found
-    per_span: dict[_Spans, set[str]] = {}
+    per_span: dict[Spans, set[str]] = {}
     for days, spans in found:
         for day in days:
             left = spans
@@ -274,9 +290,9 @@ def _windows(text: str, items: list[_Item]) -> list[tuple[frozenset[str], _Spans
     return [(frozenset(days), spans) for spans, days in per_span.items()]
 
 
-def _plain_windows(text: str, items: list[_Item]) -> list[tuple[frozenset[str], _Spans]]:
+def _plain_windows(text: str, items: list[_Item]) -> list[tuple[frozenset[str], Spans]]:
     allowed_days = frozenset(DAYS)
-    allowed_times: tuple[tuple[int, int], ...] = ((EARLIEST, LATEST),)
+    allowed_times: Spans = ((EARLIEST, LATEST),)
     for item in items:
         if item.rules_out_days:
             allowed_days -= item.days

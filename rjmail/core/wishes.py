@@ -12,9 +12,11 @@ Fixed meanings of call-time words (Europe/London wall-clock time):
 - "between 10 and 2" means 10:00-14:00: a bare hour 1-7 means pm ("after 6" is 18:00-21:00);
   a bare "after 8" or "after 9" could be morning or evening, so it is not read.
 - A day part with a bound narrows it: "evenings after 7pm" is 19:00-21:00.
+- "after 6 weekdays or sat morning" is two windows (Mon-Fri 18:00-21:00, Sat 09:00-12:00): only when
+  the two times do not meet, so joining them could mean nothing.
 - Days not stated mean all seven; weekdays mon-fri; weekends sat, sun; "Monday to Thursday" a range.
 - "not on Wednesdays" means the other six days, at the times stated or else 09:00-21:00;
-  "not Wednesday evenings" takes the evening away on Wednesdays only;
+  "not Wednesday evenings" or "any time except Wednesday evenings" takes the evening away on Wednesdays only;
   "don't call before 6pm" means 18:00-21:00 (a time qualifier restricts the time, it is not a refusal);
   "not mornings" means 12:00-21:00.
 - "any time" means no windows (None). Several windows give several CallWindow, sorted by time.
@@ -25,15 +27,21 @@ Fixed meanings of call-time words (Europe/London wall-clock time):
   "half 6"), days that cannot be paired with times, and times that hang on something rjmail cannot
   know ("when I'm back", "after the court case", "when he is at work") leave call_windows None
   (call_times keeps the words so an advisor can read them).
+- "Sorry, I mean after 7.30" (`corrects`) is read as call times though it has no call word; after
+  words rjmail could not read and that name no day or time, its hours stand on their own.
+- `lifts`: days only, that suit again ("Fridays are OK now", "I can do Fridays again"); after words
+  that ruled those days out, rjmail.cases.wishes adds them back with the earlier hours.
 - `narrows`: the words only take away ("can't do Tuesdays any more"); rjmail.core.windows.restate
   then narrows the earlier windows instead of replacing them.
 
 Other wishes:
 - email_only: "please only email me", "email only", "don't call or text", "he checks my phone",
-  "it is not safe to call"; then wants_call is False and no call is ever offered.
+  "it is not safe to call", "could we keep to email", "email is easier for me than talking", "I'd
+  rather write than talk"; then wants_call is False and no call is ever offered.
 - wants_call: True for a call request in everyday wording ("I would welcome a telephone call",
   "could someone ring me", "proszę zadzwonić", "paskambinkite man", "vă rog să mă sunați",
-  "liguem-me"); False for a refusal. Refusals beat requests.
+  "liguem-me", "I'd like to speak to someone", "I'm ready to talk now"; not a bare "happy to talk",
+  which says they are willing rather than asking); False for a refusal. Refusals beat requests.
 - voicemail_ok / texts_ok: False for "no voicemail" / "don't text", True
   only when said to be fine.
 """
@@ -44,7 +52,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from rjmail.core.timecues import RULED_OUT_AFTER, UNREAD_TIME
+from rjmail.core.timecues import LIFTS, RULED_OUT_AFTER, UNREAD_TIME, clause
 from rjmail.core.timewords import CallWindow, Found, read_items, windows_in
 from rjmail.core.wishlang import Rewritten, rewrite
 from rjmail.core.wishwords import email_only, texts_ok, voicemail_ok, wants_call
@@ -73,12 +81,19 @@ class ContactWishes:
     narrows: bool = False  # the call times only take away ("not Tuesdays"): restated, they narrow
     adds: bool = False  # the call times join the earlier ones ("Saturdays are OK now too")
     gives_hours: bool = True  # False: "Weekdays, just not Friday evenings" names no hours that suit
+    corrects: bool = False  # "Sorry, I mean after 7.30": the times put right what was just said
+    lifts: bool = False  # "Fridays are OK now": days only, that suit again (perhaps once ruled out)
 
 
 _WHENS = r"(?:\w+days?|weekends?|weekdays?|mornings?|afternoons?|evenings?|lunch\s*times?)"
 _ONLY = (
     rf"(?:only|just)\s+(?:on\s+|at\s+|in\s+the\s+)?(?:{_WHENS}|after|before|between|from)|{_WHENS}\s+only|"
     r"(?:any|no)\s+good|good\s+for\s+me|a\s+no[\s-]go"
+)
+# "sorry, I mean after 7.30": a correction of the call times just given, with no call word
+_CORRECTS = (
+    r"i\s+mean[t]?(?:\s+to\s+say)?(?=\s+(?:after|before|between|from|not|only|just|mornings?|afternoons?|"
+    r"evenings?|lunch\w*|\w+days?|weekends?)\b)"
 )
 _CALL_CUE = re.compile(
     rf"(?i)\b(?:{_ONLY}|call|calls|ring|phone(?!\s*(?:numbers?|no)\b)|reach|contact|speak|talk|free|"
@@ -87,6 +102,7 @@ _CALL_CUE = re.compile(
     r"pls|ideally|possible|instead|rather\s+than|try\s+me|make\s+it|(?:can|could)\s+(?:you|u|we|i)\s+do|fine|"
     r"(?:can'?t|cannot|can|could)\s+do|easiest|(?:be|being)\s+called|(?:can|could)\s+it\s+be|reached|"
     r"leave\s+\w+\s+out|"
+    rf"{_CORRECTS}|"
     r"prefer|preferably|easier|convenient|safe\s+times?|good\s+times?|safest|answer|works?\s+(?:best|better|"
     r"for\s+me)|i'?m\s+(?:usually\s+|normally\s+|mostly\s+|generally\s+)?(?:in|home|at\s+home|around))\b"
 )
@@ -181,7 +197,24 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
         narrows=bool(found and found.narrows),
         adds=bool(found and found.adds),
         gives_hours=not found or found.gives_hours,
+        corrects=windows is not None and bool(re.search(rf"(?i)\b{_CORRECTS}", words)),
+        lifts=windows is not None and _lifts(call_context(words)),
     )
+
+
+def _lifts(context: str) -> bool:
+    """Every call-time item is a day that suits again ("I can do Fridays again"), and nothing else."""
+    items, busy = read_items(context)
+    return (
+        bool(items)
+        and not busy
+        and all(i.kind == "days" and not i.negated and not i.unclear for i in items)
+        and all(LIFTS.search(clause(context, i.start, i.end)) for i in items)
+        and not any(_ASKS.match(context, i.end) for i in items)  # "Is Friday OK now?" asks
+    )
+
+
+_ASKS = re.compile(r"[^.!?\n]*\?")
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -18,6 +18,23 @@ _WHO = (
     r"(?:someone\s+|somebody\s+|sum1\s+|some1\s+|you\s+|u\s+|one\s+of\s+you\s+|an?\s+advisor\s+|"
     r"the\s+team\s+)?"
 )
+# The rest of the sentence adds nothing that could turn a call request into something else (a line
+# end alone is not an end: mail is hard-wrapped, "happy to talk\nbut not on the phone")
+_END = r"(?:[.!?]|\n[^\S\n]*\n|\s*\Z)"
+_SAYS_NO_MORE = (
+    rf"(?=\s*(?:{_END}|,?\s*(?:please|thanks|thank\s+you|if\s+possible|if\s+(?:that'?s|it'?s)\s+"
+    rf"(?:ok|okay|alright|possible))[^\w\n]*?{_END}))"
+)
+# "I'm happy to", "we are now ready to", or the start of a sentence ("Happy to talk.")
+_I_AM = (
+    r"(?:(?:\bi'?m|\bi\s+am|\bim|\bwe'?re|\bwe\s+are|\bi\s+feel)\s+|^\W*|(?<=[.!?]\s))"
+    r"(?:(?:really|now|quite|very|so|also|definitely|more\s+than)\s+)*"
+)
+_TO_TALK = r"\s+to\s+(?:talk|speak|chat)"
+_WHOM = (
+    r"\s+(?:now|to\s+(?:you|someone|somebody|an?\s+advisor|one\s+of\s+you)|with\s+(?:you|someone|"
+    r"somebody|an?\s+advisor)|(?:on|over|by)\s+the\s+(?:phone|telephone))"
+)
 _WANTS = re.compile(
     rf"(?im)\b(?:(?:please|pls|can|could|would|will)\s+{_WHO}(?:{_CALL}\s+me|give\s+me\s+a\s+"
     rf"(?:call|ring|bell))|(?:like|want|need)\s+(?:someone|somebody|you|one\s+of\s+you|an?\s+advisor)\s+"
@@ -35,6 +52,15 @@ _WANTS = re.compile(
     # "please ring after 6pm": a request with a time, never "please call 999"
     rf"(?:please|pls)\s+(?:call|ring|phone)(?=\s+(?:after|before|between|in\s+the|(?:on\s+)?(?:mon|tue|wed|thu|"
     rf"fri|sat|sun|week)\w*|any\s*time|at\s+(?:weekends|lunch)|mornings|afternoons|evenings|during)\b)|"
+    # "I'm ready to talk now", "I'd like to speak to someone", "happy to talk to you now" (the person's
+    # own words: "he is happy to talk" may be the other party). A bare "happy to talk" says they are
+    # willing, not that they ask for a call, so it needs "now" or whom. Only when the clause ends there
+    # ("not ready to talk yet", "happy to talk to my son first" are not), never when the sentence goes
+    # on to limit it ("happy to talk to you, but not on the phone", "... in person")
+    rf"(?:{_I_AM}(?:ready|(?:happy|willing|glad)(?={_TO_TALK}{_WHOM}))|\bi(?:'?d|\s+would)\s+(?:really\s+)?"
+    rf"(?:like|love)|\bi\s+(?:really\s+)?(?:want|need)){_TO_TALK}(?=(?:{_WHOM})*{_SAYS_NO_MORE})|"
+    rf"(?:(?:phone|telephone)\s+(?:chat|conversation)|chat\s+(?:on|over)\s+the\s+(?:phone|telephone))\s+"
+    rf"would\s+be\s+(?:good|great|fine|welcome|helpful|lovely|nice){_SAYS_NO_MORE}|"
     # The acknowledgement says: just reply "call me".
     rf"(?:yes|please)[\s,!.]+(?:please[\s,!.]+)?call\s+me|^[^\w\n]*call\s+me)\b"
 )
@@ -56,7 +82,16 @@ _EMAIL_ONLY = re.compile(
     r"phone|ring)\s+(?:me\s+)?or\s+(?:text|message|sms)|no\s+(?:phone\s+)?calls\s+or\s+texts|"
     r"(?:checks?|reads?|goes\s+through|looks\s+(?:at|through)|monitors?)\s+my\s+phone|my\s+phone\s+"
     r"(?:is|gets)\s+(?:checked|monitored|watched)|not\s+safe\s+(?:for\s+(?:you|anyone)\s+)?to\s+"
-    r"(?:call|ring|phone)|(?:can'?t|cannot)\s+(?:safely\s+)?(?:take|have)\s+(?:phone\s+)?calls)\b"
+    r"(?:call|ring|phone)|(?:can'?t|cannot)\s+(?:safely\s+)?(?:take|have)\s+(?:phone\s+)?calls|"
+    # "could we keep to email for now", "email is easier for me than talking", "I'd rather write than
+    # talk": email named instead of talking. Not "keep to email and phone", nor "rather write to him
+    # than talk to him" (a letter to the other party, not how the hub reaches them)
+    r"(?:keep|stick|stay)\s+(?:to|with)\s+e-?mail(?:s|ing)?(?![^.!?\n]*\b(?:call|ring|phon|talk|speak|chat))|"
+    r"e-?mail(?:ing)?\s+(?:is|would\s+be|works?)\s+(?:much\s+|a\s+lot\s+)?(?:easier|better|safer)\s+"
+    r"(?:for\s+me\s+)?than\s+(?:talking|speaking|calls|phone\s+calls|the\s+phone|phoning|a\s+call)|"
+    r"rather\s+(?:write|e-?mail|put\s+it\s+in\s+writing)\s+than\s+(?:talk|speak|call|phone|ring|be\s+called)"
+    r"(?:\s+(?:on|over)\s+the\s+phone|\s+to\s+(?:you|someone|anyone|an?\s+advisor))?(?=\s*(?:[.!?,;]|$|"
+    r"please|thanks|if|for\s+now|at\s+the\s+moment|right\s+now)))\b"
 )
 _CALL_IF = re.compile(r"(?i)\b(?:if|when)\s+(?:you|someone|an?\s+advisor)\s+(?:do\s+)?(?:call|ring|phone)")
 # "don't call before 6pm" restricts the time; it is not a refusal.
@@ -65,8 +100,8 @@ _TIME_QUALIFIER = re.compile(
     r"mon|tue|wed|thu|fri|sat|sun|week)|during|in\s+the|at\s+work|on\s+(?:week|mon|tue|wed|thu|"
     r"fri|sat|sun))"
 )
-_NAMING = re.compile(
-    r"\s+(?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|After|Before|Between|In|On|At|Any|Please|Back|Anytime)\w*\b)"
+_NAMING = re.compile(  # "Call me Jo"; a name after a blank line ("Happy to talk\n\nThanks") signs off
+    r"(?![^\S\n]*\n[^\S\n]*\n)\s+(?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|After|Before|Between|In|On|At|Any|Please|Back|Anytime)\w*\b)"
     r"(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][a-z]+\b(?!\s*\d)"
 )
 _NEGATION = re.compile(r"(?i)(?:\bnot|n't|\bnever|\bno\s+one|\bnobody)\b[^.!?,;\n]*$")

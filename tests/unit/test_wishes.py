@@ -465,3 +465,188 @@ def test_polish_call_request_with_do_mnie_before_the_verb_is_a_call_request():
     wishes = read_contact_wishes("Proszę do mnie zadzwonić: 07700 900789, najlepiej po 17:00", "pl")
     assert wishes.wants_call is True
     assert wishes.call_windows is not None and wishes.call_windows[0].start == "17:00"
+
+
+SAT, MON_FRI = ("sat",), WEEKDAYS
+
+
+class TestATimeDaysOrDaysATime:
+    """ "after 6 weekdays or sat morning": a time, two days joined by "or" and a time whose hours do
+    not meet are two windows; the days after a number are never read as "6 weeks"."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            (
+                "Ring me after 6 weekdays or sat morning please.",
+                [(SAT, "09:00", "12:00"), (MON_FRI, "18:00", "21:00")],
+            ),
+            (
+                "can u ring after 7 wkdays or sun morn",
+                [(("sun",), "09:00", "12:00"), (MON_FRI, "19:00", "21:00")],
+            ),
+            (
+                "Best to phone after 7 mon-fri or Saturday mornings.",
+                [(SAT, "09:00", "12:00"), (MON_FRI, "19:00", "21:00")],
+            ),
+            (
+                "Please call mornings weekdays or Sundays after 5.",
+                [(MON_FRI, "09:00", "12:00"), (("sun",), "17:00", "21:00")],
+            ),
+            ("Please call after 6 weekdays.", [(MON_FRI, "18:00", "21:00")]),
+            ("Please ring after 5pm weekends.", [(("sat", "sun"), "17:00", "21:00")]),
+            # a day after a comma is another clause, here one saying when someone is home
+            (
+                "pls ring tue-thu after 6, saturdays my ex is home",
+                [(("tue", "wed", "thu"), "18:00", "21:00")],
+            ),
+            (
+                "Please call Monday to Thursday or Saturday.",
+                [(("mon", "tue", "wed", "thu", "sat"), "09:00", "21:00")],
+            ),
+        ],
+    )
+    def test_reads(self, text: str, expected: list[tuple[tuple[str, ...], str, str]]) -> None:
+        assert windows(text) == expected
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            # hours that meet: which time goes with which day is a guess, so one window, never two
+            "Please call after 10 Mondays or Tuesdays before 12.",
+            # three days: where the list splits is a guess
+            "Please call after 6 Mondays, Tuesdays or sat morning.",
+            # two weekends from now, or 2pm at weekends?
+            "Please call after 2 weekends.",
+            "Please call between 3 and 5 weekends.",
+        ],
+    )
+    def test_never_two_windows_from_a_guess(self, text: str) -> None:
+        found = windows(text)
+        assert found is None or len(found) == 1
+        if found:
+            assert found == [(("mon", "tue"), "10:00", "12:00")]
+
+
+class TestEmailInsteadOfTalking:
+    """Email named instead of talking is email only; an email address or "email me, then ring" is not."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Can we stick to email for the moment?",
+            "Could we keep with emails please.",
+            "Emailing is much easier for me than phone calls.",
+            "Honestly email works better than the phone.",
+            "I would rather put it in writing than speak on the phone.",
+            "I'd rather email than be called, thanks.",
+        ],
+    )
+    def test_email_only(self, text: str) -> None:
+        wishes = read_contact_wishes(text)
+        assert (wishes.email_only, wishes.wants_call) == (True, False)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Please email the leaflet and then give me a ring.",
+            "My email address is sam.k@example.org if you need it.",
+            "Can we stick to email and a quick call later?",
+            "I'd rather write to her than talk to her face to face.",
+            "I'd rather write than speak to him in person.",
+            "Email was easier than the phone when I contacted the police.",
+        ],
+    )
+    def test_not_email_only(self, text: str) -> None:
+        assert read_contact_wishes(text).email_only is False
+
+
+class TestWillingToTalk:
+    """ "I'd like to speak to someone", "I'm ready to talk now" ask for a call; a bare "happy to talk"
+    (willing, not asking), someone else's words, or a talk that is not a call do not."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "I think I'm ready to talk now.",
+            "We're ready to talk.",
+            "I would really like to talk to one of you.",
+            "I need to speak to someone, please.",
+            "I'm happy to speak with an advisor now.",
+            "A phone conversation would be helpful.",
+            "A chat over the phone would be lovely, thank you.",
+            "Hello,\n\nI'm happy to chat to someone now\n\nKind regards\nPat",
+        ],
+    )
+    def test_asks_for_a_call(self, text: str) -> None:
+        assert read_contact_wishes(text).wants_call is True
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "I'm still not ready to talk about it.",
+            "I'm happy to chat to my partner first.",
+            "Speaking about what happened is really difficult.",
+            "She is happy to talk to you.",
+            "I'd like to speak to someone in person, not over the phone.",
+            "I'm happy to talk to you, but only face to face.",
+            "I'm happy to speak\nbut not by phone please.",
+            "Happy to chat.",
+            "I'd like to talk to him about what he did.",
+            "I don't feel ready to talk on the phone yet.",
+        ],
+    )
+    def test_does_not_ask(self, text: str) -> None:
+        assert read_contact_wishes(text).wants_call is not True
+
+    @pytest.mark.parametrize(
+        "text",
+        ["I'm really not happy to speak on the phone.", "I'm not ready to talk on the phone."],
+    )
+    def test_refuses(self, text: str) -> None:
+        assert read_contact_wishes(text).wants_call is False
+
+
+SIX_BUT_MON = ("tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class TestExceptADayPart:
+    """ "except Thursday mornings" takes the morning away on Thursdays only; where the time may go with
+    the other days ("except Thursday after 5") the narrower reading stays."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            (
+                "You can call me any time except Thursday mornings.",
+                [(SIX_BUT_THU, "09:00", "21:00"), (("thu",), "12:00", "21:00")],
+            ),
+            (
+                "Please ring on weekdays, apart from Monday afternoons.",
+                [
+                    (("mon",), "09:00", "12:00"),
+                    (("tue", "wed", "thu", "fri"), "09:00", "21:00"),
+                    (("mon",), "17:00", "21:00"),
+                ],
+            ),
+            ("Please phone in the evening, other than Tuesdays.", [(SIX_BUT_TUE, "17:00", "21:00")]),
+            ("Please phone afternoons, excluding Monday afternoons.", [(SIX_BUT_MON, "12:00", "17:00")]),
+            ("Please call, except Sunday evenings. Mornings are ideal.", [(ALL, "09:00", "12:00")]),
+        ],
+    )
+    def test_reads(self, text: str, expected: list[tuple[tuple[str, ...], str, str]]) -> None:
+        assert windows(text) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            # "(any day but Thursday) after 5" or "any day, but not Thursday after 5"? The narrower
+            ("Please call any day except Thursday after 5.", [(SIX_BUT_THU, "17:00", "21:00")]),
+            # the time may be Mondays' too
+            ("Please call Tuesdays instead of Mondays in the evening.", None),
+            # which evenings? Unclear, never the wider reading
+            ("Please call evenings except Friday evenings.", None),
+        ],
+    )
+    def test_never_the_wider_reading(self, text: str, expected: object) -> None:
+        assert windows(text) == expected

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from rjmail.cases.wishes import stated_changes
-from rjmail.core.windows import times_unclear, windows_list
+from rjmail.core.windows import times_unclear, windows_list, windows_to_json
 from rjmail.core.wishes import read_contact_wishes
 
 ALL = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -22,7 +22,8 @@ def windows(text: str) -> list[tuple[tuple[str, ...], str, str]] | None:
 def later(first: str, then: str) -> list[dict[str, object]] | None:
     before = read_contact_wishes(first)
     changes = stated_changes(read_contact_wishes(then), before.call_windows, before.call_times)
-    return windows_list(changes["call_windows"])
+    kept = windows_to_json(before.call_windows)  # a message with no call times keeps the windows
+    return windows_list(changes.get("call_windows", kept))
 
 
 @pytest.mark.parametrize(
@@ -92,3 +93,90 @@ def test_a_long_message_is_read_in_linear_time(unit: str) -> None:
     started = time.perf_counter()
     read_contact_wishes(text)
     assert time.perf_counter() - started < 5.0
+
+
+@pytest.mark.parametrize(
+    ("then", "expected"),
+    [
+        # only the Thursday evening goes; nothing is added to "weekdays after 5"
+        (
+            "Any time is fine except Thursday evenings.",
+            [{"days": ["mon", "tue", "wed", "fri"], "from": "17:00", "to": "21:00"}],
+        ),
+        (
+            "Fine any time apart from Monday mornings.",
+            [{"days": list(ALL[:5]), "from": "17:00", "to": "21:00"}],
+        ),
+    ],
+)
+def test_a_later_except_a_day_part_only_narrows(then: str, expected: object) -> None:
+    assert later("Please call weekdays after 5.", then) == expected
+
+
+@pytest.mark.parametrize(
+    ("then", "expected"),
+    [
+        (
+            "Oops, I meant after 7pm.",
+            [{"days": ["mon", "tue", "wed", "thu"], "from": "19:00", "to": "21:00"}],
+        ),
+        ("sorry i meant before 11", [{"days": ["mon", "tue", "wed", "thu"], "from": "09:00", "to": "11:00"}]),
+        ("I meant to say Wednesdays only.", [{"days": ["wed"], "from": "17:30", "to": "21:00"}]),
+        # a time in a story, not a correction of the call times: the windows stay
+        (
+            "I mean it was after 8pm when they left.",
+            [{"days": ["mon", "tue", "wed", "thu"], "from": "17:30", "to": "21:00"}],
+        ),
+        # a correction rjmail cannot read: nothing automatic
+        ("I mean after my operation.", None),
+    ],
+)
+def test_a_later_correction_with_no_call_word_restates_the_times(then: str, expected: object) -> None:
+    assert later("Please ring Monday to Thursday after 5.30.", then) == expected
+
+
+@pytest.mark.parametrize(
+    ("then", "expected"),
+    [
+        # the correction's hours replace words rjmail could not read
+        ("Sorry, I mean after 8pm.", [{"days": list(ALL), "from": "20:00", "to": "21:00"}]),
+        ("I meant Saturdays after 7.", [{"days": ["sat"], "from": "19:00", "to": "21:00"}]),
+        # days alone leave the unread hours unread; no correction word, nothing to restate over
+        ("I mean Saturdays.", None),
+        ("After 8pm please.", None),
+    ],
+)
+def test_a_correction_after_unclear_words_stands_only_with_hours(then: str, expected: object) -> None:
+    assert later("Please phone me. I'm normally free once my shift finishes.", then) == expected
+
+
+THU_OUT = "Please ring in the afternoon, but never on Thursdays."
+AFTERNOONS = {"from": "12:00", "to": "17:00"}
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "days"),
+    [
+        # the day ruled out before suits again: it joins the earlier days, with their hours
+        (THU_OUT, "Thursdays are fine now.", list(ALL)),
+        (THU_OUT, "I could do Thursdays again.", list(ALL)),
+        (THU_OUT, "Thursday is possible after all.", list(ALL)),
+        (
+            "Please ring in the afternoon, but weekends are a no-go.",
+            "Sundays are okay again.",
+            [*ALL[:5], "sun"],
+        ),
+        # not a lift: a move to that day, a preference, a day never ruled out, or more than that day
+        (THU_OUT, "Just Thursdays now.", ["thu"]),
+        (THU_OUT, "Thursdays are best now.", ["thu"]),
+        ("Please ring Tuesday afternoons.", "Thursdays are fine now.", ["thu"]),
+        (THU_OUT, "Thursdays and Fridays are fine now.", ["thu", "fri"]),
+        (THU_OUT, "Are Thursdays fine now?", ["thu"]),  # a question lifts nothing
+        # still ruled out
+        (THU_OUT, "Thursdays still aren't OK now.", ["mon", "tue", "wed", "fri", "sat", "sun"]),
+    ],
+)
+def test_a_day_ruled_out_before_that_suits_again_joins_the_earlier_days(
+    first: str, then: str, days: list[str]
+) -> None:
+    assert later(first, then) == [{"days": days, **AFTERNOONS}]
