@@ -188,7 +188,7 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
     windows, times, found = _call_times(written)
     only_email = email_only(words, gives_call_times=windows is not None)
     return ContactWishes(
-        wants_call=False if only_email else wants_call(words),
+        wants_call=False if only_email else wants_call(words, gives_call_times=windows is not None),
         call_windows=windows,
         call_times=times,
         voicemail_ok=voicemail_ok(words),

@@ -15,8 +15,8 @@ from rjmail.core.timecues import NOT_NEGATING
 
 _CALL = r"(?:call|ring|phone|telephone|contact)"
 _WHO = (
-    r"(?:someone\s+|somebody\s+|sum1\s+|some1\s+|you\s+|u\s+|one\s+of\s+you\s+|an?\s+advisor\s+|"
-    r"the\s+team\s+)?"
+    r"(?:someone\s+|somebody\s+|sum1\s+|some1\s+|you\s+|u\s+|one\s+of\s+(?:you|your\s+(?:team|advisors))\s+|"
+    r"an?\s+advisor\s+|the\s+team\s+)?"
 )
 # The rest of the sentence adds nothing that could turn a call request into something else (a line
 # end alone is not an end: mail is hard-wrapped, "happy to talk\nbut not on the phone")
@@ -36,10 +36,12 @@ _WHOM = (
     r"somebody|an?\s+advisor)|(?:on|over|by)\s+the\s+(?:phone|telephone))"
 )
 _WANTS = re.compile(
-    rf"(?im)\b(?:(?:please|pls|can|could|would|will)\s+{_WHO}(?:{_CALL}\s+me|give\s+me\s+a\s+"
+    rf"(?im)\b(?:(?:please|pls|can|could|would|will)\s+{_WHO}(?:{_CALL}\s+(?:me|us)|give\s+(?:me|us)\s+a\s+"
     rf"(?:call|ring|bell))|(?:like|want|need)\s+(?:someone|somebody|you|one\s+of\s+you|an?\s+advisor)\s+"
     rf"to\s+(?:{_CALL}\s+me|give\s+me\s+a\s+call)|(?:give me|want|like|prefer|have|welcome|appreciate|"
     rf"receive|get)\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?(?:call|ring|chat\s+on\s+the\s+phone)|"
+    rf"(?:welcome|appreciate|like|want)\s+a\s+(?:quick\s+)?(?:phone|telephone)\s+(?:conversation|chat)|"
+    rf"{_CALL}\s+me\s+to\s+(?:talk|go\s+through|explain|discuss)|"
     rf"mind\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?call|"
     rf"(?:glad|grateful)\s+(?:of|for)\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?(?:call|ring|chat)|"
     rf"(?:best|easiest|good|safest)\s+(?:time\s+)?to\s+{_CALL}\s+me|"
@@ -50,7 +52,7 @@ _WANTS = re.compile(
     rf"prefer\s+(?:a\s+)?(?:phone|call)|(?:happy|fine|ok|okay)\s+for\s+(?:you|someone|an?\s+advisor)\s+"
     rf"to\s+{_CALL}\s+me|(?:you\s+)?(?:can|may)\s+{_CALL}\s+me|feel\s+free\s+to\s+{_CALL}\s+me|"
     # "please ring after 6pm": a request with a time, never "please call 999"
-    rf"(?:please|pls)\s+(?:call|ring|phone)(?=\s+(?:after|before|between|in\s+the|(?:on\s+)?(?:mon|tue|wed|thu|"
+    rf"(?:please|pls|(?:can|could|would)\s+{_WHO})\s*(?:call|ring|phone)(?=\s+(?:after|before|between|in\s+the|(?:on\s+)?(?:mon|tue|wed|thu|"
     rf"fri|sat|sun|week)\w*|any\s*time|at\s+(?:weekends|lunch)|mornings|afternoons|evenings|during)\b)|"
     # "I'm ready to talk now", "I'd like to speak to someone", "happy to talk to you now" (the person's
     # own words: "he is happy to talk" may be the other party). A bare "happy to talk" says they are
@@ -87,11 +89,24 @@ _EMAIL_ONLY = re.compile(
     # talk": email named instead of talking. Not "keep to email and phone", nor "rather write to him
     # than talk to him" (a letter to the other party, not how the hub reaches them)
     r"(?:keep|stick|stay)\s+(?:to|with)\s+e-?mail(?:s|ing)?(?![^.!?\n]*\b(?:call|ring|phon|talk|speak|chat))|"
-    r"e-?mail(?:ing)?\s+(?:is|would\s+be|works?)\s+(?:much\s+|a\s+lot\s+)?(?:easier|better|safer)\s+"
-    r"(?:for\s+me\s+)?than\s+(?:talking|speaking|calls|phone\s+calls|the\s+phone|phoning|a\s+call)|"
+    r"keep\s+(?:all\s+of\s+)?(?:this|it|everything|things)\s+(?:on|to|by|over)\s+e-?mail"
+    r"(?![^.!?\n]*\b(?:call|ring|phon|talk|speak|chat))|"
+    r"(?:e-?mail(?:ing)?|writing)\s+(?:is|would\s+be|works?)\s+(?:much\s+|a\s+lot\s+)?(?:easier|better|safer)\s+"
+    r"(?:for\s+me\s+)?than\s+(?:talking|speaking|calls|phone\s+calls|the\s+phone|phoning|a\s+(?:phone\s+)?call)|"
     r"rather\s+(?:write|e-?mail|put\s+it\s+in\s+writing)\s+than\s+(?:talk|speak|call|phone|ring|be\s+called)"
     r"(?:\s+(?:on|over)\s+the\s+phone|\s+to\s+(?:you|someone|anyone|an?\s+advisor))?(?=\s*(?:[.!?,;]|$|"
     r"please|thanks|if|for\s+now|at\s+the\s+moment|right\s+now)))\b"
+)
+# Email named as the way, which counts beside a refused call ("please don't ring, just email", "I'd
+# rather not speak on the phone, email is fine", "I struggle on the phone ... emails are much better")
+_EMAIL_INSTEAD = re.compile(
+    r"(?i)\b(?:just\s+e-?mail|e-?mail(?:ing)?\s+(?:me\s+)?(?:instead|is\s+(?:fine|ok|okay|best|better|great|"
+    r"good|easier)|would\s+be\s+(?:better|best|easier)|works?\s+(?:better|best))|e-?mails?\s+(?:are|is)\s+"
+    r"(?:much\s+|a\s+lot\s+|far\s+)?(?:better|easier)\s+for\s+me|e-?mail\s+me\s+(?:at|on)\b)"
+)
+_PHONE_HARD = re.compile(
+    r"(?i)\b(?:struggle|panic|get\s+(?:muddled|upset|anxious|flustered))\s+(?:on|with)\s+the\s+phone|"
+    r"find\s+(?:the\s+)?phones?(?:\s+calls?)?\s+(?:too\s+)?(?:hard|difficult|stressful)"
 )
 _CALL_IF = re.compile(r"(?i)\b(?:if|when)\s+(?:you|someone|an?\s+advisor)\s+(?:do\s+)?(?:call|ring|phone)")
 # "don't call before 6pm" restricts the time; it is not a refusal.
@@ -161,12 +176,25 @@ def email_only(text: str, gives_call_times: bool = False) -> bool:
         if _TIME_QUALIFIER.match(text[m.end() : m.end() + 25]):
             continue  # "I can't take calls in the day" restricts the time
         return True
+    instead = [m for m in _EMAIL_INSTEAD.finditer(text) if not negated(_before(text, m.start()))]
+    return bool(instead) and (_PHONE_HARD.search(text) is not None or refuses_calls(text))
+
+
+def refuses_calls(text: str) -> bool:
+    """A call refused outright: "please don't ring", "I'd rather not speak on the phone" (not "don't
+    call before 6pm", which restricts the time, nor "don't call me Mrs Atkins")."""
+    for match in _REFUSES.finditer(text):
+        if _NAMING.match(text[match.end() :]):
+            continue
+        if not _TIME_QUALIFIER.match(text[match.end() : match.end() + 25]):
+            return True
     return False
 
 
-def wants_call(text: str) -> bool | None:
-    """True when the person asks for a phone call, False when they decline one, else None."""
-    if email_only(text):
+def wants_call(text: str, gives_call_times: bool = False) -> bool | None:
+    """True when the person asks for a phone call, False when they decline one, else None.
+    `gives_call_times` as for email_only: "he reads my phone. you can ring me after 7" asks for a call."""
+    if email_only(text, gives_call_times):
         return False
     asked = False
     restricted: list[tuple[int, int]] = []  # "don't call me before 6pm": a time, not a refusal

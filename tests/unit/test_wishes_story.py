@@ -139,3 +139,59 @@ def test_a_person_who_will_say_when_leaves_no_automatic_times() -> None:
         {"days": list(WEEKDAYS), "from": "12:00", "to": "17:00"}
     ]
     assert "be in touch once" in call_context(then)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please don't phone, just email me.",
+        "I would rather not talk on the phone. Emailing is fine for me.",
+        "I panic on the phone. Emails are a lot better for me.",
+        "Do not ring this number please. Email me at pat@example.org instead.",
+        "Can we keep everything on email for now please.",
+        "Writing would be easier for me than a phone call.",
+    ],
+)
+def test_a_refused_call_with_email_named_is_email_only(text: str) -> None:
+    wishes = read_contact_wishes(text)
+    assert wishes.email_only is True
+    assert wishes.wants_call is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please don't ring before 5, email is fine in the day.",  # a time, not a refusal
+        "Email me at sam@example.org or ring me on 07700 900123.",  # both ways
+        "Keep this on email and then give me a call next week.",
+        "Don't call me Mrs Dunn please, just email me back and we can sort a call.",
+    ],
+)
+def test_email_named_without_a_refusal_is_not_email_only(text: str) -> None:
+    assert read_contact_wishes(text).email_only is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could one of your advisors give me a bell please?",
+        "Can you text me the details and then call me to explain what happens?",
+        "I'd appreciate a telephone chat with someone.",
+        "Could you ring after 6 on weekdays?",
+        "Don't text, my ex reads my phone. You can call me weekday mornings though.",
+    ],
+)
+def test_call_requests_in_other_words(text: str) -> None:
+    assert read_contact_wishes(text).wants_call is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please don't call me to talk about it yet.",
+        "My ex reads my phone, so email only please.",
+        "I could phone the police after 6 if he comes back.",
+    ],
+)
+def test_near_misses_are_not_call_requests(text: str) -> None:
+    assert read_contact_wishes(text).wants_call is not True
