@@ -263,7 +263,8 @@ _EXCLUDING = re.compile(r"(?i)^\W*(?:not|never|except|apart\s+from|other\s+than|
 
 _LEAD = re.compile(  # "hi Dean again, Thursdays are off the table"
     r"(?i)^\W*(?:(?:hi|hello|hiya|hey)\b[^,.!?\n]{0,30}[,.!?]\s*)?"
-    r"(?:(?:also|and|but|oh|sorry|just|actually|one\s+more\s+thing)\W+)*"
+    r"(?:(?:also|and|but|oh|sorry|just|actually|one\s+more\s+thing|p\.?s|(?:i\s+)?(?:forgot|meant)\s+to\s+"
+    r"(?:say|mention|add))\W+)*"
 )
 
 

@@ -195,3 +195,23 @@ def test_call_requests_in_other_words(text: str) -> None:
 )
 def test_near_misses_are_not_call_requests(text: str) -> None:
     assert read_contact_wishes(text).wants_call is not True
+
+
+@pytest.mark.parametrize(
+    ("then", "expected"),
+    [
+        (
+            "Forgot to mention, not Monday evenings, my ex drops the kids off.",
+            [
+                {"days": ["mon"], "from": "15:00", "to": "17:00"},
+                {"days": ["tue", "wed", "thu", "fri", "sat", "sun"], "from": "15:00", "to": "21:00"},
+            ],
+        ),
+        (
+            "PS Sundays are no good",
+            [{"days": ["mon", "tue", "wed", "thu", "fri", "sat"], "from": "15:00", "to": "21:00"}],
+        ),
+    ],
+)
+def test_an_afterthought_that_rules_out_is_read(then: str, expected: object) -> None:
+    assert later("Any day after 3pm is fine for a call.", then) == expected
