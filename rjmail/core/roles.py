@@ -60,9 +60,10 @@ _VICTIM = re.compile(
     rf"(?:\s+(?:in|on|at)\s+[\w']+(?:\s+[\w']+)?)?\s+(?:was|were|got|has\s+been|have\s+been)\s+"
     rf"{_GAP}(?:burgled|broken\s+into|vandalised|damaged|smashed|set\s+on\s+fire|stolen|targeted|"
     rf"attacked|robbed)|stole\s+(?:from\s+(?:me|us)|my|our)|"
-    # "since our burglary", "after my break-in": the household's own; "my burglary conviction" is not
-    rf"(?:my|our)\s+(?:recent\s+)?(?:burglary|break[\s-]?in)(?!\s+(?:convictions?|charges?|sentences?|"
-    rf"offen[cs]es?|trial|case|record)))\b"
+    # "since our burglary": the household's own ("my burglary" may be an offender's: "after my burglary
+    # arrest", "amends for my burglary"), never with the words of a case against someone
+    rf"(?:since|after|following|before)\s+our\s+(?:recent\s+)?(?:burglary|break[\s-]?in)(?![\s-]+(?:\w+\s+)?"
+    rf"(?:arrests?|convictions?|charges?|sentenc\w*|offen[cs]es?|trial|case|record|hearing|court|of)\b))\b"
 )
 _THEY = (
     r"(?:he|she|they|who|my\s+client|the\s+client|the\s+young\s+person|the\s+service\s+user|"

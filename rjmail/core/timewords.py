@@ -30,6 +30,7 @@ from rjmail.core.timecues import (
     UNREAD_TIME,
     clause,
     clause_start,
+    doubtful_busy,
     in_busy_clause,
     negated,
 )
@@ -63,12 +64,14 @@ class CallWindow:
 
 # \b first: "allowed", "showed" and "common" end in a day's short name
 _DAY_NAMES = r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|weds?|thu(?:rs?)?|fri)"
-# "sat" and "sun" are words of their own ("I sat", "the sun"): read only in a list with another day
+# "sat" and "sun" are words of their own ("I sat", "the sun"): read only in a list with another day,
 _SAT_SUN = r"\b(?:sat|sun)s?\b"
 _DAY = rf"(?:\b(?:week|wk)[\s-]?days?|\b(?:week|wk)ends?|{_DAY_NAMES}s?\b|\bmon\s*-\s*fri)"
 _AND = r"\s*(?:,|and|or|&|/)\s*"
-# ... or right before a part of the day: "sat morn", "sun aft"
-_SAT_SUN_PART = r"\b(?:sat|sun)s?\b(?=\s*(?:morn|aft|arvo|eve|lunch))"
+# ... or right before a whole part-of-day word ("sat morn", "sun aft"; not "sat eventually")
+_SAT_SUN_PART = (
+    r"\b(?:sat|sun)s?\b(?=\s*(?:morn(?:ing)?|aft(?:ernoon)?|arvo|eve(?=s)|evening|lunch\s*time)s?(?![\w-]))"
+)
 _DAYLIST = (
     rf"(?:{_DAY}|{_SAT_SUN_PART}|{_SAT_SUN}(?={_AND}(?:{_DAY}|{_SAT_SUN})))(?:{_AND}(?:{_DAY}|{_SAT_SUN}))*"
 )
@@ -93,7 +96,7 @@ _ITEM = re.compile(
     rf"(?P<drange>(?P<d1>{_DAY_NAMES})s?\b\s*(?:to|-|–|through|till|until)\s*(?P<d2>{_DAY_NAMES})s?\b"
     rf"(?P<dmore>(?:\s*(?:and|or|&|/)\s*(?:{_DAY}|{_SAT_SUN}))*))|"
     rf"(?P<days>{_DAYLIST})|"
-    r"(?P<part>\b(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|morn|afternoon|arvo|aft|evening|(?<!christmas\s)(?<!years\s)(?<!year's\s)eve|lunch\s*time|"
+    r"(?P<part>\b(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|morn|afternoon|arvo|aft|evening|eve(?=s)|lunch\s*time|"
     r"daytime|day\s*time|lunch\s*break|night|week\s*night)s?|(?:during|in)\s+the\s+day|(?:during|at)\s+lunch)(?![\w-])",
     re.IGNORECASE,
 )
@@ -145,14 +148,10 @@ def _time_spans(m: re.Match[str]) -> Spans:
             return ((at, LATEST),) if at < LATEST else _unclear(m)
         return ((EARLIEST, at),) if at > EARLIEST else _unclear(m)
     word = (m.group("pw") or m.group("part")).lower()
-    key = _SHORT_PARTS.get(word.lower().rstrip("s")[:4]) or next((k for k in PARTS if k in word), "day")
+    key = _SHORT_PARTS.get(word.rstrip("s")[:4]) or next((k for k in PARTS if k in word), "day")
     if m.group("mod") or "night" in word:
         raise UnclearError(m.group(0))  # "early evening" has no fixed meaning
     return (PARTS[key],)
-
-
-# "sat morn", "tues arvo", "weekday eves or sun aft" typed on a phone
-_SHORT_PARTS = {"arvo": "afternoon", "aft": "afternoon", "morn": "morning", "eve": "evening"}
 
 
 def _unclear(m: re.Match[str]) -> Spans:
@@ -161,8 +160,8 @@ def _unclear(m: re.Match[str]) -> Spans:
 
 _MAX_ITEMS = 40
 _AT_THE = re.compile(r"(?i)\s*,?\s*at\s+the\s+(?:very\s+)?(earliest|latest)\b")
-
-
+# "sat morn", "tues arvo", "weekday eves or sun aft" typed on a phone ("eve" alone is a name, or Christmas)
+_SHORT_PARTS = {"arvo": "afternoon", "aft": "afternoon", "morn": "morning", "eve": "evening"}
 # A word every call-time item starts with: most sentences have none, and _ITEM is costly to run
 _HINT = re.compile(
     r"(?i)\b(?:\d|noon|midday|morn|arvo|aft|eve|night|lunch|day|week|wk|mon|tue|wed|thu|fri|sat|"
@@ -350,6 +349,8 @@ def windows_in(text: str) -> Found | None:
         and not any(i.rules_out for i in items)
         and all(ADDS.search(clause(text, i.start, i.end)) for i in items)
     )
+    if any(doubtful_busy(text, b.start, b.end) for b in busy):
+        return Found(None, span, narrows, adds, gives_hours)
     if busy and not narrows:  # "weekdays after 6, my husband is home on Wednesdays": taken away
         held = [replace(i, negated=True) for i in busy if not i.unclear]
         items = paired(text, sorted([*items, *held], key=lambda i: i.start))

@@ -109,13 +109,15 @@ _CALL_CUE = re.compile(
 # Call words about someone else's calls or how the person is, not about the hub calling them: "I
 # missed a call from a withheld number on Tuesday", "my mum calls me every morning", "to check I'm ok"
 _NOT_A_CUE = re.compile(
-    r"(?i)\b(?:missed|got|had|received|took|answered|ignored|blocked)\s+(?:(?:a|an|the|his|her|their|two|"
-    r"three|several|loads\s+of|lots\s+of|\d+)\s+)?(?:\w+\s+)?(?:phone\s+)?calls?\b|"
+    r"(?i)\b(?:(?:missed|answered|ignored|blocked)\s+(?:(?:a|an|the|his|her|their|your|two|three|several|"
+    r"loads\s+of|lots\s+of|\d+)\s+)?(?:\w+\s+)?(?:phone\s+)?calls?|(?:got|had|received|took)\s+(?:(?:a|an|"
+    r"the|two|three|several|loads\s+of|lots\s+of|\d+)\s+)?(?:\w+\s+)?(?:phone\s+)?calls?\s+from)\b|"
     r"\b(?:he|she|they|mum|mom|mam|dad|nan|gran|husband|wife|partner|ex|son|daughter|brother|sister|friend|"
     r"neighbou?r|officer|someone|somebody|number)\s+(?:\w+\s+)?(?:calls|called|rang|rings|phoned|phones|"
     r"keeps\s+(?:calling|ringing|phoning))\s+(?:me|us|her|him)\b|"
-    r"\b(?:i'?m|i\s+am|we'?re|we\s+are|he'?s|she'?s|they'?re|you'?re)\s+(?:ok|okay|fine|alright)\b"
-    r"(?!\s+(?:with|for|to|if|on|at|in|after|before|any|most|mornings?|afternoons?|evenings?)\b)"
+    # "to check I'm ok": how they are; "I'm ok, just not Fridays" is still read
+    r"\b(?:check|see|make\s+sure|know|ask)\s+(?:if\s+|whether\s+|that\s+)?(?:i'?m|i\s+am|we'?re|we\s+are|"
+    r"he'?s|she'?s|they'?re)\s+(?:ok|okay|fine|alright)\b"
 )
 
 
@@ -136,8 +138,8 @@ _SOMEONE = (
 )
 # "I'll let you know when I'm settled": the person will say when; read wherever it stands
 _LATER = (
-    r"(?:let\s+(?:you|u)\s+know|be\s+in\s+touch|get\s+back\s+to\s+(?:you|u)|contact\s+(?:you|u))"
-    r"\s+(?:when|once)\b"
+    r"(?:i'?ll|i\s+will|i\s+can|we'?ll|we\s+will)\s+(?:let\s+(?:you|u)\s+know|be\s+in\s+touch|get\s+back\s+to\s+"
+    r"(?:you|u)|contact\s+(?:you|u))\s+(?:when|once)\b"
 )
 _LATER_CUE = re.compile(rf"(?i)\b{_LATER}")
 _REST = r"[^.,;!?\n]{0,60}"  # the rest of the clause, so advisors read "when I'm back from my mum's"
@@ -168,24 +170,38 @@ _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 
 
-# "Good morning," / "Afternoon," opening a message or a line greets; it names no time. A bare one
-# followed by a time word ("Morning, after 10 please") is left to the reader.
+# "Good morning," / "Afternoon," opening the message or a paragraph greets; it names no time. Not
+# when the rest of its line names a day or a time ("Evening, weekdays only please") nor mid-paragraph
+# (a hard-wrapped "... on Monday or Friday\nafternoon"): when unsure, the time is read.
 _GREETING = re.compile(
-    r"(?im)^[^\S\n]*(?:(?:good|gd)\s+(?:morning|afternoon|evening)|(?:morning|afternoon|evening)"
-    r"(?=[^\S\n]*(?:[,!]|$)(?![^\S\n]*(?:after|before|from|between|till?|until|not|\d))))"
-    r"(?:[^\S\n]+(?:all|everyone|team|there))?"
+    r"(?i)(?:\A|(?<=\n\n))[^\S\n]*(?:(?:good|gd)[^\S\n]+(?:morning|afternoon|evening)\b|(?:morning|afternoon|"
+    r"evening)\b(?=[^\S\n]*(?:[,!.]|\n|\Z))(?=(?P<timed>[^\n]*\b(?:mon|tue|wed|thu|fri|sat|sun|week|wk|morn|"
+    r"aft|arvo|eve|night|lunch|after|before|from|between|till?|until|not|any|\d))?))"
+    r"(?:[^\S\n]+(?:all|everyone|team|there)\b)?"
 )
 
 
-def _without_greetings(text: str) -> str:
-    return _GREETING.sub(lambda m: " " * len(m.group()), text)  # positions kept for call_times
+def _without_greetings(text: str) -> tuple[str, bool]:
+    """Greetings blanked (positions kept for call_times), and whether one may be a time: "Afternoon, I
+    can't do Thursdays" is a greeting or a time, and neither is assumed (the times are unclear)."""
+    timed = False
+
+    def blank(m: re.Match[str]) -> str:
+        nonlocal timed
+        timed = timed or bool(m.group("timed"))
+        return m.group() if m.group("timed") else " " * len(m.group())
+
+    return _GREETING.sub(blank, text), timed
 
 
 def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
     """Contact wishes in `text` (the person's own words); anything unclear stays None."""
-    written = rewrite(_without_greetings(text.translate(_QUOTE_MARKS)), language.lower()[:2])
+    plain, maybe_time = _without_greetings(text.translate(_QUOTE_MARKS))
+    written = rewrite(plain, language.lower()[:2])
     words = written.text
     windows, times, found = _call_times(written)
+    if windows is not None and maybe_time:
+        windows, found = None, None  # the words stay in call_times for advisors
     only_email = email_only(words, gives_call_times=windows is not None)
     return ContactWishes(
         wants_call=False if only_email else wants_call(words, gives_call_times=windows is not None),
@@ -245,7 +261,10 @@ def call_context(text: str) -> str:
     for i, (start, end) in enumerate(spans):
         sentence = flat[start:end]
         read = (
-            cued[i] or (i > 0 and cued[i - 1]) or _names_busy_times(sentence) or _LATER_CUE.search(sentence)
+            cued[i]
+            or (i > 0 and cued[i - 1])
+            or _names_busy_times(_NOT_A_CUE.sub(" ", sentence))
+            or _LATER_CUE.search(sentence)
         )
         if read and not _HARM_CUE.search(sentence):
             kept[start:end] = sentence

@@ -32,7 +32,9 @@ def test_first_person_role(text: str, expected: str) -> None:
     ("text", "expected"),
     [
         ("Ever since our burglary the kids won't sleep upstairs.", "victim"),
-        ("I'd like to hear about RJ after my break-in in March.", "victim"),
+        ("I'd like to hear about RJ after my break-in in March.", "unknown"),  # "my" may be an offender's
+        ("After my burglary arrest I was remanded.", "unknown"),
+        ("Following our break-in last spring I don't feel safe.", "victim"),
         ("My burglary conviction was last year and I want to put things right.", "offender"),
         ("Our break-in case went to court in May.", "unknown"),  # whose case? not said
     ],

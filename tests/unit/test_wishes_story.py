@@ -90,11 +90,12 @@ def test_greetings_are_not_times(text: str) -> None:
     assert wishes.call_times is None
 
 
-def test_a_greeting_before_a_narrowing_only_narrows() -> None:
-    first = "Please call any weekday afternoon."
-    assert later(first, "Afternoon, Wednesdays are no good any more.") == [
-        {"days": ["mon", "tue", "thu", "fri"], "from": "12:00", "to": "17:00"}
-    ]
+def test_a_greeting_that_may_be_a_time_leaves_the_times_unclear() -> None:
+    first = "Please call any weekday afternoon between 1 and 3."
+    # "Afternoon," greets, or says afternoons (12-17, wider than 1-3): neither is assumed
+    assert later(first, "Afternoon, Wednesdays are no good any more.") is None
+    assert read_contact_wishes("Evening, weekdays only please.").call_windows is None
+    assert read_contact_wishes("Good evening, weekdays only please.").call_windows is not None
 
 
 @pytest.mark.parametrize(
@@ -215,3 +216,75 @@ def test_near_misses_are_not_call_requests(text: str) -> None:
 )
 def test_an_afterthought_that_rules_out_is_read(then: str, expected: object) -> None:
     assert later("Any day after 3pm is fine for a call.", then) == expected
+
+
+# From a review of the change above: readings it made wider, each held here.
+@pytest.mark.parametrize(
+    ("text", "ruled_out"),
+    [
+        ("Any time is ok but not when my ex drops the kids off on Sunday", "sun"),
+        ("Please call in the afternoons but never when my husband finishes early on fridays", "fri"),
+        ("Please don't ring when my son is round on Saturday.", "sat"),
+        ("Mornings are fine, just not when my daughter visits on Sundays.", "sun"),
+    ],
+)
+def test_not_when_someone_is_around_keeps_its_day_out(text: str, ruled_out: str) -> None:
+    found = read_contact_wishes(text).call_windows
+    assert found is None or all(ruled_out not in w.days for w in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dont call when my son gets in from work after 6",
+        "please call any weekday but not when the boys get home after 4",
+        "please only call in the mornings when he's at work",  # depends on what rjmail cannot know
+    ],
+)
+def test_not_when_with_an_hour_offers_nothing_after_it(text: str) -> None:
+    found = read_contact_wishes(text).call_windows
+    assert found is None or all(w.end <= "18:00" for w in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wednesday is my only day off from deliveries, afternoons are best for a call.",
+        "please call mornings, tuesday is the only day i'm not looking after my dad",
+        "Evenings please. Thursday is the one day nobody rings me.",
+        "Afternoons are good but only on Tuesdays cos I look after my dad the rest of the week",
+    ],
+)
+def test_the_only_free_day_is_never_turned_into_every_other_day(text: str) -> None:
+    found = read_contact_wishes(text).call_windows
+    assert found is None or all(len(w.days) == 1 for w in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You can call me on Monday or Friday\nafternoon", [(("mon", "fri"), "12:00", "17:00")]),
+        ("please call weekdays in the\nevening!", [(WEEKDAYS, "17:00", "21:00")]),
+        ("Please ring Tuesday\nMorning!", [(("tue",), "09:00", "12:00")]),
+        ("Evening, weekdays only please.", None),  # greeting or time: unclear, never all day
+        ("My daughter Eve is staying with me so mornings only please", [(ALL, "09:00", "12:00")]),
+        ("Please call in the mornings. Thanks, Eve", [(ALL, "09:00", "12:00")]),
+        (
+            "Afternoons are best for a call. I'm ok, just not Fridays.",
+            [(ALL[:4] + ALL[5:], "12:00", "17:00")],
+        ),
+        (
+            "Please ring me on Thursday to check it's all in hand, mornings are best",
+            [(("thu",), "09:00", "12:00")],
+        ),
+        ("Could whoever rings me make it after 6 please", [(ALL, "18:00", "21:00")]),
+    ],
+)
+def test_review_readings(text: str, expected: object) -> None:
+    assert windows(text) == expected
+
+
+def test_im_fine_before_an_exclusion_still_narrows() -> None:
+    assert later("Weekday mornings please", "I'm fine, not Mondays any more") == [
+        {"days": ["tue", "wed", "thu", "fri"], "from": "09:00", "to": "12:00"}
+    ]
