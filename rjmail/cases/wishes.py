@@ -50,7 +50,7 @@ def stated_changes(
         changes["call_times"] = wishes.call_times
         newer = wishes.call_windows
         partial = wishes.narrows or not states_days_and_hours(newer or ())
-        if newer and partial and times_unclear(before_words, before) and not _put_right(wishes, before_words):
+        if newer and partial and times_unclear(before_words, before):
             # "not Wednesdays" or "Thursdays" after times rjmail could not read ("after half 6, any
             # night"): nothing readable to restate them over, so the times stay unclear
             changes["call_times"], newer = f"{before_words}; {wishes.call_times}", None
@@ -90,18 +90,6 @@ def _lifted(wishes: ContactWishes, before: Sequence[CallWindow] | None, before_w
     # evenings" after "after 6", "weekends are out"; the stored words may stop before the "are out")
     named = {d for i in [*items, *busy] for d in i.days}
     return bool(days) and not days & allowed and days <= named
-
-
-def _put_right(wishes: ContactWishes, before_words: str | None) -> bool:
-    """ "Sorry, I mean after 7.30" after words that name no day or time rjmail can read ("once the kids
-    are in bed"): the correction replaces them, so its hours stand on their own. Not when the earlier
-    words name any day or time ("after half 6, not Fridays"): the correction may restate only part;
-    nor a correction naming days only ("I mean Tuesdays"): the unclear hours still hold."""
-    items, busy = read_items(before_words or "")
-    hours = wishes.gives_hours and all(
-        (w.start, w.end) != ("09:00", "21:00") for w in wishes.call_windows or ()
-    )
-    return wishes.corrects and hours and not items and not busy
 
 
 def update_from_message(ctx: CaseContext, case: Case, mail: InboundMail, own_words: str) -> tuple[str, ...]:

@@ -51,7 +51,9 @@ BUSY = re.compile(  # "back from school" is when they are free again, not busy
     # caring for someone or having them round: "I look after my dad in the afternoons"
     r"look(?:s|ing)?\s+after|car(?:e|es|ing)\s+for|i\s+(?:have|'?ve\s+got|get)\s+(?:my|the)\s+(?:mum|mam|"
     r"dad|nan|gran|grandkids|grandchildren|kids|children)|deliver(?:y|ies)|"
-    r"(?<!whoever\s)(?<!who\s)(?:calls|rings|phones)\s+(?:me|us)|"  # "my husband rings me at lunch"
+    # "my husband rings me at lunch" (not "Sarah rings me in the mornings": that may be the advisor)
+    r"(?:husband|wife|partner|ex|mum|mam|dad|boss|son|daughter|brother|sister|he|she|they)\s+(?:\w+\s+)?"
+    r"(?:calls|rings|phones)\s+(?:me|us)|"
     # when they read email: "I check my emails after work", "I check it every evening"
     r"(?:check|read)(?:s|ing)?\s+(?:(?:my\s+)?(?:e-?mails?|inbox)|(?:it|them)(?=\s+(?:every|each|most|at|after|"
     r"before|on|in\s+the)\b))|"

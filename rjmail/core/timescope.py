@@ -61,6 +61,13 @@ def carried(text: str, items: list[Item]) -> list[Item]:
 # Wednesday after 6" may mean any other day, after 6): only "Wednesday evenings" is one thing.
 _EXCEPT = re.compile(r"(?i)(?:except|apart\s+from|other\s+than|excluding|avoid(?:ing)?)\b")
 _PART = re.compile(r"(?i)(?:morn|afternoon|arvo|evening|lunch)")
+# ... and only when nothing more is joined on: in "except Wednesday evenings or Saturday mornings" or
+# "except wednesday afternoon and evening" the "except" reaches the later words too, which no "not"
+# carries, so the whole is unclear (a review found the later words offered as the only times)
+_JOINED_ON = re.compile(
+    r"(?i)\s*(?:,|and|or|&|/|nor|plus)\s*(?:(?:on|the|all|any|every)\s+)?(?:mon|tue|wed|thu|fri|sat|sun|week|wk|"
+    r"morn|aft|arvo|eve|lunch|night|\d)"
+)
 
 
 def paired(text: str, items: list[Item]) -> list[Item]:
@@ -80,7 +87,9 @@ def paired(text: str, items: list[Item]) -> list[Item]:
             or _PRAISED.match(text, item.end)
         ):
             out.append(item)
-        elif any(not o.rules_out and o.start >= clause_start(text, last.start) for o in out):
+        elif any(not o.rules_out and o.start >= clause_start(text, last.start) for o in out) or (
+            not item.negated and _JOINED_ON.match(text, item.end)
+        ):
             item.unclear = True
             out.append(item)
         else:

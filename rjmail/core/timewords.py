@@ -90,7 +90,7 @@ _ITEM = re.compile(
     rf"(?P<dayx>(?:not|except|apart\s+from|other\s+than|excluding|any\s+day\s+but|every\s+day\s+but|"
     rf"instead\s+of|rather\s+than|better\s+than|avoid(?:ing)?|(?:keep|stay)\s+away\s+from|steer\s+clear\s+of|"
     rf"(?:strike|cross)(?:\s+(?:off|out))?)"
-    rf"\s+(?:on\s+|at\s+)?(?:the\s+)?(?P<xd>{_DAYLIST}))|"
+    rf"\s+(?:on\s+|at\s+)?(?:the\s+)?(?P<xd>{_DAYLIST})(?P<xr>\s*(?:-|–|to|through|till|until)\s*{_DAY_NAMES}s?\b)?)|"
     # "mon-fri or sat": a day joined on is read with the range, never dropped (not one after a
     # comma: "mon-thurs, fridays im at my mums" is another clause)
     rf"(?P<drange>(?P<d1>{_DAY_NAMES})s?\b\s*(?:to|-|–|through|till|until)\s*(?P<d2>{_DAY_NAMES})s?\b"
@@ -198,12 +198,14 @@ def _read_items(text: str) -> tuple[tuple[_Item, ...], tuple[_Item, ...]]:
 
 def _item(text: str, m: re.Match[str]) -> _Item:
     if m.group("dayx"):
-        return _Item("dayx", m.start(), m.end(), days=_day_set(m.group("xd")))
+        # "any day but mon-wed": a range after the exclusion is not read (unclear), never half of it
+        return _Item("dayx", m.start(), m.end(), days=_day_set(m.group("xd")), unclear=bool(m.group("xr")))
     if m.group("drange"):
         first, last = DAYS.index(m.group("d1")[:3].lower()), DAYS.index(m.group("d2")[:3].lower())
         days = frozenset(DAYS[first : last + 1]) if first < last else frozenset()
+        days = days and days | _day_set(m.group("dmore"))  # "mon-wed are no good": ruled out as any day
         return _Item(
-            "days", m.start(), m.end(), days=days and days | _day_set(m.group("dmore")), unclear=not days
+            "days", m.start(), m.end(), days=days, negated=negated(text, *m.span()), unclear=not days
         )
     if m.group("days"):
         ruled_out = negated(text, m.start(), m.end())
@@ -224,8 +226,7 @@ def _item(text: str, m: re.Match[str]) -> _Item:
     if at_the:
         up_to = m.group("bw").lower() in ("before", "b4", "until", "till", "til", "by")
         earliest = at_the.group(1).lower() == "earliest"
-        # "leave it till 10 at the earliest" rules out the time before 10, as "not till 10" does;
-        # "after 6 at the latest" has no fixed meaning
+        # "till 10 at the earliest" rules out before 10 ("not till 10"); "after 6 at the latest": unclear
         ruled_out = ruled_out or (up_to and earliest)
         unclear = unclear or (not up_to and not earliest)
     return _Item("time", m.start(), m.end(), spans=spans, negated=ruled_out, unclear=unclear)

@@ -27,8 +27,8 @@ Fixed meanings of call-time words (Europe/London wall-clock time):
   "half 6"), days that cannot be paired with times, and times that hang on something rjmail cannot
   know ("when I'm back", "after the court case", "when he is at work") leave call_windows None
   (call_times keeps the words so an advisor can read them).
-- "Sorry, I mean after 7.30" (`corrects`) is read as call times though it has no call word; after
-  words rjmail could not read and that name no day or time, its hours stand on their own.
+- "Sorry, I mean after 7.30" is read as call times though it has no call word (hours only: "I mean
+  Saturday not Friday" may correct the story); after words rjmail could not read it stays unclear.
 - `lifts`: days only, that suit again ("Fridays are OK now", "I can do Fridays again"); after words
   that ruled those days out, rjmail.cases.wishes adds them back with the earlier hours.
 - `narrows`: the words only take away ("can't do Tuesdays any more"); rjmail.core.windows.restate
@@ -81,7 +81,6 @@ class ContactWishes:
     narrows: bool = False  # the call times only take away ("not Tuesdays"): restated, they narrow
     adds: bool = False  # the call times join the earlier ones ("Saturdays are OK now too")
     gives_hours: bool = True  # False: "Weekdays, just not Friday evenings" names no hours that suit
-    corrects: bool = False  # "Sorry, I mean after 7.30": the times put right what was just said
     lifts: bool = False  # "Fridays are OK now": days only, that suit again (perhaps once ruled out)
 
 
@@ -92,8 +91,8 @@ _ONLY = (
 )
 # "sorry, I mean after 7.30": a correction of the call times just given, with no call word
 _CORRECTS = (
-    r"i\s+mean[t]?(?:\s+to\s+say)?(?=\s+(?:after|before|between|from|not|only|just|mornings?|afternoons?|"
-    r"evenings?|lunch\w*|\w+days?|weekends?)\b)"
+    r"i\s+mean[t]?(?:\s+to\s+say)?(?=\s+(?:after|before|between|from|mornings?|afternoons?|evenings?|"
+    r"lunch\s*times?)\b)"  # hours only: "I mean Saturday not Friday" may correct the story
 )
 _CALL_CUE = re.compile(
     rf"(?i)\b(?:{_ONLY}|call|calls|ring|phone(?!\s*(?:numbers?|no)\b)|reach|contact|speak|talk|free|"
@@ -175,7 +174,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 # (a hard-wrapped "... on Monday or Friday\nafternoon"): when unsure, the time is read.
 _GREETING = re.compile(
     r"(?i)(?:\A|(?<=\n\n))[^\S\n]*(?:(?:good|gd)[^\S\n]+(?:morning|afternoon|evening)\b|(?:morning|afternoon|"
-    r"evening)\b(?=[^\S\n]*(?:[,!.]|\n|\Z))(?=(?P<timed>[^\n]*\b(?:mon|tue|wed|thu|fri|sat|sun|week|wk|morn|"
+    r"evening)\b(?=[^\S\n]*(?:[,!.]|\n|\Z))(?=(?P<timed>(?:[^\n]|\n(?!\s*\n))*?\b(?:mon|tue|wed|thu|fri|sat|sun|week|wk|morn|"
     r"aft|arvo|eve|night|lunch|after|before|from|between|till?|until|not|any|\d))?))"
     r"(?:[^\S\n]+(?:all|everyone|team|there)\b)?"
 )
@@ -200,8 +199,11 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
     written = rewrite(plain, language.lower()[:2])
     words = written.text
     windows, times, found = _call_times(written)
-    if windows is not None and maybe_time:
-        windows, found = None, None  # the words stay in call_times for advisors
+    lifts = windows is not None and _lifts(call_context(words))
+    if windows is not None and (maybe_time or (lifts and _LIFT_DOUBT.search(words))):
+        # a greeting that may be a time; a day suiting again with a condition or in someone else's
+        # words ("except when he has the kids", "my mum said"): the words stay for advisors
+        windows, found, lifts = None, None, False
     only_email = email_only(words, gives_call_times=windows is not None)
     return ContactWishes(
         wants_call=False if only_email else wants_call(words, gives_call_times=windows is not None),
@@ -213,8 +215,7 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
         narrows=bool(found and found.narrows),
         adds=bool(found and found.adds),
         gives_hours=not found or found.gives_hours,
-        corrects=windows is not None and bool(re.search(rf"(?i)\b{_CORRECTS}", words)),
-        lifts=windows is not None and _lifts(call_context(words)),
+        lifts=lifts,
     )
 
 
@@ -231,6 +232,11 @@ def _lifts(context: str) -> bool:
 
 
 _ASKS = re.compile(r"[^.!?\n]*\?")
+# "Fridays are fine again, except when he has the kids", "my mum said Fridays are fine again for her":
+# a condition, or someone else's words, is not the day suiting again
+_LIFT_DOUBT = re.compile(
+    r"(?i)\b(?:except|unless|when|whenever|if|as\s+long\s+as|said|says|told|for\s+(?:her|him|them))\b"
+)
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -20,20 +20,11 @@ _WHO = (
 )
 # The rest of the sentence adds nothing that could turn a call request into something else (a line
 # end alone is not an end: mail is hard-wrapped, "happy to talk\nbut not on the phone")
-_END = r"(?:[.!?]|\n[^\S\n]*\n|\s*\Z)"
+# (the \s* before _END takes the spaces: a second \s* beside it made long blank runs quadratic)
+_END = r"(?:[.!?]|\n[^\S\n]*\n|\Z)"
 _SAYS_NO_MORE = (
-    rf"(?=\s*(?:{_END}|,?\s*(?:please|thanks|thank\s+you|if\s+possible|if\s+(?:that'?s|it'?s)\s+"
+    rf"(?=\s*(?:{_END}|(?:,\s*)?(?:please|thanks|thank\s+you|if\s+possible|if\s+(?:that'?s|it'?s)\s+"
     rf"(?:ok|okay|alright|possible))[^\w\n]*?{_END}))"
-)
-# "I'm happy to", "we are now ready to", or the start of a sentence ("Happy to talk.")
-_I_AM = (
-    r"(?:(?:\bi'?m|\bi\s+am|\bim|\bwe'?re|\bwe\s+are|\bi\s+feel)\s+|^\W*|(?<=[.!?]\s))"
-    r"(?:(?:really|now|quite|very|so|also|definitely|more\s+than)\s+)*"
-)
-_TO_TALK = r"\s+to\s+(?:talk|speak|chat)"
-_WHOM = (
-    r"\s+(?:now|to\s+(?:you|someone|somebody|an?\s+advisor|one\s+of\s+you)|with\s+(?:you|someone|"
-    r"somebody|an?\s+advisor)|(?:on|over|by)\s+the\s+(?:phone|telephone))"
 )
 _WANTS = re.compile(
     rf"(?im)\b(?:(?:please|pls|can|could|would|will)\s+{_WHO}(?:{_CALL}\s+(?:me|us)|give\s+(?:me|us)\s+a\s+"
@@ -41,7 +32,6 @@ _WANTS = re.compile(
     rf"to\s+(?:{_CALL}\s+me|give\s+me\s+a\s+call)|(?:give me|want|like|prefer|have|welcome|appreciate|"
     rf"receive|get)\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?(?:call|ring|chat\s+on\s+the\s+phone)|"
     rf"(?:welcome|appreciate|like|want)\s+a\s+(?:quick\s+)?(?:phone|telephone)\s+(?:conversation|chat)|"
-    rf"{_CALL}\s+me\s+to\s+(?:talk|go\s+through|explain|discuss)|"
     rf"mind\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?call|"
     rf"(?:glad|grateful)\s+(?:of|for)\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?(?:call|ring|chat)|"
     rf"(?:best|easiest|good|safest)\s+(?:time\s+)?to\s+{_CALL}\s+me|"
@@ -54,13 +44,6 @@ _WANTS = re.compile(
     # "please ring after 6pm": a request with a time, never "please call 999"
     rf"(?:please|pls|(?:can|could|would)\s+{_WHO})\s*(?:call|ring|phone)(?=\s+(?:after|before|between|in\s+the|(?:on\s+)?(?:mon|tue|wed|thu|"
     rf"fri|sat|sun|week)\w*|any\s*time|at\s+(?:weekends|lunch)|mornings|afternoons|evenings|during)\b)|"
-    # "I'm ready to talk now", "I'd like to speak to someone", "happy to talk to you now" (the person's
-    # own words: "he is happy to talk" may be the other party). A bare "happy to talk" says they are
-    # willing, not that they ask for a call, so it needs "now" or whom. Only when the clause ends there
-    # ("not ready to talk yet", "happy to talk to my son first" are not), never when the sentence goes
-    # on to limit it ("happy to talk to you, but not on the phone", "... in person")
-    rf"(?:{_I_AM}(?:ready|(?:happy|willing|glad)(?={_TO_TALK}{_WHOM}))|\bi(?:'?d|\s+would)\s+(?:really\s+)?"
-    rf"(?:like|love)|\bi\s+(?:really\s+)?(?:want|need)){_TO_TALK}(?=(?:{_WHOM})*{_SAYS_NO_MORE})|"
     rf"(?:(?:phone|telephone)\s+(?:chat|conversation)|chat\s+(?:on|over)\s+the\s+(?:phone|telephone))\s+"
     rf"would\s+be\s+(?:good|great|fine|welcome|helpful|lovely|nice){_SAYS_NO_MORE}|"
     # The acknowledgement says: just reply "call me".
@@ -100,13 +83,16 @@ _EMAIL_ONLY = re.compile(
 # Email named as the way, which counts beside a refused call ("please don't ring, just email", "I'd
 # rather not speak on the phone, email is fine", "I struggle on the phone ... emails are much better")
 _EMAIL_INSTEAD = re.compile(
-    r"(?i)\b(?:just\s+e-?mail|e-?mail(?:ing)?\s+(?:me\s+)?(?:instead|is\s+(?:fine|ok|okay|best|better|great|"
-    r"good|easier)|would\s+be\s+(?:better|best|easier)|works?\s+(?:better|best))|e-?mails?\s+(?:are|is)\s+"
-    r"(?:much\s+|a\s+lot\s+|far\s+)?(?:better|easier)\s+for\s+me|e-?mail\s+me\s+(?:at|on)\b)"
+    r"(?i)\b(?:just\s+e-?mail|e-?mail(?:ing)?\s+(?:me\s+)?(?:instead|(?:is\s+)?(?:fine|ok|okay|best|better|great|"
+    r"good|easier)|would\s+be\s+(?:better|best|easier)|works?\s+(?:better|best|for\s+me))|e-?mails?\s+(?:are|is)?\s*"
+    r"(?:much\s+|a\s+lot\s+|far\s+)?(?:better|easier|fine|ok)(?:\s+for\s+me)?|e-?mail\s+me\b|"
+    r"(?:keep|stick)\s+(?:it\s+|this\s+)?to\s+e-?mail)"
 )
 _PHONE_HARD = re.compile(
     r"(?i)\b(?:struggle|panic|get\s+(?:muddled|upset|anxious|flustered))\s+(?:on|with)\s+the\s+phone|"
-    r"find\s+(?:the\s+)?phones?(?:\s+calls?)?\s+(?:too\s+)?(?:hard|difficult|stressful)"
+    r"find\s+(?:the\s+)?(?:phones?|calls)(?:\s+calls?)?\s+(?:too\s+|really\s+|very\s+|so\s+)?(?:hard|difficult|"
+    r"stressful)|(?:can'?t|cannot)\s+(?:do|face|manage)\s+(?:phone\s+)?calls|(?:don'?t|do\s+not)\s+want\s+to\s+"
+    r"(?:talk|speak)\s+(?:on|over)\s+the\s+phone"
 )
 _CALL_IF = re.compile(r"(?i)\b(?:if|when)\s+(?:you|someone|an?\s+advisor)\s+(?:do\s+)?(?:call|ring|phone)")
 # "don't call before 6pm" restricts the time; it is not a refusal.

@@ -562,20 +562,16 @@ class TestEmailInsteadOfTalking:
 
 
 class TestWillingToTalk:
-    """ "I'd like to speak to someone", "I'm ready to talk now" ask for a call; a bare "happy to talk"
-    (willing, not asking), someone else's words, or a talk that is not a call do not."""
+    """A phone conversation asked for is a call request. Being ready or willing to talk is not read as
+    one: a review found it read in "You asked if I'm ready to talk. I'm not, sorry.", "I'm not\nready
+    to talk now." and "I'd like to speak to someone. Not on the phone though", and a false request
+    lifts a stored "email only". Missing a request only means the acknowledgement asks."""
 
     @pytest.mark.parametrize(
         "text",
         [
-            "I think I'm ready to talk now.",
-            "We're ready to talk.",
-            "I would really like to talk to one of you.",
-            "I need to speak to someone, please.",
-            "I'm happy to speak with an advisor now.",
             "A phone conversation would be helpful.",
             "A chat over the phone would be lovely, thank you.",
-            "Hello,\n\nI'm happy to chat to someone now\n\nKind regards\nPat",
         ],
     )
     def test_asks_for_a_call(self, text: str) -> None:
@@ -584,6 +580,14 @@ class TestWillingToTalk:
     @pytest.mark.parametrize(
         "text",
         [
+            "I think I'm ready to talk now.",
+            "I need to speak to someone, please.",
+            "Hello,\n\nI'm happy to chat to someone now\n\nKind regards\nPat",
+            "You asked if I'm ready to talk. I'm not, sorry.",
+            "I'm not sure I'm ready to talk.",
+            "i dont think i am\nready to talk to someone now.",
+            "I'll be in touch when I feel ready to talk.",
+            "My daughter said I need to talk to someone.",
             "I'm still not ready to talk about it.",
             "I'm happy to chat to my partner first.",
             "Speaking about what happened is really difficult.",

@@ -176,7 +176,6 @@ def test_email_named_without_a_refusal_is_not_email_only(text: str) -> None:
     "text",
     [
         "Could one of your advisors give me a bell please?",
-        "Can you text me the details and then call me to explain what happens?",
         "I'd appreciate a telephone chat with someone.",
         "Could you ring after 6 on weekdays?",
         "Don't text, my ex reads my phone. You can call me weekday mornings though.",
@@ -288,3 +287,89 @@ def test_im_fine_before_an_exclusion_still_narrows() -> None:
     assert later("Weekday mornings please", "I'm fine, not Mondays any more") == [
         {"days": ["tue", "wed", "thu", "fri"], "from": "09:00", "to": "12:00"}
     ]
+
+
+# From a second review (the listen6 merge and the wish words): readings made wider, each held here.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please call any time except Wednesday evenings or Saturday mornings",
+        "Any day except wednesday evening or thursday morning",
+        "Please ring me any time, apart from Wednesday evenings and weekends",
+        "any time except wednesday afternoon and evening",
+        "weekdays, avoiding wednesday mornings and afternoons",
+        "any day but mon-wed please call",  # half a range was the only day offered
+        "not monday to wednesday, thursdays are best",
+        "Evening,\nnot weekends please",  # greeting or time, across a hard wrap
+    ],
+)
+def test_exclusions_whose_reach_is_a_guess_are_unclear(text: str) -> None:
+    assert read_contact_wishes(text).call_windows is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mon-wed are no good, thursday is best", [(("thu",), "09:00", "21:00")]),
+        ("mon-wed or fri are no good, thursday is best", [(("thu",), "09:00", "21:00")]),
+        (
+            "Weekdays best. Ideally Sarah rings me in the mornings like last time.",
+            [(WEEKDAYS, "09:00", "12:00")],
+        ),
+    ],
+)
+def test_ranges_ruled_out_and_the_advisors_own_call(text: str, expected: object) -> None:
+    assert windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No calls please. Email me.",
+        "I'd prefer not to talk on the phone. Emails fine.",
+        "I don't want to talk on the phone, email works for me",
+        "can we stick to email, i don't want to talk on the phone",
+        "can we keep it to email please as I find phone calls really hard",
+        "I can't do phone calls at the moment, just email please",
+        "i struggle on the phone so email me please",
+    ],
+)
+def test_more_refusals_with_email_named(text: str) -> None:
+    assert read_contact_wishes(text).email_only is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is no need to ring me to explain, a letter is fine.",
+        "My sister is going to ring me to talk it through tonight",
+        "I'd like to speak to someone. Not on the phone though, face to face if possible.",
+        "I'm not\nready to talk now.",
+    ],
+)
+def test_no_call_request_is_read_into_these(text: str) -> None:
+    assert read_contact_wishes(text).wants_call is not True
+
+
+def test_a_refusal_the_person_did_not_make_keeps_email_only() -> None:
+    before = read_contact_wishes("Email only please, he checks my phone.")
+    assert before.email_only is True
+    changes = stated_changes(
+        read_contact_wishes("You asked if I'm ready to talk. I'm not, sorry."), None, None
+    )
+    assert changes.get("email_only") is not False
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        "Fridays are fine again, except when he has the kids",
+        "My mum said fridays are fine again for her to babysit",
+        "Sorry I mean after 3",  # after words rjmail could not read: the condition may still hold
+    ],
+)
+def test_a_lift_or_correction_with_a_condition_leaves_nothing_automatic(then: str) -> None:
+    first = (
+        "Evenings please but not Fridays" if "ridays" in then else "only when the kids are at school please"
+    )
+    assert later(first, then) is None
