@@ -34,7 +34,7 @@ _RULED_OUT = (
 )
 RULED_OUT_AFTER = re.compile(rf"(?i){_RULED_OUT}")
 _NEG_AFTER = re.compile(
-    r"(?i)^\s*(?:still\s+|really\s+|just\s+)?(?:are|is|would\s+be|(?:have|has)\s+(?:got|become)|are\s+getting|got)\s*"
+    r"(?i)^\s*(?:still\s+|really\s+|just\s+)?(?:are|is|would\s+be|(?:have|has)\s+(?:got|become)|are\s+getting|got|still)\s*"
     r"(?:not|no|n't|difficult|bad|hard|impossible|tricky|out|a\s+no|off\s+the\s+table|"
     r"out\s+of\s+the\s+question)\b|"
     r"^\s*(?:don'?t|do\s+not|won'?t|will\s+not)\s+(?:work|suit)|^\s*out\b|"

@@ -81,7 +81,7 @@ _T = (
     r"noon|midday)"
     # "in 6 weeks" is no clock time, but "after 6 weekdays" and "after 6pm weekends" are (the \b):
     # without it "after 6" was dropped and the days read at any hour
-    r"(?![\d/%])(?!\s*(?:days?|weeks?|months?|years?|minutes?|mins?|hours?|of|th|st|nd|rd)\b)"
+    r"(?![\d/%])(?!\s*(?:days?|weeks?|wks?|months?|mths?|years?|yrs?|minutes?|mins?|hours?|hrs?|of|th|st|nd|rd)\b)"
 )
 _ITEM = re.compile(
     rf"(?P<range>(?:between|from)\s+(?P<r1>{_T})\s*(?:and|to|till?|until|-|–)\s*(?P<r2>{_T})|"

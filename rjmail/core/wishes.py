@@ -145,6 +145,7 @@ _REST = r"[^.,;!?\n]{0,60}"  # the rest of the clause, so advisors read "when I'
 _VAGUE = re.compile(
     rf"(?i)\b(?:(?:next(?:\s+few)?|the\s+following|in\s+a\s+(?:few|couple\s+of)|in\s+(?:two|three|2|3)|"
     rf"later\s+(?:this|in\s+the|next))\s+(?:weeks?|months?|days)|in\s+a\s+(?:day|week|month)\s+or\s+two|"
+    rf"(?:after|in)\s+(?:\d+|a\s+few|a\s+couple\s+of|two|three|four|few)\s+(?:wks?|weeks?|mths?|months?)\b|"
     rf"(?:when|once)\s+(?:i'?m|i\s+am|i\s+get|we'?re|we\s+are|we\s+get)\s+back|"
     rf"(?:once|until|till)\s+(?:i'?m|i\s+am|i\s+get|i'?ve|we'?re|we\s+are)|"
     rf"(?:after|before)\s+(?:the|my|his|her|our)\s+(?:court|trial|hearing|case|sentencing|funeral|holiday|"
@@ -278,7 +279,26 @@ def call_context(text: str) -> str:
             for at, clause in _clauses(sentence):
                 if (_cued(clause) or _EXCLUDING.match(clause)) and not _HARM_CUE.search(clause):
                     kept[start + at : start + at + len(clause)] = clause
+    if not "".join(kept).strip():  # nothing else said about calls: "Any time except Wednesday evenings."
+        for start, end in spans:
+            if _times_with_a_limit(flat[start:end]):
+                kept[start:end] = flat[start:end]
     return "".join(kept)
+
+
+_LIMIT = re.compile(r"(?i)\b(?:except|apart\s+from|other\s+than|not|never|no)\b|n't\b")
+
+
+def _times_with_a_limit(sentence: str) -> bool:
+    """A sentence that opens with times and limits them, in a message with no call word ("anytime
+    except weds, hes home", "Weekdays after 6 but not Fridays"): left unread, rjmail would take the
+    message as "any time", and offer the very day ruled out. Read, it can only narrow."""
+    if _HARM_CUE.search(sentence) or not _LIMIT.search(sentence):
+        return False
+    lead = _LEAD.match(sentence)
+    at = lead.end() if lead else 0
+    found = windows_in(sentence)
+    return bool(ANY_TIME.match(sentence, at) or (found and found.span[0] == at))
 
 
 _CLAUSE_BREAK = re.compile(r"(?i)[,;:]|\b(?:but|so|because|although|though|about|regarding|concerning)\b")

@@ -373,3 +373,41 @@ def test_a_lift_or_correction_with_a_condition_leaves_nothing_automatic(then: st
         "Evenings please but not Fridays" if "ridays" in then else "only when the kids are at school please"
     )
     assert later(first, then) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "ruled_out"),
+    [
+        ("Anytime except thursdays, my partner is home", "thu"),
+        ("Any time apart from Mondays.", "mon"),
+        ("Weekday afternoons but not Fridays", "fri"),
+    ],
+)
+def test_times_with_a_limit_are_read_without_a_call_word(text: str, ruled_out: str) -> None:
+    """Left unread, the message meant "any time" and the day ruled out could be offered."""
+    found = read_contact_wishes(text).call_windows
+    assert found is not None
+    assert all(ruled_out not in w.days for w in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["He came round on Monday but not on Tuesday.", "I was not at home on Sunday when it happened."],
+)
+def test_a_story_with_a_limit_is_not_read_as_times(text: str) -> None:
+    assert read_contact_wishes(text).call_times is None
+
+
+@pytest.mark.parametrize(
+    "text", ["please ring after 3 wks, I'm in hospital", "call me in a couple of months"]
+)
+def test_weeks_and_months_ahead_are_unclear(text: str) -> None:
+    wishes = read_contact_wishes(text)
+    assert wishes.call_windows is None
+    assert wishes.call_times is not None
+
+
+def test_still_no_rules_a_day_out() -> None:
+    assert later("Evenings please, but not weekends", "Saturdays are fine again now, Sundays still no") != [
+        {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "from": "17:00", "to": "21:00"}
+    ]
