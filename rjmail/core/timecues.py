@@ -25,8 +25,11 @@ _NEG_BEFORE = re.compile(
     r"\bbetter\s+than)\b"
 )
 _OR = re.compile(r"(?i)\s*(?:or|nor)\b")
-# "I wouldn't mind a call", "not sure": a "not" that negates nothing
-NOT_NEGATING = re.compile(r"(?i)\b(?:wouldn'?t|would\s+not|don'?t|do\s+not)\s+mind\b|\bnot\s+sure\b")
+# "I wouldn't mind a call", "not sure", "no problem": a "not" that negates nothing
+NOT_NEGATING = re.compile(
+    r"(?i)\b(?:wouldn'?t|would\s+not|don'?t|do\s+not)\s+mind\b|\bnot\s+sure\b|"
+    r"\b(?:no|not\s+a)\s+(?:problem|worries|rush|bother|hurry)\b"  # "No problem, mon-fri evenings are good"
+)
 # words that rule out the day just named: "..., so those days are out now"
 _RULED_OUT = (
     r"\bso\s+(?:not\s+(?:then|on\s+th(?:at|ose)\s+days?)|"
@@ -154,6 +157,12 @@ def in_busy_clause(text: str, start: int, end: int) -> bool:
 @lru_cache(maxsize=256)
 def _busy_clause(text: str, start: int, end: int) -> bool:  # once per clause, not once per item
     return bool(BUSY.search(text, start, end))
+
+
+def ruled_out_after(text: str, end: int) -> bool:
+    """The words right after text[:end] rule it out ("mon-wed are no good"); for a day range, where
+    a "no" earlier in the clause ("No problem, mon-fri evenings") says nothing about it."""
+    return bool(_NEG_AFTER.match(text[end : end + 30]))
 
 
 def negated(text: str, at: int, end: int) -> bool:

@@ -33,6 +33,7 @@ from rjmail.core.timecues import (
     doubtful_busy,
     in_busy_clause,
     negated,
+    ruled_out_after,
 )
 from rjmail.core.timescope import Item as _Item
 from rjmail.core.timescope import carried, paired
@@ -90,10 +91,10 @@ _ITEM = re.compile(
     rf"(?P<dayx>(?:not|except|apart\s+from|other\s+than|excluding|any\s+day\s+but|every\s+day\s+but|"
     rf"instead\s+of|rather\s+than|better\s+than|avoid(?:ing)?|(?:keep|stay)\s+away\s+from|steer\s+clear\s+of|"
     rf"(?:strike|cross)(?:\s+(?:off|out))?)"
-    rf"\s+(?:on\s+|at\s+)?(?:the\s+)?(?P<xd>{_DAYLIST})(?P<xr>\s*(?:-|–|to|through|till|until)\s*{_DAY_NAMES}s?\b)?)|"
+    rf"\s+(?:on\s+|at\s+)?(?:the\s+)?(?P<xd>{_DAYLIST})(?P<xr>\s*(?:-|–|to|thr(?:ough|u)|till|until)\s*{_DAY_NAMES}s?\b)?)|"
     # "mon-fri or sat": a day joined on is read with the range, never dropped (not one after a
     # comma: "mon-thurs, fridays im at my mums" is another clause)
-    rf"(?P<drange>(?P<d1>{_DAY_NAMES})s?\b\s*(?:to|-|–|through|till|until)\s*(?P<d2>{_DAY_NAMES})s?\b"
+    rf"(?P<drange>(?P<d1>{_DAY_NAMES})s?\b\s*(?:to|-|–|thr(?:ough|u)|till|until)\s*(?P<d2>{_DAY_NAMES})s?\b"
     rf"(?P<dmore>(?:\s*(?:and|or|&|/)\s*(?:{_DAY}|{_SAT_SUN}))*))|"
     rf"(?P<days>{_DAYLIST})|"
     r"(?P<part>\b(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|morn|afternoon|arvo|aft|evening|eve(?=s)|lunch\s*time|"
@@ -203,10 +204,8 @@ def _item(text: str, m: re.Match[str]) -> _Item:
     if m.group("drange"):
         first, last = DAYS.index(m.group("d1")[:3].lower()), DAYS.index(m.group("d2")[:3].lower())
         days = frozenset(DAYS[first : last + 1]) if first < last else frozenset()
-        days = days and days | _day_set(m.group("dmore"))  # "mon-wed are no good": ruled out as any day
-        return _Item(
-            "days", m.start(), m.end(), days=days, negated=negated(text, *m.span()), unclear=not days
-        )
+        days = days and days | _day_set(m.group("dmore"))  # "mon-wed are no good" rules them out
+        return _Item("days", *m.span(), days=days, negated=ruled_out_after(text, m.end()), unclear=not days)
     if m.group("days"):
         ruled_out = negated(text, m.start(), m.end())
         once = bool(DATE_AFTER.match(text, m.end()))

@@ -52,6 +52,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from rjmail.core.opening import without_greetings
 from rjmail.core.timecues import LIFTS, RULED_OUT_AFTER, UNREAD_TIME, clause
 from rjmail.core.timewords import CallWindow, Found, read_items, windows_in
 from rjmail.core.wishlang import Rewritten, rewrite
@@ -170,36 +171,14 @@ _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 
 
-# "Good morning," / "Afternoon," opening the message or a paragraph greets; it names no time. Not
-# when the rest of its line names a day or a time ("Evening, weekdays only please") nor mid-paragraph
-# (a hard-wrapped "... on Monday or Friday\nafternoon"): when unsure, the time is read.
-_GREETING = re.compile(
-    r"(?i)(?:\A|(?<=\n\n))[^\S\n]*(?:(?:good|gd)[^\S\n]+(?:morning|afternoon|evening)\b|(?:morning|afternoon|"
-    r"evening)\b(?=[^\S\n]*(?:[,!.]|\n|\Z))(?=(?P<timed>(?:[^\n]|\n(?!\s*\n))*?\b(?:mon|tue|wed|thu|fri|sat|sun|week|wk|morn|"
-    r"aft|arvo|eve|night|lunch|after|before|from|between|till?|until|not|any|\d))?))"
-    r"(?:[^\S\n]+(?:all|everyone|team|there)\b)?"
-)
-
-
-def _without_greetings(text: str) -> tuple[str, bool]:
-    """Greetings blanked (positions kept for call_times), and whether one may be a time: "Afternoon, I
-    can't do Thursdays" is a greeting or a time, and neither is assumed (the times are unclear)."""
-    timed = False
-
-    def blank(m: re.Match[str]) -> str:
-        nonlocal timed
-        timed = timed or bool(m.group("timed"))
-        return m.group() if m.group("timed") else " " * len(m.group())
-
-    return _GREETING.sub(blank, text), timed
-
-
 def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
     """Contact wishes in `text` (the person's own words); anything unclear stays None."""
-    plain, maybe_time = _without_greetings(text.translate(_QUOTE_MARKS))
+    plain, maybe_time = without_greetings(text.translate(_QUOTE_MARKS))
     written = rewrite(plain, language.lower()[:2])
     words = written.text
     windows, times, found = _call_times(written)
+    if times is None:  # "anytime except weds, hes home" with no call word: never "any time"
+        times = _limited_times(written)
     lifts = windows is not None and _lifts(call_context(words))
     if windows is not None and (maybe_time or (lifts and _LIFT_DOUBT.search(words))):
         # a greeting that may be a time; a day suiting again with a condition or in someone else's
@@ -233,6 +212,28 @@ def _lifts(context: str) -> bool:
 
 
 _ASKS = re.compile(r"[^.!?\n]*\?")
+_LIMIT = re.compile(r"(?i)\b(?:except|apart\s+from|other\s+than|not|never|no|but)\b|n'?t\b")
+
+
+def _limited_times(written: Rewritten) -> str | None:
+    """In a message with no call word, a sentence that opens with times and limits them ("Any time
+    apart from Mondays.", "Weekday afternoons but not Fridays"): left unread the case would hold no
+    limit at all and the day ruled out could be offered. The words are kept with no windows, so the
+    times are unclear and advisors arrange the call; a story that happens to open with a day ("Sunday
+    afternoon was horrible, he wasn't supposed to be there") costs only an automatic offer."""
+    for sentence in sentences(written.text):
+        if _HARM_CUE.search(sentence) or not _LIMIT.search(sentence):
+            continue
+        lead = _LEAD.match(sentence)
+        at = lead.end() if lead else 0
+        found = windows_in(sentence)
+        if _ANY_TIME_OPENS.match(sentence, at) or (found and found.span[0] == at):
+            return sentence.strip()
+    return None
+
+
+# "Any time except Mondays" opens with the times; "Anytime you need more info" addresses the hub
+_ANY_TIME_OPENS = re.compile(r"(?i)(?:any\s*time|whenever)(?!\s+(?:you|u)\b)")
 # "Fridays are fine again, except when he has the kids", "my mum said Fridays are fine again for her":
 # a condition, or someone else's words, is not the day suiting again
 _LIFT_DOUBT = re.compile(
@@ -279,26 +280,7 @@ def call_context(text: str) -> str:
             for at, clause in _clauses(sentence):
                 if (_cued(clause) or _EXCLUDING.match(clause)) and not _HARM_CUE.search(clause):
                     kept[start + at : start + at + len(clause)] = clause
-    if not "".join(kept).strip():  # nothing else said about calls: "Any time except Wednesday evenings."
-        for start, end in spans:
-            if _times_with_a_limit(flat[start:end]):
-                kept[start:end] = flat[start:end]
     return "".join(kept)
-
-
-_LIMIT = re.compile(r"(?i)\b(?:except|apart\s+from|other\s+than|not|never|no)\b|n't\b")
-
-
-def _times_with_a_limit(sentence: str) -> bool:
-    """A sentence that opens with times and limits them, in a message with no call word ("anytime
-    except weds, hes home", "Weekdays after 6 but not Fridays"): left unread, rjmail would take the
-    message as "any time", and offer the very day ruled out. Read, it can only narrow."""
-    if _HARM_CUE.search(sentence) or not _LIMIT.search(sentence):
-        return False
-    lead = _LEAD.match(sentence)
-    at = lead.end() if lead else 0
-    found = windows_in(sentence)
-    return bool(ANY_TIME.match(sentence, at) or (found and found.span[0] == at))
 
 
 _CLAUSE_BREAK = re.compile(r"(?i)[,;:]|\b(?:but|so|because|although|though|about|regarding|concerning)\b")

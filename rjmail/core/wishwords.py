@@ -52,7 +52,7 @@ _WANTS = re.compile(
 _REFUSES = re.compile(
     r"(?i)\b(?:(?:rather|prefer)\s+not\s+(?:to\s+)?(?:speak|talk|be\s+(?:called|rung|phoned)|"
     r"have\s+a\s+(?:phone\s+)?call|get\s+a\s+call)|(?:don'?t|do\s+not|never|please\s+don'?t|"
-    r"please\s+do\s+not)\s+(?:call|ring|phone|telephone)(?:\s+me)?|no\s+(?:phone\s+)?calls|"
+    r"please\s+do\s+not)\s+(?:call|ring|phone|telephone)(?:\s+me)?|no\s+(?:phone\s*)?calls|"
     r"(?:can'?t|cannot|not\s+able\s+to|unable\s+to)\s+(?:talk|speak)\s+on\s+the\s+phone|"
     r"prefer\s+(?:e-?mail|to\s+e-?mail|writing|to\s+write|written)|(?:don'?t|do\s+not)\s+want\s+"
     r"(?:anyone|anybody|someone|you|people)\s+to\s+(?:call|ring|phone)|(?:text|e-?mail|write\s+to)\s+"
@@ -61,7 +61,7 @@ _REFUSES = re.compile(
 )
 # Strong wording: never call, never offer a call (SPEC 3: "email only").
 _EMAIL_ONLY = re.compile(
-    r"(?i)\b(?:(?:by\s+|via\s+)?e-?mail\s+only|only\s+(?:by\s+|via\s+|through\s+|contact\s+me\s+"
+    r"(?i)\b(?:(?:by\s+|via\s+)?e-?mails?\s+only|only\s+(?:by\s+|via\s+|through\s+|contact\s+me\s+"
     r"(?:by|via)\s+)?e-?mail(?:\s+me)?|(?:please\s+)?(?:only\s+)?e-?mail\s+me\s+only|"
     r"in\s+writing\s+only|only\s+in\s+writing|(?:don'?t|do\s+not|never|please\s+don'?t)\s+(?:call|"
     r"phone|ring)\s+(?:me\s+)?or\s+(?:text|message|sms)|no\s+(?:phone\s+)?calls\s+or\s+texts|"
@@ -85,21 +85,23 @@ _EMAIL_ONLY = re.compile(
 _EMAIL_INSTEAD = re.compile(
     r"(?i)\b(?:just\s+e-?mail|e-?mail(?:ing)?\s+(?:me\s+)?(?:instead|(?:is\s+)?(?:fine|ok|okay|best|better|great|"
     r"good|easier)|would\s+be\s+(?:better|best|easier)|works?\s+(?:better|best|for\s+me))|e-?mails?\s+(?:are|is)?\s*"
-    r"(?:much\s+|a\s+lot\s+|far\s+)?(?:better|easier|fine|ok)(?:\s+for\s+me)?|e-?mail\s+me\b|"
+    r"(?:much\s+|a\s+lot\s+|far\s+)?(?:better|easier|fine|ok)(?:\s+for\s+me)?|"
+    r"e-?mail\s+me(?=\s*(?:instead|please|pls|only|at\s+\S+@|[.!]?\s*$))|"
     r"(?:keep|stick)\s+(?:it\s+|this\s+)?to\s+e-?mail)"
 )
 _PHONE_HARD = re.compile(
-    r"(?i)\b(?:struggle|panic|get\s+(?:muddled|upset|anxious|flustered))\s+(?:on|with)\s+the\s+phone|"
-    r"find\s+(?:the\s+)?(?:phones?|calls)(?:\s+calls?)?\s+(?:too\s+|really\s+|very\s+|so\s+)?(?:hard|difficult|"
-    r"stressful)|(?:can'?t|cannot)\s+(?:do|face|manage)\s+(?:phone\s+)?calls|(?:don'?t|do\s+not)\s+want\s+to\s+"
-    r"(?:talk|speak)\s+(?:on|over)\s+the\s+phone"
+    r"(?i)(?:\b(?:struggle|panic|get\s+(?:muddled|upset|anxious|flustered))\s+(?:on|with)\s+the\s+phone|"
+    r"\bfind\s+(?:the\s+)?(?:phones?|calls)(?:\s+calls?)?\s+(?:too\s+|really\s+|very\s+|so\s+)?(?:hard|difficult|"
+    r"stressful)|\b(?:can'?t|cannot)\s+(?:do|face|manage)\s+(?:phone\s+)?calls|\b(?:don'?t|do\s+not)\s+want\s+to\s+"
+    r"(?:talk|speak)\s+(?:on|over)\s+the\s+phone)(?!\s+(?:before|after|till?|until|when|whilst|while|during|"
+    r"at\s+(?:work|home|night|weekends?|the\s+weekend|\d)|in\s+the|on\s+\w+days?|to\s+(?:him|her|them))\b)"
 )
 _CALL_IF = re.compile(r"(?i)\b(?:if|when)\s+(?:you|someone|an?\s+advisor)\s+(?:do\s+)?(?:call|ring|phone)")
 # "don't call before 6pm" restricts the time; it is not a refusal.
 _TIME_QUALIFIER = re.compile(
-    r"(?i)^\s*(?:me\s+)?(?:(?:before|after|until|between)\s+(?:\d|noon|midday|lunch|work|school|"
-    r"mon|tue|wed|thu|fri|sat|sun|week)|during|in\s+the|at\s+work|on\s+(?:week|mon|tue|wed|thu|"
-    r"fri|sat|sun))"
+    r"(?i)^\s*(?:me\s+)?(?:(?:before|after|until|till?|between)\s+(?:\d|noon|midday|lunch|work|school|"
+    r"mon|tue|wed|thu|fri|sat|sun|week|after)|during|in\s+the|at\s+work|(?:on\s+|at\s+)?(?:week|mon|tue|wed|"
+    r"thu|fri|sat|sun)|tomorrow|today|tonight|this\s+(?:week|morning|afternoon|evening)|early|late)"
 )
 _NAMING = re.compile(  # "Call me Jo"; a name after a blank line ("Happy to talk\n\nThanks") signs off
     r"(?![^\S\n]*\n[^\S\n]*\n)\s+(?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|After|Before|Between|In|On|At|Any|Please|Back|Anytime)\w*\b)"
@@ -163,18 +165,35 @@ def email_only(text: str, gives_call_times: bool = False) -> bool:
             continue  # "I can't take calls in the day" restricts the time
         return True
     instead = [m for m in _EMAIL_INSTEAD.finditer(text) if not negated(_before(text, m.start()))]
-    return bool(instead) and (_PHONE_HARD.search(text) is not None or refuses_calls(text))
+    if not instead or _asks_for_call(text):  # "that's changed, you can call me now. Email me the times."
+        return False
+    return _PHONE_HARD.search(text) is not None or refuses_calls(text)
+
+
+def _asks_for_call(text: str) -> bool:
+    return any(
+        not _NAMING.match(text[m.end() :]) and not negated(text[max(0, m.start() - 60) : m.end()])
+        for m in _WANTS.finditer(text)
+    )
 
 
 def refuses_calls(text: str) -> bool:
     """A call refused outright: "please don't ring", "I'd rather not speak on the phone" (not "don't
     call before 6pm", which restricts the time, nor "don't call me Mrs Atkins")."""
     for match in _REFUSES.finditer(text):
-        if _NAMING.match(text[match.end() :]):
+        if _NAMING.match(text[match.end() :]) or _OTHER_OBJECT.match(text, match.end()):
             continue
         if not _TIME_QUALIFIER.match(text[match.end() : match.end() + 25]):
             return True
     return False
+
+
+# "don't ring my mum", "don't call my landline", "dont ring me on the work number", "he said don't
+# ring the police": not a refusal of calls to the person
+_OTHER_OBJECT = re.compile(
+    r"(?i)\s+(?:me\s+)?(?:my(?!\s+mobile)|him|her|his|them|their|the|that|"
+    r"on\s+(?:my|the|this)\s+(?!(?:phone|telephone|mobile)\b)|at\s+(?:my|work|home))\b"
+)
 
 
 def wants_call(text: str, gives_call_times: bool = False) -> bool | None:
@@ -187,7 +206,9 @@ def wants_call(text: str, gives_call_times: bool = False) -> bool | None:
     for match in _REFUSES.finditer(text):
         if _NAMING.match(text[match.end() :]):
             continue  # "Please don't call me Mrs Atkins" is about a name
-        if not _TIME_QUALIFIER.match(text[match.end() : match.end() + 25]):
+        # "don't ring my mum", "don't call me at work": someone else, or a place; not a refusal
+        other = _OTHER_OBJECT.match(text, match.end())
+        if not other and not _TIME_QUALIFIER.match(text[match.end() : match.end() + 25]):
             return False
         restricted.append((match.start(), match.end() + 25))
     for match in _WANTS.finditer(text):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rjmail.cases.wishes import stated_changes
-from rjmail.core.windows import windows_list, windows_to_json
+from rjmail.core.windows import times_unclear, windows_list, windows_to_json
 from rjmail.core.wishes import call_context, read_contact_wishes
 
 ALL = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -376,18 +376,20 @@ def test_a_lift_or_correction_with_a_condition_leaves_nothing_automatic(then: st
 
 
 @pytest.mark.parametrize(
-    ("text", "ruled_out"),
+    "text",
     [
-        ("Anytime except thursdays, my partner is home", "thu"),
-        ("Any time apart from Mondays.", "mon"),
-        ("Weekday afternoons but not Fridays", "fri"),
+        "Anytime except thursdays, my partner is home",
+        "Any time apart from Mondays.",
+        "Weekday afternoons but not Fridays",
     ],
 )
-def test_times_with_a_limit_are_read_without_a_call_word(text: str, ruled_out: str) -> None:
-    """Left unread, the message meant "any time" and the day ruled out could be offered."""
-    found = read_contact_wishes(text).call_windows
-    assert found is not None
-    assert all(ruled_out not in w.days for w in found)
+def test_times_with_a_limit_and_no_call_word_are_unclear_never_any_time(text: str) -> None:
+    """Left unread, the message meant "any time" and the day ruled out could be offered. Read, a story
+    opening with a day would become call times (a review found "Weekends not great, Sundays worst"
+    offering only weekends), so the words are kept and nothing automatic happens."""
+    wishes = read_contact_wishes(text)
+    assert wishes.call_windows is None
+    assert times_unclear(wishes.call_times, wishes.call_windows)
 
 
 @pytest.mark.parametrize(
@@ -411,3 +413,83 @@ def test_still_no_rules_a_day_out() -> None:
     assert later("Evenings please, but not weekends", "Saturdays are fine again now, Sundays still no") != [
         {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "from": "17:00", "to": "21:00"}
     ]
+
+
+# From a third review: readings the second round of fixes made wider, each held here.
+@pytest.mark.parametrize(
+    "then",
+    [
+        "Anytime you need more info, don't hesitate to ask.",
+        "Thank you so much. Any time you need me to sign anything, no problem.",
+    ],
+)
+def test_a_sign_off_keeps_the_stored_times(then: str) -> None:
+    assert later("Please call weekday evenings after 6", then) == [
+        {"days": list(WEEKDAYS), "from": "18:00", "to": "21:00"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Afternoon,\nany time except thursdays please", "Morning,\nanytime but not weekends pls call"],
+)
+def test_any_time_with_a_limit_that_cannot_be_read_is_unclear(text: str) -> None:
+    wishes = read_contact_wishes(text)
+    assert wishes.call_windows is None
+    assert times_unclear(wishes.call_times, wishes.call_windows)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No problem mon-fri evenings are good for a call", [(WEEKDAYS, "17:00", "21:00")]),
+        ("I'm not working Mon-Wed, so ring me then", [(("mon", "tue", "wed"), "09:00", "21:00")]),
+    ],
+)
+def test_a_no_earlier_in_the_clause_does_not_rule_a_range_out(text: str, expected: object) -> None:
+    assert windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please call any time except wednesday evenings + saturday mornings",
+        "Please call any time except wednesday evenings n sat mornings",
+        "Please call any time except Wednesday evenings, also Saturday mornings",
+        "Please call any time except Wednesday evenings (and Saturday mornings)",
+        "Please call any time except Wednesday evenings or at the weekend",
+        "Please call any day except mon thru wed",
+    ],
+)
+def test_more_joined_exclusions_are_unclear(text: str) -> None:
+    assert read_contact_wishes(text).call_windows is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My letter said no calls but thats changed, you can call me now. Email me the times.",
+        "My ex keeps ringing me, I told him dont call me. Email me the forms please.",
+        "Please don't phone my mum, she doesn't know. Email me instead.",
+        "Please don't call my landline, only my mobile. Email me the time.",
+        "Don't ring me till after 10, I'm on nights. Email me the form",
+        "Don't call me tomorrow, I'm at the hospital. Email me if anything changes.",
+        "Please do not ring me Sundays. Email me the letter.",
+        "I can't do calls before 10, email me if its urgent",
+        "I don't want to talk on the phone at work, email me and we'll arrange after 5",
+    ],
+)
+def test_not_email_only(text: str) -> None:
+    assert read_contact_wishes(text).email_only is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "please no phonecalls, emails only pls",
+        "Do not ring this number please. Email me at pat@example.org instead.",
+        "please don't ring me on my mobile, email me instead",
+    ],
+)
+def test_still_email_only(text: str) -> None:
+    assert read_contact_wishes(text).email_only is True
