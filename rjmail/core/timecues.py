@@ -63,7 +63,7 @@ BUSY = re.compile(  # "back from school" is when they are free again, not busy
     r"do\s+(?:\w+\s+)?work|"
     r"goes\s+to|go\s+to|i(?:'?m|\s+am)\s+(?:at\s+(?:the|my)|in\s+(?:court|hospital|class)|away|out)\b|"
     # when someone who must not know is around: a time NOT to call
-    r"checks?\s+my\s+phone|(?:he|she|they|partner|husband|wife|ex|boyfriend|girlfriend|son|daughter|"
+    r"(?:checks?|reads?|goes\s+through|looks\s+(?:at|through))\s+my\s+phone|(?:he|she|they|partner|husband|wife|ex|boyfriend|girlfriend|son|daughter|"
     r"kids|children|mum|dad|brother|sister)(?:\s+is|\s+are|'s|'re)\s+"
     r"(?:usually\s+|always\s+|normally\s+|often\s+|mostly\s+)?(?:at\s+home|home|in|around|about|back|here|off)|"
     r"(?:has|have|gets?)\s+the\s+(?:kids|children))\b"

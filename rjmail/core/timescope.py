@@ -65,7 +65,8 @@ _PART = re.compile(r"(?i)(?:morn|afternoon|arvo|evening|lunch)")
 # "except wednesday afternoon and evening" the "except" reaches the later words too, which no "not"
 # carries, so the whole is unclear (a review found the later words offered as the only times)
 _JOINED_ON = re.compile(
-    r"(?i)\s*(?:,|and|or|&|/|\+|nor|plus|n|\(|also)\s*(?:(?:and|also|or)\s+)?(?:(?:on|the|all|any|every|at|in)\s+)*"
+    r"(?i)\s*(?:,|and|or|&|/|\+|nor|plus|n|\(|also|\.\s*or)\s*(?:(?:and|also|or)\s+)?"
+    r"(?:(?:on|the|all|any|every|at|in|whole|of|day|time)\s+)*"
     r"(?:mon|tue|wed|thu|fri|sat|sun|week|wk|morn|aft|arvo|eve|lunch|night|\d)"
 )
 

@@ -109,8 +109,9 @@ _CALL_CUE = re.compile(
 # Call words about someone else's calls or how the person is, not about the hub calling them: "I
 # missed a call from a withheld number on Tuesday", "my mum calls me every morning", "to check I'm ok"
 _NOT_A_CUE = re.compile(
-    r"(?i)\b(?:(?:missed|answered|ignored|blocked)\s+(?:(?:a|an|the|his|her|their|your|two|three|several|"
-    r"loads\s+of|lots\s+of|\d+)\s+)?(?:\w+\s+)?(?:phone\s+)?calls?|(?:got|had|received|took)\s+(?:(?:a|an|"
+    r"(?i)\b(?:(?:missed|answered|ignored|blocked)\s+(?:(?:his|her|their|loads\s+of|lots\s+of)\s+(?:\w+\s+)?"
+    r"(?:phone\s+)?calls?\b|(?:a|an|two|three|several|\d+)\s+(?:\w+\s+)?(?:phone\s+)?calls?\s+from)|"
+    r"(?:got|had|received|took)\s+(?:(?:a|an|"
     r"the|two|three|several|loads\s+of|lots\s+of|\d+)\s+)?(?:\w+\s+)?(?:phone\s+)?calls?\s+from)\b|"
     r"\b(?:he|she|they|mum|mom|mam|dad|nan|gran|husband|wife|partner|ex|son|daughter|brother|sister|friend|"
     r"neighbou?r|officer|someone|somebody|number)\s+(?:\w+\s+)?(?:calls|called|rang|rings|phoned|phones|"
@@ -233,11 +234,14 @@ def _limited_times(written: Rewritten) -> str | None:
 
 
 # "Any time except Mondays" opens with the times; "Anytime you need more info" addresses the hub
-_ANY_TIME_OPENS = re.compile(r"(?i)(?:any\s*time|whenever)(?!\s+(?:you|u)\b)")
+_ANY_TIME_OPENS = re.compile(
+    r"(?i)(?:any\s*time|whenever)(?!\s+(?:you|u)\s+(?:need|want|have|get|are|'re|can|could|would|wish)\b)"
+)
 # "Fridays are fine again, except when he has the kids", "my mum said Fridays are fine again for her":
 # a condition, or someone else's words, is not the day suiting again
 _LIFT_DOUBT = re.compile(
-    r"(?i)\b(?:except|unless|when|whenever|if|as\s+long\s+as|said|says|told|for\s+(?:her|him|them))\b"
+    r"(?i)\b(?:except|unless|when|whenever|if|as\s+long\s+as|said|says|told|for\s+(?:her|him|them)|until|till|"
+    r"hopefully|depends?|maybe|might|should|probably|for\s+now|now\s+and\s+again)\b"
 )
 
 

@@ -31,7 +31,8 @@ _WANTS = re.compile(
     rf"(?:call|ring|bell))|(?:like|want|need)\s+(?:someone|somebody|you|one\s+of\s+you|an?\s+advisor)\s+"
     rf"to\s+(?:{_CALL}\s+me|give\s+me\s+a\s+call)|(?:give me|want|like|prefer|have|welcome|appreciate|"
     rf"receive|get)\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?(?:call|ring|chat\s+on\s+the\s+phone)|"
-    rf"(?:welcome|appreciate|like|want)\s+a\s+(?:quick\s+)?(?:phone|telephone)\s+(?:conversation|chat)|"
+    rf"(?:welcome|appreciate|like|want)\s+a\s+(?:quick\s+)?(?:phone|telephone)\s+(?:conversation|chat)"
+    rf"(?!\s+with\s+(?:him|her|them|the\s+(?:offender|person|man|woman|lad|boy|girl)))|"
     rf"mind\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?call|"
     rf"(?:glad|grateful)\s+(?:of|for)\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?(?:call|ring|chat)|"
     rf"(?:best|easiest|good|safest)\s+(?:time\s+)?to\s+{_CALL}\s+me|"
@@ -42,7 +43,7 @@ _WANTS = re.compile(
     rf"prefer\s+(?:a\s+)?(?:phone|call)|(?:happy|fine|ok|okay)\s+for\s+(?:you|someone|an?\s+advisor)\s+"
     rf"to\s+{_CALL}\s+me|(?:you\s+)?(?:can|may)\s+{_CALL}\s+me|feel\s+free\s+to\s+{_CALL}\s+me|"
     # "please ring after 6pm": a request with a time, never "please call 999"
-    rf"(?:please|pls|(?:can|could|would)\s+{_WHO})\s*(?:call|ring|phone)(?=\s+(?:after|before|between|in\s+the|(?:on\s+)?(?:mon|tue|wed|thu|"
+    rf"(?:please|pls|(?:can|could|would)\s+(?!(?:call|ring|phone)\b){_WHO})\s*(?:call|ring|phone)(?=\s+(?:after|before|between|in\s+the|(?:on\s+)?(?:mon|tue|wed|thu|"
     rf"fri|sat|sun|week)\w*|any\s*time|at\s+(?:weekends|lunch)|mornings|afternoons|evenings|during)\b)|"
     rf"(?:(?:phone|telephone)\s+(?:chat|conversation)|chat\s+(?:on|over)\s+the\s+(?:phone|telephone))\s+"
     rf"would\s+be\s+(?:good|great|fine|welcome|helpful|lovely|nice){_SAYS_NO_MORE}|"
@@ -83,9 +84,9 @@ _EMAIL_ONLY = re.compile(
 # Email named as the way, which counts beside a refused call ("please don't ring, just email", "I'd
 # rather not speak on the phone, email is fine", "I struggle on the phone ... emails are much better")
 _EMAIL_INSTEAD = re.compile(
-    r"(?i)\b(?:just\s+e-?mail|e-?mail(?:ing)?\s+(?:me\s+)?(?:instead|(?:is\s+)?(?:fine|ok|okay|best|better|great|"
-    r"good|easier)|would\s+be\s+(?:better|best|easier)|works?\s+(?:better|best|for\s+me))|e-?mails?\s+(?:are|is)?\s*"
-    r"(?:much\s+|a\s+lot\s+|far\s+)?(?:better|easier|fine|ok)(?:\s+for\s+me)?|"
+    r"(?i)\b(?:just\s+e-?mail|e-?mail(?:ing)?\s+(?:me\s+)?(?:instead|is\s+(?:fine|ok|okay|best|better|great|"
+    r"good|easier)|fine|would\s+be\s+(?:better|best|easier)|works?\s+(?:better|best|for\s+me))|e-?mails?\s+(?:are|is)?\s*"
+    r"(?:much\s+|a\s+lot\s+|far\s+)?(?:better|easier|fine)(?:\s+for\s+me)?|"
     r"e-?mail\s+me(?=\s*(?:instead|please|pls|only|at\s+\S+@|[.!]?\s*$))|"
     r"(?:keep|stick)\s+(?:it\s+|this\s+)?to\s+e-?mail)"
 )
@@ -100,8 +101,8 @@ _CALL_IF = re.compile(r"(?i)\b(?:if|when)\s+(?:you|someone|an?\s+advisor)\s+(?:d
 # "don't call before 6pm" restricts the time; it is not a refusal.
 _TIME_QUALIFIER = re.compile(
     r"(?i)^\s*(?:me\s+)?(?:(?:before|after|until|till?|between)\s+(?:\d|noon|midday|lunch|work|school|"
-    r"mon|tue|wed|thu|fri|sat|sun|week|after)|during|in\s+the|at\s+work|(?:on\s+|at\s+)?(?:week|mon|tue|wed|"
-    r"thu|fri|sat|sun)|tomorrow|today|tonight|this\s+(?:week|morning|afternoon|evening)|early|late)"
+    r"mon|tue|wed|thu|fri|sat|sun|week|after)|during|in\s+the|at\s+work|on\s+(?:week|mon|tue|wed|thu|"
+    r"fri|sat|sun))"
 )
 _NAMING = re.compile(  # "Call me Jo"; a name after a blank line ("Happy to talk\n\nThanks") signs off
     r"(?![^\S\n]*\n[^\S\n]*\n)\s+(?!(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|After|Before|Between|In|On|At|Any|Please|Back|Anytime)\w*\b)"
@@ -191,16 +192,17 @@ def refuses_calls(text: str) -> bool:
 # "don't ring my mum", "don't call my landline", "dont ring me on the work number", "he said don't
 # ring the police": not a refusal of calls to the person
 _OTHER_OBJECT = re.compile(
-    r"(?i)\s+(?:me\s+)?(?:my(?!\s+mobile)|him|her|his|them|their|the|that|"
-    r"on\s+(?:my|the|this)\s+(?!(?:phone|telephone|mobile)\b)|at\s+(?:my|work|home))\b"
+    r"(?i)\s+(?:me\s+)?(?:my\s+(?:mum|mam|mom|dad|husband|wife|partner|son|daughter|sister|brother|family|boss|"
+    r"kids?|children|landline|work|office)|him|her|his|them|their|the\s+(?:police|school|office|offender)|that|"
+    r"on\s+(?:the|my|this)\s+work|at\s+work)\b"
 )
 
 
 def wants_call(text: str, gives_call_times: bool = False) -> bool | None:
     """True when the person asks for a phone call, False when they decline one, else None.
     `gives_call_times` as for email_only: "he reads my phone. you can ring me after 7" asks for a call."""
-    if email_only(text, gives_call_times):
-        return False
+    if email_only(text, gives_call_times) or (email_only(text) and not _asks_for_call(text)):
+        return False  # "he goes through my phone at weekends" names a time, and asks for no call
     asked = False
     restricted: list[tuple[int, int]] = []  # "don't call me before 6pm": a time, not a refusal
     for match in _REFUSES.finditer(text):
