@@ -9,13 +9,12 @@ local time on both sides of a clock change.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from rjmail.core.timewords import DAYS, WEEKDAYS, WEEKEND, CallWindow
-from rjmail.core.wishes import ANY_TIME, read_contact_wishes
+from rjmail.core.wishes import ANY_TIME, TIME_LIMIT, read_contact_wishes
 
 LONDON = ZoneInfo("Europe/London")
 _NAMES = dict(
@@ -241,10 +240,6 @@ def windows_list(text: str | None) -> list[dict[str, object]] | None:
 def times_unclear(call_times: str | None, windows: Sequence[CallWindow] | None) -> bool:
     """The person named call times that could not be read into windows ("tomorrow morning", "early
     evening"): nothing automatic may pick a time for them; advisors read the words instead."""
-    any_time = ANY_TIME.search(call_times or "") and not _LIMIT.search(call_times or "")
+    # "any time except Thursdays" that could not be read is not "any time": that could offer Thursday
+    any_time = ANY_TIME.search(call_times or "") and not TIME_LIMIT.search(call_times or "")
     return bool(call_times) and windows is None and not any_time
-
-
-# "any time except Thursdays" that could not be read is not "any time": offering any time could
-# offer the very day ruled out
-_LIMIT = re.compile(r"(?i)\b(?:except|apart\s+from|other\s+than|not|never|no|but|only|unless)\b|n'?t\b")

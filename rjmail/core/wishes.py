@@ -37,11 +37,13 @@ Fixed meanings of call-time words (Europe/London wall-clock time):
 Other wishes:
 - email_only: "please only email me", "email only", "don't call or text", "he checks my phone",
   "it is not safe to call", "could we keep to email", "email is easier for me than talking", "I'd
-  rather write than talk"; then wants_call is False and no call is ever offered.
+  rather write than talk", a refused call with email named ("please don't ring, just email"); then
+  wants_call is False and no call is ever offered.
 - wants_call: True for a call request in everyday wording ("I would welcome a telephone call",
   "could someone ring me", "proszę zadzwonić", "paskambinkite man", "vă rog să mă sunați",
-  "liguem-me", "I'd like to speak to someone", "I'm ready to talk now"; not a bare "happy to talk",
-  which says they are willing rather than asking); False for a refusal. Refusals beat requests.
+  "liguem-me", "a phone conversation would be helpful"; not "I'm ready to talk", which says they
+  are willing, and is easily someone else's words or negated across a line break); False for a
+  refusal of calls to the person. Refusals beat requests.
 - voicemail_ok / texts_ok: False for "no voicemail" / "don't text", True
   only when said to be fine.
 """
@@ -213,7 +215,8 @@ def _lifts(context: str) -> bool:
 
 
 _ASKS = re.compile(r"[^.!?\n]*\?")
-_LIMIT = re.compile(r"(?i)\b(?:except|apart\s+from|other\s+than|not|never|no|but)\b|n'?t\b")
+# words that limit times: "except Mondays", "but not Fridays", "weekdays only"
+TIME_LIMIT = re.compile(r"(?i)\b(?:except|apart\s+from|other\s+than|not|never|no|but|only|unless)\b|n'?t\b")
 
 
 def _limited_times(written: Rewritten) -> str | None:
@@ -223,7 +226,7 @@ def _limited_times(written: Rewritten) -> str | None:
     times are unclear and advisors arrange the call; a story that happens to open with a day ("Sunday
     afternoon was horrible, he wasn't supposed to be there") costs only an automatic offer."""
     for sentence in sentences(written.text):
-        if _HARM_CUE.search(sentence) or not _LIMIT.search(sentence):
+        if _HARM_CUE.search(sentence) or not TIME_LIMIT.search(sentence):
             continue
         lead = _LEAD.match(sentence)
         at = lead.end() if lead else 0
