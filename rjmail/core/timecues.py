@@ -159,10 +159,19 @@ def _busy_clause(text: str, start: int, end: int) -> bool:  # once per clause, n
     return bool(BUSY.search(text, start, end))
 
 
-def ruled_out_after(text: str, end: int) -> bool:
-    """The words right after text[:end] rule it out ("mon-wed are no good"); for a day range, where
-    a "no" earlier in the clause ("No problem, mon-fri evenings") says nothing about it."""
-    return bool(_NEG_AFTER.match(text[end : end + 30]))
+def ruled_out_near(text: str, start: int, end: int) -> bool:
+    """The words right before or after text[start:end] rule it out ("never tues-thurs", "I can't do
+    Monday to Wednesday", "mon-wed are no good"); for a day range, where a "no" further back in the
+    clause ("No problem, mon-fri evenings", "I'm not working Mon-Wed, so ring me then") says nothing
+    about it."""
+    return bool(
+        _NEG_RIGHT_BEFORE.search(text, max(0, start - 24), start) or _NEG_AFTER.match(text[end : end + 30])
+    )
+
+
+_NEG_RIGHT_BEFORE = re.compile(
+    r"(?i)\b(?:not|never|no|(?:can'?t|cannot|couldn'?t)\s+(?:do|manage|make))\s+(?:on\s+|any\s+)?$"
+)
 
 
 def negated(text: str, at: int, end: int) -> bool:

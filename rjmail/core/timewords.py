@@ -33,7 +33,7 @@ from rjmail.core.timecues import (
     doubtful_busy,
     in_busy_clause,
     negated,
-    ruled_out_after,
+    ruled_out_near,
 )
 from rjmail.core.timescope import Item as _Item
 from rjmail.core.timescope import carried, paired
@@ -205,7 +205,7 @@ def _item(text: str, m: re.Match[str]) -> _Item:
         first, last = DAYS.index(m.group("d1")[:3].lower()), DAYS.index(m.group("d2")[:3].lower())
         days = frozenset(DAYS[first : last + 1]) if first < last else frozenset()
         days = days and days | _day_set(m.group("dmore"))  # "mon-wed are no good" rules them out
-        return _Item("days", *m.span(), days=days, negated=ruled_out_after(text, m.end()), unclear=not days)
+        return _Item("days", *m.span(), days=days, negated=ruled_out_near(text, *m.span()), unclear=not days)
     if m.group("days"):
         ruled_out = negated(text, m.start(), m.end())
         once = bool(DATE_AFTER.match(text, m.end()))

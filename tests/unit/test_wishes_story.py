@@ -564,3 +564,15 @@ def test_more_exclusions_are_never_the_only_time(text: str) -> None:
 )
 def test_a_hedged_lift_is_unclear(then: str) -> None:
     assert later("Evenings please but not Fridays", then) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "ruled_out"),
+    [
+        ("Please call. I can't do Monday to Wednesday.", {"mon", "tue", "wed"}),
+        ("Please ring, but never tues-thurs", {"tue", "wed", "thu"}),
+    ],
+)
+def test_a_range_right_after_a_no_is_ruled_out(text: str, ruled_out: set[str]) -> None:
+    found = read_contact_wishes(text).call_windows
+    assert found is None or all(not ruled_out & set(w.days) for w in found)
