@@ -38,7 +38,8 @@ class Item:
 
 _TIGHT = re.compile(r"(?i)^(?:\s|on|in|at|the|a)*$")
 _PRAISED = re.compile(
-    r"(?i)\s*(?:are|is|would\s+be|will\s+be)?\s*(?:best|fine|good|ok|okay|great|better|ideal|only)\b"
+    r"(?i)\s*(?:are|is|would\s+be|will\s+be)?\s*(?:best|fine|good|ok|okay|great|better|ideal|only|suits?|works?|"
+    r"i'?m\s+free|im\s+free|i\s+can)\b"
 )
 _ONLY_TOO = re.compile(r"(?i)^\W*(?:and\s+|or\s+|also\s+)?(?:the\s+)?\W*(?:too|as\s+well)\W*$")
 

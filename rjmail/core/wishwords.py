@@ -27,12 +27,13 @@ _SAYS_NO_MORE = (
     rf"(?:ok|okay|alright|possible))[^\w\n]*?{_END}))"
 )
 _WANTS = re.compile(
-    rf"(?im)\b(?:(?:please|pls|can|could|would|will)\s+{_WHO}(?:{_CALL}\s+(?:me|us)|give\s+(?:me|us)\s+a\s+"
+    rf"(?im)\b(?:(?:please|pls|can|could|would|will)\s+{_WHO}(?:{_CALL}\s+me|give\s+(?:me|us)\s+a\s+"
     rf"(?:call|ring|bell))|(?:like|want|need)\s+(?:someone|somebody|you|one\s+of\s+you|an?\s+advisor)\s+"
     rf"to\s+(?:{_CALL}\s+me|give\s+me\s+a\s+call)|(?:give me|want|like|prefer|have|welcome|appreciate|"
     rf"receive|get)\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?(?:call|ring|chat\s+on\s+the\s+phone)|"
-    rf"(?:welcome|appreciate|like|want)\s+a\s+(?:quick\s+)?(?:phone|telephone)\s+(?:conversation|chat)"
-    rf"(?!\s+with\s+(?:him|her|them|the\s+(?:offender|person|man|woman|lad|boy|girl)))|"
+    rf"(?<![\w'])(?:i|i'?d|i\s+would|we|we'?d|we\s+would)\s+(?:really\s+)?(?:welcome|appreciate|like|want)\s+a\s+"
+    rf"(?:quick\s+)?(?:phone|telephone)\s+(?:conversation|chat)"
+    rf"(?!\s+with\s+(?:him|her|them|his|their|the\s+(?:offender|person|man|woman|lad|boy|girl)))|"
     rf"mind\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?call|"
     rf"(?:glad|grateful)\s+(?:of|for)\s+a\s+(?:quick\s+)?(?:phone\s+|telephone\s+)?(?:call|ring|chat)|"
     rf"(?:best|easiest|good|safest)\s+(?:time\s+)?to\s+{_CALL}\s+me|"
@@ -100,8 +101,8 @@ _PHONE_HARD = re.compile(
 _CALL_IF = re.compile(r"(?i)\b(?:if|when)\s+(?:you|someone|an?\s+advisor)\s+(?:do\s+)?(?:call|ring|phone)")
 # "don't call before 6pm" restricts the time; it is not a refusal.
 _TIME_QUALIFIER = re.compile(
-    r"(?i)^\s*(?:me\s+)?(?:(?:before|after|until|till?|between)\s+(?:\d|noon|midday|lunch|work|school|"
-    r"mon|tue|wed|thu|fri|sat|sun|week|after)|during|in\s+the|at\s+work|on\s+(?:week|mon|tue|wed|thu|"
+    r"(?i)^\s*(?:me\s+)?(?:(?:before|after|until|between)\s+(?:\d|noon|midday|lunch|work|school|"
+    r"mon|tue|wed|thu|fri|sat|sun|week)|during|in\s+the|at\s+work|on\s+(?:week|mon|tue|wed|thu|"
     r"fri|sat|sun))"
 )
 _NAMING = re.compile(  # "Call me Jo"; a name after a blank line ("Happy to talk\n\nThanks") signs off
@@ -193,8 +194,8 @@ def refuses_calls(text: str) -> bool:
 # ring the police": not a refusal of calls to the person
 _OTHER_OBJECT = re.compile(
     r"(?i)\s+(?:me\s+)?(?:my\s+(?:mum|mam|mom|dad|husband|wife|partner|son|daughter|sister|brother|family|boss|"
-    r"kids?|children|landline|work|office)|him|her|his|them|their|the\s+(?:police|school|office|offender)|that|"
-    r"on\s+(?:the|my|this)\s+work|at\s+work)\b"
+    r"kids?|children|landline|work|office)|him|her|his|them|their|the\s+(?:police|school|office|offender)|"
+    r"on\s+(?:the|my|this)\s+work|at\s+work)\b(?!,?\s+(?:or|and|nor)\s+(?:me|us|my\s+mobile)\b)"
 )
 
 

@@ -576,3 +576,48 @@ def test_a_hedged_lift_is_unclear(then: str) -> None:
 def test_a_range_right_after_a_no_is_ruled_out(text: str, ruled_out: set[str]) -> None:
     found = read_contact_wishes(text).call_windows
     assert found is None or all(not ruled_out & set(w.days) for w in found)
+
+
+# From a fifth review (HEAD against b9cb7c1, 352 inputs): regressions, each held here.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My daughter would appreciate a phone conversation.",
+        "The police will call us tomorrow",
+        "My sister said she would like a phone conversation about it.",
+        "I'd welcome a phone conversation with his mum.",
+    ],
+)
+def test_other_peoples_calls_and_conversations_are_not_requests(text: str) -> None:
+    assert read_contact_wishes(text).wants_call is not True
+
+
+def test_someone_elses_call_does_not_lift_email_only() -> None:
+    before = read_contact_wishes("He checks my phone, email only please.")
+    changes = stated_changes(
+        read_contact_wishes("My daughter would appreciate a phone conversation."),
+        before.call_windows,
+        before.call_times,
+    )
+    assert changes.get("email_only") is not False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please don't ring him or me, email is best",
+        "Don't phone them or me please",
+        "Please don't ring her, or me. Emails are fine.",
+        "Don't call until after 6",  # as on b9cb7c1: a refusal, not "a time"
+        "don't phone till after 7 please",
+    ],
+)
+def test_refusals_that_also_name_someone_or_a_wait(text: str) -> None:
+    assert read_contact_wishes(text).wants_call is False
+
+
+def test_except_with_praise_after_keeps_the_praised_part() -> None:
+    # "except Wednesday evenings suit me": the evenings are what suits, Wednesday is out
+    found = read_contact_wishes("Any day except Wednesday evenings suit me, please ring").call_windows
+    assert found is not None
+    assert all("wed" not in w.days and w.start >= "17:00" for w in found)
