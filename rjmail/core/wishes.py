@@ -179,10 +179,11 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
     plain, maybe_time = without_greetings(text.translate(_QUOTE_MARKS))
     written = rewrite(plain, language.lower()[:2])
     words = written.text
-    windows, times, found = _call_times(written)
+    context = call_context(words)  # once: the times and the lift both read it
+    windows, times, found = _call_times(written, context)
     if times is None:  # "anytime except weds, hes home" with no call word: never "any time"
         times = _limited_times(written)
-    lifts = windows is not None and _lifts(call_context(words))
+    lifts = windows is not None and _lifts(context)
     if windows is not None and (maybe_time or (lifts and _LIFT_DOUBT.search(words))):
         # a greeting that may be a time; a day suiting again with a condition or in someone else's
         # words ("except when he has the kids", "my mum said"): the words stay for advisors
@@ -335,9 +336,11 @@ def _clauses(sentence: str) -> list[tuple[int, str]]:
     return [(a, sentence[a:b]) for a, b in pairwise(cuts) if b > a]
 
 
-def _call_times(written: Rewritten) -> tuple[tuple[CallWindow, ...] | None, str | None, Found | None]:
-    """(windows, the person's words, how the grammar read them when the windows stand)."""
-    context = call_context(written.text)
+def _call_times(
+    written: Rewritten, context: str
+) -> tuple[tuple[CallWindow, ...] | None, str | None, Found | None]:
+    """(windows, the person's words, how the grammar read them when the windows stand); `context` is
+    call_context(written.text)."""
     found = windows_in(context)
     vague = [*_VAGUE.finditer(context)]
     if found is None or found.windows is None:

@@ -182,12 +182,18 @@ def _asks_for_call(text: str) -> bool:
 def refuses_calls(text: str) -> bool:
     """A call refused outright: "please don't ring", "I'd rather not speak on the phone" (not "don't
     call before 6pm", which restricts the time, nor "don't call me Mrs Atkins")."""
-    for match in _REFUSES.finditer(text):
-        if _NAMING.match(text[match.end() :]) or _OTHER_OBJECT.match(text, match.end()):
-            continue
-        if not _TIME_QUALIFIER.match(text[match.end() : match.end() + 25]):
-            return True
-    return False
+    return any(_refusal(text, m) == "refuses" for m in _REFUSES.finditer(text))
+
+
+def _refusal(text: str, match: re.Match[str]) -> str | None:
+    """What a refusal wording does: None for a name ("Please don't call me Mrs Atkins"); "limits"
+    for a time, a place or someone else ("don't call before 6pm", "don't call me at work", "don't
+    ring my mum"), whose call words are no request either; else "refuses"."""
+    if _NAMING.match(text[match.end() :]):
+        return None
+    if _OTHER_OBJECT.match(text, match.end()) or _TIME_QUALIFIER.match(text[match.end() : match.end() + 25]):
+        return "limits"
+    return "refuses"
 
 
 # "don't ring my mum", "don't call my landline", "dont ring me on the work number", "he said don't
@@ -202,18 +208,20 @@ _OTHER_OBJECT = re.compile(
 def wants_call(text: str, gives_call_times: bool = False) -> bool | None:
     """True when the person asks for a phone call, False when they decline one, else None.
     `gives_call_times` as for email_only: "he reads my phone. you can ring me after 7" asks for a call."""
-    if email_only(text, gives_call_times) or (email_only(text) and not _asks_for_call(text)):
-        return False  # "he goes through my phone at weekends" names a time, and asks for no call
+    # Read once: with call times given, a checked phone is a refusal only when no call is asked for
+    # ("he goes through my phone at weekends" names a time, and asks for no call)
+    if email_only(text) and (
+        not gives_call_times or not _asks_for_call(text) or email_only(text, gives_call_times=True)
+    ):
+        return False
     asked = False
     restricted: list[tuple[int, int]] = []  # "don't call me before 6pm": a time, not a refusal
     for match in _REFUSES.finditer(text):
-        if _NAMING.match(text[match.end() :]):
-            continue  # "Please don't call me Mrs Atkins" is about a name
-        # "don't ring my mum", "don't call me at work": someone else, or a place; not a refusal
-        other = _OTHER_OBJECT.match(text, match.end())
-        if not other and not _TIME_QUALIFIER.match(text[match.end() : match.end() + 25]):
+        kind = _refusal(text, match)
+        if kind == "refuses":
             return False
-        restricted.append((match.start(), match.end() + 25))
+        if kind == "limits":
+            restricted.append((match.start(), match.end() + 25))
     for match in _WANTS.finditer(text):
         if _NAMING.match(text[match.end() :]):
             continue  # "Call me Jo" gives a name, not a request
