@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from rjmail import delivery
-from rjmail.adapters import hubstate, outbox, store
+from rjmail.adapters import checkpoints, hubstate, outbox, store
 from rjmail.adapters.mailbox import Fetched, Mailbox
 from rjmail.adapters.tables import FolderCheckpoint
 from rjmail.cases import calls, inbound
@@ -88,7 +88,7 @@ def _nothing() -> None:
 
 def _start_after(rt: Runtime, hub: HubSettings, folder: str) -> FolderCheckpoint | None:
     with Session(rt.engine, expire_on_commit=False) as s:
-        return store.checkpoint(s, hub.code, folder)
+        return checkpoints.checkpoint(s, hub.code, folder)
 
 
 def _poll_folder(
@@ -137,7 +137,7 @@ def _poll_folder(
 def _advance(rt: Runtime, top: MailboxPosition) -> None:
     """UIDs below UIDNEXT that the search did not return are gone for good: skip them next time."""
     with Session(rt.engine) as s, s.begin():
-        store.advance_checkpoint(s, top, rt.now())
+        checkpoints.advance(s, top, rt.now())
 
 
 def _missing_reason(rt: Runtime, f: Fetched) -> str:
@@ -193,7 +193,7 @@ def _file(
         store.record_intake(
             s, pos, message_id, filed.action, filed.reason, filed.case, ctx.now, body_hash=filed.body_hash
         )
-        store.advance_checkpoint(s, pos, ctx.now)
+        checkpoints.advance(s, pos, ctx.now)
 
 
 def _file_own_copy(rt: Runtime, pos: MailboxPosition, message_id: str) -> bool:
@@ -209,7 +209,7 @@ def _file_own_copy(rt: Runtime, pos: MailboxPosition, message_id: str) -> bool:
         outbox.mark_sent_by_copy(s, message_id, now)
         rt.metrics.count_message(s, pos.hub, MailClass.DUPLICATE.value)
         store.record_intake(s, pos, message_id, Action.DUPLICATE, DUPLICATE_REASON, None, now)
-        store.advance_checkpoint(s, pos, now)
+        checkpoints.advance(s, pos, now)
     kind = {"decision": Action.DUPLICATE.value, "classification": MailClass.DUPLICATE.value}
     log.info("message_processed", **kind, ref=None, letters=[], suppressed=0)
     return True
@@ -260,7 +260,7 @@ def _store_quarantine(
         )
         queue_letter(ctx, None, letter)
         store.record_intake(s, pos, message_id or "", Action.QUARANTINE, reason, None, ctx.now)
-        store.advance_checkpoint(s, pos, ctx.now)
+        checkpoints.advance(s, pos, ctx.now)
     log.warning("quarantined", quarantine_id=item.id, reason=reason.split(":", maxsplit=1)[0])
     return 1
 

@@ -26,6 +26,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from rjmail.adapters import db
+from rjmail.adapters.lean import Lean
 from rjmail.adapters.tables import OutboxItem, metadata
 from rjmail.core.addresses import BadAddressError, load
 from rjmail.core.domain import OutboxStatus
@@ -320,16 +321,15 @@ def recover(
 def mark_sent_by_copy(session: Session, message_id: str, now: datetime) -> None:
     """Our own copy arrived in the hub mailbox: the letter was certainly delivered (one UPDATE:
     this runs for every copy taken in)."""
-    session.connection().execute(_BY_COPY, {"b_message_id": message_id, "b_now": now, "b_open": list(_OPEN)})
+    _BY_COPY.execute(session.connection(), {"b_message_id": message_id, "b_now": now})
 
 
-_OPEN = (OutboxStatus.SENDING.value, OutboxStatus.PENDING.value)
-_BY_COPY = (
+_OPEN: list[BindParameter[str]] = [
+    bindparam(f"b_{s.value}", s.value) for s in (OutboxStatus.SENDING, OutboxStatus.PENDING)
+]
+_BY_COPY = Lean(
     update(OUTBOX)
-    .where(
-        OUTBOX.c.message_id == bindparam("b_message_id"),
-        OUTBOX.c.status.in_(bindparam("b_open", expanding=True)),
-    )
+    .where(OUTBOX.c.message_id == bindparam("b_message_id"), OUTBOX.c.status.in_(_OPEN))
     .values(
         status=OutboxStatus.SENT.value,
         sent_at=func.coalesce(OUTBOX.c.sent_at, bindparam("b_now", type_=OUTBOX.c.sent_at.type)),

@@ -7,6 +7,7 @@ from dataclasses import fields
 
 from sqlmodel import Session
 
+from rjmail.adapters.lean import Lean
 from rjmail.adapters.tables import OutboxItem, metadata
 from rjmail.core.domain import ComposedLetter
 
@@ -15,7 +16,7 @@ def add(session: Session, letter: ComposedLetter) -> None:
     """Queue a composed letter in the case's transaction. A Core insert, at once: this runs for
     every letter, and an ORM object would cost a flush at commit for nothing (no caller keeps it;
     later reads in the transaction find the row in the database)."""
-    session.connection().execute(_INSERT, {**_NEW_ROW, **letter.__dict__})
+    _INSERT.execute(session.connection(), {**_NEW_ROW, **letter.__dict__})
     queued_in(session).append(letter)
 
 
@@ -25,7 +26,7 @@ def queued_in(session: Session) -> list[ComposedLetter]:
     return queued
 
 
-_INSERT = metadata.tables["outbox"].insert()
+_INSERT = Lean(metadata.tables["outbox"].insert())
 # What a new row holds beyond the composed letter, from the table's own defaults: pending, never
 # tried, automatic, not copied, not held.
 _COMPOSED = {f.name for f in fields(ComposedLetter)}

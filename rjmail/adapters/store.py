@@ -8,14 +8,15 @@ import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, case, exists, func, or_, update
+from sqlalchemy import bindparam, exists, func, or_, update
 from sqlalchemy import select as core_select
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
 
+from rjmail.adapters.lean import Lean
 from rjmail.adapters.tables import (
     Case,
-    FolderCheckpoint,
     Intake,
     Message,
     OutboxItem,
@@ -114,17 +115,23 @@ def lookup_thread(session: Session, mail: InboundMail, key: bytes) -> ThreadMatc
 
 
 _INTAKE, _OUTBOX, _AUDIT = metadata.tables["intake"], metadata.tables["outbox"], metadata.tables["audit"]
-_AUDIT_INSERT = _AUDIT.insert()
 _COUNTERS, _MESSAGES = metadata.tables["case_counter"], metadata.tables["message"]
 _CASES = metadata.tables["case"]
 _CASE_COLUMNS = [c.name for c in _CASES.c if c.name != "id"]
-_NEW_CASE = _CASES.insert().returning(_CASES.c.id)
-# Hot statements are built once with bind parameters: building and keying a statement per message
-# cost more than running it (issue 17, profiled).
-_SEEN = core_select(
-    or_(
-        exists().where(_INTAKE.c.message_id.in_(bindparam("forms", expanding=True))),
-        exists().where(_OUTBOX.c.message_id.in_(bindparam("forms", expanding=True))),
+# Hot statements are built once with bind parameters and run lean (rjmail.adapters.lean): building,
+# keying and executing a statement through Core per message cost more than running it (issue 17).
+_AUDIT_INSERT = Lean(_AUDIT.insert())
+_INTAKE_INSERT = Lean(_INTAKE.insert())
+_MESSAGE_INSERT = Lean(_MESSAGES.insert())
+_NEW_CASE = Lean(_CASES.insert().returning(_CASES.c.id))
+# pseudonym.id_forms: the plain and the keyed form of a Message-ID
+_FORMS: list[BindParameter[str]] = [bindparam("plain"), bindparam("hashed")]
+_SEEN = Lean(
+    core_select(
+        or_(
+            exists().where(_INTAKE.c.message_id.in_(_FORMS)),
+            exists().where(_OUTBOX.c.message_id.in_(_FORMS)),
+        )
     )
 )
 
@@ -134,17 +141,20 @@ def already_seen(session: Session, message_id: str, key: bytes) -> bool:
     The one place dedup looks: under the plain Message-ID, and under its keyed hash, which is all
     that is left of it once retention has anonymised its case (rjmail.core.pseudonym)."""
     session.flush()  # as a Session query would: rows added in this transaction count too
-    forms = list(pseudonym.id_forms(key, message_id))
-    return bool(session.connection().execute(_SEEN, {"forms": forms}).scalar())
+    return bool(_SEEN.scalar(session.connection(), _forms(key, message_id)))
 
 
 def is_own_letter(session: Session, message_id: str, key: bytes) -> bool:
     """True when rjmail sent a letter with this Message-ID (plain, or keyed once anonymised)."""
-    forms = list(pseudonym.id_forms(key, message_id))
-    return session.connection().execute(_OWN, {"forms": forms}).first() is not None
+    return _OWN.first(session.connection(), _forms(key, message_id)) is not None
 
 
-_OWN = core_select(_OUTBOX.c.id).where(_OUTBOX.c.message_id.in_(bindparam("forms", expanding=True))).limit(1)
+def _forms(key: bytes, message_id: str) -> dict[str, str]:
+    plain, hashed = pseudonym.id_forms(key, message_id)
+    return {"plain": plain, "hashed": hashed}
+
+
+_OWN = Lean(core_select(_OUTBOX.c.id).where(_OUTBOX.c.message_id.in_(_FORMS)).limit(1))
 
 
 def case_for_message_id(session: Session, message_id: str, key: bytes) -> Case | None:
@@ -157,7 +167,7 @@ def case_for_message_id(session: Session, message_id: str, key: bytes) -> Case |
     return session.get(Case, case_id) if case_id is not None else None
 
 
-_REPLIES = (
+_REPLIES = Lean(
     core_select(func.count())
     .select_from(_OUTBOX)
     .where(
@@ -174,21 +184,21 @@ def replies_today(session: Session, address: str, now: datetime) -> int:
     for are not automatic and do not count."""
     session.flush()  # letters queued earlier in this transaction count too
     params = {"to": address.lower(), "since": now - timedelta(days=1)}
-    return int(session.connection().execute(_REPLIES, params).scalar() or 0)
+    return int(_REPLIES.scalar(session.connection(), params) or 0)
 
 
 def next_ref(session: Session, hub: str, year: int) -> str:
     """The next reference of this hub and year: one UPDATE ... RETURNING (the row lock keeps two
     instances apart on PostgreSQL), the counter row created at the year's first case."""
     conn = session.connection()
-    seq = conn.execute(_NEXT_SEQ, {"b_hub": hub, "b_year": year}).scalar()
+    seq = _NEXT_SEQ.scalar(conn, {"b_hub": hub, "b_year": year})
     if seq is None:
         seq = 1
         conn.execute(_COUNTERS.insert(), {"hub": hub, "year": year, "last_seq": seq})
     return f"RJ-{hub}-{year}-{seq:04d}"
 
 
-_NEXT_SEQ = (
+_NEXT_SEQ = Lean(
     update(_COUNTERS)
     .where(_COUNTERS.c.hub == bindparam("b_hub"), _COUNTERS.c.year == bindparam("b_year"))
     .values(last_seq=_COUNTERS.c.last_seq + 1)
@@ -215,7 +225,7 @@ def create_case(session: Session, hub: str, referral: Referral, now: datetime) -
     # A Core insert, then the object joins the session as if loaded (later changes are tracked as
     # usual): the ORM's flush of one new row cost more than the rest of storing a referral.
     row = {column: getattr(case, column) for column in _CASE_COLUMNS}
-    case.id = session.connection().execute(_NEW_CASE, row).scalar_one()
+    case.id = _NEW_CASE.scalar(session.connection(), row)
     make_transient_to_detached(case)
     session.add(case)
     audit(session, "rjmail", "collection", case.ref, "new referral received by email", now=now)
@@ -238,8 +248,8 @@ def add_inbound(
     the mailbox (IMAP INTERNALDATE), which the acknowledgement latency is measured from. A Core
     insert at once (no caller keeps the row), so it precedes the letters it causes."""
     attachments = [a.__dict__ for a in mail.attachments]
-    session.connection().execute(
-        _MESSAGES.insert(),
+    _MESSAGE_INSERT.execute(
+        session.connection(),
         {
             "case_id": case.id if case else None,
             "hub": hub,
@@ -272,8 +282,8 @@ def add_outbound(
     raw_size: int,
 ) -> None:
     """A letter to the person on the case's timeline (Core, like the outbox row it goes with)."""
-    session.connection().execute(
-        _MESSAGES.insert(),
+    _MESSAGE_INSERT.execute(
+        session.connection(),
         {
             "case_id": case.id,
             "hub": hub,
@@ -298,8 +308,8 @@ def record_intake(
     now: datetime,
     body_hash: str | None = None,
 ) -> None:
-    session.connection().execute(  # Core: one row per message taken in, nothing reads it back here
-        _INTAKE.insert(),
+    _INTAKE_INSERT.execute(  # one row per message taken in, nothing reads it back here
+        session.connection(),
         {
             "hub": pos.hub,
             "folder": pos.folder,
@@ -340,50 +350,6 @@ def quarantine(
     return item
 
 
-def checkpoint(session: Session, hub: str, folder: str) -> FolderCheckpoint | None:
-    return session.exec(
-        select(FolderCheckpoint).where(FolderCheckpoint.hub == hub, FolderCheckpoint.folder == folder)
-    ).first()
-
-
-_CHECKPOINTS = metadata.tables["folder_checkpoint"]
-_ADVANCE = (  # the usual case, one UPDATE; no row or a new UIDVALIDITY is handled below
-    update(_CHECKPOINTS)
-    .where(
-        _CHECKPOINTS.c.hub == bindparam("b_hub"),
-        _CHECKPOINTS.c.folder == bindparam("b_folder"),
-        _CHECKPOINTS.c.uidvalidity == bindparam("b_validity"),
-    )
-    .values(
-        last_uid=case(
-            (_CHECKPOINTS.c.last_uid < bindparam("b_uid"), bindparam("b_uid")), else_=_CHECKPOINTS.c.last_uid
-        ),
-        updated_at=bindparam("b_now", type_=_CHECKPOINTS.c.updated_at.type),
-    )
-)
-
-
-def advance_checkpoint(session: Session, pos: MailboxPosition, now: datetime) -> None:
-    """Move the folder's high-water mark to `pos`; a new UIDVALIDITY restarts it (every old UID is void)."""
-    params = {
-        "b_hub": pos.hub,
-        "b_folder": pos.folder,
-        "b_validity": pos.uidvalidity,
-        "b_uid": pos.uid,
-        "b_now": now,
-    }
-    if session.connection().execute(_ADVANCE, params).rowcount == 1:
-        return
-    row = checkpoint(session, pos.hub, pos.folder)
-    if row is None:
-        row = FolderCheckpoint(hub=pos.hub, folder=pos.folder, uidvalidity=pos.uidvalidity, last_uid=0)
-    if row.uidvalidity != pos.uidvalidity:
-        row.uidvalidity, row.last_uid = pos.uidvalidity, 0
-    row.last_uid = max(row.last_uid, pos.uid)
-    row.updated_at = now
-    session.add(row)
-
-
 def audit(
     session: Session,
     actor: str,
@@ -396,4 +362,4 @@ def audit(
 ) -> None:
     entry = {"at": now, "actor": actor, "action": action, "case_ref": case_ref, "reason": reason}
     entry["detail"] = detail
-    session.connection().execute(_AUDIT_INSERT, entry)  # Core: write-only, nothing reads it back here
+    _AUDIT_INSERT.execute(session.connection(), entry)  # write-only, nothing reads it back here

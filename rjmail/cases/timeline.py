@@ -11,6 +11,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
 from rjmail.adapters import queueing, store
+from rjmail.adapters.lean import Lean
 from rjmail.adapters.tables import Case, Message, OutboxItem
 from rjmail.cases.casework import notify_advisors
 from rjmail.cases.context import CaseContext
@@ -58,7 +59,7 @@ def delivery_failed(ctx: CaseContext, item: OutboxItem, why: str) -> None:
 
 
 _CASES = Case.metadata.tables["case"]
-_LATEST_OF = (  # built once: this runs for every new message (issue 17)
+_LATEST_OF = Lean(  # built once and run lean: this runs for every new message (issue 17)
     core_select(_CASES.c.id, _CASES.c.withdrawn_at)
     .where(
         (_CASES.c.referrer_email == bindparam("sender")) | (_CASES.c.referred_email == bindparam("sender")),
@@ -76,10 +77,10 @@ def link_withdrawn(s: Session, mail: InboundMail, thread: ThreadMatch, seen: boo
         return thread
     s.flush()  # as a Session query would: a case opened earlier in this transaction counts
     sender = mail.from_addr.lower()  # addresses are stored lower-case
-    latest = s.connection().execute(_LATEST_OF, {"sender": sender}).first()
-    if latest is None or latest.withdrawn_at is None:
+    latest = _LATEST_OF.first(s.connection(), {"sender": sender})
+    if latest is None or latest[1] is None:  # (id, withdrawn_at): only whether it is set matters
         return thread
-    case = s.get(Case, latest.id)
+    case = s.get(Case, latest[0])
     return ThreadMatch(case=store.snapshot(s, case), by=WITHDRAWN_LINK) if case else thread
 
 

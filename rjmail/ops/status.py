@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
-from rjmail.adapters import store
+from rjmail.adapters import checkpoints
 from rjmail.adapters.mailbox import Mailbox
 from rjmail.adapters.tables import HubState, OutboxItem, QuarantineItem
 from rjmail.core import status as core
@@ -68,7 +68,7 @@ def _aware(value: datetime | None) -> datetime | None:
 def backlog(rt: Runtime, hub: HubSettings) -> tuple[int | None, str | None]:
     """Messages above the checkpoint: one STATUS (UIDNEXT) against the stored checkpoint."""
     with Session(rt.engine) as s:
-        cp = store.checkpoint(s, hub.code, hub.imap.folder)
+        cp = checkpoints.checkpoint(s, hub.code, hub.imap.folder)
     try:
         with Mailbox(hub.imap, rt.imap_token) as box:
             state = box.state(hub.imap.folder)
