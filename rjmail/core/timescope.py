@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rjmail.core.timecues import ADDS, clause, clause_start
+from rjmail.core.timecues import ADDS, ONE_OFF, clause, clause_start
 
 
 @dataclass
@@ -61,7 +61,10 @@ def carried(text: str, items: list[Item]) -> list[Item]:
 # after 6"), where the time may belong to the other day too, nor a clock time ("any day except
 # Wednesday after 6" may mean any other day, after 6): only "Wednesday evenings" is one thing.
 _EXCEPT = re.compile(r"(?i)(?:except|apart\s+from|other\s+than|excluding|avoid(?:ing)?)\b")
-_PART = re.compile(r"(?i)(?:morn|afternoon|arvo|evening|lunch)")
+_PART = re.compile(r"(?i)(?:morn|afternoon|arvo|aft\b|eve|night|lunch)")
+# "except weekends and friday evenings": the evening may belong to Friday only, and then the weekends
+# are ruled out whole; pairing it with every day of the list would offer weekend mornings (a guess)
+_LIST = re.compile(r"(?i)\s*(?:,|\band\b|\bor\b|&|/|\+|\bnor\b|\bplus\b)\s*")
 # ... and only when nothing more is joined on: in "except Wednesday evenings or Saturday mornings" or
 # "except wednesday afternoon and evening" the "except" reaches the later words too, which no "not"
 # carries, so the whole is unclear (a review found the later words offered as the only times)
@@ -89,12 +92,46 @@ def paired(text: str, items: list[Item]) -> list[Item]:
             or _PRAISED.match(text, item.end)
         ):
             out.append(item)
-        elif any(not o.rules_out and o.start >= clause_start(text, last.start) for o in out) or (
-            not item.negated and _JOINED_ON.match(text, item.end)
+        elif (
+            any(not o.rules_out and o.start >= clause_start(text, last.start) for o in out)
+            or (not item.negated and _JOINED_ON.match(text, item.end))
+            or _LIST.search(text, last.start, last.end)
         ):
             item.unclear = True
             out.append(item)
         else:
             out[-1] = Item("pairx", last.start, item.end, days=last.days, spans=item.spans, negated=True)
             out[-1].unclear = last.unclear or item.unclear
-    return out
+    return _joined_after(text, out)
+
+
+def _joined_after(text: str, items: list[Item]) -> list[Item]:
+    """ "except friday after 6 and weekends": days joined on after an exclusion and a time are
+    ruled out too, or the time is theirs, or neither; reading them as days that suit offered the
+    very weekends the person ruled out. Unclear."""
+    for index, item in enumerate(items):
+        if index < 2 or item.rules_out or items[index - 1].kind != "time":
+            continue
+        before = items[index - 2]
+        tight = _TIGHT.match(text[before.end : items[index - 1].start])
+        if (
+            before.rules_out_days
+            and tight
+            and _LIST.fullmatch(_ARTICLES.sub("", text[items[index - 1].end : item.start]))
+        ):
+            item.unclear = True
+    return items
+
+
+_ARTICLES = re.compile(r"(?i)\b(?:on|the|all|at|in)\b")
+
+
+def phrase_start(text: str, first: Item) -> int:
+    """Where the words begin, including a negation ("don't call before 6pm") or the word that makes
+    them a one-off ("tomorrow morning": advisors must read "tomorrow", not just "morning")."""
+    if not first.negated:
+        once = ONE_OFF.search(text, max(0, first.start - 12), first.start)
+        return once.start() if once else first.start
+    begins = clause_start(text, first.start)
+    found = list(re.finditer(r"(?i)\b(?:not|never|no|\w+n't)\b", text[begins : first.start]))
+    return begins + found[-1].start() if found else first.start

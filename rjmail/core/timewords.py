@@ -36,7 +36,7 @@ from rjmail.core.timecues import (
     ruled_out_near,
 )
 from rjmail.core.timescope import Item as _Item
-from rjmail.core.timescope import carried, paired
+from rjmail.core.timescope import carried, paired, phrase_start
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS = DAYS[:5]
@@ -71,7 +71,11 @@ _DAY = rf"(?:\b(?:week|wk)[\s-]?days?|\b(?:week|wk)ends?|{_DAY_NAMES}s?\b|\bmon\
 _AND = r"\s*(?:,|and|or|&|/)\s*"
 # ... or right before a whole part-of-day word ("sat morn", "sun aft"; not "sat eventually")
 _SAT_SUN_PART = (
-    r"\b(?:sat|sun)s?\b(?=\s*(?:morn(?:ing)?|aft(?:ernoon)?|arvo|eve(?=s)|evening|lunch\s*time)s?(?![\w-]))"
+    r"\b(?:sat|sun)s?\b(?=\s*(?:morn(?:ing)?|aft(?:ernoon)?|arvo|eve|evening|lunch\s*time)s?(?![\w-]))"
+)
+# "eve" alone is Christmas Eve or a name; right after a day ("fri eve", "Sunday eve") it is the evening
+_DAY_EVE = (
+    r"(?:(?<=day\s)|(?<=\b(?:mon|tue|wed|thu|fri|sat|sun)\s)|(?<=\b(?:tues|weds|thur)\s)|(?<=\bthurs\s))"
 )
 _DAYLIST = (
     rf"(?:{_DAY}|{_SAT_SUN_PART}|{_SAT_SUN}(?={_AND}(?:{_DAY}|{_SAT_SUN})))(?:{_AND}(?:{_DAY}|{_SAT_SUN}))*"
@@ -97,7 +101,8 @@ _ITEM = re.compile(
     rf"(?P<drange>(?P<d1>{_DAY_NAMES})s?\b\s*(?:to|-|–|thr(?:ough|u)|till|until)\s*(?P<d2>{_DAY_NAMES})s?\b"
     rf"(?P<dmore>(?:\s*(?:and|or|&|/)\s*(?:{_DAY}|{_SAT_SUN}))*))|"
     rf"(?P<days>{_DAYLIST})|"
-    r"(?P<part>\b(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|morn|afternoon|arvo|aft|evening|eve(?=s)|lunch\s*time|"
+    r"(?P<part>\b(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|morn|afternoon|arvo|aft|evening|eve(?=s)|"
+    rf"{_DAY_EVE}eve|lunch\s*time|"
     r"daytime|day\s*time|lunch\s*break|night|week\s*night)s?|(?:during|in)\s+the\s+day|(?:during|at)\s+lunch)(?![\w-])",
     re.IGNORECASE,
 )
@@ -341,7 +346,7 @@ def windows_in(text: str) -> Found | None:
     ruled_out = frozenset().union(*(i.days for i in items if i.rules_out_days))
     if ruled_out:  # "Fridays are no good now, he has them on Fridays as well": the day is ruled out
         items = [i for i in items if not (i.kind == "days" and not i.negated and i.days <= ruled_out)]
-    span = (_phrase_start(text, items[0]), items[-1].end)
+    span = (phrase_start(text, items[0]), items[-1].end)
     narrows = all(i.rules_out for i in items)
     gives_hours = any(i.kind == "time" and not i.negated for i in items)
     adds = (
@@ -386,14 +391,3 @@ def _build(text: str, items: list[_Item]) -> tuple[CallWindow, ...]:
         if not any(o != w and o.days == w.days and w.start <= o.start and o.end <= w.end for o in found)
     }
     return tuple(sorted(found, key=lambda w: (w.start, w.end, [DAYS.index(d) for d in w.days])))
-
-
-def _phrase_start(text: str, first: _Item) -> int:
-    """Where the words begin, including a negation ("don't call before 6pm") or the word that makes
-    them a one-off ("tomorrow morning": advisors must read "tomorrow", not just "morning")."""
-    if not first.negated:
-        once = ONE_OFF.search(text, max(0, first.start - 12), first.start)
-        return once.start() if once else first.start
-    begins = clause_start(text, first.start)
-    found = list(re.finditer(r"(?i)\b(?:not|never|no|\w+n't)\b", text[begins : first.start]))
-    return begins + found[-1].start() if found else first.start

@@ -621,3 +621,46 @@ def test_except_with_praise_after_keeps_the_praised_part() -> None:
     found = read_contact_wishes("Any day except Wednesday evenings suit me, please ring").call_windows
     assert found is not None
     assert all("wed" not in w.days and w.start >= "17:00" for w in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Days joined on after an exclusion and a time: ruled out too, or the time is theirs. Each
+        # was read as the only days that suit, offering the very weekend the person ruled out.
+        "Please call anytime except fri eve & weekend.",
+        "Please phone any time except fri eves and weekends.",
+        "Ring whenever you like except friday after 6 and weekends.",
+        "Please call any time apart from thurs nights or sundays.",
+        # A list before the part of the day: is the evening Friday's only? Then the weekend goes whole.
+        "Please call any time except weekends and friday evenings.",
+        "Any time is fine to call, just not sat or sun mornings.",
+    ],
+)
+def test_days_joined_on_after_an_exclusion_are_never_offered(text: str) -> None:
+    assert windows(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "eve" right after a day is the evening (alone it is a name, or Christmas Eve)
+        ("Please call me on sat eve.", [(("sat",), "17:00", "21:00")]),
+        (
+            "Please call any time except fri eve.",
+            [(("fri",), "09:00", "17:00"), (ALL[:4] + ALL[5:], "09:00", "21:00")],
+        ),
+        (
+            "Please ring Tuesday eve or Thursday eve.",
+            [(("thu",), "17:00", "21:00"), (("tue",), "17:00", "21:00")],
+        ),
+        (
+            "Please call, not fri eve or weekends.",
+            [(("fri",), "09:00", "17:00"), (ALL[:4], "09:00", "21:00")],
+        ),
+        ("Please call on Christmas Eve if you can.", None),
+        ("My friend Eve will be with me, please call after 6.", [(ALL, "18:00", "21:00")]),
+    ],
+)
+def test_eve_after_a_day_is_the_evening(text: str, expected: object) -> None:
+    assert windows(text) == expected
