@@ -390,4 +390,8 @@ def _build(text: str, items: list[_Item]) -> tuple[CallWindow, ...]:
         for w in found
         if not any(o != w and o.days == w.days and w.start <= o.start and o.end <= w.end for o in found)
     }
+    # "Morning, after 10 please" means 10 till noon, not mornings and all day after 10: hours that
+    # overlap on a day, neither holding the other, are one limit read twice or two wishes; unclear
+    if any(set(w.days) & set(o.days) and w.start < o.start < w.end < o.end for w in found for o in found):
+        raise UnclearError("overlapping hours")
     return tuple(sorted(found, key=lambda w: (w.start, w.end, [DAYS.index(d) for d in w.days])))

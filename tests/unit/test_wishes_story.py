@@ -664,3 +664,22 @@ def test_days_joined_on_after_an_exclusion_are_never_offered(text: str) -> None:
 )
 def test_eve_after_a_day_is_the_evening(text: str, expected: object) -> None:
     assert windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Hours that overlap on a day, neither holding the other: one limit read twice ("morning,
+        # after 10" is 10 till noon) or two wishes. The union offered 10:00-21:00.
+        ("Please call. Morning, after 10 please.", None),
+        ("Ring me afternoons please, after 3 ideally.", None),
+        # Hours apart, or one inside the other, are read as before
+        ("Please call mornings or after 6.", [(ALL, "09:00", "12:00"), (ALL, "18:00", "21:00")]),
+        (
+            "Please call weekday mornings or saturday after 10.",
+            [(WEEKDAYS, "09:00", "12:00"), (("sat",), "10:00", "21:00")],
+        ),
+    ],
+)
+def test_overlapping_hours_are_unclear(text: str, expected: object) -> None:
+    assert windows(text) == expected
