@@ -93,7 +93,9 @@ DATE_AFTER = re.compile(
 STRAY_TIME = re.compile(
     r"(?i)\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\bhalf\s+(?:past\s+)?\d{1,2}\b|"
     r"\bquarter\s+(?:past|to)\b|"
-    r"\b\d{1,2}\s*(?:-|–|to|till?|until)\s*\d{1,2}\b(?!\s*(?:days?|weeks?|months?|years?))"
+    r"\b\d{1,2}\s*(?:-|–|to|till?|until)\s*\d{1,2}\b(?!\s*(?:days?|weeks?|months?|years?))|"
+    # a lone "sat" / "sun" joined on ("not sat morn or sun"): a day only the list around it shows
+    r"(?:(?<=\bor\s)|(?<=\band\s)|(?<=\bnor\s)|(?<=&\s)|(?<=&))(?:sat|sun)s?\b"
 )
 # times the grammar cannot read but must not ignore: "ten to six" (read alone, "after ten" would be
 # 10am), "after one", "no later than 4"
@@ -102,7 +104,13 @@ UNREAD_TIME = re.compile(
     r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\b(?:after|from|before|by|till?|until|past)\s+one\b(?!\s+of)|"
     r"\bno\s+(?:later|earlier|sooner)\s+than\b|"
     # "after 2 weekends": 2pm at weekends, or two weekends from now?
-    r"\b\d{1,2}\s+weekends?\b"
+    r"\b\d{1,2}\s+weekends?\b|"
+    # "fri eve": the evening typed on a phone, or Eve by name ("Sunday Eve is with me", "I sat Eve
+    # down"); read either way, one of them offers a time nobody allowed
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun|(?:week|wk)\s*(?:day|end))s?"
+    r"\s+eve\b(?!s)|"
+    # "fri eves no good, other eves ok": which others? (the grammar read only Friday evenings)
+    r"\bother\s+(?:eve|evening|morn|morning|aft|afternoon|arvo|night|lunch)"
 )
 
 

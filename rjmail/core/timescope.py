@@ -108,19 +108,30 @@ def paired(text: str, items: list[Item]) -> list[Item]:
 def _joined_after(text: str, items: list[Item]) -> list[Item]:
     """ "except friday after 6 and weekends": days joined on after an exclusion and a time are
     ruled out too, or the time is theirs, or neither; reading them as days that suit offered the
-    very weekends the person ruled out. Unclear."""
+    very weekends the person ruled out. And "Fri evening and weekends are out": does the "out"
+    reach back to the evening? Both unclear."""
     for index, item in enumerate(items):
+        # (not after a comma: in "after 5 mon-thurs, fridays im at my mums" Friday is a clause of its own)
+        if (
+            index
+            and item.kind == "days"  # ruled out by words after it: a "dayx" carries its "not" in front
+            and item.negated
+            and not items[index - 1].rules_out
+            and _joined(text, items[index - 1], item, commas=False)
+        ):
+            items[index - 1].unclear = True
         if index < 2 or item.rules_out or items[index - 1].kind != "time":
             continue
         before = items[index - 2]
-        tight = _TIGHT.match(text[before.end : items[index - 1].start])
-        if (
-            before.rules_out_days
-            and tight
-            and _LIST.fullmatch(_ARTICLES.sub("", text[items[index - 1].end : item.start]))
-        ):
-            item.unclear = True
+        if before.rules_out_days and _TIGHT.match(text[before.end : items[index - 1].start]):
+            item.unclear = item.unclear or _joined(text, items[index - 1], item)
     return items
+
+
+def _joined(text: str, first: Item, then: Item, commas: bool = True) -> bool:
+    """Only "and" / "or" / "&" (or a comma) between the two items."""
+    between = text[first.end : then.start]
+    return bool(_LIST.fullmatch(_ARTICLES.sub("", between))) and (commas or "," not in between)
 
 
 _ARTICLES = re.compile(r"(?i)\b(?:on|the|all|at|in)\b")

@@ -71,11 +71,7 @@ _DAY = rf"(?:\b(?:week|wk)[\s-]?days?|\b(?:week|wk)ends?|{_DAY_NAMES}s?\b|\bmon\
 _AND = r"\s*(?:,|and|or|&|/)\s*"
 # ... or right before a whole part-of-day word ("sat morn", "sun aft"; not "sat eventually")
 _SAT_SUN_PART = (
-    r"\b(?:sat|sun)s?\b(?=\s*(?:morn(?:ing)?|aft(?:ernoon)?|arvo|eve|evening|lunch\s*time)s?(?![\w-]))"
-)
-# "eve" alone is Christmas Eve or a name; right after a day ("fri eve", "Sunday eve") it is the evening
-_DAY_EVE = (
-    r"(?:(?<=day\s)|(?<=\b(?:mon|tue|wed|thu|fri|sat|sun)\s)|(?<=\b(?:tues|weds|thur)\s)|(?<=\bthurs\s))"
+    r"\b(?:sat|sun)s?\b(?=\s*(?:morn(?:ing)?|aft(?:ernoon)?|arvo|eve(?=s)|evening|lunch\s*time)s?(?![\w-]))"
 )
 _DAYLIST = (
     rf"(?:{_DAY}|{_SAT_SUN_PART}|{_SAT_SUN}(?={_AND}(?:{_DAY}|{_SAT_SUN})))(?:{_AND}(?:{_DAY}|{_SAT_SUN}))*"
@@ -101,8 +97,7 @@ _ITEM = re.compile(
     rf"(?P<drange>(?P<d1>{_DAY_NAMES})s?\b\s*(?:to|-|–|thr(?:ough|u)|till|until)\s*(?P<d2>{_DAY_NAMES})s?\b"
     rf"(?P<dmore>(?:\s*(?:and|or|&|/)\s*(?:{_DAY}|{_SAT_SUN}))*))|"
     rf"(?P<days>{_DAYLIST})|"
-    r"(?P<part>\b(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|morn|afternoon|arvo|aft|evening|eve(?=s)|"
-    rf"{_DAY_EVE}eve|lunch\s*time|"
+    r"(?P<part>\b(?P<mod>early\s+|late\s+|mid[\s-]?)?(?P<pw>morning|morn|afternoon|arvo|aft|evening|eve(?=s)|lunch\s*time|"
     r"daytime|day\s*time|lunch\s*break|night|week\s*night)s?|(?:during|in)\s+the\s+day|(?:during|at)\s+lunch)(?![\w-])",
     re.IGNORECASE,
 )
@@ -213,7 +208,10 @@ def _item(text: str, m: re.Match[str]) -> _Item:
         return _Item("days", *m.span(), days=days, negated=ruled_out_near(text, *m.span()), unclear=not days)
     if m.group("days"):
         ruled_out = negated(text, m.start(), m.end())
-        once = bool(DATE_AFTER.match(text, m.end()))
+        # "on the 14th", "this saturday evening": one day, not every week
+        once = bool(
+            DATE_AFTER.match(text, m.end()) or ONE_OFF.search(text, max(0, m.start() - 12), m.start())
+        )
         # "he's stopped doing the Friday shop": a day naming a thing, not a time that suits
         thing = not ruled_out and bool(
             THING_BEFORE.search(text, max(0, m.start() - 8), m.start()) and NOUN_AFTER.match(text, m.end())

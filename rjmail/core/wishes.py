@@ -286,7 +286,9 @@ def call_context(text: str) -> str:
             kept[start:end] = sentence
         elif cued[i] or (i + 1 < len(spans) and cued[i + 1]):  # "Not Fridays. Any other day is fine."
             for at, clause in _clauses(sentence):
-                if (_cued(clause) or _EXCLUDING.match(clause)) and not _HARM_CUE.search(clause):
+                # ... and "Any time except fri eve." before "Not weekends either." (which narrows it)
+                limits = _EXCLUDING.match(clause) or _ANY_TIME_OPENS.match(clause.strip())
+                if (_cued(clause) or limits) and not _HARM_CUE.search(clause):
                     kept[start + at : start + at + len(clause)] = clause
     return "".join(kept)
 
