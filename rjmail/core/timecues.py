@@ -19,7 +19,7 @@ NOUN_AFTER = re.compile(
     r"after|before|between|from|till?|until|works?|suits?|please|if|then|at|on|only|instead|too|as|be|"
     r"for|i|that|which|slot|time|call)\b)[a-z]+\b"
 )
-ONE_OFF = re.compile(r"(?i)\b(?:this|tomorrow|yesterday|last|that|one|next|tonight|today|good)\s*$")
+ONE_OFF = re.compile(r"(?i)\b(?:this|tomorrow|yesterday|last|that|one|next|coming|tonight|today|good)\s*$")
 _NEG_BEFORE = re.compile(
     r"(?i)(?:\bnot|n't|\bnever|\bno|\bnothing|\bcant|\bdont|\bwont|\bcannot|\brather\s+than|\binstead\s+of|"
     r"\bbetter\s+than)\b"
@@ -37,7 +37,9 @@ _RULED_OUT = (
 )
 RULED_OUT_AFTER = re.compile(rf"(?i){_RULED_OUT}")
 _NEG_AFTER = re.compile(
-    r"(?i)^\s*(?:still\s+|really\s+|just\s+)?(?:are|is|would\s+be|(?:have|has)\s+(?:got|become)|are\s+getting|got|still)\s*"
+    # "Tuesday & Thursday no good for me": the same without "are"
+    r"(?i)^\s*(?:no\s+good|not\s+good|not\s+ok(?:ay)?|not\s+possible|no\s+use|impossible|out\s+of\s+the\s+question)\b|"
+    r"^\s*(?:still\s+|really\s+|just\s+)?(?:are|is|would\s+be|(?:have|has)\s+(?:got|become)|are\s+getting|got|still)\s*"
     r"(?:not|no|n't|difficult|bad|hard|impossible|tricky|out|a\s+no|off\s+the\s+table|"
     r"out\s+of\s+the\s+question)\b|"
     r"^\s*(?:don'?t|do\s+not|won'?t|will\s+not)\s+(?:work|suit)|^\s*out\b|"
@@ -50,7 +52,7 @@ BUSY = re.compile(  # "back from school" is when they are free again, not busy
     r"afternoons|lates|earlies)|"
     r"shifts?|jobs?|asleep|sleep|tired|treatment|dialysis|school|nursery|college|lectures?|class(?:es)?|"
     r"childcare|appointments?|gym|clinic|physio\w*|hospital|courses?|training|lates|earlies|volunteer\w*|"
-    r"naps?|napping|my\s+hours|"
+    r"naps?|napping|my\s+hours|(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:out|away)\b|"
     # caring for someone or having them round: "I look after my dad in the afternoons"
     r"look(?:s|ing)?\s+after|car(?:e|es|ing)\s+for|i\s+(?:have|'?ve\s+got|get)\s+(?:my|the)\s+(?:mum|mam|"
     r"dad|nan|gran|grandkids|grandchildren|kids|children)|deliver(?:y|ies)|"
@@ -104,7 +106,7 @@ UNREAD_TIME = re.compile(
     r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\b(?:after|from|before|by|till?|until|past)\s+one\b(?!\s+of)|"
     r"\bno\s+(?:later|earlier|sooner)\s+than\b|"
     # "after 2 weekends": 2pm at weekends, or two weekends from now?
-    r"\b\d{1,2}\s+weekends?\b|"
+    r"\b\d{1,2}\s+weekends?\b|\b(?:after|before|till?|until|by)\s+(?:lunch|dinner|tea|breakfast|school|work)\b|"
     # "fri eve": the evening typed on a phone, or Eve by name ("Sunday Eve is with me", "I sat Eve
     # down"); read either way, one of them offers a time nobody allowed
     r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun|(?:week|wk)\s*(?:day|end))s?"
@@ -189,4 +191,17 @@ def negated(text: str, at: int, end: int) -> bool:
     if start and _OR.match(text, start, at):  # "don't call at weekends, or after 5": the "or"
         start = clause_start(text, start - 1)  # carries the "don't" on
     before = NOT_NEGATING.sub(" ", text[start:at])
-    return bool(_NEG_BEFORE.search(before) or _NEG_AFTER.match(text[end : end + 30]))
+    return bool(
+        _NEG_BEFORE.search(before)
+        or _NEG_AFTER.match(text[end : end + 30])
+        or _EXCEPT_RIGHT_BEFORE.search(text, max(0, at - 30), at)
+    )
+
+
+# "any time except mornings", "anytime apart from after 7": the time right after the word is ruled
+# out (read as a time that suits, it was the only one offered). Not a plain "but": in "mornings but
+# after 10" the 10 o'clock suits.
+_EXCEPT_RIGHT_BEFORE = re.compile(
+    r"(?i)\b(?:except(?:\s+for)?|exc|excl|excluding|apart\s+from|other\s+than|(?:any\s*time|whenever)\s+but)"
+    r"\.?\s+(?:(?:in|on|at|during|the)\s+)*$"
+)

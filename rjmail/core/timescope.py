@@ -114,7 +114,7 @@ def _joined_after(text: str, items: list[Item]) -> list[Item]:
         # (not after a comma: in "after 5 mon-thurs, fridays im at my mums" Friday is a clause of its own)
         if (
             index
-            and item.kind == "days"  # ruled out by words after it: a "dayx" carries its "not" in front
+            and item.kind in ("days", "time")  # ruled out by words after it ("dayx" has its "not" in front)
             and item.negated
             and not items[index - 1].rules_out
             and _joined(text, items[index - 1], item, commas=False)

@@ -88,7 +88,7 @@ _ITEM = re.compile(
     rf"(?P<range>(?:between|from)\s+(?P<r1>{_T})\s*(?:and|to|till?|until|-|–)\s*(?P<r2>{_T})|"
     rf"(?P<q1>{_T})\s*(?:-|–|to|till?|until)\s*(?P<q2>{_T}))|"
     rf"(?P<bound>(?P<bw>before|b4|after|until|till?|from|by|(?<!half\s)past)\s+(?P<bt>{_T}))|"
-    rf"(?P<dayx>(?:not|except|apart\s+from|other\s+than|excluding|any\s+day\s+but|every\s+day\s+but|"
+    rf"(?P<dayx>(?:not|except|exc\.?|excl\.?|apart\s+from|other\s+than|excluding|any\s+day\s+but|every\s+day\s+but|"
     rf"instead\s+of|rather\s+than|better\s+than|avoid(?:ing)?|(?:keep|stay)\s+away\s+from|steer\s+clear\s+of|"
     rf"(?:strike|cross)(?:\s+(?:off|out))?)"
     rf"\s+(?:on\s+|at\s+)?(?:the\s+)?(?P<xd>{_DAYLIST})(?P<xr>\s*(?:-|–|to|thr(?:ough|u)|till|until)\s*{_DAY_NAMES}s?\b)?)|"
@@ -353,6 +353,8 @@ def windows_in(text: str) -> Found | None:
         and all(ADDS.search(clause(text, i.start, i.end)) for i in items)
     )
     if any(doubtful_busy(text, b.start, b.end) for b in busy):
+        return Found(None, span, narrows, adds, gives_hours)
+    if narrows and any(b.days - ruled_out for b in busy):  # "not mornings. I'm out Thursdays": too?
         return Found(None, span, narrows, adds, gives_hours)
     if busy and not narrows:  # "weekdays after 6, my husband is home on Wednesdays": taken away
         held = [replace(i, negated=True) for i in busy if not i.unclear]

@@ -353,6 +353,11 @@ def _call_times(
         return None, (written.span(*_extent(loose)) or None) if loose else None, None
     if vague:  # "evenings, but not till I'm back": the words are kept, nothing automatic
         return None, written.span(*_extent(vague, found.span)) or None, None
+    rest = "".join(" " if k != " " else c for c, k in zip(written.text, context, strict=False))
+    if found.narrows and (any(read_items(rest)) or UNREAD_TIME.search(rest) or ANY_TIME.search(rest)):
+        # "Any afternoon. But not Thursdays.": read alone, the exclusion means any other day at any
+        # hour, and the times in the other words (not read as call words) would be lost
+        return None, written.span(*found.span) or None, None
     return found.windows, written.span(*found.span) or None, found
 
 

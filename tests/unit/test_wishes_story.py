@@ -706,3 +706,37 @@ def test_near_misses_of_words_read_two_ways(text: str, expected: object) -> None
 )
 def test_overlapping_hours_are_unclear(text: str, expected: object) -> None:
     assert windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a time right after "except" / "apart from" is ruled out: read as a time that suits, it was
+        # the only one offered ("Any time except mornings. Not Saturdays." offered mornings only)
+        ("Please call any time except mornings.", [(ALL, "12:00", "21:00")]),
+        ("Any time except mornings. Not Saturdays.", [((*ALL[:5], "sun"), "12:00", "21:00")]),
+        ("Please call anytime apart from after 7.", [(ALL, "09:00", "19:00")]),
+        (
+            "Any time other than afternoons please. Saturdays are out.",
+            [((*ALL[:5], "sun"), "09:00", "12:00"), ((*ALL[:5], "sun"), "17:00", "21:00")],
+        ),
+        ("pls call any time exc weekends", [(WEEKDAYS, "09:00", "21:00")]),
+        # "no good" without "are" rules out the days before it (they were offered)
+        (
+            "Tuesday & Thursday no good for me, other days fine, please call.",
+            [(("mon", "wed", "fri", "sat", "sun"), "09:00", "21:00")],
+        ),
+        # a later exclusion read alone would mean any hour: the hours said before it were not call words
+        ("Any afternoon. But not Thursdays.", None),
+        ("Anytime after lunch. Not Wednesdays.", None),
+        ("Anytime except mornings please. I'm out Thursdays.", None),
+        # "are no good" reaching back over "and"
+        ("weekends and evenings are no good for me", None),
+        ("Please call this coming Wednesday after 5.", None),
+        # near misses: "but" is not "except"; a busy clause that explains the exclusion is kept
+        ("cant do tuesdays any more, ive started an evening class", [(ALL[:1] + ALL[2:], "09:00", "21:00")]),
+        ("Please call weekdays and not weekends.", [(WEEKDAYS, "09:00", "21:00")]),
+    ],
+)
+def test_exclusions_are_never_read_as_the_times_that_suit(text: str, expected: object) -> None:
+    assert windows(text) == expected
