@@ -73,3 +73,12 @@ def complement(spans: Spans) -> Spans:
 def intersect(a: Spans, b: Spans) -> Spans:
     """The times inside a span of `a` and one of `b`."""
     return tuple((max(s1, s2), min(e1, e2)) for s1, e1 in a for s2, e2 in b if max(s1, s2) < min(e1, e2))
+
+
+PARTS = {  # fixed meanings (minutes after midnight), quoted in rjmail.core.wishes
+    "morning": (9 * 60, 12 * 60),
+    "afternoon": (12 * 60, 17 * 60),
+    "evening": (17 * 60, 21 * 60),
+    "day": (9 * 60, 17 * 60),
+    "lunch": (12 * 60, 14 * 60),
+}

@@ -20,8 +20,9 @@ from rjmail.core.domain import (
     MessageKind,
     ThreadMatch,
 )
+from rjmail.core.sentences import sentences
 from rjmail.core.voice import calendar_words, on_case, sender_context, sender_text
-from rjmail.core.wishes import read_contact_wishes, says_yes, sentences
+from rjmail.core.wishes import read_contact_wishes, says_yes
 from rjmail.core.wishwords import wants_call
 from rjmail.core.withdrawal import WithdrawalReading, WithdrawalVerdict
 

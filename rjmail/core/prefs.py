@@ -5,7 +5,8 @@ These names stay for callers not yet moved (rjmail.core.decide reads `wants_call
 
 from __future__ import annotations
 
-from rjmail.core.wishes import read_contact_wishes, sentences
+from rjmail.core.sentences import sentences
+from rjmail.core.wishes import read_contact_wishes
 from rjmail.core.wishwords import voicemail_ok, wants_call
 
 __all__ = ["call_times", "sentences", "voicemail_ok", "wants_call"]

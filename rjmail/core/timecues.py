@@ -37,8 +37,10 @@ _RULED_OUT = (
 )
 RULED_OUT_AFTER = re.compile(rf"(?i){_RULED_OUT}")
 _NEG_AFTER = re.compile(
-    # "Tuesday & Thursday no good for me": the same without "are"
-    r"(?i)^\s*(?:no\s+good|not\s+good|not\s+ok(?:ay)?|not\s+possible|no\s+use|impossible|out\s+of\s+the\s+question)\b|"
+    # "Tuesday & Thursday no good for me, other days fine": the same without "are", when the words
+    # end there ("Please call after 6 not good before", "Tues no good for him" are something else)
+    r"(?i)^\s*(?:no\s+good|not\s+good|not\s+ok(?:ay)?|not\s+possible|impossible)(?:\s+for\s+(?:me|us))?\s*"
+    r"(?:$|[.,;:!?)\n]|-|\b(?:as|because|cos|since|though|tho|either|now|any\s*more)\b)|"
     r"^\s*(?:still\s+|really\s+|just\s+)?(?:are|is|would\s+be|(?:have|has)\s+(?:got|become)|are\s+getting|got|still)\s*"
     r"(?:not|no|n't|difficult|bad|hard|impossible|tricky|out|a\s+no|off\s+the\s+table|"
     r"out\s+of\s+the\s+question)\b|"
@@ -97,7 +99,7 @@ STRAY_TIME = re.compile(
     r"\bquarter\s+(?:past|to)\b|"
     r"\b\d{1,2}\s*(?:-|–|to|till?|until)\s*\d{1,2}\b(?!\s*(?:days?|weeks?|months?|years?))|"
     # a lone "sat" / "sun" joined on ("not sat morn or sun"): a day only the list around it shows
-    r"(?:(?<=\bor\s)|(?<=\band\s)|(?<=\bnor\s)|(?<=&\s)|(?<=&))(?:sat|sun)s?\b"
+    r"(?:(?<=\bor\s)|(?<=\band\s)|(?<=\bnor\s)|(?<=&\s)|(?<=&)|(?<=\bexcl\s)|(?<=\bexc\s)|(?<=\bbut\s))(?:sat|sun)s?\b"
 )
 # times the grammar cannot read but must not ignore: "ten to six" (read alone, "after ten" would be
 # 10am), "after one", "no later than 4"
@@ -106,7 +108,7 @@ UNREAD_TIME = re.compile(
     r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\b(?:after|from|before|by|till?|until|past)\s+one\b(?!\s+of)|"
     r"\bno\s+(?:later|earlier|sooner)\s+than\b|"
     # "after 2 weekends": 2pm at weekends, or two weekends from now?
-    r"\b\d{1,2}\s+weekends?\b|\b(?:after|before|till?|until|by)\s+(?:lunch|dinner|tea|breakfast|school|work)\b|"
+    r"\b\d{1,2}\s+weekends?\b|\b(?:after|before|till?|until)\s+(?:lunch|dinner|tea|breakfast)\b|"
     # "fri eve": the evening typed on a phone, or Eve by name ("Sunday Eve is with me", "I sat Eve
     # down"); read either way, one of them offers a time nobody allowed
     r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun|(?:week|wk)\s*(?:day|end))s?"
@@ -202,6 +204,11 @@ def negated(text: str, at: int, end: int) -> bool:
 # out (read as a time that suits, it was the only one offered). Not a plain "but": in "mornings but
 # after 10" the 10 o'clock suits.
 _EXCEPT_RIGHT_BEFORE = re.compile(
-    r"(?i)\b(?:except(?:\s+for)?|exc|excl|excluding|apart\s+from|other\s+than|(?:any\s*time|whenever)\s+but)"
-    r"\.?\s+(?:(?:in|on|at|during|the)\s+)*$"
+    r"(?i)\b(?:except(?:\s+for)?|exc|excl|excluding|apart(?:\s+from)?|other\s+than|(?:any\s*time|whenever)\s+but)"
+    r"\.?\s+(?:(?:in|on|at|during|the)\s+)*$"  # "apart" alone: "apart from 2-4pm" reads "from 2-4pm"
+)
+# "No calls except after 6pm", "I can't do any time except after 5": the except turns the "no" round
+DOUBLE_NEGATIVE = re.compile(
+    r"(?i)\b(?:no|not|never|nothing|don'?t|can'?t|cannot|busy|work\w*)\b[^.;!?\n]{0,40}"
+    r"\b(?:except|exc|excl|excluding|apart\s+from|other\s+than)\s+(?:(?:in|on|at|during|the|for)\s+)*$"
 )

@@ -64,7 +64,7 @@ _EXCEPT = re.compile(r"(?i)(?:except|apart\s+from|other\s+than|excluding|avoid(?
 _PART = re.compile(r"(?i)(?:morn|afternoon|arvo|aft\b|eve|night|lunch)")
 # "except weekends and friday evenings": the evening may belong to Friday only, and then the weekends
 # are ruled out whole; pairing it with every day of the list would offer weekend mornings (a guess)
-_LIST = re.compile(r"(?i)\s*(?:,|\band\b|\bor\b|&|/|\+|\bnor\b|\bplus\b)\s*")
+_LIST = re.compile(r"(?i)\s*(?:,|\band\b|\bor\b|&|/|\+|\bnor\b|\bplus\b|\bn\b)\s*")
 # ... and only when nothing more is joined on: in "except Wednesday evenings or Saturday mornings" or
 # "except wednesday afternoon and evening" the "except" reaches the later words too, which no "not"
 # carries, so the whole is unclear (a review found the later words offered as the only times)
@@ -120,6 +120,11 @@ def _joined_after(text: str, items: list[Item]) -> list[Item]:
             and _joined(text, items[index - 1], item, commas=False)
         ):
             items[index - 1].unclear = True
+        if index and items[index - 1].rules_out and not item.rules_out and not _PRAISED.match(text, item.end):
+            # "except evenings and weekends", "except Sundays and evenings", "except mornings, Sundays":
+            # ruled out too, or what suits? (a comma only after a time: "Not Mondays, evenings please")
+            commas = items[index - 1].kind == "time"
+            item.unclear = item.unclear or _joined(text, items[index - 1], item, commas=commas)
         if index < 2 or item.rules_out or items[index - 1].kind != "time":
             continue
         before = items[index - 2]

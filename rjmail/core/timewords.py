@@ -17,12 +17,13 @@ from functools import lru_cache
 from itertools import islice
 from typing import NamedTuple
 
-from rjmail.core.clock import EARLIEST, LATEST, WORD_HOUR, Spans, UnclearError, clock, hour_number
+from rjmail.core.clock import EARLIEST, LATEST, PARTS, WORD_HOUR, Spans, UnclearError, clock, hour_number
 from rjmail.core.clock import complement as _complement
 from rjmail.core.clock import intersect as _intersect
 from rjmail.core.timecues import (
     ADDS,
     DATE_AFTER,
+    DOUBLE_NEGATIVE,
     NOUN_AFTER,
     ONE_OFF,
     STRAY_TIME,
@@ -41,14 +42,6 @@ from rjmail.core.timescope import carried, paired, phrase_start
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS = DAYS[:5]
 WEEKEND = DAYS[5:]
-
-PARTS = {  # fixed meanings (minutes after midnight), quoted in rjmail.core.wishes
-    "morning": (9 * 60, 12 * 60),
-    "afternoon": (12 * 60, 17 * 60),
-    "evening": (17 * 60, 21 * 60),
-    "day": (9 * 60, 17 * 60),
-    "lunch": (12 * 60, 14 * 60),
-}
 
 
 @dataclass(frozen=True)
@@ -200,7 +193,10 @@ def _read_items(text: str) -> tuple[tuple[_Item, ...], tuple[_Item, ...]]:
 def _item(text: str, m: re.Match[str]) -> _Item:
     if m.group("dayx"):
         # "any day but mon-wed": a range after the exclusion is not read (unclear), never half of it
-        return _Item("dayx", m.start(), m.end(), days=_day_set(m.group("xd")), unclear=bool(m.group("xr")))
+        twice = DOUBLE_NEGATIVE.search(text, max(0, m.start() - 60), m.start("xd"))  # "no calls except mon"
+        return _Item(
+            "dayx", m.start(), m.end(), days=_day_set(m.group("xd")), unclear=bool(m.group("xr") or twice)
+        )
     if m.group("drange"):
         first, last = DAYS.index(m.group("d1")[:3].lower()), DAYS.index(m.group("d2")[:3].lower())
         days = frozenset(DAYS[first : last + 1]) if first < last else frozenset()
@@ -218,7 +214,9 @@ def _item(text: str, m: re.Match[str]) -> _Item:
         )
         days = _day_set(m.group("days"))
         return _Item("days", m.start(), m.end(), days=days, negated=ruled_out, unclear=once or thing)
-    unclear = bool(m.group("part") and ONE_OFF.search(text[max(0, m.start() - 12) : m.start()]))
+    unclear = bool(m.group("part") and ONE_OFF.search(text[max(0, m.start() - 12) : m.start()])) or bool(
+        DOUBLE_NEGATIVE.search(text, max(0, m.start() - 60), m.start())
+    )
     try:
         spans = _time_spans(m)
     except UnclearError:
@@ -352,17 +350,21 @@ def windows_in(text: str) -> Found | None:
         and not any(i.rules_out for i in items)
         and all(ADDS.search(clause(text, i.start, i.end)) for i in items)
     )
-    if any(doubtful_busy(text, b.start, b.end) for b in busy):
-        return Found(None, span, narrows, adds, gives_hours)
-    if narrows and any(b.days - ruled_out for b in busy):  # "not mornings. I'm out Thursdays": too?
-        return Found(None, span, narrows, adds, gives_hours)
+    unclear = Found(None, span, narrows, adds, gives_hours)
+    other_days = narrows and any(b.days - ruled_out for b in busy)  # "not mornings. I'm out Thursdays"
+    if other_days or any(doubtful_busy(text, b.start, b.end) for b in busy):
+        return unclear
     if busy and not narrows:  # "weekdays after 6, my husband is home on Wednesdays": taken away
         held = [replace(i, negated=True) for i in busy if not i.unclear]
         items = paired(text, sorted([*items, *held], key=lambda i: i.start))
     try:
-        return Found(_build(text, items), span, narrows, adds, gives_hours)
+        windows = _build(text, items)
     except UnclearError:
-        return Found(None, span, narrows, adds, gives_hours)
+        return unclear
+    # a one-off busy day ("I'm away next Monday") on a day the windows offer: every Monday, or none?
+    if any(b.unclear and b.days & {d for w in windows for d in w.days} for b in busy):
+        return unclear
+    return Found(windows, span, narrows, adds, gives_hours)
 
 
 def _build(text: str, items: list[_Item]) -> tuple[CallWindow, ...]:

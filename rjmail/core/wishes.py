@@ -18,7 +18,7 @@ Fixed meanings of call-time words (Europe/London wall-clock time):
 - "not on Wednesdays" means the other six days, at the times stated or else 09:00-21:00;
   "not Wednesday evenings" or "any time except Wednesday evenings" takes the evening away on Wednesdays only;
   "don't call before 6pm" means 18:00-21:00 (a time qualifier restricts the time, it is not a refusal);
-  "not mornings" means 12:00-21:00.
+  "not mornings" and "any time except mornings" mean 12:00-21:00 (a plain "but" is no exclusion).
 - "any time" means no windows (None). Several windows give several CallWindow, sorted by time.
 - A clause about work, sleep, a job, treatment or who is home ("I work during the day") names when NOT
   to call and is not read as a window, except an exclusion in it ("not weekends, he is home then");
@@ -44,8 +44,7 @@ Other wishes:
   "liguem-me", "a phone conversation would be helpful"; not "I'm ready to talk", which says they
   are willing, and is easily someone else's words or negated across a line break); False for a
   refusal of calls to the person. Refusals beat requests.
-- voicemail_ok / texts_ok: False for "no voicemail" / "don't text", True
-  only when said to be fine.
+- voicemail_ok / texts_ok: False for "no voicemail" / "don't text", True only when said to be fine.
 """
 
 from __future__ import annotations
@@ -55,6 +54,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from rjmail.core.opening import without_greetings
+from rjmail.core.sentences import sentences
 from rjmail.core.timecues import LIFTS, RULED_OUT_AFTER, UNREAD_TIME, clause
 from rjmail.core.timewords import CallWindow, Found, read_items, windows_in
 from rjmail.core.wishlang import Rewritten, rewrite
@@ -67,7 +67,6 @@ __all__ = [
     "read_contact_wishes",
     "rules_out_times",
     "says_yes",
-    "sentences",
 ]
 
 LANGUAGES = ("en", "pl", "lt", "ro", "pt")
@@ -353,12 +352,34 @@ def _call_times(
         return None, (written.span(*_extent(loose)) or None) if loose else None, None
     if vague:  # "evenings, but not till I'm back": the words are kept, nothing automatic
         return None, written.span(*_extent(vague, found.span)) or None, None
-    rest = "".join(" " if k != " " else c for c, k in zip(written.text, context, strict=False))
-    if found.narrows and (any(read_items(rest)) or UNREAD_TIME.search(rest) or ANY_TIME.search(rest)):
+    if found.narrows and _times_beside(written.text, context, found.span):
         # "Any afternoon. But not Thursdays.": read alone, the exclusion means any other day at any
         # hour, and the times in the other words (not read as call words) would be lost
         return None, written.span(*found.span) or None, None
     return found.windows, written.span(*found.span) or None, found
+
+
+_STORY = re.compile(
+    r"(?i)\b(?:was|were|happened|did|had|ago|last|attacked|assaulted|burgled|broke|stole|hit)\b"
+)
+
+
+def _times_beside(text: str, context: str, span: tuple[int, int]) -> bool:
+    """Times around `span` (its sentences and the next ones) that call_context did not keep, outside a
+    story of what happened ("He attacked me on a Friday night" says nothing about calls)."""
+    flat = re.sub(r"(?<!\n)\n(?!\n)", " ", text)
+    spans = _sentence_spans(flat)
+    inside = [i for i, (a, b) in enumerate(spans) if a < span[1] and span[0] < b]
+    if not inside:
+        return False
+    for i in range(max(0, inside[0] - 1), min(len(spans), inside[-1] + 2)):
+        a, b = spans[i]
+        left = "".join(c if k == " " else " " for c, k in zip(flat[a:b], context[a:b], strict=True))
+        if not (_HARM_CUE.search(flat[a:b]) or _STORY.search(flat[a:b])) and (
+            any(read_items(left)) or UNREAD_TIME.search(left) or ANY_TIME.search(left)
+        ):
+            return True  # ("Anytime but evenings. Not Sundays either." keeps only "Anytime")
+    return False
 
 
 def _extent(found: list[re.Match[str]], span: tuple[int, int] | None = None) -> tuple[int, int]:
@@ -377,21 +398,3 @@ _YES = re.compile(
 def says_yes(text: str) -> bool:
     """A bare "yes please" (any of the five languages): the caller decides what it answers."""
     return bool(_YES.match(text.strip()))
-
-
-_FIELD_LINE = re.compile(r"^\s*(?:[\w'() -]{1,30}:\s|[-*•]\s)")
-
-
-def sentences(text: str) -> list[str]:
-    """Sentences with hard-wrapped lines re-joined ("Key: value" lines stay on their own)."""
-    out: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", text):
-        lines: list[str] = []
-        for line in paragraph.split("\n"):
-            if lines and not _FIELD_LINE.match(line) and not _FIELD_LINE.match(lines[-1]):
-                lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
-            else:
-                lines.append(line.strip())
-        for line in lines:
-            out += [s for s in re.split(r"(?<=[.!?])\s+", line) if s.strip()]
-    return out

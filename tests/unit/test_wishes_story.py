@@ -740,3 +740,38 @@ def test_overlapping_hours_are_unclear(text: str, expected: object) -> None:
 )
 def test_exclusions_are_never_read_as_the_times_that_suit(text: str, expected: object) -> None:
     assert windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "no good" without "are" rules days out only where the words end: otherwise it is the
+        # person asking for that time ("Please call after 6 not good before" was read as 09-18)
+        ("Please call after 6 not good before as I'm at work.", [(ALL, "18:00", "21:00")]),
+        ("Tues no good for him but fine for me, please call Tues.", [(("tue",), "09:00", "21:00")]),
+        ("Please call. Monday no good for me, sorry.", [(ALL[1:], "09:00", "21:00")]),
+        # days or times joined on right after an excluded one: ruled out too, or what suits?
+        ("Please call any time except evenings and weekends.", None),
+        ("Please call any time except Sundays and evenings.", None),
+        ("Please call any time except mornings, Sundays.", None),
+        ("Please call, not Mondays, evenings please.", [(ALL[1:], "17:00", "21:00")]),
+        # the except after a "no" turns it round
+        ("No calls except after 6pm please.", None),
+        ("I can't do any day except Tuesday, please call.", None),
+        ("I can't take calls in school hours, but after half 4 any day is fine.", [(ALL, "16:30", "21:00")]),
+        # "apart from 2-4pm": the "from" belongs to the range
+        ("Please call any time apart from 2-4pm.", [(ALL, "09:00", "14:00"), (ALL, "16:00", "21:00")]),
+        # a one-off busy day on a day the windows offer; one the windows do not offer is fine
+        ("I am away next Monday but please call any weekday afternoon.", None),
+        (
+            "My ex has the children at the weekend now, so weekends are out. Weekday lunchtimes please.",
+            [(WEEKDAYS, "12:00", "14:00")],
+        ),
+        # a story beside an exclusion is not a time that limits it; hours not read as call words are
+        ("He attacked me on a Friday night. Please call, not Mondays.", [(ALL[1:], "09:00", "21:00")]),
+        ("Anytime but evenings. Not Sundays either.", None),
+        ("mornings excl Sat, please call", None),
+    ],
+)
+def test_what_the_third_review_found(text: str, expected: object) -> None:
+    assert windows(text) == expected
