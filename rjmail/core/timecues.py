@@ -73,8 +73,8 @@ BUSY = re.compile(  # "back from school" is when they are free again, not busy
     r"(?:has|have|gets?)\s+the\s+(?:kids|children))\b"
 )
 # "about the fight at the pub where I work" is what the call is about, not when it suits
-CLAUSE_END = re.compile(
-    r"(?i)[.;:!?,\n]|\b(?:but|so|because|as(?!\s+well\b)|although|though|except\s+that|since|while|whilst|"
+CLAUSE_END = re.compile(  # a spaced dash too: "Fri not ok - weekdays after 5 otherwise"
+    r"(?i)[.;:!?,\n]|\s[-–]\s|\b(?:but|so|because|as(?!\s+well\b)|although|though|except\s+that|since|while|whilst|"
     r"now(?:\s+that)?(?=\s+(?:my|i|i'?[mv]e?|he|she|we|they|the|our|his|her)\b)|"
     r"about(?!\s+(?:half\s+)?\d)|regarding|concerning)\b"
 )
@@ -209,6 +209,6 @@ _EXCEPT_RIGHT_BEFORE = re.compile(
 )
 # "No calls except after 6pm", "I can't do any time except after 5": the except turns the "no" round
 DOUBLE_NEGATIVE = re.compile(
-    r"(?i)\b(?:no|not|never|nothing|don'?t|can'?t|cannot|busy|work\w*)\b[^.;!?\n]{0,40}"
+    r"(?i)\b(?:no|not|never|nothing|don'?t|can'?t|cannot|busy|work\w*)\b(?:(?!\b(?:so|but|and)\b)[^.,;:!?\n]){0,40}"
     r"\b(?:except|exc|excl|excluding|apart\s+from|other\s+than)\s+(?:(?:in|on|at|during|the|for)\s+)*$"
 )

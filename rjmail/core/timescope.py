@@ -151,3 +151,16 @@ def phrase_start(text: str, first: Item) -> int:
     begins = clause_start(text, first.start)
     found = list(re.finditer(r"(?i)\b(?:not|never|no|\w+n't)\b", text[begins : first.start]))
     return begins + found[-1].start() if found else first.start
+
+
+def busy_beyond(text: str, items: list[Item], busy: list[Item], ruled_out: frozenset[str]) -> bool:
+    """In words that only exclude, a busy clause naming other days or hours ("not mornings. I'm out
+    Thursdays", "except 9-10 and 3-4 (school runs)"): ruled out too? Not when the exclusions already
+    cover it ("not before 2pm as I work nights and sleep in the morning")."""
+    out = [span for i in items if i.kind == "time" and i.negated for span in i.spans]
+    hours = [
+        s for b in busy if not b.days for s in b.spans if not any(a <= s[0] and s[1] <= z for a, z in out)
+    ]
+    # a busy time not read ("2-4 when I'm at college"; "nights" are outside call hours anyway)
+    unread = any(b.unclear and not b.days and "night" not in text[b.start : b.end].lower() for b in busy)
+    return bool(hours) or unread or any(b.days - ruled_out for b in busy)

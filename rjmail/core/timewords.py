@@ -37,7 +37,7 @@ from rjmail.core.timecues import (
     ruled_out_near,
 )
 from rjmail.core.timescope import Item as _Item
-from rjmail.core.timescope import carried, paired, phrase_start
+from rjmail.core.timescope import busy_beyond, carried, paired, phrase_start
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS = DAYS[:5]
@@ -351,7 +351,7 @@ def windows_in(text: str) -> Found | None:
         and all(ADDS.search(clause(text, i.start, i.end)) for i in items)
     )
     unclear = Found(None, span, narrows, adds, gives_hours)
-    other_days = narrows and any(b.days - ruled_out for b in busy)  # "not mornings. I'm out Thursdays"
+    other_days = narrows and busy_beyond(text, items, busy, ruled_out)
     if other_days or any(doubtful_busy(text, b.start, b.end) for b in busy):
         return unclear
     if busy and not narrows:  # "weekdays after 6, my husband is home on Wednesdays": taken away

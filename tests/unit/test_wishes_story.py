@@ -734,7 +734,16 @@ def test_overlapping_hours_are_unclear(text: str, expected: object) -> None:
         ("weekends and evenings are no good for me", None),
         ("Please call this coming Wednesday after 5.", None),
         # near misses: "but" is not "except"; a busy clause that explains the exclusion is kept
-        ("cant do tuesdays any more, ive started an evening class", [(ALL[:1] + ALL[2:], "09:00", "21:00")]),
+        ("cant do tuesdays any more, ive started a class", [(ALL[:1] + ALL[2:], "09:00", "21:00")]),
+        # a busy time beside exclusions only: ruled out too? ("except 9-10 and 3-4 (school runs)")
+        ("Any time except 9-10am and 3-4pm (school runs).", None),
+        ("Call any time apart from 12-1 and after 7 when I'm at work.", None),
+        # a spaced dash ends the clause; a reason before "except" does not turn it round
+        ("Fri not ok - weekdays after 5 otherwise, please call", [(ALL[:4], "17:00", "21:00")]),
+        (
+            "I work Tuesdays so any day except Tuesday is fine, please call.",
+            [(ALL[:1] + ALL[2:], "09:00", "21:00")],
+        ),
         ("Please call weekdays and not weekends.", [(WEEKDAYS, "09:00", "21:00")]),
     ],
 )
@@ -775,3 +784,20 @@ def test_exclusions_are_never_read_as_the_times_that_suit(text: str, expected: o
 )
 def test_what_the_third_review_found(text: str, expected: object) -> None:
     assert windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a busy time the grammar cannot read, beside exclusions only: ruled out too?
+        "Any time except mornings and 2-4 when I'm at college, please call.",
+        "Please call any time apart from 9 till 11 (gym) and 6 till 7 (tea).",
+    ],
+)
+def test_unread_busy_times_beside_exclusions_are_unclear(text: str) -> None:
+    assert windows(text) is None
+
+
+def test_nights_at_work_beside_an_exclusion_still_read() -> None:
+    text = "Please call, but not before 2pm as I work nights and sleep in the morning."
+    assert windows(text) == [(ALL, "14:00", "21:00")]
