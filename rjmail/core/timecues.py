@@ -203,12 +203,12 @@ def negated(text: str, at: int, end: int) -> bool:
 # "any time except mornings", "anytime apart from after 7": the time right after the word is ruled
 # out (read as a time that suits, it was the only one offered). Not a plain "but": in "mornings but
 # after 10" the 10 o'clock suits.
-_EXCEPT_RIGHT_BEFORE = re.compile(
-    r"(?i)\b(?:except(?:\s+for)?|exc|excl|excluding|apart(?:\s+from)?|other\s+than|(?:any\s*time|whenever)\s+but)"
-    r"\.?\s+(?:(?:in|on|at|during|the)\s+)*$"  # "apart" alone: "apart from 2-4pm" reads "from 2-4pm"
+_EXCEPT_WORD = r"(?:except(?:\s+for)?|exc|excl|excluding|apart(?:\s+from)?|other\s+than)\.?\s+(?:(?:in|on|at|during|the)\s+)*$"
+_EXCEPT_RIGHT_BEFORE = re.compile(  # "apart" alone: "apart from 2-4pm" reads "from 2-4pm"
+    rf"(?i)\b(?:(?:any\s*time|whenever)\s+but\s+$|{_EXCEPT_WORD})"
 )
 # "No calls except after 6pm", "I can't do any time except after 5": the except turns the "no" round
 DOUBLE_NEGATIVE = re.compile(
     r"(?i)\b(?:no|not|never|nothing|don'?t|can'?t|cannot|busy|work\w*)\b(?:(?!\b(?:so|but|and)\b)[^.,;:!?\n]){0,40}"
-    r"\b(?:except|exc|excl|excluding|apart\s+from|other\s+than)\s+(?:(?:in|on|at|during|the|for)\s+)*$"
+    rf"\b{_EXCEPT_WORD}"
 )

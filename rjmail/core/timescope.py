@@ -106,10 +106,11 @@ def paired(text: str, items: list[Item]) -> list[Item]:
 
 
 def _joined_after(text: str, items: list[Item]) -> list[Item]:
-    """ "except friday after 6 and weekends": days joined on after an exclusion and a time are
-    ruled out too, or the time is theirs, or neither; reading them as days that suit offered the
-    very weekends the person ruled out. And "Fri evening and weekends are out": does the "out"
-    reach back to the evening? Both unclear."""
+    """Items joined by "and" / "or" / "&" next to an exclusion, whose reach is a guess, are unclear:
+    - "Fri evening and weekends are out": does the "out" reach back to the evening?
+    - "except evenings and weekends": are the weekends ruled out too, or what suits?
+    - "except friday after 6 and weekends": ruled out too, or the time is theirs, or neither.
+    Read as times that suit, each offered the very times the person ruled out."""
     for index, item in enumerate(items):
         # (not after a comma: in "after 5 mon-thurs, fridays im at my mums" Friday is a clause of its own)
         if (
