@@ -203,7 +203,10 @@ def negated(text: str, at: int, end: int) -> bool:
 # "any time except mornings", "anytime apart from after 7": the time right after the word is ruled
 # out (read as a time that suits, it was the only one offered). Not a plain "but": in "mornings but
 # after 10" the 10 o'clock suits.
-_EXCEPT_WORD = r"(?:except(?:\s+for)?|exc|excl|excluding|apart(?:\s+from)?|other\s+than)\.?\s+(?:(?:in|on|at|during|the)\s+)*$"
+_EXCEPT_WORD = (
+    r"(?:except(?:\s+for)?|exc|excl|excluding|apart(?:\s+from)?|other\s+than)"
+    r"\.?\s+(?:(?:in|on|at|during|the)\s+)*$"
+)
 _EXCEPT_RIGHT_BEFORE = re.compile(  # "apart" alone: "apart from 2-4pm" reads "from 2-4pm"
     rf"(?i)\b(?:(?:any\s*time|whenever)\s+but\s+$|{_EXCEPT_WORD})"
 )
