@@ -159,9 +159,19 @@ def busy_beyond(text: str, items: list[Item], busy: list[Item], ruled_out: froze
     Thursdays", "except 9-10 and 3-4 (school runs)"): ruled out too? Not when the exclusions already
     cover it ("not before 2pm as I work nights and sleep in the morning")."""
     out = [span for i in items if i.kind == "time" and i.negated for span in i.spans]
-    hours = [
-        s for b in busy if not b.days for s in b.spans if not any(a <= s[0] and s[1] <= z for a, z in out)
+    # a busy time in the sentence of a day ruled out is its reason ("cant do tuesdays any more, ive
+    # started an evening class"), not more hours ruled out
+    times = [
+        b
+        for b in busy
+        if not b.days and not any(i.rules_out_days and _same_sentence(text, i, b) for i in items)
     ]
+    hours = [s for b in times for s in b.spans if not any(a <= s[0] and s[1] <= z for a, z in out)]
     # a busy time not read ("2-4 when I'm at college"; "nights" are outside call hours anyway)
-    unread = any(b.unclear and not b.days and "night" not in text[b.start : b.end].lower() for b in busy)
+    unread = any(b.unclear and "night" not in text[b.start : b.end].lower() for b in times)
     return bool(hours) or unread or any(b.days - ruled_out for b in busy)
+
+
+def _same_sentence(text: str, one: Item, other: Item) -> bool:
+    first, second = sorted((one, other), key=lambda i: i.start)
+    return not re.search(r"[.!?\n]", text[first.end : second.start])
