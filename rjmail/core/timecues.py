@@ -40,7 +40,7 @@ _NEG_AFTER = re.compile(
     # "Tuesday & Thursday no good for me, other days fine": the same without "are", when the words
     # end there ("Please call after 6 not good before", "Tues no good for him" are something else)
     r"(?i)^\s*(?:no\s+good|not\s+good|not\s+ok(?:ay)?|not\s+possible|impossible)(?:\s+for\s+(?:me|us))?\s*"
-    r"(?:$|[.,;:!?)\n]|-|\b(?:as|because|cos|since|though|tho|either|now|any\s*more)\b)|"
+    r"(?:$|[.;:!?)\n]|,(?!\s*but\b)|\b(?:as|because|cos|since|though|tho|either|now|any\s*more)\b)|"
     r"^\s*(?:still\s+|really\s+|just\s+)?(?:are|is|would\s+be|(?:have|has)\s+(?:got|become)|are\s+getting|got|still)\s*"
     r"(?:not|no|n't|difficult|bad|hard|impossible|tricky|out|a\s+no|off\s+the\s+table|"
     r"out\s+of\s+the\s+question)\b|"
@@ -73,8 +73,8 @@ BUSY = re.compile(  # "back from school" is when they are free again, not busy
     r"(?:has|have|gets?)\s+the\s+(?:kids|children))\b"
 )
 # "about the fight at the pub where I work" is what the call is about, not when it suits
-CLAUSE_END = re.compile(  # a spaced dash too: "Fri not ok - weekdays after 5 otherwise"
-    r"(?i)[.;:!?,\n]|\s[-–]\s|\b(?:but|so|because|as(?!\s+well\b)|although|though|except\s+that|since|while|whilst|"
+CLAUSE_END = re.compile(
+    r"(?i)[.;:!?,\n]|\b(?:but|so|because|as(?!\s+well\b)|although|though|except\s+that|since|while|whilst|"
     r"now(?:\s+that)?(?=\s+(?:my|i|i'?[mv]e?|he|she|we|they|the|our|his|her)\b)|"
     r"about(?!\s+(?:half\s+)?\d)|regarding|concerning)\b"
 )
@@ -198,6 +198,24 @@ def negated(text: str, at: int, end: int) -> bool:
         or _NEG_AFTER.match(text[end : end + 30])
         or _EXCEPT_RIGHT_BEFORE.search(text, max(0, at - 30), at)
     )
+
+
+def except_unclear(text: str, at: int) -> bool:
+    """An "except" right before `at` whose clause does not open with the times that suit: "any time
+    except mornings" rules mornings out, but "It's hard to talk except at lunchtime", "I'm in meetings
+    except 12-1" and "No calls except after 6pm" ask for that very time. Unclear."""
+    m = _EXCEPT_RIGHT_BEFORE.search(text, max(0, at - 30), at)
+    if m is None:
+        return bool(DOUBLE_NEGATIVE.search(text, max(0, at - 60), at))
+    before = NOT_NEGATING.sub(" ", text[clause_start(text, m.start()) : m.start()])
+    opens = _OPEN_ANY.search(before) or _OPEN_ANY.match(m.group(0))
+    return not opens or bool(_NEG_BEFORE.search(before))
+
+
+_OPEN_ANY = re.compile(
+    r"(?i)\b(?:any\s*time|any\s+(?:other\s+)?(?:day|weekday|morning|afternoon|evening)s?|whenever|fine|ok(?:ay)?|"
+    r"good|suits?|works?|happy)\b"
+)
 
 
 # "any time except mornings", "anytime apart from after 7": the time right after the word is ruled

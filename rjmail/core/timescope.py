@@ -140,7 +140,7 @@ def _joined(text: str, first: Item, then: Item, commas: bool = True) -> bool:
     return bool(_LIST.fullmatch(_ARTICLES.sub("", between))) and (commas or "," not in between)
 
 
-_ARTICLES = re.compile(r"(?i)\b(?:on|the|all|at|in)\b")
+_ARTICLES = re.compile(r"(?i)\b(?:on|the|all|at|in|day)\b")  # "and all day Weds"
 
 
 def phrase_start(text: str, first: Item) -> int:

@@ -32,6 +32,7 @@ from rjmail.core.timecues import (
     clause,
     clause_start,
     doubtful_busy,
+    except_unclear,
     in_busy_clause,
     negated,
     ruled_out_near,
@@ -81,7 +82,7 @@ _ITEM = re.compile(
     rf"(?P<range>(?:between|from)\s+(?P<r1>{_T})\s*(?:and|to|till?|until|-|–)\s*(?P<r2>{_T})|"
     rf"(?P<q1>{_T})\s*(?:-|–|to|till?|until)\s*(?P<q2>{_T}))|"
     rf"(?P<bound>(?P<bw>before|b4|after|until|till?|from|by|(?<!half\s)past)\s+(?P<bt>{_T}))|"
-    rf"(?P<dayx>(?:not|except|exc\.?|excl\.?|apart\s+from|other\s+than|excluding|any\s+day\s+but|every\s+day\s+but|"
+    rf"(?P<dayx>(?:not|except(?:\s+for)?|exc\.?|excl\.?|apart\s+from|other\s+than|excluding|any\s+day\s+but|every\s+day\s+but|"
     rf"instead\s+of|rather\s+than|better\s+than|avoid(?:ing)?|(?:keep|stay)\s+away\s+from|steer\s+clear\s+of|"
     rf"(?:strike|cross)(?:\s+(?:off|out))?)"
     rf"\s+(?:on\s+|at\s+)?(?:the\s+)?(?P<xd>{_DAYLIST})(?P<xr>\s*(?:-|–|to|thr(?:ough|u)|till|until)\s*{_DAY_NAMES}s?\b)?)|"
@@ -214,8 +215,8 @@ def _item(text: str, m: re.Match[str]) -> _Item:
         )
         days = _day_set(m.group("days"))
         return _Item("days", m.start(), m.end(), days=days, negated=ruled_out, unclear=once or thing)
-    unclear = bool(m.group("part") and ONE_OFF.search(text[max(0, m.start() - 12) : m.start()])) or bool(
-        DOUBLE_NEGATIVE.search(text, max(0, m.start() - 60), m.start())
+    unclear = bool(m.group("part") and ONE_OFF.search(text[max(0, m.start() - 12) : m.start()])) or (
+        except_unclear(text, m.start())
     )
     try:
         spans = _time_spans(m)

@@ -738,8 +738,8 @@ def test_overlapping_hours_are_unclear(text: str, expected: object) -> None:
         # a busy time beside exclusions only: ruled out too? ("except 9-10 and 3-4 (school runs)")
         ("Any time except 9-10am and 3-4pm (school runs).", None),
         ("Call any time apart from 12-1 and after 7 when I'm at work.", None),
-        # a spaced dash ends the clause; a reason before "except" does not turn it round
-        ("Fri not ok - weekdays after 5 otherwise, please call", [(ALL[:4], "17:00", "21:00")]),
+        # a "not" before a spaced dash may reach past it; a reason before "except" does not turn it round
+        ("Fri not ok - weekdays after 5 otherwise, please call", None),
         (
             "I work Tuesdays so any day except Tuesday is fine, please call.",
             [(ALL[:1] + ALL[2:], "09:00", "21:00")],
@@ -801,3 +801,27 @@ def test_unread_busy_times_beside_exclusions_are_unclear(text: str) -> None:
 def test_nights_at_work_beside_an_exclusion_still_read() -> None:
     text = "Please call, but not before 2pm as I work nights and sleep in the morning."
     assert windows(text) == [(ALL, "14:00", "21:00")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an "except" whose clause does not open with the times that suit asks for that very time
+        ("Please call. It's hard to talk except at lunchtime.", None),
+        ("Please call. I'm in meetings except 12-1.", None),
+        ("Please call. Unable to talk except in the evenings.", None),
+        ("Please call, any time except mornings.", [(ALL, "12:00", "21:00")]),
+        ("Happy to take a call any time other than before 10am.", [(ALL, "10:00", "21:00")]),
+        # a spaced dash is an aside, not the end of the clause
+        ("Please call. I work long hours - 7am to 6pm - so after 6.30 please.", [(ALL, "18:30", "21:00")]),
+        (
+            "Please ring me. Not Tuesdays - I'm at the hospital - or Thursday mornings.",
+            [(("mon", "wed", "fri", "sat", "sun"), "09:00", "21:00"), (("thu",), "12:00", "21:00")],
+        ),
+        # "not ok" then "but" the same day: unclear, not the other days
+        ("Please call. Thursday not ok for me, but Thursday evening is fine.", None),
+        ("Please call me, except for Tues after 6 and all day Weds.", None),
+    ],
+)
+def test_what_the_fifth_review_found(text: str, expected: object) -> None:
+    assert windows(text) == expected
