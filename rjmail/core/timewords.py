@@ -62,7 +62,7 @@ _DAY_NAMES = r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|weds?|t
 # "sat" and "sun" are words of their own ("I sat", "the sun"): read only in a list with another day,
 _SAT_SUN = r"\b(?:sat|sun)s?\b"
 _DAY = rf"(?:\b(?:week|wk)[\s-]?days?|\b(?:week|wk)ends?|{_DAY_NAMES}s?\b|\bmon\s*-\s*fri)"
-_AND = r"\s*(?:,|and|or|&|/)\s*"
+_AND = r"(?:\.\s*(?-i:and|or|&)|\s*(?:,|and|or|&|/))\s*"  # "except Tues. and Weds."
 # ... or right before a whole part-of-day word ("sat morn", "sun aft"; not "sat eventually")
 _SAT_SUN_PART = (
     r"\b(?:sat|sun)s?\b(?=\s*(?:morn(?:ing)?|aft(?:ernoon)?|arvo|eve(?=s)|evening|lunch\s*time)s?(?![\w-]))"

@@ -821,6 +821,13 @@ def test_nights_at_work_beside_an_exclusion_still_read() -> None:
         # "not ok" then "but" the same day: unclear, not the other days
         ("Please call. Thursday not ok for me, but Thursday evening is fine.", None),
         ("Please call me, except for Tues after 6 and all day Weds.", None),
+        # a day's abbreviation keeps its list together: Wednesday was offered alone
+        (
+            "Please call evenings except Tues. and Weds.",
+            [(("mon", "thu", "fri", "sat", "sun"), "17:00", "21:00")],
+        ),
+        # ... but a new sentence is not joined on
+        ("Please call, not Mondays. And Tuesdays are fine.", [(("tue",), "09:00", "21:00")]),
     ],
 )
 def test_what_the_fifth_review_found(text: str, expected: object) -> None:
