@@ -188,7 +188,7 @@ def referral_mail(frm: str, to: str, name: str) -> bytes:
 
 def _cli(config: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "rjmail.cli", "--config", str(config), *args],
+        [sys.executable, "-m", "rjmail", "--config", str(config), *args],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -217,7 +217,7 @@ class Daemon:
     def __init__(self, config: Path, log_file: Path) -> None:
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "rjmail.cli", "--config", str(config), "run"],
+            [sys.executable, "-m", "rjmail", "--config", str(config), "run"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

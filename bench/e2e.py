@@ -26,6 +26,7 @@ ceiling of the same SMTP server for the same letters from a bare sender.
 6. Where the CPU went (/proc/stat): while rjmail ran, its own CPU (it and its delivery child) and
    the rest of the machine's (the SMTP server, Dovecot, the kernel), per referral; and the whole
    machine's during the ceiling. The sum per referral bounds the rate: 2 cores / 20 ms = 100 /s.
+   rjmail's CPU is also split between its two processes (/proc/PID/stat, sampled every 50 ms).
 
 With `--relay postfix`, rjmail sends through a private Postfix (bench/postfix_stack.py) that
 answers 250 once a letter is queued, as production relays do, and delivers hub mail over LMTP into
@@ -131,21 +132,31 @@ def pss(pid: int) -> int:
     return sum(_kib(p, "smaps_rollup", "Pss:") for p in _tree(pid))
 
 
+def cpu_s(pid: int) -> float:
+    """CPU-seconds a process has used so far (/proc/PID/stat utime + stime); 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_once(
     config: Path, env: dict[str, str], profile: Path | None = None
-) -> tuple[float, float, int, tuple[int, int]]:
-    """(start wall time, duration, exit code, peak (RSS, PSS) of the process tree in KiB) of one
-    `rjmail run --once` process (under cProfile, writing `profile`, when given)."""
+) -> tuple[float, float, int, tuple[int, int], dict[int, float]]:
+    """(start wall time, duration, exit code, peak (RSS, PSS) of the process tree in KiB, CPU-seconds
+    of each process of the tree as last sampled) of one `rjmail run --once` process (under
+    cProfile, writing `profile`, when given)."""
     started_wall = time.time()
     started = time.perf_counter()
     prof = ["-m", "cProfile", "-o", str(profile)] if profile else []
     sampler = os.environ.get("RJMAIL_BENCH_PYSPY")  # raw stacks of every thread, delivery child too
     spy = ["py-spy", "record", "--format", "raw", "--subprocesses", "-r", "100", "-o", sampler, "--"]
     wrap = spy if sampler else []
-    peak = (0, 0)
+    peak, cpu = (0, 0), dict[int, float]()
     with (config.parent / "rjmail.log").open("wb") as logs:  # JSON logs, as in production
         proc = subprocess.Popen(
-            [*wrap, sys.executable, *prof, "-m", "rjmail.cli", "--config", str(config), "run", "--once"],
+            [*wrap, sys.executable, *prof, "-m", "rjmail", "--config", str(config), "run", "--once"],
             env=env,
             stdout=logs,
             stderr=subprocess.STDOUT,
@@ -154,9 +165,10 @@ def run_once(
         while proc.poll() is None:  # the tree's RSS every 50 ms, its PSS every second
             now = (rss(proc.pid), pss(proc.pid) if tick % 20 == 0 else 0)
             peak = (max(peak[0], now[0]), max(peak[1], now[1]))
+            cpu.update((p, used) for p in _tree(proc.pid) if (used := cpu_s(p)))
             tick += 1
             time.sleep(0.05)
-    return started_wall, time.perf_counter() - started, proc.returncode, peak
+    return started_wall, time.perf_counter() - started, proc.returncode, peak, cpu
 
 
 def relay_letters(relay: Any) -> list[Accepted]:
@@ -229,7 +241,7 @@ def measure(
             )
         _set_connections(config, connections)
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        cli = [sys.executable, "-m", "rjmail.cli", "--config", str(config)]
+        cli = [sys.executable, "-m", "rjmail", "--config", str(config)]
         # Install steps, outside the measured time: bytecode for rjmail's modules (as pip writes it
         # for an installed package) and the database schema.
         subprocess.run(
@@ -243,7 +255,7 @@ def measure(
         stack.append_many(HUBS[HUB], [referral_mail(i, f"{HUBS[HUB]}@example.org") for i in range(n)])
         arrived = time.time()
         before, busy_before = resource.getrusage(resource.RUSAGE_CHILDREN), machine_cpu()
-        start_wall, duration, code, (tree_rss, tree_pss) = run_once(config, env, profile)
+        start_wall, duration, code, (tree_rss, tree_pss), tree_cpu = run_once(config, env, profile)
         busy_run = machine_cpu() - busy_before
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         rjmail_cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
@@ -277,6 +289,8 @@ def measure(
             "cores": os.cpu_count() or 1,
             "busy_share": busy_run / ((os.cpu_count() or 1) * duration),
             "rjmail_cpu_ms": 1000 * rjmail_cpu / max(1, n),
+            # Sampled every 50 ms: the last ~50 ms of each process is missing (< 0.1 ms a referral).
+            "split_cpu_ms": [1000 * used / max(1, n) for _, used in sorted(tree_cpu.items())],
             "rest_cpu_ms": 1000 * max(0.0, busy_run - rjmail_cpu) / max(1, n),
             "ceiling_cpu_ms": 1000 * busy_ceiling / max(1, len(accepted) / letters_per_referral),
             "ceiling_busy_share": busy_ceiling / ((os.cpu_count() or 1) * ceiling_s),
@@ -329,6 +343,10 @@ def report(r: dict[str, Any]) -> bool:
             "machine CPU during the run, per referral",
             f"rjmail {r['rjmail_cpu_ms']:.1f} ms + rest {r['rest_cpu_ms']:.1f} ms; "
             f"{100 * r['busy_share']:.0f} % of {r['cores']} cores busy",
+        ),
+        (
+            "of which each rjmail process (sampled)",
+            " + ".join(f"{ms:.1f} ms" for ms in r["split_cpu_ms"]) + " (run --once, then its delivery child)",
         ),
         (
             "machine CPU at the ceiling, per referral",

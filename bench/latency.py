@@ -113,7 +113,7 @@ def _stack() -> Iterator[Any]:
 
 def _cli(config: Path, *args: str) -> None:
     subprocess.run(
-        [sys.executable, "-m", "rjmail.cli", "--config", str(config), *args],
+        [sys.executable, "-m", "rjmail", "--config", str(config), *args],
         check=True,
         capture_output=True,
         cwd=ROOT,
@@ -140,7 +140,7 @@ def measure(stack: Any, workdir: Path, referrals: int, timeout: float, poll: int
     env.pop("NOTIFY_SOCKET", None)
     with log_file.open("ab") as out:
         daemon = subprocess.Popen(
-            [sys.executable, "-m", "rjmail.cli", "--config", str(config), "run"],
+            [sys.executable, "-m", "rjmail", "--config", str(config), "run"],
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -174,12 +174,3 @@ def main(argv: Sequence[str] | None = None, *, program: bool = False) -> int:
     except RjmailError as exc:
         print(f"rjmail: {exc}", file=sys.stderr)
         return 1
-
-
-def program() -> None:
-    """The `rjmail` console script."""
-    sys.exit(main(program=True))
-
-
-if __name__ == "__main__":
-    program()

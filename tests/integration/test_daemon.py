@@ -56,7 +56,7 @@ class DaemonProcess:
         full_env.update(env or {})
         with log_file.open("ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "rjmail.cli", "--config", str(config), "run"],
+                [sys.executable, "-m", "rjmail", "--config", str(config), "run"],
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,

@@ -232,7 +232,7 @@ def test_kill_minus_nine_of_run_once_takes_its_delivery_process_with_it(
     for person in people:
         mailstack.append(hub["user"], referral(person, f"{hub['user']}@example.org"))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "rjmail.cli", "--config", str(config), "run", "--once"],
+        [sys.executable, "-m", "rjmail", "--config", str(config), "run", "--once"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "RJMAIL_CONFIG"}
     return subprocess.run(
-        [sys.executable, "-m", "rjmail.cli", "--config", str(config), *args],
+        [sys.executable, "-m", "rjmail", "--config", str(config), *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -297,7 +297,7 @@ def test_a_second_daemon_on_the_same_sqlite_file_refuses_to_start(tmp_path, mail
     lock = Path(db_url.removeprefix("sqlite:///") + ".lock")
     env = {k: v for k, v in os.environ.items() if k != "RJMAIL_CONFIG"}
     daemon = subprocess.Popen(
-        [sys.executable, "-m", "rjmail.cli", "--config", str(config), "run"],
+        [sys.executable, "-m", "rjmail", "--config", str(config), "run"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

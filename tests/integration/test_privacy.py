@@ -81,7 +81,7 @@ def _cli(config: Path, *args: str, timeout: float = 120) -> subprocess.Completed
     """The real `rjmail` process, as systemd would run it: stdout and stderr both captured."""
     env = {k: v for k, v in os.environ.items() if k != "RJMAIL_CONFIG"}
     return subprocess.run(
-        [sys.executable, "-m", "rjmail.cli", "--config", str(config), *args],
+        [sys.executable, "-m", "rjmail", "--config", str(config), *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -312,7 +312,7 @@ def test_logs_hold_no_personal_data_and_the_database_is_private(tmp_path, mailst
     )
     env = {k: v for k, v in os.environ.items() if k != "RJMAIL_CONFIG"}
     daemon = subprocess.Popen(
-        [sys.executable, "-m", "rjmail.cli", "--config", str(config), "run"],
+        [sys.executable, "-m", "rjmail", "--config", str(config), "run"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
