@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from rjmail.core.opening import without_greetings
-from rjmail.core.sentences import SENTENCE_BREAK, sentences
+from rjmail.core.sentences import sentences
 from rjmail.core.timecues import LIFTS, RULED_OUT_AFTER, UNREAD_TIME, clause
 from rjmail.core.timewords import CallWindow, Found, read_items, windows_in
 from rjmail.core.wishlang import Rewritten, rewrite
@@ -170,7 +170,7 @@ _LONE_TIME = re.compile(
     r"(?!\s*(?:days?|weeks?|months?|years?|mins?|minutes?|hours?|times?|th|st|nd|rd|of)\b)"
 )
 _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
-_SENTENCE_END = re.compile(rf"{SENTENCE_BREAK}|\n\s*\n")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 
 
 def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
