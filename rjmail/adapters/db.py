@@ -70,7 +70,12 @@ def _harden_sqlite(engine: Engine) -> None:
         # Driver autocommit so the pragmas run outside a transaction (foreign_keys is a no-op inside one).
         dbapi_conn.isolation_level = None
         wait = f"busy_timeout={int(LOCK_WAIT_SECONDS * 1000)}"
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", wait, "foreign_keys=ON"):
+        # A checkpoint every 10,000 pages (~40 MB of log) rather than SQLite's 1,000: it runs inside
+        # whichever commit crosses the mark, intake's as often as not, and fewer, larger ones copy a
+        # page written many times (an outbox row, an index) once. bench/e2e.py --n 600: intake's
+        # 1,206 commits took 0.35-0.41 s instead of 0.80-0.82 s.
+        checkpoints = "wal_autocheckpoint=10000"
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", checkpoints, wait, "foreign_keys=ON"):
             dbapi_conn.execute(f"PRAGMA {pragma}")
 
     @event.listens_for(engine, "begin")

@@ -82,3 +82,12 @@ def test_a_writer_on_a_connection_that_was_read_from_still_takes_the_lock(tmp_pa
         conn.execute(text("SELECT count(*) FROM t"))
         other.execute("BEGIN IMMEDIATE")  # a read holds no write lock
         other.execute("ROLLBACK")
+
+
+def test_every_connection_logs_ahead_and_checkpoints_rarely(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'rj.db'}")
+    names = ("journal_mode", "synchronous", "wal_autocheckpoint", "foreign_keys")
+    with engine.connect() as conn:
+        settings = [conn.execute(text(f"PRAGMA {name}")).scalar() for name in names]
+    # synchronous 1 = NORMAL: a commit survives a kill -9 (the log is written before COMMIT returns)
+    assert settings == ["wal", 1, 10000, 1]
