@@ -290,7 +290,8 @@ def measure(
             "busy_share": busy_run / ((os.cpu_count() or 1) * duration),
             "rjmail_cpu_ms": 1000 * rjmail_cpu / max(1, n),
             # Sampled every 50 ms: the last ~50 ms of each process is missing (< 0.1 ms a referral).
-            "split_cpu_ms": [1000 * used / max(1, n) for _, used in sorted(tree_cpu.items())],
+            # In the order first seen: the process started, then its children.
+            "split_cpu_ms": [1000 * used / max(1, n) for used in tree_cpu.values()],
             "rest_cpu_ms": 1000 * max(0.0, busy_run - rjmail_cpu) / max(1, n),
             "ceiling_cpu_ms": 1000 * busy_ceiling / max(1, len(accepted) / letters_per_referral),
             "ceiling_busy_share": busy_ceiling / ((os.cpu_count() or 1) * ceiling_s),

@@ -174,3 +174,7 @@ def main(argv: Sequence[str] | None = None, *, program: bool = False) -> int:
     except RjmailError as exc:
         print(f"rjmail: {exc}", file=sys.stderr)
         return 1
+
+
+if __name__ == "__main__":  # `python -m rjmail.cli`, as before rjmail/__main__.py was the entry
+    sys.exit(main(program=True))

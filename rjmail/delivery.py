@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import structlog
 from sqlmodel import Session
 
-from rjmail.adapters import outbox
+from rjmail.adapters import db, outbox
 from rjmail.adapters.mailbox import Mailbox
 from rjmail.adapters.outbox import DeliveryResult, Sender
 from rjmail.adapters.smtp import SmtpSender
@@ -62,8 +62,9 @@ class DeliveryPool:
     for them and records what they did, a few at a time.
 
     `run(until)` feeds until nothing is due and `until()` is true (by default at once): intake
-    running in another thread calls `wake()` after each commit, so a letter goes out within ~10 ms
-    of its transaction's commit (_GATHER). Rows are claimed by the same conditional UPDATE as ever, in small
+    running in another thread calls `wake()` after each commit, so a letter goes out 10-20 ms
+    after its transaction's commit (_GATHER; the pool hands out _AHEAD * connections letters a pass,
+    ~780 /s with 3 connections). Rows are claimed by the same conditional UPDATE as ever, in small
     batches (at most three per worker claimed and not yet sent, so a crash strands few), and are in
     IN_FLIGHT from before their claim until their outcome is recorded, so recovery never touches
     them. Outcomes are recorded in one transaction per batch; the next letter with the same order
@@ -92,6 +93,7 @@ class DeliveryPool:
         self._stop = False  # the server is unreachable, or shutting down: leave the rest for later
         self._sent_any = False
         self._error: Exception | None = None  # a worker's unexpected error, raised by run()
+        self._checkpoint = db.Checkpoints(rt.engine)  # off intake's path, while letters go out
 
     def wake(self) -> None:
         self._new_mail.set()
@@ -133,6 +135,7 @@ class DeliveryPool:
             self._wake.clear()
             self._record()
             self._hand_out()
+            self._checkpoint()
             with self._lock:
                 idle = not self._handed
             if idle and not self._due and finished:
@@ -346,10 +349,7 @@ def _die_with(parent: int) -> None:
 
 
 _AHEAD = 3  # letters per worker claimed and not yet sent: what a kill -9 leaves `sending` unsent
-# The next 10 ms of commits and sent letters join each wake: ~5 letters a claim and a record, not
-# ~2 (bench/e2e.py: delivery child's CPU -25 %). Caps a pool at _AHEAD * connections letters a pass
-# (~780 /s with 3), above what intake feeds it here.
-_GATHER = 0.01
+_GATHER = 0.01  # 10 ms more of commits and sent letters join each wake: ~5 letters a claim, not ~2
 
 
 def _next_per_key(due: list[tuple[int, str]], busy: dict[int, str]) -> dict[int, str]:

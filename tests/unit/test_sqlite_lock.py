@@ -91,3 +91,20 @@ def test_every_connection_logs_ahead_and_checkpoints_rarely(tmp_path: Path) -> N
         settings = [conn.execute(text(f"PRAGMA {name}")).scalar() for name in names]
     # synchronous 1 = NORMAL: a commit survives a kill -9 (the log is written before COMMIT returns)
     assert settings == ["wal", 1, 10000, 1]
+
+
+def test_the_delivery_feeder_copies_the_log_into_the_database_at_most_every_so_often(tmp_path: Path) -> None:
+    path = tmp_path / "rj.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    checkpoint = db.Checkpoints(engine, every=60.0)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x BLOB)"))
+        conn.execute(text("INSERT INTO t VALUES (zeroblob(100000))"))
+    assert path.stat().st_size < 100_000  # the new pages are still only in the log
+    checkpoint()
+    copied = path.stat().st_size
+    assert copied > 100_000
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO t VALUES (zeroblob(100000))"))
+    checkpoint()  # within the minute: nothing copied
+    assert path.stat().st_size == copied
