@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from rjmail.core.opening import without_greetings
-from rjmail.core.sentences import sentences
+from rjmail.core.sentences import DOTTED_DAY_GOES_ON, sentences
 from rjmail.core.timecues import LIFTS, RULED_OUT_AFTER, UNREAD_TIME, clause
 from rjmail.core.timewords import CallWindow, Found, read_items, windows_in
 from rjmail.core.wishlang import Rewritten, rewrite
@@ -183,9 +183,9 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
     if times is None:  # "anytime except weds, hes home" with no call word: never "any time"
         times = _limited_times(written)
     lifts = windows is not None and _lifts(context)
-    if windows is not None and (maybe_time or (lifts and _LIFT_DOUBT.search(words))):
-        # a greeting that may be a time; a day suiting again with a condition or in someone else's
-        # words ("except when he has the kids", "my mum said"): the words stay for advisors
+    doubt = maybe_time or (lifts and _LIFT_DOUBT.search(words)) or DOTTED_DAY_GOES_ON.search(words)
+    if windows is not None and doubt:  # a greeting that may be a time; a day suiting again with a
+        # condition or in someone else's words; where "sat. or sun. mornings" ends: words for advisors
         windows, found, lifts = None, None, False
     only_email = email_only(words, gives_call_times=windows is not None)
     return ContactWishes(
