@@ -5,12 +5,6 @@ from __future__ import annotations
 import re
 
 _FIELD_LINE = re.compile(r"^\s*(?:[\w'() -]{1,30}:\s|[-*•]\s)")
-# "Mon. or Tue. after 6", "not sat. or sun. cos he's home": a day's short name with a full stop and
-# the words going on in lower case. Where that sentence ends is a guess (see sentences()), and two
-# reviews found every guess tried read some call times wider than the person allowed.
-DOTTED_DAY_GOES_ON = re.compile(
-    r"(?i)\b(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\.(?=[ \t]+(?-i:[a-z0-9&]))"
-)
 
 
 def sentences(text: str) -> list[str]:

@@ -53,8 +53,9 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+from rjmail.core.doubts import doubt_in
 from rjmail.core.opening import without_greetings
-from rjmail.core.sentences import DOTTED_DAY_GOES_ON, sentences
+from rjmail.core.sentences import sentences
 from rjmail.core.timecues import LIFTS, RULED_OUT_AFTER, UNREAD_TIME, clause
 from rjmail.core.timewords import CallWindow, Found, read_items, windows_in
 from rjmail.core.wishlang import Rewritten, rewrite
@@ -183,9 +184,8 @@ def read_contact_wishes(text: str, language: str = "en") -> ContactWishes:
     if times is None:  # "anytime except weds, hes home" with no call word: never "any time"
         times = _limited_times(written)
     lifts = windows is not None and _lifts(context)
-    doubt = maybe_time or (lifts and _LIFT_DOUBT.search(words)) or DOTTED_DAY_GOES_ON.search(words)
-    if windows is not None and doubt:  # a greeting that may be a time; a day suiting again with a
-        # condition or in someone else's words; where "sat. or sun. mornings" ends: words for advisors
+    if windows is not None and (maybe_time or (lifts and _LIFT_DOUBT.search(words)) or doubt_in(words)):
+        # a greeting that may be a time, a lift with a condition, wording read two ways: for advisors
         windows, found, lifts = None, None, False
     only_email = email_only(words, gives_call_times=windows is not None)
     return ContactWishes(

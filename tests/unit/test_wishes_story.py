@@ -850,3 +850,30 @@ def test_what_the_fifth_review_found(text: str, expected: object) -> None:
 )
 def test_a_dotted_day_with_the_words_going_on_is_left_to_advisors(text: str, expected: object) -> None:
     assert windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an "except" opening the sentence with only days and praise after it reads both ways
+        ("Except Mondays, Tuesdays and Thursdays are best. Please call me.", None),  # was Wed, Fri, weekend
+        ("Please ring me. Except Mondays, evenings are good.", [(ALL[1:], "17:00", "21:00")]),
+        ("Except on Mondays, any day is fine for a call.", [(ALL[1:], "09:00", "21:00")]),
+        # busy every day except one: the day left is the one that suits, not the one ruled out
+        ("I'm tied up every day except Thursday, so please ring me then.", None),  # was all but Thursday
+        ("I'm out every day except Sundays so please ring then.", None),  # was Monday to Saturday
+        # a misspelt "except" was read as the only day that suits
+        ("Please ring me any day exept Mondays.", None),  # was Mondays only
+        ("please call weekdays after 6 accept wednesdays", None),
+        ("I expect Monday will be busy but please call me after 6.", [(ALL[1:], "18:00", "21:00")]),
+        # a day with times of its own after the exception
+        ("Mornings are best, except for Fridays when afternoons are better.", None),  # was afternoons daily
+        ("Call any day except tuesday, when I work 9-5.", [(ALL[:1] + ALL[2:], "09:00", "21:00")]),
+        # "sat" and "sun" opening a sentence: a day rjmail does not read, beside times it does
+        ("sat he's at home all day so dont call. sun after 11 is safe", None),  # was every day after 11
+        ("Sun is shining today. Please call me in the mornings.", [(ALL, "09:00", "12:00")]),
+        ("Sat in my car for an hour after it happened. Please call me evenings.", [(ALL, "17:00", "21:00")]),
+    ],
+)
+def test_what_the_sixth_review_found(text: str, expected: object) -> None:
+    assert windows(text) == expected

@@ -1,0 +1,139 @@
+"""Wording that makes any call times read from a message a guess, so advisors read them instead.
+
+Each pattern here was found by a review reading call times wider than the person allowed: the
+grammar (rjmail.core.timewords) reads the words one way, and a careful human sees another reading
+as likely. Rather than teach the grammar to guess better, the message's call times are left
+unclear (call_windows None, the words kept for advisors), which costs one automatic offer.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from rjmail.core.clock import WORD_HOUR
+
+_SHORT_DAY = r"(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)"
+_DAY = rf"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|{_SHORT_DAY}s?|week\s*days?|week\s*ends?)"
+_PART = r"(?:mornings?|afternoons?|evenings?|eves|nights?|lunch\s*times?)"
+_ONCE = r"(?:tomorrow|tomorow|tommorow|tommorrow|tmrw|tmw|tmr|tomoz|today|tonight|tonite|later\s+on)"
+
+# "Mon. or Tue. after 6", "not sat. or sun. cos he's home": a day's short name with a full stop and
+# the words going on in lower case. Where that sentence ends is a guess, and two reviews found every
+# guess tried read some call times wider than the person allowed.
+DOTTED_DAY_GOES_ON = re.compile(rf"(?i)\b{_SHORT_DAY}\.(?=[ \t]+(?-i:[a-z0-9&]))")
+
+_DOUBTS = {
+    "dotted day": DOTTED_DAY_GOES_ON,
+    # "any day exept Mondays" was read as Mondays only: a misspelt "except" before a day or a part of
+    # the day, or the real words people type for it ("expect", "accept") right after a time
+    "misspelt except": re.compile(
+        rf"(?i)(?:\b(?:exept|excpet|exsept|excep|execpt|exepct|excet|excpt|xcept|ecxept|acept)|"
+        rf"(?:\b(?:days?|times?|{_DAY}|{_PART})|\d|am|pm)\s*,?\s+(?:expect|accept))"
+        rf"(?:\s+(?:for|on|the))*\s+(?:{_DAY}|{_PART})\b"
+    ),
+    # "Except Mondays, Tuesdays and Thursdays are best": Wednesday, Friday and the weekend, or
+    # Tuesdays and Thursdays? An "except" opening the sentence, then only days and praise, reads both
+    # ways ("Except Mondays, evenings are good" does not).
+    "except opening praise": re.compile(
+        rf"(?im)(?:^|[.!?]\s+)(?:but\s+)?except(?:\s+for)?\s+(?:on\s+)?{_DAY}(?:\s*(?:,|and|or|&|/)\s*{_DAY})*\s+"
+        r"(?:are|is|'re|'s)\s+(?:the\s+)?(?:best|better|good|fine|ok|okay|ideal|great)\b"
+    ),
+    # "Mornings are best, except for Fridays when afternoons are better", "weekday mornings, except
+    # Wednesdays when it needs to be the afternoon": a day with times of its own after the exception.
+    # Read as an exclusion it offered the afternoons on every other day.
+    "exception with its own times": re.compile(
+        rf"(?i)\b(?:except|apart\s+from|other\s+than|but)\s+(?:for\s+|on\s+)?{_DAY}\b[\s,]*"
+        rf"(?:when|where|as|because|cos|coz|then)\b[^.!?\n]{{0,40}}\b(?:{_PART}\b|"
+        rf"(?:after|before|from|between|\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?)\b[^.!?\n]{{0,20}}"
+        r"\b(?:(?:is|are|'s|'re|would\s+be)\s+(?:better|best|good|fine|ok|okay|easier|ideal)|suits?|"
+        r"works?\s+(?:better|best)|please)\b)"
+    ),
+    # "between 11 in the morning and 3 in the afternoon" was read as the whole morning and afternoon
+    "range cut by a part of the day": re.compile(
+        rf"(?i)\bbetween\s+(?:\d{{1,2}}(?:[:.]\d{{2}})?|{WORD_HOUR})\s*(?:am|pm|o'?clock)?\s+"
+        rf"(?:in\s+the|at)\s+{_PART}"
+    ),
+    # "around 6ish", "between 10ish and 12ish": an edge the person left loose is no window's edge
+    "approximate time": re.compile(
+        rf"(?i)\b(?:\d{{1,2}}(?:[:.]\d{{2}})?|{WORD_HOUR}|noon|midday)\s*-?\s*ish\b"
+    ),
+    # "ring me tomorrow after 5", "after 5 tonight": once, not every day
+    "one-off time": re.compile(
+        rf"(?i)\b{_ONCE}\b[^.!?\n]{{0,30}}?\b(?:after|before|between|from|by|till|until|at|around|\d)\b|"
+        rf"\b(?:after|before|between|from|by|till|until)\s+\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?"
+        rf"[^.!?\n]{{0,20}}?\b{_ONCE}\b"
+    ),
+    # "I cant do any day but Wednesday": the day left is the one that suits, not the one ruled out
+    "no day but one": re.compile(
+        r"(?i)\b(?:can'?t|cannot|can\s+not|couldn'?t|no|not|never|busy|work\w*)\b[^.,;:!?\n]{0,30}"
+        r"\b(?:any|every)\s*(?:day|time)\s+but\b"
+    ),
+    # "sat he's at home all day so dont call. sun after 11 is safe": a weekend day's short name
+    # opening a sentence is a day the grammar leaves unread ("sat" and "sun" are words too), so
+    # the other times in the message were offered on it
+    "weekend day opening a sentence": re.compile(
+        r"(?im)(?:^|[.!?]\s+)(?:sat|sun)s?\b(?=\s*(?:[,:-]|(?:he|she|they|i|we|my|his|her|the|after|"
+        r"before|from|between|morn\w*|eve\w*|aft\w*|no|not|only|pls|please|ok|okay|fine|good|best|\d|"
+        r"(?:is|are)\s+(?:no|not|never|bad|out|off|fine|ok|okay|good|best|better|safe)|isn'?t|aren'?t)\b))"
+    ),
+}
+
+
+def doubt_in(words: str) -> str | None:
+    """The name of the first wording in `words` that makes its call times a guess, or None."""
+    for name, pattern in _DOUBTS.items():
+        if pattern.search(words):
+            return name
+    if any(_misspelt_time_word(w) for w in _WORD.findall(words.lower())):
+        return "misspelt day or part of the day"
+    return None
+
+
+# "weekdys after 7.30 in the evng but not monay" offered Mondays: a day or part of the day the
+# grammar cannot read because of one slip of the keys. Words one edit from one of these, and not
+# themselves words people write ("mourning", "money", "sundae"), are such slips.
+_TIME_WORDS = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "weekday",
+    "weekend",
+    "morning",
+    "afternoon",
+    "evening",
+)
+_REAL_WORDS = frozenset(["mourning", "moaning", "money", "monkey", "sundae"])
+# slips more than one edit away, seen in people's mail
+_SLIPS = frozenset(["wensday", "wendsday", "wenesday", "wedsday", "evng", "evngs", "evnin", "evnins"])
+_WORD = re.compile(r"[a-z]{4,}")
+
+
+@cache
+def _misspelt_time_word(word: str) -> bool:
+    stem = word[:-1] if word.endswith("s") else word
+    if stem in _SLIPS:
+        return True
+    if word[0] not in "mtwfsae" or stem in _REAL_WORDS:
+        return False
+    return any(abs(len(stem) - len(t)) <= 1 and _one_edit(stem, t) for t in _TIME_WORDS)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """`a` is `b` with one letter left out, added, changed, or two next to each other swapped."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diffs) == 1 or (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

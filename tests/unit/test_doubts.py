@@ -1,0 +1,81 @@
+"""Each wording that leaves a message's call times to advisors, and a near miss that does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from rjmail.core.doubts import doubt_in
+
+
+@pytest.mark.parametrize(
+    ("words", "name"),
+    [
+        ("Please call Mon. or Tue. after 6.", "dotted day"),
+        ("any day exept Mondays", "misspelt except"),
+        ("evenings excpet fridays", "misspelt except"),
+        ("any time accept the weekend", "misspelt except"),
+        ("weekdays expect wednesdays", "misspelt except"),
+        ("Except Mondays, Tuesdays and Thursdays are best.", "except opening praise"),
+        ("Thanks. But except for Sat and Sun is good", "except opening praise"),
+        ("Mornings, except Fridays when afternoons are better", "exception with its own times"),
+        ("any day but Weds as then after 3 suits", "exception with its own times"),
+        ("sat he's at home", "weekend day opening a sentence"),
+        ("ok. sun after 11 is safe", "weekend day opening a sentence"),
+        ("Sun isn't good for me", "weekend day opening a sentence"),
+        ("any weekday, except Thursdays as then it has to be the evening", "exception with its own times"),
+        ("ring between 10 in the morning and 1", "range cut by a part of the day"),
+        ("between nine o'clock at night and 10", "range cut by a part of the day"),
+        ("give me a ring about 7ish", "approximate time"),
+        ("between 10 - ish and 12", "approximate time"),
+        ("can u ring tmrw after 3", "one-off time"),
+        ("after 4 today please", "one-off time"),
+        ("I'm busy every day but Tuesday", "no day but one"),
+        ("cant do any time but sundays", "no day but one"),
+        ("wendsday after 5", "misspelt day or part of the day"),
+        ("please call thrusdays", "misspelt day or part of the day"),
+        ("in the afternon", "misspelt day or part of the day"),
+    ],
+)
+def test_wording_read_two_ways(words: str, name: str) -> None:
+    assert doubt_in(words) == name
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Call me on Mon. Thanks.",
+        "I expect Monday will be busy",  # "expect" as itself: no time right before it
+        "I accept that mornings are hard",
+        "Except Mondays, evenings are good.",  # not only days before the praise
+        "Except on Mondays, any day is fine.",
+        "any day except Tuesday, when I work 9-5",  # the time after "when" is a busy time
+        "Sun is shining today.",
+        "Sat in my car for an hour.",
+        "Please call any day apart from Tuesday when I have my counselling.",
+        "between 10 and 3 in the afternoon",  # the range closes before the part of the day
+        "it happened today. please call after 6",  # the one-off is in another sentence
+        "any day but Tuesday",  # no "can't" before it: Tuesday is ruled out
+        "I'm still mourning my dad, please call in the morning",
+        "he took the money on Monday",
+        "Publish the sundae menu",
+    ],
+)
+def test_near_misses(words: str) -> None:
+    assert doubt_in(words) is None
+
+
+@pytest.mark.parametrize(
+    ("word", "slip"),
+    [
+        ("tuesdy", True),
+        ("wenesday", True),
+        ("satruday", True),  # two letters next to each other swapped
+        ("evenigns", True),
+        ("moaning", False),
+        ("mondays", False),
+        ("weekends", False),
+        ("forms", False),
+    ],
+)
+def test_a_slip_of_the_keys(word: str, slip: bool) -> None:
+    assert (doubt_in(f"please call {word} after 6") == "misspelt day or part of the day") is slip
