@@ -9,7 +9,8 @@ unclear (call_windows None, the words kept for advisors), which costs one automa
 from __future__ import annotations
 
 import re
-from functools import cache
+from dataclasses import dataclass
+from functools import lru_cache
 
 from rjmail.core.clock import WORD_HOUR
 
@@ -23,71 +24,124 @@ _ONCE = r"(?:tomorrow|tomorow|tommorow|tommorrow|tmrw|tmw|tmr|tomoz|today|tonigh
 # guess tried read some call times wider than the person allowed.
 DOTTED_DAY_GOES_ON = re.compile(rf"(?i)\b{_SHORT_DAY}\.(?=[ \t]+(?-i:[a-z0-9&]))")
 
-_DOUBTS = {
-    "dotted day": DOTTED_DAY_GOES_ON,
+
+@dataclass(frozen=True)
+class _Doubt:
+    name: str
+    cues: tuple[str, ...]  # one of these is in the lowered text, or the pattern cannot match: cheap
+    pattern: re.Pattern[str]
+    before: re.Pattern[str] | None = None  # must match right before the pattern's match
+
+
+_DOUBTS = (
+    _Doubt("dotted day", (".",), DOTTED_DAY_GOES_ON),
     # "any day exept Mondays" was read as Mondays only: a misspelt "except" before a day or a part of
-    # the day, or the real words people type for it ("expect", "accept") right after a time
-    "misspelt except": re.compile(
-        rf"(?i)(?:\b(?:exept|excpet|exsept|excep|execpt|exepct|excet|excpt|xcept|ecxept|acept)|"
-        rf"(?:\b(?:days?|times?|{_DAY}|{_PART})|\d|am|pm)\s*,?\s+(?:expect|accept))"
-        rf"(?:\s+(?:for|on|the))*\s+(?:{_DAY}|{_PART})\b"
+    # the day ...
+    _Doubt(
+        "misspelt except",
+        ("exep", "excp", "exse", "excep", "exec", "xcept", "ecxe", "excet", "acep"),
+        re.compile(
+            r"(?i)\b(?:exept|excpet|exsept|excep|execpt|exepct|excet|excpt|xcept|ecxept|acept)"
+            rf"(?:\s+(?:for|on|the))*\s+(?:{_DAY}|{_PART})\b"
+        ),
+    ),
+    # ... or the real words people type for it ("expect", "accept") right after a time
+    _Doubt(
+        "misspelt except",
+        ("expect", "accept"),
+        re.compile(rf"(?i)\b(?:expect|accept)(?:\s+(?:for|on|the))*\s+(?:{_DAY}|{_PART})\b"),
+        re.compile(rf"(?i)(?:\b(?:days?|times?|{_DAY}|{_PART})|\d|am|pm)\s*,?\s+$"),
     ),
     # "Except Mondays, Tuesdays and Thursdays are best": Wednesday, Friday and the weekend, or
     # Tuesdays and Thursdays? An "except" opening the sentence, then only days and praise, reads both
     # ways ("Except Mondays, evenings are good" does not).
-    "except opening praise": re.compile(
-        rf"(?im)(?:^|[.!?]\s+)(?:but\s+)?except(?:\s+for)?\s+(?:on\s+)?{_DAY}(?:\s*(?:,|and|or|&|/)\s*{_DAY})*\s+"
-        r"(?:are|is|'re|'s)\s+(?:the\s+)?(?:best|better|good|fine|ok|okay|ideal|great)\b"
+    _Doubt(
+        "except opening praise",
+        ("except",),
+        re.compile(
+            rf"(?im)(?:^|[.!?]\s+)(?:but\s+)?except(?:\s+for)?\s+(?:on\s+)?{_DAY}(?:\s*(?:,|and|or|&|/)\s*{_DAY})*"
+            r"\s+(?:are|is|'re|'s)\s+(?:the\s+)?(?:best|better|good|fine|ok|okay|ideal|great)\b"
+        ),
     ),
     # "Mornings are best, except for Fridays when afternoons are better", "weekday mornings, except
     # Wednesdays when it needs to be the afternoon": a day with times of its own after the exception.
     # Read as an exclusion it offered the afternoons on every other day.
-    "exception with its own times": re.compile(
-        rf"(?i)\b(?:except|apart\s+from|other\s+than|but)\s+(?:for\s+|on\s+)?{_DAY}\b[\s,]*"
-        rf"(?:when|where|as|because|cos|coz|then)\b[^.!?\n]{{0,40}}\b(?:{_PART}\b|"
-        rf"(?:after|before|from|between|\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?)\b[^.!?\n]{{0,20}}"
-        r"\b(?:(?:is|are|'s|'re|would\s+be)\s+(?:better|best|good|fine|ok|okay|easier|ideal)|suits?|"
-        r"works?\s+(?:better|best)|please)\b)"
+    _Doubt(
+        "exception with its own times",
+        ("except", "apart", "other than", "but"),
+        re.compile(
+            rf"(?i)\b(?:except|apart\s+from|other\s+than|but)\s+(?:for\s+|on\s+)?{_DAY}\b[\s,]*"
+            rf"(?:when|where|as|because|cos|coz|then)\b[^.!?\n]{{0,40}}\b(?:{_PART}\b|"
+            rf"(?:after|before|from|between|\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?)\b[^.!?\n]{{0,20}}"
+            r"\b(?:(?:is|are|'s|'re|would\s+be)\s+(?:better|best|good|fine|ok|okay|easier|ideal)|suits?|"
+            r"works?\s+(?:better|best)|please)\b)"
+        ),
     ),
     # "between 11 in the morning and 3 in the afternoon" was read as the whole morning and afternoon
-    "range cut by a part of the day": re.compile(
-        rf"(?i)\bbetween\s+(?:\d{{1,2}}(?:[:.]\d{{2}})?|{WORD_HOUR})\s*(?:am|pm|o'?clock)?\s+"
-        rf"(?:in\s+the|at)\s+{_PART}"
+    _Doubt(
+        "range cut by a part of the day",
+        ("between",),
+        re.compile(
+            rf"(?i)\bbetween\s+(?:\d{{1,2}}(?:[:.]\d{{2}})?|{WORD_HOUR})\s*(?:am|pm|o'?clock)?\s+"
+            rf"(?:in\s+the|at)\s+{_PART}"
+        ),
     ),
     # "around 6ish", "between 10ish and 12ish": an edge the person left loose is no window's edge
-    "approximate time": re.compile(
-        rf"(?i)\b(?:\d{{1,2}}(?:[:.]\d{{2}})?|{WORD_HOUR}|noon|midday)\s*-?\s*ish\b"
+    _Doubt(
+        "approximate time",
+        ("ish",),
+        re.compile(rf"(?i)\b(?:\d{{1,2}}(?:[:.]\d{{2}})?|{WORD_HOUR}|noon|midday)\s*-?\s*ish\b"),
     ),
     # "ring me tomorrow after 5", "after 5 tonight": once, not every day
-    "one-off time": re.compile(
-        rf"(?i)\b{_ONCE}\b[^.!?\n]{{0,30}}?\b(?:after|before|between|from|by|till|until|at|around|\d)\b|"
-        rf"\b(?:after|before|between|from|by|till|until)\s+\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?"
-        rf"[^.!?\n]{{0,20}}?\b{_ONCE}\b"
+    _Doubt(
+        "one-off time",
+        ("tom", "tmr", "tmw", "today", "tonight", "tonite", "later"),
+        re.compile(
+            rf"(?i)\b{_ONCE}\b[^.!?\n]{{0,30}}?\b(?:after|before|between|from|by|till|until|at|around|\d)\b|"
+            rf"\b(?:after|before|between|from|by|till|until)\s+\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?"
+            rf"[^.!?\n]{{0,20}}?\b{_ONCE}\b"
+        ),
     ),
     # "I cant do any day but Wednesday": the day left is the one that suits, not the one ruled out
-    "no day but one": re.compile(
-        r"(?i)\b(?:can'?t|cannot|can\s+not|couldn'?t|no|not|never|busy|work\w*)\b[^.,;:!?\n]{0,30}"
-        r"\b(?:any|every)\s*(?:day|time)\s+but\b"
+    _Doubt(
+        "no day but one",
+        ("but",),
+        re.compile(r"(?i)\b(?:any|every)\s*(?:day|time)\s+but\b"),
+        re.compile(
+            r"(?i)\b(?:can'?t|cannot|can\s+not|couldn'?t|no|not|never|busy|work\w*)\b[^.,;:!?\n]{0,30}$"
+        ),
     ),
     # "sat he's at home all day so dont call. sun after 11 is safe": a weekend day's short name
     # opening a sentence is a day the grammar leaves unread ("sat" and "sun" are words too), so
     # the other times in the message were offered on it
-    "weekend day opening a sentence": re.compile(
-        r"(?im)(?:^|[.!?]\s+)(?:sat|sun)s?\b(?=\s*(?:[,:-]|(?:he|she|they|i|we|my|his|her|the|after|"
-        r"before|from|between|morn\w*|eve\w*|aft\w*|no|not|only|pls|please|ok|okay|fine|good|best|\d|"
-        r"(?:is|are)\s+(?:no|not|never|bad|out|off|fine|ok|okay|good|best|better|safe)|isn'?t|aren'?t)\b))"
+    _Doubt(
+        "weekend day opening a sentence",
+        ("sat", "sun"),
+        re.compile(
+            r"(?im)(?:^|[.!?]\s+)(?:sat|sun)s?\b(?=\s*(?:[,:-]|(?:he|she|they|i|we|my|his|her|the|after|"
+            r"before|from|between|morn\w*|eve\w*|aft\w*|no|not|only|pls|please|ok|okay|fine|good|best|\d|"
+            r"(?:is|are)\s+(?:no|not|never|bad|out|off|fine|ok|okay|good|best|better|safe)|isn'?t|aren'?t)\b))"
+        ),
     ),
-}
+)
 
 
 def doubt_in(words: str) -> str | None:
     """The name of the first wording in `words` that makes its call times a guess, or None."""
-    for name, pattern in _DOUBTS.items():
-        if pattern.search(words):
-            return name
-    if any(_misspelt_time_word(w) for w in _WORD.findall(words.lower())):
+    lowered = words.lower()
+    for doubt in _DOUBTS:
+        if any(cue in lowered for cue in doubt.cues) and _found(doubt, words):
+            return doubt.name
+    if any(_misspelt_time_word(w) for w in _WORD.findall(lowered)):
         return "misspelt day or part of the day"
     return None
+
+
+def _found(doubt: _Doubt, words: str) -> bool:
+    for m in doubt.pattern.finditer(words):
+        if doubt.before is None or doubt.before.search(words, max(0, m.start() - 40), m.start()):
+            return True
+    return False
 
 
 # "weekdys after 7.30 in the evng but not monay" offered Mondays: a day or part of the day the
@@ -113,7 +167,7 @@ _SLIPS = frozenset(["wensday", "wendsday", "wenesday", "wedsday", "evng", "evngs
 _WORD = re.compile(r"[a-z]{4,}")
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: a daemon reads words for months
 def _misspelt_time_word(word: str) -> bool:
     stem = word[:-1] if word.endswith("s") else word
     if stem in _SLIPS:
