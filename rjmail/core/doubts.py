@@ -53,13 +53,15 @@ _DOUBTS = (
         re.compile(rf"(?i)(?:\b(?:days?|times?|{_DAY}|{_PART})|\d|am|pm)\s*,?\s+$"),
     ),
     # "Except Mondays, Tuesdays and Thursdays are best": Wednesday, Friday and the weekend, or
-    # Tuesdays and Thursdays? An "except" opening the sentence, then only days and praise, reads both
-    # ways ("Except Mondays, evenings are good" does not).
+    # Tuesdays and Thursdays? "Except weekends after 5 is best": weekdays after 5, or any time but
+    # weekend evenings? An "except" opening the sentence, then only days (and a bound) and praise,
+    # reads both ways ("Except Mondays, evenings are good" does not).
     _Doubt(
         "except opening praise",
         ("except",),
         re.compile(
             rf"(?im)(?:^|[.!?]\s+)(?:but\s+)?except(?:\s+for)?\s+(?:on\s+)?{_DAY}(?:\s*(?:,|and|or|&|/)\s*{_DAY})*"
+            r"(?:\s+(?:after|before|from|till|until)\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)?"
             r"\s+(?:are|is|'re|'s)\s+(?:the\s+)?(?:best|better|good|fine|ok|okay|ideal|great)\b"
         ),
     ),

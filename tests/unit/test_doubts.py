@@ -17,6 +17,7 @@ from rjmail.core.doubts import doubt_in
         ("weekdays expect wednesdays", "misspelt except"),
         ("Except Mondays, Tuesdays and Thursdays are best.", "except opening praise"),
         ("Thanks. But except for Sat and Sun is good", "except opening praise"),
+        ("except fridays before 10am is fine", "except opening praise"),
         ("Mornings, except Fridays when afternoons are better", "exception with its own times"),
         ("any day but Weds as then after 3 suits", "exception with its own times"),
         ("sat he's at home", "weekend day opening a sentence"),
