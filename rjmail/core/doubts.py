@@ -13,11 +13,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rjmail.core.clock import WORD_HOUR
+from rjmail.core.timecues import in_busy_clause
 
 _SHORT_DAY = r"(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)"
 _DAY = rf"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|{_SHORT_DAY}s?|week\s*days?|week\s*ends?)"
-_PART = r"(?:mornings?|afternoons?|evenings?|eves|nights?|lunch\s*times?)"
+_PART = r"(?:mornings?|afternoons?|evenings?|eves|nights?|lunch\s*times?|daytimes?)"
 _ONCE = r"(?:tomorrow|tomorow|tommorow|tommorrow|tmrw|tmw|tmr|tomoz|today|tonight|tonite|later\s+on)"
+_CLOCK = rf"(?:\d{{1,2}}(?:[:.]\d{{2}})?|{WORD_HOUR}|noon|midday)"
+_NOT_SPAN = r"(?!\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|mins?|minutes?|times?|of)\b)"
+_BOUND = rf"(?:after|before|from|between|till|until)\s+{_CLOCK}"
+_CLAUSE = r"(?:(?!\b(?:so|but|and|then)\b)[^.,;:!?\n])"  # a character of the same clause
 
 # "Mon. or Tue. after 6", "not sat. or sun. cos he's home": a day's short name with a full stop and
 # the words going on in lower case. Where that sentence ends is a guess, and two reviews found every
@@ -31,12 +36,13 @@ class _Doubt:
     cues: tuple[str, ...]  # one of these is in the lowered text, or the pattern cannot match: cheap
     pattern: re.Pattern[str]
     before: re.Pattern[str] | None = None  # must match right before the pattern's match
+    busy_too: bool = True  # False: not in a clause saying when the person is busy (timecues.BUSY)
 
 
 _DOUBTS = (
     _Doubt("dotted day", (".",), DOTTED_DAY_GOES_ON),
     # "any day exept Mondays" was read as Mondays only: a misspelt "except" before a day or a part of
-    # the day ...
+    # the day (one slip from "except" is found with the days' slips, below) ...
     _Doubt(
         "misspelt except",
         ("exep", "excp", "exse", "excep", "exec", "xcept", "ecxe", "excet", "acep"),
@@ -45,12 +51,13 @@ _DOUBTS = (
             rf"(?:\s+(?:for|on|the))*\s+(?:{_DAY}|{_PART})\b"
         ),
     ),
-    # ... or the real words people type for it ("expect", "accept") right after a time
+    # ... or the real words people type for it ("expect", "accept") right after a time or its praise
+    # ("Weekdays are fine expect for tuesday"; not "Call after 6pm, expect the evenings to be noisy")
     _Doubt(
         "misspelt except",
         ("expect", "accept"),
         re.compile(rf"(?i)\b(?:expect|accept)(?:\s+(?:for|on|the))*\s+(?:{_DAY}|{_PART})\b"),
-        re.compile(rf"(?i)(?:\b(?:days?|times?|{_DAY}|{_PART})|\d|am|pm)\s*,?\s+$"),
+        re.compile(rf"(?i)(?:\b(?:days?|times?|{_DAY}|{_PART}|fine|ok|okay|good|best)|\d|am|pm)\s+$"),
     ),
     # "Except Mondays, Tuesdays and Thursdays are best": Wednesday, Friday and the weekend, or
     # Tuesdays and Thursdays? "Except weekends after 5 is best": weekdays after 5, or any time but
@@ -62,44 +69,106 @@ _DOUBTS = (
         re.compile(
             rf"(?im)(?:^|[.!?]\s+)(?:but\s+)?except(?:\s+for)?\s+(?:on\s+)?{_DAY}(?:\s*(?:,|and|or|&|/)\s*{_DAY})*"
             r"(?:\s+(?:after|before|from|till|until)\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)?"
-            r"\s+(?:are|is|'re|'s)\s+(?:the\s+)?(?:best|better|good|fine|ok|okay|ideal|great)\b"
+            r"\s+(?:(?:are|is|'re|'s)\s+(?:the\s+)?(?:best|better|good|fine|ok|okay|ideal|great)|"
+            r"(?:work|works|suit|suits)\s+(?:best|better|well|fine)?)\b"
         ),
     ),
-    # "Mornings are best, except for Fridays when afternoons are better", "weekday mornings, except
-    # Wednesdays when it needs to be the afternoon": a day with times of its own after the exception.
-    # Read as an exclusion it offered the afternoons on every other day.
+    # "Mornings are best, except for Fridays when afternoons are better", "Afternoons suit me except
+    # Mondays cos then it has to be before 11": a day with times of its own after the exception. Read
+    # as an exclusion it offered the afternoons on every other day.
     _Doubt(
         "exception with its own times",
         ("except", "apart", "other than", "but"),
         re.compile(
             rf"(?i)\b(?:except|apart\s+from|other\s+than|but)\s+(?:for\s+|on\s+)?{_DAY}\b[\s,]*"
             rf"(?:when|where|as|because|cos|coz|then)\b[^.!?\n]{{0,40}}\b(?:{_PART}\b|"
+            rf"(?:has|have|needs?|got|would\s+have)\s+to\s+be\s+(?:{_BOUND}|{_CLOCK})|"
             rf"(?:after|before|from|between|\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?)\b[^.!?\n]{{0,20}}"
             r"\b(?:(?:is|are|'s|'re|would\s+be)\s+(?:better|best|good|fine|ok|okay|easier|ideal)|suits?|"
             r"works?\s+(?:better|best)|please)\b)"
+        ),
+    ),
+    # "I can do evenings, but Saturdays when the football's on are out" was read as Saturday
+    # evenings only: words between the day and its "out"
+    _Doubt(
+        "day ruled out after an aside",
+        ("but",),
+        re.compile(
+            rf"(?i)\bbut\s+(?:on\s+)?{_DAY}\b\s*,?\s+(?!(?:are|is)\b)[^.!?\n]{{1,40}}?\b(?:are|is|'s|'re)\s+"
+            r"(?:out|off|no\s+good|not\s+(?:good|ok|okay|possible)|a\s+no(?:[\s-]go)?)\b"
+        ),
+    ),
+    # "Mornings are hopeless, afternoons are ok": a time judged in words the grammar has no "no" for
+    _Doubt(
+        "time judged unsuitable",
+        (
+            "hopeless",
+            "useless",
+            "impossible",
+            "terrible",
+            "awful",
+            "rubbish",
+            "nightmare",
+            "bad",
+            "difficult",
+            "hard",
+            "tricky",
+            "tough",
+            "hectic",
+            "manic",
+            "chaos",
+            "mad",
+        ),
+        re.compile(
+            rf"(?i)\b(?:{_DAY}|{_PART})\s+(?:are|is|'re|'s)\s+(?:\w+\s+)?(?:hopeless|useless|impossible|"
+            r"terrible|awful|rubbish|a\s+nightmare|bad|difficult|hard|tricky|tough|hectic|manic|chaos|"
+            r"chaotic|mad)\b"
+        ),
+    ),
+    # "Daytime is best, during the week", "after 6 during the week": the grammar reads no days in
+    # "during the week", so the weekend was offered. Only beside a time, outside a busy clause ("I've
+    # got the grandchildren in the week", "he's home every evening in the week")
+    _Doubt(
+        "during the week",
+        ("week",),
+        re.compile(
+            rf"(?i)(?:\b(?:{_BOUND}|{_PART}|any\s*time|best|fine|ok|okay|good)\s*,?\s*)"
+            r"(?:during|in|through(?:out)?)\s+the\s+week\b(?!\s*-?\s*ends?)|"
+            r"\b(?:during|in|through(?:out)?)\s+the\s+week\b(?!\s*-?\s*ends?)\s*,?\s*"
+            rf"(?:{_BOUND}|{_PART}|any\s*time)\b|\bmid-?week\b"
+        ),
+        busy_too=False,
+    ),
+    # "Could you call me at 6 on Thursday": a clock time the grammar has no span for, tied to a day
+    # it reads as the whole day
+    _Doubt(
+        "clock time on a day",
+        ("at ", "around ", "about "),
+        re.compile(
+            rf"(?i)\b(?:call|ring|phone|speak|talk|chat)\b{_CLAUSE}{{0,30}}?\b(?:at|around|about)\s+{_CLOCK}"
+            rf"\s*(?:am|pm|o'?clock)?{_NOT_SPAN}\s+(?:on\s+)?(?:a\s+)?{_DAY}\b|"
+            rf"\b(?:call|ring|phone|speak|talk|chat)\b{_CLAUSE}{{0,30}}?\b{_DAY}\s+(?:at|around|about)\s+"
+            rf"{_CLOCK}\b{_NOT_SPAN}(?!\s*(?:-|to|till|until|and)\s*\d)"
         ),
     ),
     # "between 11 in the morning and 3 in the afternoon" was read as the whole morning and afternoon
     _Doubt(
         "range cut by a part of the day",
         ("between",),
-        re.compile(
-            rf"(?i)\bbetween\s+(?:\d{{1,2}}(?:[:.]\d{{2}})?|{WORD_HOUR})\s*(?:am|pm|o'?clock)?\s+"
-            rf"(?:in\s+the|at)\s+{_PART}"
-        ),
+        re.compile(rf"(?i)\bbetween\s+{_CLOCK}\s*(?:am|pm|o'?clock)?\s+(?:in\s+the|at)\s+{_PART}"),
     ),
     # "around 6ish", "between 10ish and 12ish": an edge the person left loose is no window's edge
-    _Doubt(
-        "approximate time",
-        ("ish",),
-        re.compile(rf"(?i)\b(?:\d{{1,2}}(?:[:.]\d{{2}})?|{WORD_HOUR}|noon|midday)\s*-?\s*ish\b"),
-    ),
-    # "ring me tomorrow after 5", "after 5 tonight": once, not every day
+    _Doubt("approximate time", ("ish",), re.compile(rf"(?i)\b{_CLOCK}\s*-?\s*ish\b")),
+    # "ring me tomorrow after 5", "after 5 tonight": once, not every day. The once-word and the clock
+    # time in one clause ("Today is 2 years since", "thanks for the call today, in future after 5" are
+    # no call times)
     _Doubt(
         "one-off time",
         ("tom", "tmr", "tmw", "today", "tonight", "tonite", "later"),
         re.compile(
-            rf"(?i)\b{_ONCE}\b[^.!?\n]{{0,30}}?\b(?:after|before|between|from|by|till|until|at|around|\d)\b|"
+            rf"(?i)\b{_ONCE}\b(?:(?!\bin\s+future\b){_CLAUSE}){{0,30}}?"
+            rf"\b(?:after|before|between|from|by|till|until|at|around|about)\s+{_CLOCK}\b{_NOT_SPAN}|"
+            rf"\b{_ONCE}\s+(?:at\s+)?\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)\b|"
             rf"\b(?:after|before|between|from|by|till|until)\s+\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?"
             rf"[^.!?\n]{{0,20}}?\b{_ONCE}\b"
         ),
@@ -110,19 +179,22 @@ _DOUBTS = (
         ("but",),
         re.compile(r"(?i)\b(?:any|every)\s*(?:day|time)\s+but\b"),
         re.compile(
-            r"(?i)\b(?:can'?t|cannot|can\s+not|couldn'?t|no|not|never|busy|work\w*)\b[^.,;:!?\n]{0,30}$"
+            r"(?i)\b(?:can'?t|cannot|can\s+not|couldn'?t|never|busy|tied\s+up|booked\s+up|work(?:ing|s)?|"
+            rf"not\s+(?:free|available|around|about|home|in))\b{_CLAUSE}{{0,30}}$"
         ),
     ),
-    # "sat he's at home all day so dont call. sun after 11 is safe": a weekend day's short name
-    # opening a sentence is a day the grammar leaves unread ("sat" and "sun" are words too), so
-    # the other times in the message were offered on it
+    # "sat he's at home all day so dont call. sun after 11 is safe", "sun's fine. weekdays no": a
+    # weekend day's short name opening a sentence is a day the grammar leaves unread ("sat" and "sun"
+    # are words too: "Sat the kids down", "Sun, sea and no signal"), so the other times were offered on it
     _Doubt(
         "weekend day opening a sentence",
         ("sat", "sun"),
         re.compile(
-            r"(?im)(?:^|[.!?]\s+)(?:sat|sun)s?\b(?=\s*(?:[,:-]|(?:he|she|they|i|we|my|his|her|the|after|"
-            r"before|from|between|morn\w*|eve\w*|aft\w*|no|not|only|pls|please|ok|okay|fine|good|best|\d|"
-            r"(?:is|are)\s+(?:no|not|never|bad|out|off|fine|ok|okay|good|best|better|safe)|isn'?t|aren'?t)\b))"
+            r"(?im)(?:^|[.!?]\s+)(?:sat|sun)s?(?:'s)?\b(?=\s*(?:[:-]|"
+            rf",\s*(?:{_BOUND}|(?:no|not|never|only|pls|please|ok|okay|fine|good|best|\d)\b)|"
+            rf"(?:he|she|they|i|we)\b|(?:he|she|they)'|{_BOUND}|"
+            r"(?:no|not|never|only|pls|please|ok|okay|fine|good|best|\d)\b|"
+            r"(?:is|are)\s+(?:no|not|never|bad|out|off|fine|ok|okay|good|best|better|safe)\b|isn'?t|aren'?t))"
         ),
     ),
 )
@@ -134,14 +206,16 @@ def doubt_in(words: str) -> str | None:
     for doubt in _DOUBTS:
         if any(cue in lowered for cue in doubt.cues) and _found(doubt, words):
             return doubt.name
-    if any(_misspelt_time_word(w) for w in _WORD.findall(lowered)):
+    if any(_misspelt_time_word(w) for w in _WORD.findall(_GREETING.sub(" ", lowered, count=1))):
         return "misspelt day or part of the day"
     return None
 
 
 def _found(doubt: _Doubt, words: str) -> bool:
     for m in doubt.pattern.finditer(words):
-        if doubt.before is None or doubt.before.search(words, max(0, m.start() - 40), m.start()):
+        if doubt.before is not None and not doubt.before.search(words, max(0, m.start() - 40), m.start()):
+            continue
+        if doubt.busy_too or not in_busy_clause(words, m.start(), m.end()):
             return True
     return False
 
@@ -162,8 +236,11 @@ _TIME_WORDS = (
     "morning",
     "afternoon",
     "evening",
+    "except",  # "any evening exceot friday" offered Fridays only
 )
-_REAL_WORDS = frozenset(["mourning", "moaning", "money", "monkey", "sundae"])
+_REAL_WORDS = frozenset(["mourning", "moaning", "money", "monkey", "sundae", "sundry", "excerpt"])
+# "Mornin," and "evenin all" open a message as a greeting: not a time at all
+_GREETING = re.compile(r"^\s*(?:mornin|evenin)'?\b(?:[\s,!.]*all\b)?")
 # slips more than one edit away, seen in people's mail
 _SLIPS = frozenset(["wensday", "wendsday", "wenesday", "wedsday", "evng", "evngs", "evnin", "evnins"])
 _WORD = re.compile(r"[a-z]{4,}")

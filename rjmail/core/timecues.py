@@ -231,6 +231,6 @@ _EXCEPT_RIGHT_BEFORE = re.compile(  # "apart" alone: "apart from 2-4pm" reads "f
 # "No calls except after 6pm", "I can't do any time except after 5": the except turns the "no" round
 DOUBLE_NEGATIVE = re.compile(
     r"(?i)\b(?:no|not|never|nothing|don'?t|can'?t|cannot|busy|work\w*|tied\s+up|booked\s+up|occupied|unavailable|"
-    r"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:out|away|stuck))\b(?:(?!\b(?:so|but|and)\b)[^.,;:!?\n]){0,40}"
+    r"(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:out|away)(?!\s+of\b))\b(?:(?!\b(?:so|but|and)\b)[^.,;:!?\n]){0,40}"
     rf"\b{_EXCEPT_WORD}"
 )

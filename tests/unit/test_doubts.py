@@ -46,7 +46,7 @@ def test_wording_read_two_ways(words: str, name: str) -> None:
     [
         "Call me on Mon. Thanks.",
         "I expect Monday will be busy",  # "expect" as itself: no time right before it
-        "I accept that mornings are hard",
+        "I accept that mornings suit you better",
         "Except Mondays, evenings are good.",  # not only days before the praise
         "Except on Mondays, any day is fine.",
         "any day except Tuesday, when I work 9-5",  # the time after "when" is a busy time
