@@ -159,12 +159,14 @@ def busy_beyond(text: str, items: list[Item], busy: list[Item], ruled_out: froze
     Thursdays", "except 9-10 and 3-4 (school runs)"): ruled out too? Not when the exclusions already
     cover it ("not before 2pm as I work nights and sleep in the morning")."""
     out = [span for i in items if i.kind == "time" and i.negated for span in i.spans]
-    # a busy time in the sentence of a day ruled out is its reason ("cant do tuesdays any more, ive
-    # started an evening class"), not more hours ruled out
+    # a busy time after a day ruled out, in its sentence, is its reason ("cant do tuesdays any more,
+    # ive started an evening class"), not more hours ruled out; one before it is not ("I'm home every
+    # day after 6 except Thursdays when I'm out": were the hours after 6 lost, any hour was offered)
     times = [
         b
         for b in busy
-        if not b.days and not any(i.rules_out_days and _same_sentence(text, i, b) for i in items)
+        if not b.days
+        and not any(i.rules_out_days and i.start < b.start and _same_sentence(text, i, b) for i in items)
     ]
     hours = [s for b in times for s in b.spans if not any(a <= s[0] and s[1] <= z for a, z in out)]
     # a busy time not read ("2-4 when I'm at college"; "nights" are outside call hours anyway)

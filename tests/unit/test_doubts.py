@@ -33,6 +33,17 @@ from rjmail.core.doubts import doubt_in
         ("I'm busy every day but Tuesday", "no day but one"),
         ("cant do any time but sundays", "no day but one"),
         ("wendsday after 5", "misspelt day or part of the day"),
+        ("any afternoon excpt mondays", "misspelt except"),
+        ("ring any night exceot weds", "misspelt day or part of the day"),  # one slip from "except"
+        ("weekends are ok expect sunday", "misspelt except"),
+        ("Except Tuesday and Friday suit me", "except opening praise"),
+        ("evenings please except Weds as then it needs to be after 8", "exception with its own times"),
+        ("mornings are fine but Mondays, which is my gym day, are out", "day ruled out after an aside"),
+        ("Evenings are a nightmare, mornings are fine", "time judged unsuitable"),
+        ("afternoons in the week are best", "during the week"),
+        ("can you phone me at 4 on friday", "clock time on a day"),
+        ("can you ring monday at 11", "clock time on a day"),
+        ("sun's best. weekdays no", "weekend day opening a sentence"),
         ("please call thrusdays", "misspelt day or part of the day"),
         ("in the afternon", "misspelt day or part of the day"),
     ],
@@ -59,6 +70,16 @@ def test_wording_read_two_ways(words: str, name: str) -> None:
         "I'm still mourning my dad, please call in the morning",
         "he took the money on Monday",
         "Publish the sundae menu",
+        "Today is a year since it happened. Please call after 6.",  # the once-word in another clause
+        "thanks for the call today, in future after 5 please",
+        "Sat the kids down and told them. Please call evenings.",
+        "Sun, sea and no phone signal last week. Call weekdays please.",
+        "Mornin, please call weekdays",  # a greeting
+        "I work from home so any day but Friday is fine",  # "work" not right before the exception
+        "I've got the grandchildren in the week. Saturdays please",  # a busy clause
+        "call after 6pm, expect the evenings to be noisy",  # a comma before "expect"
+        "please call at 6 on the dot weekdays",
+        "we met at 4 on monday and talked",  # no call word before the clock time
     ],
 )
 def test_near_misses(words: str) -> None:

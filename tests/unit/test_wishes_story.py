@@ -873,6 +873,10 @@ def test_a_dotted_day_with_the_words_going_on_is_left_to_advisors(text: str, exp
         ("sat he's at home all day so dont call. sun after 11 is safe", None),  # was every day after 11
         ("Sun is shining today. Please call me in the mornings.", [(ALL, "09:00", "12:00")]),
         ("Sat in my car for an hour after it happened. Please call me evenings.", [(ALL, "17:00", "21:00")]),
+        # a busy clock time before the day ruled out is no reason for it: the hours were lost
+        ("You can ring, I'm in every night after 7 except Fridays when I'm at bingo", None),  # was 9-21
+        ("Please ring any day after 7 except Fridays", [(ALL[:4] + ALL[5:], "19:00", "21:00")]),
+        ("Please ring any day except Fridays, when I work till 8", [(ALL[:4] + ALL[5:], "09:00", "21:00")]),
     ],
 )
 def test_what_the_sixth_review_found(text: str, expected: object) -> None:
