@@ -18,7 +18,10 @@ from rjmail.core.timecues import in_busy_clause
 _SHORT_DAY = r"(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)"
 _DAY = rf"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|{_SHORT_DAY}s?|week\s*days?|week\s*ends?)"
 _PART = r"(?:mornings?|afternoons?|evenings?|eves|nights?|lunch\s*times?|daytimes?)"
-_ONCE = r"(?:tomorrow|tomorow|tommorow|tommorrow|tmrw|tmw|tmr|tomoz|today|tonight|tonite|later\s+on)"
+_ONCE = (
+    r"(?:tomorrow|tomorow|tommorow|tommorrow|tmrw|tmw|tmr|tomoz|tmoz|2mo+r+o+w?|today|2day|tonight|tonite|2nite|"
+    r"2nyt|later\s+on)"
+)
 _CLOCK = rf"(?:\d{{1,2}}(?:[:.]\d{{2}})?|{WORD_HOUR}|noon|midday)"
 _NOT_SPAN = r"(?!\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|mins?|minutes?|times?|of)\b)"
 _BOUND = rf"(?:after|before|from|between|till|until)\s+{_CLOCK}"
@@ -37,6 +40,7 @@ class _Doubt:
     pattern: re.Pattern[str]
     before: re.Pattern[str] | None = None  # must match right before the pattern's match
     busy_too: bool = True  # False: not in a clause saying when the person is busy (timecues.BUSY)
+    needs: re.Pattern[str] | None = None  # must be in the match's part of its sentence (_part)
 
 
 _DOUBTS = (
@@ -56,7 +60,10 @@ _DOUBTS = (
     _Doubt(
         "misspelt except",
         ("expect", "accept"),
-        re.compile(rf"(?i)\b(?:expect|accept)(?:\s+(?:for|on|the))*\s+(?:{_DAY}|{_PART})\b"),
+        re.compile(
+            rf"(?i)\b(?:expect|accept)(?:\s+(?:for|on|the))*\s+(?:{_DAY}|{_PART})\b"
+            r"(?!\s+to\s+(?:be|get)\b)"
+        ),
         re.compile(rf"(?i)(?:\b(?:days?|times?|{_DAY}|{_PART}|fine|ok|okay|good|best)|\d|am|pm)\s+$"),
     ),
     # "Except Mondays, Tuesdays and Thursdays are best": Wednesday, Friday and the weekend, or
@@ -67,7 +74,7 @@ _DOUBTS = (
         "except opening praise",
         ("except",),
         re.compile(
-            rf"(?im)(?:^|[.!?]\s+)(?:but\s+)?except(?:\s+for)?\s+(?:on\s+)?{_DAY}(?:\s*(?:,|and|or|&|/)\s*{_DAY})*"
+            rf"(?im)(?:^|[.!?]\s+)(?:but\s+)?except(?:\s+for)?\s+(?:on\s+)?(?!{_DAY}\s+(?:is|'s)\b){_DAY}(?:\s*(?:,|and|or|&|/)\s*{_DAY})*"
             r"(?:\s+(?:after|before|from|till|until)\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)?"
             r"\s+(?:(?:are|is|'re|'s)\s+(?:the\s+)?(?:best|better|good|fine|ok|okay|ideal|great)|"
             r"(?:work|works|suit|suits)\s+(?:best|better|well|fine)?)\b"
@@ -120,7 +127,7 @@ _DOUBTS = (
             "mad",
         ),
         re.compile(
-            rf"(?i)\b(?:{_DAY}|{_PART})\s+(?:are|is|'re|'s)\s+(?:\w+\s+)?(?:hopeless|useless|impossible|"
+            rf"(?i)\b(?:{_DAY}|(?!nights?\b){_PART})\s+(?:are|is|'re|'s)\s+(?:\w+\s+)?(?:hopeless|useless|impossible|"
             r"terrible|awful|rubbish|a\s+nightmare|bad|difficult|hard|tricky|tough|hectic|manic|chaos|"
             r"chaotic|mad)\b"
         ),
@@ -132,10 +139,11 @@ _DOUBTS = (
         "during the week",
         ("week",),
         re.compile(
-            rf"(?i)(?:\b(?:{_BOUND}|{_PART}|any\s*time|best|fine|ok|okay|good)\s*,?\s*)"
-            r"(?:during|in|through(?:out)?)\s+the\s+week\b(?!\s*-?\s*ends?)|"
-            r"\b(?:during|in|through(?:out)?)\s+the\s+week\b(?!\s*-?\s*ends?)\s*,?\s*"
-            rf"(?:{_BOUND}|{_PART}|any\s*time)\b|\bmid-?week\b"
+            rf"(?i)(?:\b(?:{_BOUND}|{_PART}|any\s*time|"
+            r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bfelt\s)(?:best|fine|ok|okay|good))\s*,?\s*)"
+            r"(?:(?:during|in|through(?:out)?)\s+the\s+week\b(?!\s*-?\s*ends?)|mid-?week\b)|"
+            r"\b(?:(?:during|in|through(?:out)?)\s+the\s+week\b(?!\s*-?\s*ends?)|mid-?week\b)\s*,?\s*"
+            rf"(?:{_BOUND}|{_PART}|any\s*time)\b"
         ),
         busy_too=False,
     ),
@@ -158,19 +166,31 @@ _DOUBTS = (
         re.compile(rf"(?i)\bbetween\s+{_CLOCK}\s*(?:am|pm|o'?clock)?\s+(?:in\s+the|at)\s+{_PART}"),
     ),
     # "around 6ish", "between 10ish and 12ish": an edge the person left loose is no window's edge
-    _Doubt("approximate time", ("ish",), re.compile(rf"(?i)\b{_CLOCK}\s*-?\s*ish\b")),
+    _Doubt(
+        "approximate time",
+        ("ish",),
+        re.compile(
+            rf"(?i)\b(?:(?:1[0-2]|0?[1-9])(?:[:.]\d{{2}})?|{WORD_HOUR}|noon|midday)\s*-?\s*ish\b"
+            r"(?!\s*(?:\w+\s+)?(?:last|yesterday|ago)\b)"
+        ),
+    ),
     # "ring me tomorrow after 5", "after 5 tonight": once, not every day. The once-word and the clock
     # time in one clause ("Today is 2 years since", "thanks for the call today, in future after 5" are
     # no call times)
     _Doubt(
         "one-off time",
-        ("tom", "tmr", "tmw", "today", "tonight", "tonite", "later"),
+        ("tom", "tmr", "tmw", "today", "tonight", "tonite", "later", "2mo", "2ni", "2ny", "2da", "tmo"),
         re.compile(
             rf"(?i)\b{_ONCE}\b(?:(?!\bin\s+future\b){_CLAUSE}){{0,30}}?"
-            rf"\b(?:after|before|between|from|by|till|until|at|around|about)\s+{_CLOCK}\b{_NOT_SPAN}|"
+            rf"\b(?:after|before|between|from|by|till|until|at|around|about)\s+{_CLOCK}(?:\s*(?:am|pm))?\b{_NOT_SPAN}|"
             rf"\b{_ONCE}\s+(?:at\s+)?\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)\b|"
             rf"\b(?:after|before|between|from|by|till|until)\s+\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?"
             rf"[^.!?\n]{{0,20}}?\b{_ONCE}\b"
+        ),
+        needs=re.compile(
+            r"(?i)\b(?:call|ring|phone|speak|talk|chat|contact|reach|free|around|available|pls|please|plz|"
+            r"suits?|works?|good|fine|best|ok|okay|perfect|ideal|poss(?:ible)?)\b|\?|"
+            r"\b(?:i'?m|i\s+am|i'?ll\s+be|we'?re)\s+(?:in|home|about|around|here|free|off|available|up)\b|\bat\s+home\b"
         ),
     ),
     # "I cant do any day but Wednesday": the day left is the one that suits, not the one ruled out
@@ -190,10 +210,11 @@ _DOUBTS = (
         "weekend day opening a sentence",
         ("sat", "sun"),
         re.compile(
-            r"(?im)(?:^|[.!?]\s+)(?:sat|sun)s?(?:'s)?\b(?=\s*(?:[:-]|"
+            r"(?im)(?:^|[.!?]\s+)(?!sun\s+is\s+out\b)(?:sat|sun)s?(?:'s)?\b(?=\s*(?:[:-]|"
             rf",\s*(?:{_BOUND}|(?:no|not|never|only|pls|please|ok|okay|fine|good|best|\d)\b)|"
             rf"(?:he|she|they|i|we)\b|(?:he|she|they)'|{_BOUND}|"
-            r"(?:no|not|never|only|pls|please|ok|okay|fine|good|best|\d)\b|"
+            r"(?:no|not|never|only|pls|please|ok|okay|fine|good|best)\b|"
+            r"\d(?![\d:.]*\s*(?:hours?|hrs?|mins?|minutes?|days?|weeks?|months?|years?|yrs?|times?)\b)|"
             r"(?:is|are)\s+(?:no|not|never|bad|out|off|fine|ok|okay|good|best|better|safe)\b|isn'?t|aren'?t))"
         ),
     ),
@@ -206,8 +227,10 @@ def doubt_in(words: str) -> str | None:
     for doubt in _DOUBTS:
         if any(cue in lowered for cue in doubt.cues) and _found(doubt, words):
             return doubt.name
-    if any(_misspelt_time_word(w) for w in _WORD.findall(_GREETING.sub(" ", lowered, count=1))):
-        return "misspelt day or part of the day"
+    ungreeted = _GREETING.sub(lambda m: " " * len(m.group()), words, count=1)  # positions kept
+    for m in _WORD.finditer(ungreeted):
+        if _misspelt_time_word(m.group().lower()) and not _a_name(words, m.start(), m.end()):
+            return "misspelt day or part of the day"
     return None
 
 
@@ -215,9 +238,24 @@ def _found(doubt: _Doubt, words: str) -> bool:
     for m in doubt.pattern.finditer(words):
         if doubt.before is not None and not doubt.before.search(words, max(0, m.start() - 40), m.start()):
             continue
+        if doubt.needs is not None and not doubt.needs.search(_part(words, m.start(), m.end())):
+            continue
         if doubt.busy_too or not in_busy_clause(words, m.start(), m.end()):
             return True
     return False
+
+
+# where a part of a sentence ends: "Today at 6 he turned up and I had to ring 999" ("and" between
+# two clock times is a range: "between 2 and 4")
+_PART_BREAK = re.compile(
+    r"(?i)[.;:!?\n]|\b(?:and(?!\s*\d)|so|but|then|because|cos|coz|as|while|whilst|although|though)\b"
+)
+
+
+def _part(words: str, start: int, end: int) -> str:
+    begin = max((m.end() for m in _PART_BREAK.finditer(words, 0, start)), default=0)
+    after = _PART_BREAK.search(words, end)
+    return words[begin : after.start() if after else len(words)]
 
 
 # "weekdys after 7.30 in the evng but not monay" offered Mondays: a day or part of the day the
@@ -238,12 +276,39 @@ _TIME_WORDS = (
     "evening",
     "except",  # "any evening exceot friday" offered Fridays only
 )
-_REAL_WORDS = frozenset(["mourning", "moaning", "money", "monkey", "sundae", "sundry", "excerpt"])
+_REAL_WORDS = frozenset(["mourning", "moaning", "money", "monkey", "sundae", "sundry", "excerpt", "funday"])
+_CAPITAL = re.compile(r"[A-Z][a-z]+")
+_NAME_BEFORE = re.compile(r"(?i)\b(?:i'?m|i\s+am|name\s+is|this\s+is|it'?s|mr|mrs|ms|miss|dr)\.?\s+$")
+# a sign-off: "Thanks, Frida" ending the message
+_SIGN_OFF = re.compile(r"(?i)\b(?:thanks|thank\s+you|regards|cheers|love|from|ta|best|wishes|x+)[\s,.!]*$")
+
+
+def _a_name(words: str, start: int, end: int) -> bool:
+    """words[start:end] is written as a name: capitalised, after "I'm", "Thanks," and the like, or
+    beside another capitalised word that is no time word ("Carol Munday", "Sundar Rao")."""
+    if not words[start].isupper():
+        return False
+    if _NAME_BEFORE.search(words[max(0, start - 20) : start]):
+        return True
+    if not words[end:].strip(" \t\n.!,x") and _SIGN_OFF.search(words[max(0, start - 20) : start]):
+        return True
+    before = re.search(r"\b([A-Z][a-z]+)[ \t]+$", words[max(0, start - 20) : start])
+    if before:  # not the first word of a sentence ("Call Tusday after 6")
+        ahead = words[: start - len(before.group())].rstrip()
+        if not ahead or ahead[-1] in ".!?\n":
+            before = None
+    after = _CAPITAL.match(words[end:].lstrip()) if words[end : end + 1].isspace() else None
+    near = [w.group(1) if w is before else w.group() for w in (before, after) if w]
+    return any(
+        w.lower() not in _TIME_WORDS and w.lower().rstrip("s") not in _TIME_WORDS and w != "I" for w in near
+    )
+
+
 # "Mornin," and "evenin all" open a message as a greeting: not a time at all
-_GREETING = re.compile(r"^\s*(?:mornin|evenin)'?\b(?:[\s,!.]*all\b)?")
+_GREETING = re.compile(r"(?i)^\s*(?:mornin|evenin)'?\b(?:[\s,!.]*all\b)?")
 # slips more than one edit away, seen in people's mail
 _SLIPS = frozenset(["wensday", "wendsday", "wenesday", "wedsday", "evng", "evngs", "evnin", "evnins"])
-_WORD = re.compile(r"[a-z]{4,}")
+_WORD = re.compile(r"[a-zA-Z]{4,}")
 
 
 @lru_cache(maxsize=4096)  # bounded: a daemon reads words for months

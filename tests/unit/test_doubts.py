@@ -44,6 +44,8 @@ from rjmail.core.doubts import doubt_in
         ("can you phone me at 4 on friday", "clock time on a day"),
         ("can you ring monday at 11", "clock time on a day"),
         ("sun's best. weekdays no", "weekend day opening a sentence"),
+        ("can you ring tonight after 8pm", "one-off time"),
+        ("free 2moro after 4?", "one-off time"),
         ("please call thrusdays", "misspelt day or part of the day"),
         ("in the afternon", "misspelt day or part of the day"),
     ],
@@ -79,6 +81,18 @@ def test_wording_read_two_ways(words: str, name: str) -> None:
         "I've got the grandchildren in the week. Saturdays please",  # a busy clause
         "call after 6pm, expect the evenings to be noisy",  # a comma before "expect"
         "please call at 6 on the dot weekdays",
+        # review 9's near misses, in other words
+        "Tonight at 7 he rang my sister and shouted at her. Please call weekdays.",  # no call word in it
+        "the hearing is tomorrow at 11am. Evenings are best for a call",
+        "Sat 3 hours in A&E after it. Please call evenings.",
+        "Sun is out at last. Mornings are best for me.",
+        "Nights are hard since it happened, please call in the afternoon",  # nights are no call hours
+        "weekends please, expect the kids to be noisy",
+        "Except Sunday is fine",  # a single day with "is": "except" cannot open a list here
+        "I was fine during the week, it was Saturday that upset me. Please call evenings.",
+        "he was 20ish. Please call after 6",  # an age, not a time
+        "It happened about 10ish last night. Please call mornings.",
+        "Thanks, Frida",  # a name signing off
         "we met at 4 on monday and talked",  # no call word before the clock time
     ],
 )
