@@ -25,6 +25,7 @@ _ONCE = (
 _CLOCK = rf"(?:\d{{1,2}}(?:[:.]\d{{2}})?|{WORD_HOUR}|noon|midday)"
 _NOT_SPAN = r"(?!\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|mins?|minutes?|times?|of)\b)"
 _BOUND = rf"(?:after|before|from|between|till|until)\s+{_CLOCK}"
+_ASKS = r"(?:call|ring|phone|speak|talk|chat|best\s+time|good\s+time)"  # words asking for a time
 _CLAUSE = r"(?:(?!\b(?:so|but|and|then)\b)[^.,;:!?\n])"  # a character of the same clause
 
 # "Mon. or Tue. after 6", "not sat. or sun. cos he's home": a day's short name with a full stop and
@@ -45,13 +46,30 @@ class _Doubt:
 
 _DOUBTS = (
     _Doubt("dotted day", (".",), DOTTED_DAY_GOES_ON),
+    # "Best: Mon. Wed. Fri. Mornings." was read as Monday and Wednesday all day
+    _Doubt("dotted day", (".",), re.compile(rf"(?i)\b{_SHORT_DAY}\.\s+{_SHORT_DAY}\b")),
     # "any day exept Mondays" was read as Mondays only: a misspelt "except" before a day or a part of
     # the day (one slip from "except" is found with the days' slips, below) ...
     _Doubt(
         "misspelt except",
-        ("exep", "excp", "exse", "excep", "exec", "xcept", "ecxe", "excet", "acep"),
+        (
+            "exep",
+            "excp",
+            "exse",
+            "excep",
+            "exec",
+            "xcept",
+            "ecxe",
+            "excet",
+            "acep",
+            "expet",
+            "other then",
+            "save for",
+            "barring",
+        ),
         re.compile(
-            r"(?i)\b(?:exept|excpet|exsept|excep|execpt|exepct|excet|excpt|xcept|ecxept|acept)"
+            r"(?i)\b(?:exept|excpet|exsept|excep|execpt|exepct|excet|excpt|xcept|ecxept|acept|expet|other\s+then|"
+            r"save\s+for|barring)"
             rf"(?:\s+(?:for|on|the))*\s+(?:{_DAY}|{_PART})\b"
         ),
     ),
@@ -72,11 +90,11 @@ _DOUBTS = (
     # reads both ways ("Except Mondays, evenings are good" does not).
     _Doubt(
         "except opening praise",
-        ("except",),
+        ("except", "other th", "apart"),
         re.compile(
-            rf"(?im)(?:^|[.!?]\s+)(?:but\s+)?except(?:\s+for)?\s+(?:on\s+)?(?!{_DAY}\s+(?:is|'s)\b){_DAY}(?:\s*(?:,|and|or|&|/)\s*{_DAY})*"
+            rf"(?im)(?:^|[.!?]\s+)(?:but\s+)?(?:except(?:\s+for)?|other\s+th[ae]n|apart\s+from)\s+(?:on\s+)?(?!{_DAY}\s+(?:is|'s)\b){_DAY}(?:\s*(?:,|and|or|&|/)\s*{_DAY})*"
             r"(?:\s+(?:after|before|from|till|until)\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)?"
-            r"\s+(?:(?:are|is|'re|'s)\s+(?:the\s+)?(?:best|better|good|fine|ok|okay|ideal|great)|"
+            r"\s+(?:(?:are|is|'re|'s)\s+(?:the\s+|all\s+)?(?:best|better|good|fine|ok|okay|ideal|great)|"
             r"(?:work|works|suit|suits)\s+(?:best|better|well|fine)?)\b"
         ),
     ),
@@ -88,7 +106,7 @@ _DOUBTS = (
         ("except", "apart", "other than", "but"),
         re.compile(
             rf"(?i)\b(?:except|apart\s+from|other\s+than|but)\s+(?:for\s+|on\s+)?{_DAY}\b[\s,]*"
-            rf"(?:when|where|as|because|cos|coz|then)\b[^.!?\n]{{0,40}}\b(?:{_PART}\b|"
+            rf"(?:when|where|as|because|cos|coz|then|that\s+day|those\s+days)\b[^.!?\n]{{0,40}}\b(?:{_PART}\b|"
             rf"(?:has|have|needs?|got|would\s+have)\s+to\s+be\s+(?:{_BOUND}|{_CLOCK})|"
             rf"(?:after|before|from|between|\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?)\b[^.!?\n]{{0,20}}"
             r"\b(?:(?:is|are|'s|'re|would\s+be)\s+(?:better|best|good|fine|ok|okay|easier|ideal)|suits?|"
@@ -125,11 +143,16 @@ _DOUBTS = (
             "manic",
             "chaos",
             "mad",
+            "no go",
+            "no-go",
+            "nogo",
+            "not ",
         ),
         re.compile(
-            rf"(?i)\b(?:{_DAY}|(?!nights?\b){_PART})\s+(?:are|is|'re|'s)\s+(?:\w+\s+)?(?:hopeless|useless|impossible|"
-            r"terrible|awful|rubbish|a\s+nightmare|bad|difficult|hard|tricky|tough|hectic|manic|chaos|"
-            r"chaotic|mad)\b"
+            rf"(?i)\b(?:{_DAY}|(?!nights?\b){_PART})\s+(?:(?:are|is|'re|'s|r)\s+(?:\w+\s+){{0,2}}?(?:hopeless|"
+            r"useless|impossible|terrible|awful|rubbish|a\s+nightmare|bad|difficult|hard|tricky|tough|hectic|"
+            r"manic|chaos|chaotic|mad)|r\s+a\s+no[\s-]?go|(?:(?:are|is|r)\s+)?not\s+(?:great|ideal|brilliant|easy|"
+            r"the\s+best))\b"
         ),
     ),
     # "Daytime is best, during the week", "after 6 during the week": the grammar reads no days in
@@ -141,8 +164,8 @@ _DOUBTS = (
         re.compile(
             rf"(?i)(?:\b(?:{_BOUND}|{_PART}|any\s*time|"
             r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bfelt\s)(?:best|fine|ok|okay|good))\s*,?\s*)"
-            r"(?:(?:during|in|through(?:out)?)\s+the\s+week\b(?!\s*-?\s*ends?)|mid-?week\b)|"
-            r"\b(?:(?:during|in|through(?:out)?)\s+the\s+week\b(?!\s*-?\s*ends?)|mid-?week\b)\s*,?\s*"
+            r"(?:(?:during|in|through(?:out)?)\s+the\s+(?:working\s+)?week\b(?!\s*-?\s*ends?)|mid-?week\b)|"
+            r"\b(?:(?:during|in|through(?:out)?)\s+the\s+(?:working\s+)?week\b(?!\s*-?\s*ends?)|mid-?week\b)\s*,?\s*"
             rf"(?:{_BOUND}|{_PART}|any\s*time)\b"
         ),
         busy_too=False,
@@ -151,19 +174,22 @@ _DOUBTS = (
     # it reads as the whole day
     _Doubt(
         "clock time on a day",
-        ("at ", "around ", "about "),
+        ("at ", "around ", "about ", "is "),
         re.compile(
-            rf"(?i)\b(?:call|ring|phone|speak|talk|chat)\b{_CLAUSE}{{0,30}}?\b(?:at|around|about)\s+{_CLOCK}"
-            rf"\s*(?:am|pm|o'?clock)?{_NOT_SPAN}\s+(?:on\s+)?(?:a\s+)?{_DAY}\b|"
-            rf"\b(?:call|ring|phone|speak|talk|chat)\b{_CLAUSE}{{0,30}}?\b{_DAY}\s+(?:at|around|about)\s+"
+            rf"(?i)\b{_ASKS}\b{_CLAUSE}{{0,30}}?\b(?:at|around|about|is)\s+{_CLOCK}"
+            rf"\s*(?:am|pm|o'?clock)?{_NOT_SPAN}\s+(?:on\s+|in\s+the\s+|any\s+|every\s+)?(?:a\s+)?(?:{_DAY}|{_PART})\b|"
+            rf"\b{_ASKS}\b{_CLAUSE}{{0,30}}?\b{_DAY}\s+(?:at|around|about)\s+"
             rf"{_CLOCK}\b{_NOT_SPAN}(?!\s*(?:-|to|till|until|and)\s*\d)"
         ),
     ),
     # "between 11 in the morning and 3 in the afternoon" was read as the whole morning and afternoon
     _Doubt(
         "range cut by a part of the day",
-        ("between",),
-        re.compile(rf"(?i)\bbetween\s+{_CLOCK}\s*(?:am|pm|o'?clock)?\s+(?:in\s+the|at)\s+{_PART}"),
+        ("between", "in the", "at "),
+        re.compile(
+            rf"(?i)\bbetween\s+{_CLOCK}\s*(?:am|pm|o'?clock)?\s+(?:in\s+the|at)\s+{_PART}|"
+            rf"\b{_CLOCK}\s*(?:am|pm|o'?clock)?\s+(?:in\s+the|at)\s+{_PART}\s*(?:to|till|until|-|and)\s+{_CLOCK}"
+        ),
     ),
     # "around 6ish", "between 10ish and 12ish": an edge the person left loose is no window's edge
     _Doubt(

@@ -46,6 +46,20 @@ from rjmail.core.doubts import doubt_in
         ("sun's best. weekdays no", "weekend day opening a sentence"),
         ("can you ring tonight after 8pm", "one-off time"),
         ("free 2moro after 4?", "one-off time"),
+        # what was left wider after the second review, in other words
+        ("any time after 6 in the working week", "during the week"),
+        ("Mornings are a little difficult for me", "time judged unsuitable"),
+        ("eves r rubbish", "time judged unsuitable"),
+        ("Weekends not ideal, weekdays better", "time judged unsuitable"),
+        ("weekends r a no go", "time judged unsuitable"),
+        ("Good time is 8 on a Monday", "clock time on a day"),
+        ("Ring about 6 any evening", "clock time on a day"),
+        ("mornings are fine, save for Fridays", "misspelt except"),
+        ("weekdays are fine other then wednesdays", "misspelt except"),
+        ("Apart from Mondays are all fine", "except opening praise"),
+        ("Evenings except Fridays, that day afternoons are better", "exception with its own times"),
+        ("ring 9 in the morning till 2", "range cut by a part of the day"),
+        ("Best: Tue. Thu. Sat. Evenings.", "dotted day"),
         ("please call thrusdays", "misspelt day or part of the day"),
         ("in the afternon", "misspelt day or part of the day"),
     ],
@@ -93,6 +107,9 @@ def test_wording_read_two_ways(words: str, name: str) -> None:
         "he was 20ish. Please call after 6",  # an age, not a time
         "It happened about 10ish last night. Please call mornings.",
         "Thanks, Frida",  # a name signing off
+        "Please call in the afternoon, but weekends are a no-go.",  # the grammar reads this "no"
+        "He came at 7 in the evening and shouted. Please call weekdays.",  # no call word before it
+        "Please call in the evenings. The bar on Fridays is where it happened.",
         "we met at 4 on monday and talked",  # no call word before the clock time
     ],
 )
