@@ -10,22 +10,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rjmail.core.clock import WORD_HOUR
+from rjmail.core.slips import slip_in
 from rjmail.core.timecues import in_busy_clause
 
 _SHORT_DAY = r"(?:mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)"
 _DAY = rf"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|{_SHORT_DAY}s?|week\s*days?|week\s*ends?)"
 _PART = r"(?:mornings?|afternoons?|evenings?|eves|nights?|lunch\s*times?|daytimes?)"
 _ONCE = (
-    r"(?:tomorrow|tomorow|tommorow|tommorrow|tmrw|tmw|tmr|tomoz|tmoz|2mo+r+o+w?|today|2day|tonight|tonite|2nite|"
-    r"2nyt|later\s+on)"
+    r"(?:tomorrow|tomorow|tommorow|tommorrow|tomorro|tomora|tmrw|tmw|tmr|tomoz|tmoz|tmoro|2mo+r+[oa]+w?|today|2day|"
+    r"tonight|tonite|2nite|2nyt|later\s+on)"
 )
 _CLOCK = rf"(?:\d{{1,2}}(?:[:.]\d{{2}})?|{WORD_HOUR}|noon|midday)"
 _NOT_SPAN = r"(?!\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|mins?|minutes?|times?|of)\b)"
 _BOUND = rf"(?:after|before|from|between|till|until)\s+{_CLOCK}"
 _ASKS = r"(?:call|ring|phone|speak|talk|chat|best\s+time|good\s+time)"  # words asking for a time
+# a call or availability word: in the part of a sentence with a one-off time, that time is for the call
+_CALLING = re.compile(
+    r"(?i)\b(?:call|ring|phone|speak|talk|chat|contact|reach|free|around|available|pls|please|plz|"
+    r"suits?|works?|good|fine|best|ok|okay|perfect|ideal|poss(?:ible)?)\b|\?|"
+    r"\b(?:i'?m|i\s+am|i'?ll\s+be|we'?re)\s+(?:in|home|about|around|here|free|off|available|up)\b|\bat\s+home\b"
+)
 _CLAUSE = r"(?:(?!\b(?:so|but|and|then)\b)[^.,;:!?\n])"  # a character of the same clause
 
 # "Mon. or Tue. after 6", "not sat. or sun. cos he's home": a day's short name with a full stop and
@@ -46,10 +52,10 @@ class _Doubt:
 
 _DOUBTS = (
     _Doubt("dotted day", (".",), DOTTED_DAY_GOES_ON),
-    # "Best: Mon. Wed. Fri. Mornings." was read as Monday and Wednesday all day
-    _Doubt("dotted day", (".",), re.compile(rf"(?i)\b{_SHORT_DAY}\.\s+{_SHORT_DAY}\b")),
+    # "Best: Mon. Wed. Fri. Mornings." was read as Monday and Wednesday all day (not "Tue or Fri. Wed")
+    _Doubt("dotted day", (".",), re.compile(rf"(?i)(?<!\Wor\s)(?<!and\s)\b{_SHORT_DAY}\.\s+{_SHORT_DAY}\b")),
     # "any day exept Mondays" was read as Mondays only: a misspelt "except" before a day or a part of
-    # the day (one slip from "except" is found with the days' slips, below) ...
+    # the day (one slip from "except" is found with the days' slips, rjmail.core.slips) ...
     _Doubt(
         "misspelt except",
         (
@@ -185,6 +191,21 @@ _DOUBTS = (
             rf"{_CLOCK}\b{_NOT_SPAN}(?!\s*(?:-|to|till|until|and)\s*\d)"
         ),
     ),
+    # "I start at the factory at 6 in the morning": a busy clock time on a part of the day, read as
+    # the whole part; "Thursday is when he visits, so not then": ruled out in words the grammar misses
+    _Doubt(
+        "busy clock time on a part of the day",
+        ("start", "finish", "leave", "get up", "work", "shift"),
+        re.compile(
+            rf"(?i)\b(?:start|finish|leave|get\s+up|work|shift)\w*\b{_CLAUSE}{{0,30}}?\bat\s+{_CLOCK}\s*"
+            rf"(?:am|pm|o'?clock)?\s+(?:in\s+the\s+|at\s+)(?:{_PART})\b"
+        ),
+    ),
+    _Doubt(
+        "day ruled out in other words",
+        ("not then",),
+        re.compile(rf"(?i)\b{_DAY}\b\s+(?:is|are)\s+when\b[^.!?\n]{{0,60}}\bnot\s+then\b"),
+    ),
     # "between 11 in the morning and 3 in the afternoon" was read as the whole morning and afternoon
     _Doubt(
         "range cut by a part of the day",
@@ -216,11 +237,89 @@ _DOUBTS = (
             rf"\b(?:after|before|between|from|by|till|until)\s+\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?"
             rf"[^.!?\n]{{0,20}}?\b{_ONCE}\b"
         ),
-        needs=re.compile(
-            r"(?i)\b(?:call|ring|phone|speak|talk|chat|contact|reach|free|around|available|pls|please|plz|"
-            r"suits?|works?|good|fine|best|ok|okay|perfect|ideal|poss(?:ible)?)\b|\?|"
-            r"\b(?:i'?m|i\s+am|i'?ll\s+be|we'?re)\s+(?:in|home|about|around|here|free|off|available|up)\b|\bat\s+home\b"
+        needs=_CALLING,
+    ),
+    # "Weekdays (excl. Weds) after 5" and "evenings unless it's a Friday" were read as the day ruled out
+    _Doubt(
+        "exclusion the grammar turns round",
+        ("(", "unless"),
+        re.compile(
+            r"(?i)\(\s*(?:excl?|except|not|no|but\s+not)\b\.?[^)\n]{0,30}\)|"
+            rf"\bunless\b[^.!?\n]{{0,20}}\b(?:{_DAY}|{_PART})\b"
         ),
+    ),
+    # "Tuesday not till after 7:30 though" offered Tuesday 17:00-19:30, the very hours ruled out; "8 at
+    # the latest", "any time gone 7": bounds the grammar has no word for
+    _Doubt(
+        "bound in other words",
+        ("not", "no ", "never", "latest", "earliest", "gone"),
+        re.compile(
+            rf"(?i)\b{_DAY}\s*,?\s*(?:not|no|never)\s+(?:till|until|til|before|earlier\s+than)\b|"
+            r"(?<!till\s)(?<!until\s)(?<!after\s)(?<!before\s)(?<!from\s)\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\s+"
+            rf"at\s+the\s+(?:latest|earliest)\b|\bgone\s+{_CLOCK}\b"
+        ),
+    ),
+    # "The one day that doesn't work is Monday", "Mon-Thurs are fine, Fri-Sun are not": ruled out in
+    # words the grammar reads as the day that suits
+    _Doubt(
+        "day ruled out in other words",
+        ("one day", "only day", " not"),
+        re.compile(
+            r"(?i)\b(?:one|only)\s+day\b[^.!?\n]{0,30}\b(?:doesn'?t|does\s+not|don'?t|can'?t|cannot|won'?t|"
+            rf"isn'?t|is\s+not|no\s+good)\b|\b{_DAY}(?:\s*-\s*{_DAY})?\s+(?:are|is)\s+not\b(?=\s*(?:[.,;!?\n]|$))"
+        ),
+    ),
+    # "Mornings used to suit me", "Weekends were fine until he moved back in": times that suited once
+    _Doubt(
+        "time that suited once",
+        ("used to", "was ", "were "),
+        re.compile(
+            rf"(?i)\bused\s+to\s+(?:suit|be\s+(?:fine|good|ok|okay|free|best|better))\b|"
+            rf"\b(?:{_DAY}|{_PART})\s+(?:was|were)\s+(?:fine|free|good|ok|okay|best|better)\b|"
+            rf"\b(?:was|were)\s+(?:free|available)\s+(?:on\s+|in\s+the\s+)?(?:{_DAY}|{_PART})\b"
+        ),
+    ),
+    # "On Tuesdays I finish at 3 so after that is good": "after that" points back to a clock time (not
+    # "before 11am, after that I'm drowsy", where it only says why)
+    _Doubt(
+        "after that",
+        ("after that", "after then"),
+        re.compile(
+            r"(?i)\d[^.!?\n]{0,40}\bafter\s+(?:that|then)\s*(?:is|'s|would\s+be|are)?\s*(?:good|fine|ok|okay|best|"
+            r"better|great|suits?|works?|please|pls)\b|"
+            r"\d[^.!?\n]{0,60}\b(?:call|ring|phone)\w*\s+(?:me\s+|us\s+)?after\s+(?:that|then)\b"
+        ),
+    ),
+    # "Weekends, except when it's my turn with the kids", "every other Tuesday", "the first Monday of
+    # the month": a condition or a repeat the windows cannot hold
+    _Doubt(
+        "condition or repeat",
+        ("except", "unless", "other", "alternate", "fortnight", "second", "2nd", "third", "3rd", "month"),
+        re.compile(
+            r"(?i)\b(?:except|unless)\s+(?:when|whenever|if|on\s+days?\s+when)\b|"
+            r"\b(?:every\s+(?:other|second|2nd|third|3rd)|alternate|fortnightly)\b|"
+            rf"\b(?:first|last|second|third|fourth|1st|2nd|3rd|4th)\s+{_DAY}\s+(?:of|in)\s+(?:the|each|every)\s+month\b"
+        ),
+    ),
+    # "after the school run and before pick-up": a bound on an event, with no clock time
+    _Doubt(
+        "bound on an event",
+        ("after", "before", "until", "till"),
+        re.compile(
+            r"(?i)\b(?:after|before|until|till)\s+(?:the\s+|my\s+)?(?:school\s+run|pick[\s-]?up|drop[\s-]?off|work|"
+            r"tea|dinner|school|college|uni|(?:my\s+)?shift|the\s+kids)\b"
+        ),
+    ),
+    # "only free this week: Wed and Fri after 1", "Monday coming", "on the 14th", "in the next hour":
+    # one-off days, where someone asks for a call
+    _Doubt(
+        "one-off day",
+        ("this ", "next ", "coming", " the ", "hour"),
+        re.compile(
+            rf"(?i)\b(?:this|next|coming)\s+(?:{_DAY}|week)\b|\b{_DAY}\s+coming\b|\bon\s+the\s+\d{{1,2}}(?:st|nd|rd|th)\b|"
+            r"\bin\s+the\s+next\s+(?:hour|few\s+hours|couple\s+of\s+hours)\b"
+        ),
+        needs=_CALLING,
     ),
     # "I cant do any day but Wednesday": the day left is the one that suits, not the one ruled out
     _Doubt(
@@ -256,10 +355,8 @@ def doubt_in(words: str) -> str | None:
     for doubt in _DOUBTS:
         if any(cue in lowered for cue in doubt.cues) and _found(doubt, words):
             return doubt.name
-    ungreeted = _GREETING.sub(lambda m: " " * len(m.group()), words, count=1)  # positions kept
-    for m in _WORD.finditer(ungreeted):
-        if _misspelt_time_word(m.group().lower()) and not _a_name(words, m.start(), m.end()):
-            return "misspelt day or part of the day"
+    if slip_in(words):
+        return "misspelt day or part of the day"
     return None
 
 
@@ -285,83 +382,3 @@ def _part(words: str, start: int, end: int) -> str:
     begin = max((m.end() for m in _PART_BREAK.finditer(words, 0, start)), default=0)
     after = _PART_BREAK.search(words, end)
     return words[begin : after.start() if after else len(words)]
-
-
-# "weekdys after 7.30 in the evng but not monay" offered Mondays: a day or part of the day the
-# grammar cannot read because of one slip of the keys. Words one edit from one of these, and not
-# themselves words people write ("mourning", "money", "sundae"), are such slips.
-_TIME_WORDS = (
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "weekday",
-    "weekend",
-    "morning",
-    "afternoon",
-    "evening",
-    "except",  # "any evening exceot friday" offered Fridays only
-)
-_REAL_WORDS = frozenset(["mourning", "moaning", "money", "monkey", "sundae", "sundry", "excerpt", "funday"])
-_CAPITAL = re.compile(r"[A-Z][a-z]+")
-_CAPITAL_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
-_NAME_BEFORE = re.compile(r"(?i)\b(?:i'?m|i\s+am|name\s+is|this\s+is|it'?s|mr|mrs|ms|miss|dr)\.?\s+$")
-# a sign-off: "Thanks, Frida" ending the message
-_SIGN_OFF = re.compile(r"(?i)\b(?:thanks|thank\s+you|regards|cheers|love|from|ta|best|wishes|x+)[\s,.!]*$")
-
-
-def _a_name(words: str, start: int, end: int) -> bool:
-    """words[start:end] is written as a name: capitalised, after "I'm", "Thanks," and the like, or
-    beside another capitalised word that is no time word ("Carol Munday", "Sundar Rao")."""
-    if not words[start].isupper():
-        return False
-    if _NAME_BEFORE.search(words[max(0, start - 20) : start]):
-        return True
-    if not words[end:].strip(" \t\n.!,x") and _SIGN_OFF.search(words[max(0, start - 20) : start]):
-        return True
-    before = _CAPITAL_BEFORE.search(words[max(0, start - 20) : start])
-    if before:  # not the first word of a sentence ("Call Tusday after 6")
-        ahead = words[: start - len(before.group())].rstrip()
-        if not ahead or ahead[-1] in ".!?\n":
-            before = None
-    after = _CAPITAL.match(words[end:].lstrip()) if words[end : end + 1].isspace() else None
-    near = [w.group(1) if w is before else w.group() for w in (before, after) if w]
-    return any(
-        w.lower() not in _TIME_WORDS and w.lower().rstrip("s") not in _TIME_WORDS and w != "I" for w in near
-    )
-
-
-# "Mornin," and "evenin all" open a message as a greeting: not a time at all
-_GREETING = re.compile(r"(?i)^\s*(?:mornin|evenin)'?\b(?:[\s,!.]*all\b)?")
-# slips more than one edit away, seen in people's mail
-_SLIPS = frozenset(["wensday", "wendsday", "wenesday", "wedsday", "evng", "evngs", "evnin", "evnins"])
-_WORD = re.compile(r"[a-zA-Z]{4,}")
-
-
-@lru_cache(maxsize=4096)  # bounded: a daemon reads words for months
-def _misspelt_time_word(word: str) -> bool:
-    stem = word[:-1] if word.endswith("s") else word
-    if stem in _SLIPS:
-        return True
-    if word[0] not in "mtwfsae" or stem in _REAL_WORDS:
-        return False
-    return any(abs(len(stem) - len(t)) <= 1 and _one_edit(stem, t) for t in _TIME_WORDS)
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """`a` is `b` with one letter left out, added, changed, or two next to each other swapped."""
-    if a == b:
-        return False
-    if len(a) == len(b):
-        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        return len(diffs) == 1 or (
-            len(diffs) == 2
-            and diffs[1] == diffs[0] + 1
-            and a[diffs[0]] == b[diffs[1]]
-            and a[diffs[1]] == b[diffs[0]]
-        )
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rjmail.core.doubts import doubt_in
+from rjmail.core.wishes import read_contact_wishes
 
 
 @pytest.mark.parametrize(
@@ -60,6 +61,31 @@ from rjmail.core.doubts import doubt_in
         ("Evenings except Fridays, that day afternoons are better", "exception with its own times"),
         ("ring 9 in the morning till 2", "range cut by a part of the day"),
         ("Best: Tue. Thu. Sat. Evenings.", "dotted day"),
+        # what the third review found wider (none of it new), in other words
+        ("any afternoon (exc. Mondays)", "exclusion the grammar turns round"),
+        ("ring in the mornings unless its a tuesday", "exclusion the grammar turns round"),
+        ("Evenings please; Fridays not before 8 though", "bound in other words"),
+        ("mornings please, 11 at the latest", "bound in other words"),
+        ("any time gone 6", "bound in other words"),
+        ("The only day I can't do is Wednesday", "day ruled out in other words"),
+        ("Tue-Thu are fine, Mon and Fri are not.", "day ruled out in other words"),
+        ("Friday is when my son visits so not then", "day ruled out in other words"),
+        ("Afternoons used to suit me", "time that suited once"),
+        ("Mondays were fine until my hours changed", "time that suited once"),
+        ("On Wednesdays I get in at 4 so after that is fine", "after that"),
+        ("I finish at 2 on Mondays, please ring after that", "after that"),
+        ("Weekday evenings, except if my ex has the kids", "condition or repeat"),
+        ("every other Thursday after 5", "condition or repeat"),
+        ("the last Friday of the month is best", "condition or repeat"),
+        ("call after the school run please", "bound on an event"),
+        ("ring me after work any weekday", "bound on an event"),
+        ("could you call this Thursday after 2", "one-off day"),
+        ("please ring in the next hour", "one-off day"),
+        (
+            "I leave for work at 7 in the morning, so afternoons please",
+            "busy clock time on a part of the day",
+        ),
+        ("free wknds after 10", "misspelt day or part of the day"),
         ("please call thrusdays", "misspelt day or part of the day"),
         ("in the afternon", "misspelt day or part of the day"),
     ],
@@ -110,6 +136,10 @@ def test_wording_read_two_ways(words: str, name: str) -> None:
         "Please call in the afternoon, but weekends are a no-go.",  # the grammar reads this "no"
         "He came at 7 in the evening and shouted. Please call weekdays.",  # no call word before it
         "Please call in the evenings. The bar on Fridays is where it happened.",
+        "Mornings before 11am please, after that I'm drowsy",  # "after that" only says why
+        "It happened on the 14th. Please call evenings.",  # a date in the story, no call word beside it
+        "Please call weekdays, not Sundays as that is when he visits",
+        "I was fine until he turned up. Please call evenings.",  # no time that suited
         "we met at 4 on monday and talked",  # no call word before the clock time
     ],
 )
@@ -132,3 +162,22 @@ def test_near_misses(words: str) -> None:
 )
 def test_a_slip_of_the_keys(word: str, slip: bool) -> None:
     assert (doubt_in(f"please call {word} after 6") == "misspelt day or part of the day") is slip
+
+
+def test_a_short_day_closing_a_list_with_or_ends_its_sentence() -> None:
+    windows = read_contact_wishes("Not Mon, Wed or Fri. Tue or Thu after 3 please.").call_windows
+    assert windows is not None and [(w.days, w.start, w.end) for w in windows] == [
+        (("tue", "thu"), "15:00", "21:00")
+    ]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Mornings are hard. Call me then.",  # "then" points back to the time judged
+        "Weekends are difficult. I'd still like a call on a Saturday.",  # a word names it again
+        "Afternoons are hard, I'm lonely. Please ring.",  # the windows would be just the rest of the week
+    ],
+)
+def test_a_time_judged_unsuitable_leaves_the_times_to_advisors(words: str) -> None:
+    assert read_contact_wishes(words).call_windows is None
