@@ -881,3 +881,24 @@ def test_a_dotted_day_with_the_words_going_on_is_left_to_advisors(text: str, exp
 )
 def test_what_the_sixth_review_found(text: str, expected: object) -> None:
     assert windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # blind set 8's first run: a rest or a visitor named a time not to call, read as one that suits
+        (
+            "Please ring me. Afternoons are best, I'm usually resting in the evening.",
+            [(ALL, "12:00", "17:00")],
+        ),
+        (
+            "Can you call on a weekday between 2 and 4? The nurse comes in the mornings.",
+            [(ALL[:5], "14:00", "16:00")],
+        ),
+        ("Please call evenings. My sister pops round in the afternoons.", [(ALL, "17:00", "21:00")]),
+        # ... not "the rest of the week"
+        ("Please call any time the rest of the week, not Mondays.", [(ALL[1:], "09:00", "21:00")]),
+    ],
+)
+def test_a_rest_or_a_visitor_is_a_time_not_to_call(text: str, expected: object) -> None:
+    assert windows(text) == expected
