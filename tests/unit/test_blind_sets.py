@@ -58,6 +58,16 @@ def test_blind_set_7_call_times_are_never_wider_than_the_person_allowed():
     assert [c["id"] for c in cases if verdict(*expected_and_read(c)[:2]) == "WIDER"] == []
 
 
+def test_blind_set_8_call_times_are_wider_only_where_known():
+    """Set 8 (written blind after the doubts; its first run: 4 wider). Two are left: w8-060 ("ring me
+    weekends or weekday evenings after 7" read as every day after 7, inside both readings), and
+    w8-051, a PCSO's own "ring me after 2", which bench/blind.py reads from the whole message while a
+    professional referral's wishes come from the person's part only (person.referred_text)."""
+    cases = [{**c, "messages": [c["text"]]} for c in _cases("set8/wishes.toml")]
+    wider = [c["id"] for c in cases if verdict(*expected_and_read(c)[:2]) == "WIDER"]
+    assert wider == ["w8-051", "w8-060"]
+
+
 def test_restated_call_times_are_never_wider_than_the_person_allowed():
     """All six restated sets: no case ends with a time the person ruled out (first runs: 13, 10, 17,
     10 and 9 of 40, and 8 of 30; the figures per set are in bench/README.md)."""
