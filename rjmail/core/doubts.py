@@ -101,7 +101,8 @@ _DOUBTS = (
         "except opening praise",
         ("except", "other th", "apart"),
         re.compile(
-            rf"(?im)(?:^|[.!?]\s+)(?:but\s+)?(?:except(?:\s+for)?|other\s+th[ae]n|apart\s+from)\s+(?:on\s+)?(?!{_DAY}\s+(?:is|'s)\b){_DAY}(?:\s*(?:,|and|or|&|/)\s*{_DAY})*"
+            r"(?im)(?:^|[.!?]\s+)(?:but\s+)?(?:except(?:\s+for)?|other\s+th[ae]n|apart\s+from)\s+(?:on\s+)?"
+            rf"(?!{_DAY}\s+(?:is|'s)\b){_DAY}(?:\s*(?:,|and|or|&|/)\s*{_DAY})*"
             r"(?:\s+(?:after|before|from|till|until)\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)?"
             r"\s+(?:(?:are|is|'re|'s)\s+(?:the\s+|all\s+)?(?:best|better|good|fine|ok|okay|ideal|great)|"
             r"(?:work|works|suit|suits)\s+(?:best|better|well|fine)?)\b"
@@ -192,7 +193,7 @@ _DOUBTS = (
         ),
     ),
     # "I start at the factory at 6 in the morning": a busy clock time on a part of the day, read as
-    # the whole part; "Thursday is when he visits, so not then": ruled out in words the grammar misses
+    # the whole part
     _Doubt(
         "busy clock time on a part of the day",
         ("start", "finish", "leave", "get up", "work", "shift"),
@@ -200,11 +201,6 @@ _DOUBTS = (
             rf"(?i)\b(?:start|finish|leave|get\s+up|work|shift)\w*\b{_CLAUSE}{{0,30}}?\bat\s+{_CLOCK}\s*"
             rf"(?:am|pm|o'?clock)?\s+(?:in\s+the\s+|at\s+)(?:{_PART})\b"
         ),
-    ),
-    _Doubt(
-        "day ruled out in other words",
-        ("not then",),
-        re.compile(rf"(?i)\b{_DAY}\b\s+(?:is|are)\s+when\b[^.!?\n]{{0,60}}\bnot\s+then\b"),
     ),
     # "between 11 in the morning and 3 in the afternoon" was read as the whole morning and afternoon
     _Doubt(
@@ -259,14 +255,15 @@ _DOUBTS = (
             rf"at\s+the\s+(?:latest|earliest)\b|\bgone\s+{_CLOCK}\b"
         ),
     ),
-    # "The one day that doesn't work is Monday", "Mon-Thurs are fine, Fri-Sun are not": ruled out in
-    # words the grammar reads as the day that suits
+    # "The one day that doesn't work is Monday", "Mon-Thurs are fine, Fri-Sun are not", "Thursday is
+    # when he visits, so not then": ruled out in words the grammar reads as the day that suits
     _Doubt(
         "day ruled out in other words",
         ("one day", "only day", " not"),
         re.compile(
             r"(?i)\b(?:one|only)\s+day\b[^.!?\n]{0,30}\b(?:doesn'?t|does\s+not|don'?t|can'?t|cannot|won'?t|"
-            rf"isn'?t|is\s+not|no\s+good)\b|\b{_DAY}(?:\s*-\s*{_DAY})?\s+(?:are|is)\s+not\b(?=\s*(?:[.,;!?\n]|$))"
+            rf"isn'?t|is\s+not|no\s+good)\b|\b{_DAY}(?:\s*-\s*{_DAY})?\s+(?:are|is)\s+not\b(?=\s*(?:[.,;!?\n]|$))|"
+            rf"\b{_DAY}\b\s+(?:is|are)\s+when\b[^.!?\n]{{0,60}}\bnot\s+then\b"
         ),
     ),
     # "Mornings used to suit me", "Weekends were fine until he moved back in": times that suited once
