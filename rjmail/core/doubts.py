@@ -348,7 +348,7 @@ _DOUBTS = (
 
 def doubt_in(words: str) -> str | None:
     """The name of the first wording in `words` that makes its call times a guess, or None."""
-    lowered = words.lower()
+    lowered = " ".join(words.lower().split())  # cues hold single spaces: "in  the" and "at\n" match
     for doubt in _DOUBTS:
         if any(cue in lowered for cue in doubt.cues) and _found(doubt, words):
             return doubt.name
