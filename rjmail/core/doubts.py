@@ -91,7 +91,9 @@ _DOUBTS = (
             rf"(?i)\b(?:expect|accept)(?:\s+(?:for|on|the))*\s+(?:{_DAY}|{_PART})\b"
             r"(?!\s+to\s+(?:be|get)\b)"
         ),
-        re.compile(rf"(?i)(?:\b(?:days?|times?|{_DAY}|{_PART}|fine|ok|okay|good|best)|\d|am|pm)\s+$"),
+        re.compile(
+            rf"(?i)(?:\b(?:days?|times?|{_DAY}|{_PART}|fine|ok|okay|good|best)|\d|am|pm)(?:\s*[,;])?\s+$"
+        ),
     ),
     # "Except Mondays, Tuesdays and Thursdays are best": Wednesday, Friday and the weekend, or
     # Tuesdays and Thursdays? "Except weekends after 5 is best": weekdays after 5, or any time but
@@ -152,6 +154,7 @@ _DOUBTS = (
             "hectic",
             "manic",
             "chaos",
+            "chaotic",
             "mad",
             "no go",
             "no-go",
@@ -159,9 +162,9 @@ _DOUBTS = (
             "not ",
         ),
         re.compile(
-            rf"(?i)\b(?:{_DAY}|(?!nights?\b){_PART})\s+(?:(?:are|is|'re|'s|r)\s+(?:\w+\s+){{0,2}}?(?:hopeless|"
+            rf"(?i)\b(?:{_DAY}|(?!nights?\b){_PART})(?:(?:\s+(?:are|is|r)|'s|'re)\s+(?:\w+\s+){{0,2}}?(?:hopeless|"
             r"useless|impossible|terrible|awful|rubbish|a\s+nightmare|bad|difficult|hard|tricky|tough|hectic|"
-            r"manic|chaos|chaotic|mad)|r\s+a\s+no[\s-]?go|(?:(?:are|is|r)\s+)?not\s+(?:great|ideal|brilliant|easy|"
+            r"manic|chaos|chaotic|mad)|\s+r\s+a\s+no[\s-]?go|(?:\s+(?:are|is|r)|'s)?\s+not\s+(?:great|ideal|brilliant|easy|"
             r"the\s+best))\b"
         ),
     ),
@@ -189,7 +192,7 @@ _DOUBTS = (
             rf"(?i)\b{_ASKS}\b{_CLAUSE}{{0,30}}?\b(?:at|around|about|is)\s+{_CLOCK}"
             rf"\s*(?:am|pm|o'?clock)?{_NOT_SPAN}\s+(?:on\s+|in\s+the\s+|any\s+|every\s+)?(?:a\s+)?(?:{_DAY}|{_PART})\b|"
             rf"\b{_ASKS}\b{_CLAUSE}{{0,30}}?\b{_DAY}\s+(?:at|around|about)\s+"
-            rf"{_CLOCK}\b{_NOT_SPAN}(?!\s*(?:-|to|till|until|and)\s*\d)"
+            rf"{_CLOCK}(?:\s*(?:am|pm|o'?clock))?\b{_NOT_SPAN}(?!\s*(?:-|to|till|until|and)\s*\d)"
         ),
     ),
     # "I start at the factory at 6 in the morning": a busy clock time on a part of the day, read as
@@ -230,7 +233,7 @@ _DOUBTS = (
             rf"(?i)\b{_ONCE}\b(?:(?!\bin\s+future\b){_CLAUSE}){{0,30}}?"
             rf"\b(?:after|before|between|from|by|till|until|at|around|about)\s+{_CLOCK}(?:\s*(?:am|pm))?\b{_NOT_SPAN}|"
             rf"\b{_ONCE}\s+(?:at\s+)?\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)\b|"
-            rf"\b(?:after|before|between|from|by|till|until)\s+\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:am|pm)?"
+            rf"\b(?:after|before|between|from|by|till|until)\s+\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:[ap]\.?m\b\.?)?"
             rf"[^.!?\n]{{0,20}}?\b{_ONCE}\b"
         ),
         needs=_CALLING,
@@ -259,7 +262,7 @@ _DOUBTS = (
     # when he visits, so not then": ruled out in words the grammar reads as the day that suits
     _Doubt(
         "day ruled out in other words",
-        ("one day", "only day", " not"),
+        ("one day", "only day", "not"),
         re.compile(
             r"(?i)\b(?:one|only)\s+day\b[^.!?\n]{0,30}\b(?:doesn'?t|does\s+not|don'?t|can'?t|cannot|won'?t|"
             rf"isn'?t|is\s+not|no\s+good)\b|\b{_DAY}(?:\s*-\s*{_DAY})?\s+(?:are|is)\s+not\b(?=\s*(?:[.,;!?\n]|$))|"
@@ -371,11 +374,12 @@ def _found(doubt: _Doubt, words: str) -> bool:
 # where a part of a sentence ends: "Today at 6 he turned up and I had to ring 999" ("and" between
 # two clock times is a range: "between 2 and 4")
 _PART_BREAK = re.compile(
-    r"(?i)[.;:!?\n]|\b(?:and(?!\s*\d)|so|but|then|because|cos|coz|as|while|whilst|although|though)\b"
+    r"(?i)(?<!\b[ap])(?<![ap]\.m)\.(?!\d)|[;:!?\n]|\b(?:and(?!\s*\d)|so|but|then|because|cos|coz|as|while|whilst|although|though)\b"
 )
 
 
 def _part(words: str, start: int, end: int) -> str:
-    begin = max((m.end() for m in _PART_BREAK.finditer(words, 0, start)), default=0)
+    # from at most 200 characters back: each match would otherwise rescan the text from its start
+    begin = max((m.end() for m in _PART_BREAK.finditer(words, max(0, start - 200), start)), default=0)
     after = _PART_BREAK.search(words, end)
     return words[begin : after.start() if after else len(words)]

@@ -18,8 +18,8 @@ def slip_in(words: str) -> bool:
     )
 
 
-# Words one edit from one of these, and not themselves words people write ("mourning", "money",
-# "sundae"), are slips.
+# Words one edit from one of these, and not themselves words people write ("mourning", "sundae"),
+# are slips.
 _TIME_WORDS = (
     "monday",
     "tuesday",
@@ -35,12 +35,12 @@ _TIME_WORDS = (
     "evening",
     "except",  # "any evening exceot friday" offered Fridays only
 )
-_REAL_WORDS = frozenset(["mourning", "moaning", "money", "monkey", "sundae", "sundry", "excerpt", "funday"])
+_REAL_WORDS = frozenset(["mourning", "moaning", "sundae", "sundry", "excerpt", "funday"])
 _CAPITAL = re.compile(r"[A-Z][a-z]+")
 _CAPITAL_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")
-_NAME_BEFORE = re.compile(r"(?i)\b(?:i'?m|i\s+am|name\s+is|this\s+is|it'?s|mr|mrs|ms|miss|dr)\.?\s+$")
+_NAME_BEFORE = re.compile(r"(?i)\b(?:i'?m|i\s+am|name\s+is|this\s+is|mr|mrs|ms|miss|dr)\.?\s+$")
 # a sign-off: "Thanks, Frida" ending the message
-_SIGN_OFF = re.compile(r"(?i)\b(?:thanks|thank\s+you|regards|cheers|love|from|ta|best|wishes|x+)[\s,.!]*$")
+_SIGN_OFF = re.compile(r"(?i)\b(?:thanks|thank\s+you|regards|cheers|love|ta|best|wishes|x+)[\s,.!]*$")
 
 
 def _a_name(words: str, start: int, end: int) -> bool:
@@ -57,11 +57,9 @@ def _a_name(words: str, start: int, end: int) -> bool:
         ahead = words[: start - len(before.group())].rstrip()
         if not ahead or ahead[-1] in ".!?\n":
             before = None
-    after = _CAPITAL.match(words[end:].lstrip()) if words[end : end + 1].isspace() else None
+    after = _CAPITAL.match(words[end:].lstrip(" \t")) if words[end : end + 1] in (" ", "\t") else None
     near = [w.group(1) if w is before else w.group() for w in (before, after) if w]
-    return any(
-        w.lower() not in _TIME_WORDS and w.lower().rstrip("s") not in _TIME_WORDS and w != "I" for w in near
-    )
+    return any(w.lower() not in _TIME_WORDS and w.lower().rstrip("s") not in _TIME_WORDS for w in near)
 
 
 # "Mornin," and "evenin all" open a message as a greeting: not a time at all
