@@ -29,7 +29,7 @@ _ASKS = r"(?:call|ring|phone|speak|talk|chat|best\s+time|good\s+time)"  # words 
 # a call or availability word: in the part of a sentence with a one-off time, that time is for the call
 _CALLING = re.compile(
     r"(?i)\b(?:call|ring|phone|speak|talk|chat|contact|reach|free|around|available|pls|please|plz|"
-    r"suits?|works?|good|fine|best|ok|okay|perfect|ideal|poss(?:ible)?)\b|\?|"
+    r"suits?|works?|good|fine|best|ok|okay|perfect|ideal|poss(?:ible)?)\b|"
     r"\b(?:i'?m|i\s+am|i'?ll\s+be|we'?re)\s+(?:in|home|about|around|here|free|off|available|up)\b|\bat\s+home\b"
 )
 _CLAUSE = r"(?:(?!\b(?:so|but|and|then)\b)[^.,;:!?\n])"  # a character of the same clause
@@ -37,7 +37,7 @@ _CLAUSE = r"(?:(?!\b(?:so|but|and|then)\b)[^.,;:!?\n])"  # a character of the sa
 # "Mon. or Tue. after 6", "not sat. or sun. cos he's home": a day's short name with a full stop and
 # the words going on in lower case. Where that sentence ends is a guess, and two reviews found every
 # guess tried read some call times wider than the person allowed.
-DOTTED_DAY_GOES_ON = re.compile(rf"(?i)\b{_SHORT_DAY}\.(?=[ \t]+(?-i:[a-z0-9&]))")
+_DOTTED_DAY_GOES_ON = re.compile(rf"(?i)\b{_SHORT_DAY}\.(?=[ \t]+(?-i:[a-z0-9&]))")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class _Doubt:
 
 
 _DOUBTS = (
-    _Doubt("dotted day", (".",), DOTTED_DAY_GOES_ON),
+    _Doubt("dotted day", (".",), _DOTTED_DAY_GOES_ON),
     # "Best: Mon. Wed. Fri. Mornings." was read as Monday and Wednesday all day (not "Tue or Fri. Wed")
     _Doubt("dotted day", (".",), re.compile(rf"(?i)(?<!\Wor\s)(?<!and\s)\b{_SHORT_DAY}\.\s+{_SHORT_DAY}\b")),
     # "any day exept Mondays" was read as Mondays only: a misspelt "except" before a day or a part of

@@ -822,7 +822,7 @@ def test_nights_at_work_beside_an_exclusion_still_read() -> None:
         ("Please call. Thursday not ok for me, but Thursday evening is fine.", None),
         ("Please call me, except for Tues after 6 and all day Weds.", None),
         # a day's abbreviation keeps its list together (Wednesday was offered alone); since stop 28
-        # a dotted day with the words going on leaves the times to advisors (DOTTED_DAY_GOES_ON)
+        # a dotted day with the words going on leaves the times to advisors (rjmail.core.doubts)
         ("Please call evenings except Tues. and Weds.", None),
         # ... but a new sentence is not joined on
         ("Please call, not Mondays. And Tuesdays are fine.", [(("tue",), "09:00", "21:00")]),
