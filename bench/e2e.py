@@ -59,6 +59,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.corpusmail import corpus_mail  # noqa: E402
 from bench.ingest import HUBS, referral_mail, write_config  # noqa: E402
 
 HUB = "BIG"
@@ -98,8 +99,13 @@ def machine_cpu() -> float:
 
 
 def person_letters(accepted: list[Accepted]) -> list[Accepted]:
-    """Letters to the invented referrers (the acknowledgements: these referrals ask for no call)."""
-    return [a for a in accepted if any(r.startswith("bench-person-") for r in a.rcpt_tos)]
+    """The first letter to each invented referrer: the acknowledgement (a person's letters go out in
+    the order they were written; a referral that asks for a call also gets a call offer after it)."""
+    first: dict[tuple[str, ...], Accepted] = {}
+    for a in sorted(accepted, key=lambda a: a.at):
+        if any(r.startswith("bench-person-") for r in a.rcpt_tos):
+            first.setdefault(a.rcpt_tos, a)
+    return list(first.values())
 
 
 def _tree(pid: int) -> list[int]:
@@ -220,6 +226,7 @@ def measure(
     keep: bool,
     relay_kind: str = "sink",
     profile: Path | None = None,
+    mail: str = "bench",
 ) -> dict[str, Any]:
     from rjmail.devtools.mailstack import MailStack
 
@@ -252,7 +259,8 @@ def measure(
         upgrade = subprocess.run([*cli, "db", "upgrade"], env=env, capture_output=True, check=False)
         if upgrade.returncode:
             raise SystemExit(upgrade.stderr.decode())
-        stack.append_many(HUBS[HUB], [referral_mail(i, f"{HUBS[HUB]}@example.org") for i in range(n)])
+        write = corpus_mail if mail == "corpus" else referral_mail
+        stack.append_many(HUBS[HUB], [write(i, f"{HUBS[HUB]}@example.org") for i in range(n)])
         arrived = time.time()
         before, busy_before = resource.getrusage(resource.RUSAGE_CHILDREN), machine_cpu()
         start_wall, duration, code, (tree_rss, tree_pss), tree_cpu = run_once(config, env, profile)
@@ -270,6 +278,7 @@ def measure(
         busy_ceiling, ceiling_s = machine_cpu() - busy_before, time.perf_counter() - started
         return {
             "relay": relay_kind,
+            "mail": mail,
             "n": n,
             "connections": connections,
             "exit": code,
@@ -378,6 +387,13 @@ def main(argv: list[str] | None = None) -> int:
         "private Postfix relay that answers 250 on queueing",
     )
     parser.add_argument(
+        "--mail",
+        choices=("bench", "corpus"),
+        default="bench",
+        help="the referrals: the bench's one-sentence self-referral (default), or the labelled "
+        "corpus's self-referrals as people wrote them, each from a fresh sender (bench/corpusmail.py)",
+    )
+    parser.add_argument(
         "--profile", type=Path, help="run rjmail under cProfile and write the profile here (slows it down)"
     )
     args = parser.parse_args(argv)
@@ -395,6 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         args.keep,
         args.relay,
         args.profile.resolve() if args.profile else None,
+        args.mail,
     )
     ok = report(result)
     print(json.dumps({k: v for k, v in result.items()}, default=str))

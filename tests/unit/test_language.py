@@ -40,9 +40,40 @@ def test_a_few_words_or_english_give_no_language(text: str) -> None:
 
 
 def test_a_near_neighbour_is_not_mistaken_for_a_community_language() -> None:
-    spanish = "Hola, quisiera hablar con alguien sobre lo que pasó en mi casa el año pasado, por favor."
+    spanish = (
+        "Hola, quisiera hablar con alguien sobre lo que pasó en mi casa el año pasado. Mi vecino me dijo "
+        "que ustedes pueden ayudar, por favor."
+    )
     assert detected_language(spanish) == "Spanish"
     assert choose_letter_language("Spanish", ["pl", "lt", "ro", "pt"]) == "en"
+    # Under 120 characters only a community language (or Welsh with a letter of its own) is named.
+    assert detected_language(spanish[:88]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Typed on a phone without the language's letters: still read, so the letters can be in it.
+        ("Prosze zadzwonic po 17, wczesniej jestem w pracy.", "Polish"),
+        ("Prasau neskambinti, rasykite el. pastu.", "Lithuanian"),
+        ("Nu mai vreau sa fiu contactata.", "Romanian"),
+        ("Gostaria de falar com alguem sobre o que aconteceu.", "Portuguese"),
+        # Short texts the detector alone named wrongly: English, a Romanian letter it called
+        # Portuguese (ț and ă are not Portuguese letters), and a Romanian one it called Turkish.
+        ("I've changed my mind, I don't want to go ahead.", None),
+        ("I no longer want to press charges.", None),
+        ("Nu mai doresc să particip. Mulțumesc.", None),
+        ("Puteți să mă sunați seara. Vă rog nu lăsați mesaje vocale.", None),
+        # Text-speak English in plain a-z is not Welsh; Welsh with a letter of its own is.
+        ("hi can sum1 call me pls, evenins exept tuesdy.", None),
+        ("Roedd rhywun wedi torri i mewn i fy nhŷ y llynedd.", "Welsh"),
+        # An address or a link is no language.
+        ("grace.nkemelu@socialcare.example.org", None),
+        ("https://www.example.org/rj/referral-form-polska", None),
+    ],
+)
+def test_short_texts_are_named_only_when_their_letters_agree(text: str, expected: str | None) -> None:
+    assert detected_language(text) == expected
 
 
 def test_binary_junk_is_no_language() -> None:
