@@ -67,3 +67,35 @@ def test_templates_preview_refuses_a_language_the_hub_has_not_enabled(
     code, out = run(config, "templates", "preview", "acknowledgement", "--lang", "de")
     assert code != 0 and out == ""
     assert "language 'de' is not enabled for hub NOR" in capsys.readouterr().err
+
+
+# Plain a-z, too few of the commonest English words to be waved through as English (corpus 087): every
+# language's model is a candidate.
+NOT_PLAINLY_ENGLISH = (
+    "Hello,\n\n\tMy daughter was robbed at the bus station in Bury St Edmunds.\n"
+    "\tCrime reference: 37/88888/25\n\tPhone:\t07700 900187\n\nBen\n"
+)
+
+
+def test_reading_a_language_keeps_the_process_small() -> None:
+    """lingua's full models took ~600 MiB and seconds to load at the first message that was not
+    plainly English (a run --once over real-looking mail peaked at 737 MiB); the low-accuracy models
+    take ~40 MiB. Measured in a fresh interpreter, as the daemon would meet its first Polish letter."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "from rjmail.core.language import detected_language\n"
+        "def rss():\n"
+        "    return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS'))\n"
+        "before = rss()\n"
+        f"assert detected_language({POLISH!r}) == 'Polish'\n"
+        f"assert detected_language({NOT_PLAINLY_ENGLISH!r}) is None\n"
+        "print((rss() - before) // 1024)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # this tree's rjmail
+    command = [sys.executable, "-c", probe]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60, env=env)
+    assert int(done.stdout) < 100, f"reading a language grew the process by {done.stdout.strip()} MiB"
