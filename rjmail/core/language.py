@@ -184,10 +184,29 @@ def _detected(text: str, enabled: frozenset[str]) -> str | None:
             return name
     if not _reads_as_prose(text) or plainly_english(text):
         return None
-    found = _confident(text, enabled)
-    if found is None or found == "English" or (len(text.strip()) < _SHORT and not _spelt_in(found, text)):
+    short = len(text.strip()) < _SHORT
+    found = _confident(_without_names(text) if short else text, enabled)
+    if found is None or found == "English" or (short and not _spelt_in(found, text)):
         return None
     return found
+
+
+def _without_names(text: str) -> str:
+    """The words of a short text without its names: capitalised words that do not begin a sentence,
+    and lines of capitalised words only (a signature). In a few words a name outweighs the rest:
+    "Can someone call me tomorrow morning? Thanks, Agnieszka Kowalczyk" read as Polish."""
+    kept: list[str] = []
+    for line in text.splitlines():
+        words = line.split()
+        if all(w[:1].isupper() for w in words):
+            continue
+        starts = True
+        for word in words:
+            if starts or not word[:1].isupper():
+                kept.append(word)
+            starts = word.endswith((".", "!", "?"))
+        kept.append("\n")
+    return " ".join(kept)
 
 
 def _confident(text: str, enabled: frozenset[str]) -> str | None:

@@ -67,6 +67,13 @@ def test_a_near_neighbour_is_not_mistaken_for_a_community_language() -> None:
         # Text-speak English in plain a-z is not Welsh; Welsh with a letter of its own is.
         ("hi can sum1 call me pls, evenins exept tuesdy.", None),
         ("Roedd rhywun wedi torri i mewn i fy nhŷ y llynedd.", "Welsh"),
+        # A few English words signed with a Polish name (found by a blind review): the name is no
+        # language, whether on the same line or on a line of its own.
+        ("Can someone call me tomorrow morning? Thanks, Agnieszka Kowalczyk", None),
+        ("Happy to talk on Thursday afternoon. Cheers, Wojciech Przybylski", None),
+        ("Running late today, sorry. Ring Friday? Thanks, Małgorzata Zielińska", None),
+        ("Please ring tomorrow morning.\nThanks\nGrzegorz Szczepanski", None),
+        ("Prosze zadzwonic jutro rano. Dziekuje, Anna Nowak", "Polish"),
         # An address or a link is no language.
         ("grace.nkemelu@socialcare.example.org", None),
         ("https://www.example.org/rj/referral-form-polska", None),
