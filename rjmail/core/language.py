@@ -13,7 +13,7 @@ was not plainly English (every language is a candidate then; a run over real-loo
 737 MiB). lingua itself says
 that mode is weak below 120 characters, so a short text only counts as a community language or
 Welsh, and only when it has no letter that language's alphabet lacks (Welsh also needs one of its
-own); addresses and links are no language.
+own); addresses and links are no language, and in a short text neither are names.
 Measured on the blind language set and 2,781 short pieces of the test texts, this finds more than
 the full models did and names no English text as another language (bench/README.md).
 """
