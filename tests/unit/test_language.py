@@ -150,3 +150,12 @@ def test_detection_of_the_same_words_is_done_once() -> None:
     first = detected_language(text)
     assert detected_language(text) == first == "Portuguese"
     assert _detected.cache_info().hits == 1
+
+
+def test_punctuation_from_a_phone_does_not_hide_plain_english() -> None:
+    from rjmail.core.language import plainly_english
+
+    assert plainly_english("The bus was late again \u2013 I waited an hour at the stop, it was full\u2026")
+    assert plainly_english("It was \u00a3200 of damage to the car and the van that was parked behind it.")
+    assert not plainly_english("Prosze zadzwonic jutro \u2013 wczesniej jestem w pracy.")
+    assert not plainly_english("It was the car of Pawe\u0142 and the van that was parked behind it.")
