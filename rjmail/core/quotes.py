@@ -32,6 +32,9 @@ _DEVICE = re.compile(
     r"sent from samsung .*|envoy[ée] de mon \w+.*|von meinem \w+ gesendet.*|"
     r"wys[łl]ane z (?:mojego )?\w+.*|anfonwyd o('m)? \w+.*)$"
 )
+# Both attribution patterns end in the verb. A text without it is spared their search, which on a
+# long line full of digits backtracks for ~0.2 s (a pasted table: 0.53 s of one message's reading).
+_ANY_VERB = re.compile(rf"(?i)(?<!\w){_VERB}")
 _QUOTED_LINE = re.compile(r"(?m)^[ \t]*>.*\n?")
 _LIMIT = 50_000
 _LANGUAGES = ["en", "de", "fr", "es", "pl", "nl", "it"]
@@ -43,7 +46,7 @@ def _cut_history(text: str) -> str:
     starts = block_starts(text)
     if starts:
         cut = min(cut, starts[0][0])
-    for pattern in (_WROTE, _DATED_WROTE):
+    for pattern in _attributions(text):
         wrote = pattern.search(text)
         if wrote:
             cut = min(cut, wrote.start())
@@ -54,9 +57,13 @@ def without_quotes(text: str) -> str:
     """`text` without its quoted lines ("> ...") and "On ... wrote:" lines: the writer's own words,
     wherever they wrote them (a bottom-poster's reply comes after the quote)."""
     text = _QUOTED_LINE.sub("", text)
-    for pattern in (_WROTE, _DATED_WROTE):
+    for pattern in _attributions(text):
         text = pattern.sub("", text)
     return text
+
+
+def _attributions(text: str) -> tuple[re.Pattern[str], ...]:
+    return (_WROTE, _DATED_WROTE) if _ANY_VERB.search(text) else ()
 
 
 @lru_cache(maxsize=4)  # extraction, the decision and the timeline all ask about the same message
