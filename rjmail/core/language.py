@@ -21,6 +21,7 @@ the full models did and names no English text as another language (bench/README.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -66,8 +67,11 @@ _ALPHABETS = {
     "Polish": frozenset("ąćęłńóśźż"),
     "Lithuanian": frozenset("ąčęėįšųūž"),
     "Romanian": frozenset("ăâîșțşţ"),
-    "Portuguese": frozenset("ãõçáéíóúâêôà"),
+    "Portuguese": frozenset("ãõçáéíóúâêôàªº"),
 }
+_WELSH_OWN = frozenset("ŵŷâêîôû")
+_SENTENCE_ENDS = (".", "!", "?", "…")
+_CLOSING = "\"')]”’"
 _NOT_WORDS = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 
 
@@ -175,7 +179,8 @@ def detected_language(text: str, enabled: Iterable[str] = COMMUNITY) -> str | No
 
 @lru_cache(maxsize=8)  # extraction asks twice about the same words (language, then contact wishes)
 def _detected(text: str, enabled: frozenset[str]) -> str | None:
-    text = _NOT_WORDS.sub(" ", text[:_DETECT_LIMIT])
+    # NFC: a letter typed as a base letter and a combining mark counts as the letter it is.
+    text = unicodedata.normalize("NFC", _NOT_WORDS.sub(" ", text[:_DETECT_LIMIT]))
     letters = sum(c.isalpha() for c in text)
     if letters < MIN_LETTERS:
         return None
@@ -184,29 +189,12 @@ def _detected(text: str, enabled: frozenset[str]) -> str | None:
             return name
     if not _reads_as_prose(text) or plainly_english(text):
         return None
-    short = len(text.strip()) < _SHORT
-    found = _confident(_without_names(text) if short else text, enabled)
-    if found is None or found == "English" or (short and not _spelt_in(found, text)):
-        return None
-    return found
-
-
-def _without_names(text: str) -> str:
-    """The words of a short text without its names: capitalised words that do not begin a sentence,
-    and lines of capitalised words only (a signature). In a few words a name outweighs the rest:
-    "Can someone call me tomorrow morning? Thanks, Agnieszka Kowalczyk" read as Polish."""
-    kept: list[str] = []
-    for line in text.splitlines():
-        words = line.split()
-        if all(w[:1].isupper() for w in words):
-            continue
-        starts = True
-        for word in words:
-            if starts or not word[:1].isupper():
-                kept.append(word)
-            starts = word.endswith((".", "!", "?"))
-        kept.append("\n")
-    return " ".join(kept)
+    if len(text.strip()) >= _SHORT:
+        found = _confident(text, enabled)
+        return None if found == "English" else found
+    words = _without_names(text)
+    found = _confident(words, enabled)
+    return found if found is not None and _spelt_in(found, words) else None
 
 
 def _confident(text: str, enabled: frozenset[str]) -> str | None:
@@ -220,15 +208,42 @@ def _confident(text: str, enabled: frozenset[str]) -> str | None:
     return str(best.language.name.capitalize())
 
 
+def _without_names(text: str) -> str:
+    """The words of a short text without its names: capitalised words that do not begin a sentence,
+    and lines of capitalised words only (a signature). In a few words a name outweighs the rest:
+    "Can someone call me tomorrow morning? Thanks, Agnieszka Kowalczyk" read as Polish. Words and
+    lines in capitals are shouting or initials, not names, and stay."""
+    kept: list[str] = []
+    for line in text.splitlines():
+        words = line.split()
+        if not line.isupper() and all(w[:1].isupper() for w in words):
+            continue
+        starts = True
+        for word in words:
+            if starts or not word[:1].isupper() or word.isupper():
+                kept.append(word)
+            starts = word.rstrip(_CLOSING).endswith(_SENTENCE_ENDS)
+        kept.append("\n")
+    return " ".join(kept)
+
+
 def _spelt_in(name: str, text: str) -> bool:
-    """A language of _ALPHABETS whose alphabet has every letter beyond a-z that the text uses; for
-    Welsh, at least one of them too (typed on a phone, plain a-z Welsh and text-speak English look
-    alike to the detector)."""
+    """A short text is named only by its letters beyond a-z: at least two, every one of them in the
+    language's alphabet (_ALPHABETS), and for Welsh one of its circumflexed vowels. In plain a-z the
+    low-accuracy models took English signed with a Polish name for Polish and a Romanian sentence
+    for Portuguese, so plain a-z is never enough."""
     alphabet = _ALPHABETS.get(name)
-    if alphabet is None:
-        return False
-    beyond = {c for c in text.lower() if c.isalpha() and not c.isascii()}
-    return beyond <= alphabet and (bool(beyond) or name in COMMUNITY.values())
+    beyond = [c for c in text.lower() if _beyond_a_z(c)]
+    return (
+        alphabet is not None
+        and len(beyond) >= 1
+        and set(beyond) <= alphabet
+        and (name != "Welsh" or any(c in _WELSH_OWN for c in beyond))
+    )
+
+
+def _beyond_a_z(char: str) -> bool:
+    return char.isalpha() and not char.isascii()
 
 
 # The commonest English function words. None of them is a common word in the community languages
@@ -296,7 +311,7 @@ def plainly_english(text: str) -> bool:
     detection gives whenever it is unsure."""
     sample = text[:_DETECT_LIMIT]
     # Only letters tell: a dash, a pound sign or a no-break space from a phone says nothing of it.
-    if not sample.isascii() and any(c.isalpha() and not c.isascii() for c in sample):
+    if not sample.isascii() and any(map(_beyond_a_z, sample)):
         return False
     words = [w.lower() for w in _WORD.findall(sample)]
     return bool(words) and sum(w in _ENGLISH_WORDS for w in words) >= _PLAINLY_ENGLISH_SHARE * len(words)
