@@ -13,6 +13,9 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
+#: An email address or a web link inside free text: never the writer's own words.
+ADDRESS_OR_LINK = r"\S+@\S+|\b(?:https?://|www\.)\S+"
+
 
 class BadAddressError(ValueError):
     """An address that is not exactly one deliverable-looking mailbox (the message says why)."""

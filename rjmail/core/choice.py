@@ -30,6 +30,7 @@ from datetime import datetime
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from rjmail.core.addresses import ADDRESS_OR_LINK
 from rjmail.core.choice_words import english_choice_words
 from rjmail.core.slots import Slot
 
@@ -99,7 +100,7 @@ _CUT = re.compile(
 )
 # addresses, links, case and crime references ("36/55555/26"), long numbers: never a choice
 _BLANK = re.compile(
-    r"\S+@\S+|\b(?:https?://|www\.)\S+|\brj-[a-z0-9]+-\d{4}-\d+\b|\+?\d(?:[\s().-]?\d){8,}|"
+    rf"{ADDRESS_OR_LINK}|\brj-[a-z0-9]+-\d{{4}}-\d+\b|\+?\d(?:[\s().-]?\d){{8,}}|"
     r"\b\d{2}/\d{4,}/\d{2,4}\b|\b[a-z]{0,4}\d{5,}\b"  # "36/55555/26", never a date ("9/12/2026")
 )
 _NEUTRAL = re.compile(

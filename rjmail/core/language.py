@@ -27,6 +27,8 @@ from functools import lru_cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
+from rjmail.core.addresses import ADDRESS_OR_LINK
+
 #: ISO 639-1 codes of the languages rjmail has letter catalogues for, and their English names.
 COMMUNITY: dict[str, str] = {"pl": "Polish", "lt": "Lithuanian", "ro": "Romanian", "pt": "Portuguese"}
 #: Languages that are easily mistaken for a community language or for English.
@@ -72,7 +74,7 @@ _ALPHABETS = {
 _WELSH_OWN = frozenset("ŵŷâêîôû")
 _SENTENCE_ENDS = (".", "!", "?", "…")
 _CLOSING = "\"')]”’"
-_NOT_WORDS = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
+_NOT_WORDS = re.compile(ADDRESS_OR_LINK, re.IGNORECASE)
 
 
 @lru_cache(maxsize=8)
@@ -305,7 +307,7 @@ _PLAINLY_ENGLISH_SHARE = 0.25
 
 
 def plainly_english(text: str) -> bool:
-    """A cheap pre-check before lingua (~2.5 ms a call; 0.27 s and ~40 MiB at the first): prose in
+    """A cheap pre-check before lingua (0.1-0.5 ms a call; 0.27 s and ~40 MiB at the first): prose in
     plain a-z letters in which a quarter of the words are common English function words is English, so no
     letter language is detected. Erring here only ever means an English-only letter, the answer
     detection gives whenever it is unsure."""

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests.support import export_cases, inbox, new_person, referral, run, setup_config
@@ -81,11 +86,6 @@ def test_reading_a_language_keeps_the_process_small() -> None:
     """lingua's full models took ~600 MiB and seconds to load at the first message that was not
     plainly English (a run --once over real-looking mail peaked at 737 MiB); the low-accuracy models
     take ~40 MiB. Measured in a fresh interpreter, as the daemon would meet its first Polish letter."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     probe = (
         "from rjmail.core.language import detected_language\n"
         "def rss():\n"
