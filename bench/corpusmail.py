@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+from email.utils import formataddr
 from functools import lru_cache
 from pathlib import Path
+
+from rjmail.core.parse import parse
+from rjmail.core.relay import is_relay
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
 
@@ -21,7 +25,6 @@ CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
 _HEADER = re.compile(
     rb"^(From|Message-ID|To|Reply-To|Sender|Return-Path):[^\n]*\n(?:[ \t][^\n]*\n)*", re.I | re.M
 )
-_NAME = re.compile(rb'^From:\s*"?([^"<\n]*?)"?\s*<', re.I | re.M)
 
 
 @lru_cache(maxsize=1)
@@ -41,16 +44,18 @@ def self_referrals() -> tuple[bytes, ...]:
 
 
 def corpus_mail(i: int, to: str) -> bytes:
-    """The i-th self-referral of the corpus (cycling), from bench-person-i@example.test."""
+    """The i-th self-referral of the corpus (cycling), from bench-person-i@example.test. A web form's
+    or a no-reply relay's message stays one (From noreply-i@forms.example.test, the person in
+    Reply-To), so the relay path is measured too."""
     raw = self_referrals()[i % len(self_referrals())]
     head, _, body = raw.partition(b"\n\n")
     head += b"\n"
-    found = _NAME.search(head)
-    name = found.group(1).strip() if found else b""
-    sender = f"bench-person-{i}@example.test".encode()
-    fresh = (
-        b"From: " + (name + b" <" + sender + b">" if name else sender) + b"\n"
-        b"To: " + to.encode() + b"\n"
-        b"Message-ID: <bench-corpus-" + str(i).encode() + b"@example.test>\n"
-    )
-    return (fresh + _HEADER.sub(b"", head)).rstrip(b"\n") + b"\n\n" + body
+    original = parse(raw)
+    display = original.from_name
+    person = f"bench-person-{i}@example.test"
+    fresh = [f"To: {to}", f"Message-ID: <bench-corpus-{i}@example.test>"]
+    if is_relay(original):
+        fresh += [f"From: {formataddr((display, f'noreply-{i}@forms.example.test'))}", f"Reply-To: {person}"]
+    else:
+        fresh += [f"From: {formataddr((display, person))}"]
+    return "\n".join(fresh).encode() + b"\n" + _HEADER.sub(b"", head).rstrip(b"\n") + b"\n\n" + body
