@@ -58,12 +58,17 @@ def test_a_near_neighbour_is_not_mistaken_for_a_community_language() -> None:
         ("Prašau neskambinti, rašykite el. paštu.", "Lithuanian"),
         ("Nu mai vreau să fiu contactată.", "Romanian"),
         ("Olá, podem ligar-me depois das 17h.", "Portuguese"),
-        ("Proszę o kontakt jutro rano. Dziękuję, José", "Polish"),
+        ("Dzień dobry, proszę zadzwonić jutro rano. Dziękuję, José", "Polish"),
         # In plain a-z the low-accuracy models guess: a Romanian sentence came out Portuguese, and
         # English signed with a Polish name (lower case, as typed on a phone) came out Polish. So
         # plain a-z Polish typed on a phone is not named either: its letters are in English.
         ("Nu mai doresc sa particip la program.", None),
         ("can someone call me tomorrow morning? thanks, agnieszka kowalczyk", None),
+        # A capitalised word may be a name wherever it stands; the language is read from the rest.
+        ("Małgorzata will call you back tomorrow morning.", None),
+        ("Conceição here. See you on Monday then.", None),
+        ("Got your message, thanks. Aušrinė", None),
+        ("Prašau paskambinti man po darbo.", "Lithuanian"),
         ("Prosze zadzwonic po 17, wczesniej jestem w pracy.", None),
         # Capitals are shouting, not names.
         ("PROSZĘ ZADZWONIĆ JUTRO RANO PO SIEDEMNASTEJ", "Polish"),
