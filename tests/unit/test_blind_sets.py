@@ -10,8 +10,11 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from bench.blind import roles_table, wishes_table
 from bench.blind_restated import expected_and_read, verdict
+from rjmail.core.language import detected_language
 from rjmail.core.withdrawal import WithdrawalVerdict, read_withdrawal
 
 BLIND = Path(__file__).resolve().parents[2] / "tests" / "blind"
@@ -83,3 +86,30 @@ def test_restated_call_times_are_never_wider_than_the_person_allowed():
         )
     }
     assert wider == {name: [] for name in wider}
+
+
+_LANGUAGE = {"en": None, "pl": "Polish", "lt": "Lithuanian", "ro": "Romanian", "pt": "Portuguese"}
+
+
+@pytest.mark.parametrize(
+    ("name", "least_right", "known_wrong"),
+    [
+        ("language.toml", 35, set()),
+        ("language2.toml", 60, set()),
+        # en-36 quotes Polish in an English message ("mama mówi dziękuję"); the full models named it
+        # Polish too.
+        ("language3.toml", 92, {"en-36"}),
+    ],
+)
+def test_blind_language_sets_name_no_wrong_language(name: str, least_right: int, known_wrong: set[str]):
+    """A wrong language is worse than none (English letters): no new wrong reading, and no fewer
+    right ones than when the low-accuracy detector's short-text rule was settled (2026-12-08)."""
+    right, wrong = 0, set()
+    for case in _cases(name):
+        want = _LANGUAGE.get(str(case["expect"]), str(case["expect"]))
+        got = detected_language(str(case["text"]))
+        right += got == want
+        if got is not None and got != want:
+            wrong.add(str(case["id"]))
+    assert wrong <= known_wrong, sorted(wrong - known_wrong)
+    assert right >= least_right
