@@ -36,8 +36,6 @@ _DEVICE = re.compile(
     r"sent from samsung .*|envoy[ée] de mon \w+.*|von meinem \w+ gesendet.*|"
     r"wys[łl]ane z (?:mojego )?\w+.*|anfonwyd o('m)? \w+.*)$"
 )
-# Both attribution patterns end in the verb: a text without it is spared their search.
-_ANY_VERB = re.compile(rf"(?i)(?<!\w){_VERB}")
 _QUOTED_LINE = re.compile(r"(?m)^[ \t]*>.*\n?")
 _LIMIT = 50_000
 _LANGUAGES = ["en", "de", "fr", "es", "pl", "nl", "it"]
@@ -49,7 +47,7 @@ def _cut_history(text: str) -> str:
     starts = block_starts(text)
     if starts:
         cut = min(cut, starts[0][0])
-    for pattern in _attributions(text):
+    for pattern in (_WROTE, _DATED_WROTE):
         wrote = pattern.search(text)
         if wrote:
             cut = min(cut, wrote.start())
@@ -60,13 +58,9 @@ def without_quotes(text: str) -> str:
     """`text` without its quoted lines ("> ...") and "On ... wrote:" lines: the writer's own words,
     wherever they wrote them (a bottom-poster's reply comes after the quote)."""
     text = _QUOTED_LINE.sub("", text)
-    for pattern in _attributions(text):
+    for pattern in (_WROTE, _DATED_WROTE):
         text = pattern.sub("", text)
     return text
-
-
-def _attributions(text: str) -> tuple[re.Pattern[str], ...]:
-    return (_WROTE, _DATED_WROTE) if _ANY_VERB.search(text) else ()
 
 
 @lru_cache(maxsize=4)  # extraction, the decision and the timeline all ask about the same message
