@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from email.utils import formataddr
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rjmail.core.parse import parse
@@ -43,6 +43,14 @@ def self_referrals() -> tuple[bytes, ...]:
     return tuple((CORPUS / name).read_bytes().replace(b"\r\n", b"\n") for name in sorted(names))
 
 
+@cache
+def _sender(index: int) -> tuple[str, bool]:
+    """The display name of a corpus message's sender, and whether it came through a relay: parsed
+    once per message, not once per copy."""
+    original = parse(self_referrals()[index])
+    return original.from_name, is_relay(original)
+
+
 def corpus_mail(i: int, to: str) -> bytes:
     """The i-th self-referral of the corpus (cycling), from bench-person-i@example.test. A web form's
     or a no-reply relay's message stays one (From noreply-i@forms.example.test, the person in
@@ -50,11 +58,10 @@ def corpus_mail(i: int, to: str) -> bytes:
     raw = self_referrals()[i % len(self_referrals())]
     head, _, body = raw.partition(b"\n\n")
     head += b"\n"
-    original = parse(raw)
-    display = original.from_name
+    display, relay = _sender(i % len(self_referrals()))
     person = f"bench-person-{i}@example.test"
     fresh = [f"To: {to}", f"Message-ID: <bench-corpus-{i}@example.test>"]
-    if is_relay(original):
+    if relay:
         fresh += [f"From: {formataddr((display, f'noreply-{i}@forms.example.test'))}", f"Reply-To: {person}"]
     else:
         fresh += [f"From: {formataddr((display, person))}"]

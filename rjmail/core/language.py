@@ -202,7 +202,12 @@ def _ordinary(text: str) -> str:
     """The words that are not capitalised (words in capitals are shouting, and stay): what a short
     text's language is read from, since any capitalised word may be a name ("Małgorzata will call
     you back tomorrow." is English) and in a few words a name outweighs the rest."""
-    return " ".join(w for w in text.split(" ") if not w[:1].isupper() or w.isupper())
+    return " ".join(w for w in text.split(" ") if not _may_be_name(w))
+
+
+def _may_be_name(word: str) -> bool:
+    """Capitalised, and not all in capitals (shouting or initials)."""
+    return word[:1].isupper() and not word.isupper()
 
 
 def _confident(text: str, enabled: frozenset[str]) -> str | None:
@@ -228,7 +233,7 @@ def _without_names(text: str) -> str:
             continue
         starts = True
         for word in words:
-            if starts or not word[:1].isupper() or word.isupper():
+            if starts or not _may_be_name(word):
                 kept.append(word)
             starts = word.rstrip(_CLOSING).endswith(_SENTENCE_ENDS)
         kept.append("\n")
