@@ -1,20 +1,18 @@
 """Language or interpreter need: stated ("I need a Polish interpreter") or seen in the text.
 
-Detection uses lingua (built for short text) on the person's own words only; the caller passes
-text with quoted, forwarded and signature lines already removed. The detector knows English, the
-community languages rjmail writes letters in, and a fixed set of near neighbours: a detector that
-only knew English and Portuguese would call a Spanish letter Portuguese, and a letter in the wrong
-language is worse than one in English. Building a detector is slow, so one is built per language
-set and kept.
+Detection uses CLD2 (Chromium's compact language detector) on the person's own words only; the
+caller passes text with quoted, forwarded and signature lines already removed. A language is named
+only when CLD2 is sure (_placed), and only if it is English, a community language rjmail writes
+letters in, or a fixed set of near neighbours (a Spanish letter is named Spanish, so never gets a
+Portuguese reply); anything else is left unnamed, and a letter in the wrong language is worse than
+one in English. Addresses and links are no language.
 
-The detector runs in lingua's low-accuracy mode (trigram models only): ~40 MiB and a quarter of a
-second to load, where the full models took ~600 MiB and 3-7 s at the first message in plain a-z that
-was not plainly English (every language is a candidate then; a run over real-looking mail peaked at
-737 MiB). lingua itself says that mode is weak below 120 characters, and in plain a-z it took
-English signed with a Polish name for Polish. So a short text's language is read from its ordinary
-(not capitalised) words, and it is named only by its letters beyond a-z (_spelt_in). Addresses and
-links are no language. Measured against the full models on three blind sets and the test texts, it
-names fewer wrong languages and finds a little less (bench/README.md).
+CLD2 replaced lingua at stop 31: its tables are compiled in (7 MiB, 0.05 ms a text), where lingua's
+models took 40-75 MiB in low-accuracy mode and ~600 MiB in full, loaded at the first message that was
+not plainly English (a run over real-looking mail peaked at 737 MiB, then 134 MiB). On four blind
+sets it names no more wrong languages and finds as many (bench/README.md). Any detector guesses on a
+few words, and lingua took English signed with a Polish name for Polish; so a short text is named
+only by its letters beyond a-z (_spelt_in), names left out.
 """
 
 from __future__ import annotations
@@ -24,41 +22,45 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+import pycld2
 
 from rjmail.core.addresses import ADDRESS_OR_LINK
 
 #: ISO 639-1 codes of the languages rjmail has letter catalogues for, and their English names.
 COMMUNITY: dict[str, str] = {"pl": "Polish", "lt": "Lithuanian", "ro": "Romanian", "pt": "Portuguese"}
-#: Languages that are easily mistaken for a community language or for English.
-_NEIGHBOURS = (
-    "SPANISH",
-    "FRENCH",
-    "GERMAN",
-    "ITALIAN",
-    "DUTCH",
-    "WELSH",
-    "LATVIAN",
-    "CZECH",
-    "SLOVAK",
-    "SLOVENE",
-    "CROATIAN",
-    "ESTONIAN",
-    "HUNGARIAN",
-    "ALBANIAN",
-    "TURKISH",
-    "SOMALI",
-    "BOKMAL",
-    "DANISH",
-    "SWEDISH",
-)
+#: The other languages a text may be named as (CLD2's codes): English, Welsh, and languages easily
+#: mistaken for a community language or for English. CLD2 knows 80-odd more; a text it places in one
+#: of those is left unnamed, so an odd guess on a few words never reaches a case.
+_OTHERS: dict[str, str] = {
+    "en": "English",
+    "cy": "Welsh",
+    "es": "Spanish",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "nl": "Dutch",
+    "lv": "Latvian",
+    "cs": "Czech",
+    "sk": "Slovak",
+    "sl": "Slovene",
+    "hr": "Croatian",
+    "et": "Estonian",
+    "hu": "Hungarian",
+    "sq": "Albanian",
+    "tr": "Turkish",
+    "so": "Somali",
+    "no": "Bokmal",
+    "da": "Danish",
+    "sv": "Swedish",
+}
+_NAMED = {**COMMUNITY, **_OTHERS}
 MIN_WORDS = 5
 MIN_LETTERS = 25
-MIN_CONFIDENCE = 0.80
-MIN_MARGIN = 0.40
+MIN_SHARE = 80  # per cent of the text CLD2 places in the language
+MIN_MIXED_SHARE = 40  # ... or, beside English only, the share of a person's own language
 _DETECT_LIMIT = 4_000  # the first few paragraphs decide; bounds the cost of huge mail
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_SHORT = 120  # below this many characters lingua's low-accuracy mode is unreliable (its own figure)
+_SHORT = 120  # below this many characters a text is named by its letters too (lingua's figure)
 # The languages a short text may be named as: the community languages, and Welsh (the UK's other
 # language, which advisors want to know of), with the letters beyond a-z each writes (lower case;
 # Romanian with both the comma and the older cedilla forms). A short text with any other such letter
@@ -74,13 +76,9 @@ _WELSH_OWN = frozenset("ŵŷâêîôû")
 _SENTENCE_ENDS = (".", "!", "?", "…")
 _CLOSING = "\"')]”’"
 _NOT_WORDS = re.compile(ADDRESS_OR_LINK, re.IGNORECASE)
-
-
-@lru_cache(maxsize=8)
-def _detector(enabled: frozenset[str]) -> LanguageDetector:
-    names = {"ENGLISH", *_NEIGHBOURS, *(COMMUNITY[c].upper() for c in enabled if c in COMMUNITY)}
-    languages = (getattr(Language, n) for n in sorted(names))
-    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+# Control characters and lone surrogates: CLD2 refuses a whole text for one of them (a C1 character
+# is what a cp1252 quote mark becomes when mail mislabels its charset), so each becomes a space.
+_UNREADABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def language_code(name: str | None) -> str | None:
@@ -169,19 +167,19 @@ def stated_language(text: str) -> str | None:
     return None
 
 
-def detected_language(text: str, enabled: Iterable[str] = COMMUNITY) -> str | None:
+def detected_language(text: str) -> str | None:
     """The language a text is written in when it is clearly not English, else None.
 
-    Never a guess on a few words: at least MIN_WORDS words and MIN_LETTERS letters, and the detector
-    must be confident (MIN_CONFIDENCE, and well ahead of the runner-up).
+    Never a guess on a few words: at least MIN_WORDS words and MIN_LETTERS letters, and CLD2 must be
+    sure (_placed).
     """
-    return _detected(text, frozenset(enabled))
+    return _detected(text)
 
 
 @lru_cache(maxsize=8)  # extraction asks twice about the same words (language, then contact wishes)
-def _detected(text: str, enabled: frozenset[str]) -> str | None:
+def _detected(text: str) -> str | None:
     # NFC: a letter typed as a base letter and a combining mark counts as the letter it is.
-    text = unicodedata.normalize("NFC", _NOT_WORDS.sub(" ", text[:_DETECT_LIMIT]))
+    text = unicodedata.normalize("NFC", _NOT_WORDS.sub(" ", _UNREADABLE.sub(" ", text[:_DETECT_LIMIT])))
     letters = sum(c.isalpha() for c in text)
     if letters < MIN_LETTERS:
         return None
@@ -191,18 +189,11 @@ def _detected(text: str, enabled: frozenset[str]) -> str | None:
     if not _reads_as_prose(text) or plainly_english(text):
         return None
     if len(text.strip()) >= _SHORT:
-        found = _confident(text, enabled)
+        found = _placed(text, best_effort=True)
         return None if found == "English" else found
     words = _without_names(text)
-    found = _confident(_ordinary(words), enabled)
+    found = _placed(words, best_effort=True)
     return found if found is not None and _spelt_in(found, words) else None
-
-
-def _ordinary(text: str) -> str:
-    """The words that are not capitalised (words in capitals are shouting, and stay): what a short
-    text's language is read from, since any capitalised word may be a name ("Małgorzata will call
-    you back tomorrow." is English) and in a few words a name outweighs the rest."""
-    return " ".join(w for w in text.split(" ") if not _may_be_name(w))
 
 
 def _may_be_name(word: str) -> bool:
@@ -210,15 +201,25 @@ def _may_be_name(word: str) -> bool:
     return word[:1].isupper() and not word.isupper()
 
 
-def _confident(text: str, enabled: frozenset[str]) -> str | None:
-    """lingua's answer when it is sure (MIN_CONFIDENCE, MIN_MARGIN ahead of the runner-up)."""
-    values = _detector(enabled).compute_language_confidence_values(text)
-    if not values:
+def _placed(text: str, *, best_effort: bool) -> str | None:
+    """CLD2's reading when it is sure: reliable, and the language holds MIN_SHARE of the text, or
+    it is the one language beside English and holds MIN_MIXED_SHARE (a person who apologises for
+    their English, or signs off in it, writes in their own language). A short text needs CLD2's best
+    effort, and is then held to its letters (_spelt_in)."""
+    try:
+        reliable, _, found = pycld2.detect(text, isPlainText=True, bestEffort=best_effort)
+    except pycld2.error:  # a character CLD2 cannot take (a non-character code point): unsure
         return None
-    best, runner_up = values[0], (values[1].value if len(values) > 1 else 0.0)
-    if best.value < MIN_CONFIDENCE or best.value - runner_up < MIN_MARGIN:
+    shares = {code: share for _, code, share, _ in found if code != "un"}
+    if not reliable or not shares:
         return None
-    return str(best.language.name.capitalize())
+    best = max(shares, key=shares.__getitem__)
+    if shares[best] >= MIN_SHARE:
+        return _NAMED.get(best)
+    own = [code for code in shares if code != "en"]
+    if len(own) == 1 and len(shares) == 2 and shares[own[0]] >= MIN_MIXED_SHARE:
+        return _NAMED.get(own[0])
+    return None
 
 
 def _without_names(text: str) -> str:
@@ -318,7 +319,7 @@ _PLAINLY_ENGLISH_SHARE = 0.25
 
 
 def plainly_english(text: str) -> bool:
-    """A cheap pre-check before lingua (0.1-0.5 ms a call; 0.27 s and ~40 MiB at the first): prose in
+    """A cheap pre-check before CLD2, and a guard on it: prose in
     plain a-z letters in which a quarter of the words are common English function words is English, so no
     letter language is detected. Erring here only ever means an English-only letter, the answer
     detection gives whenever it is unsure."""
