@@ -13,10 +13,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from babel import Locale
 from jinja2 import Template
 from markupsafe import Markup
 
+from rjmail.core.locale_words import locale_words
 from rjmail.core.render import RenderedLetter, Templates, render_letter
 from rjmail.core.slots import MONTHS, WEEKDAYS  # the English words slot_text writes
 from rjmail.core.timewords import DAYS
@@ -44,8 +44,8 @@ _SLOT_TEXT = re.compile(
 def language_name(code: str) -> str:
     """English name of a language code ("pl" -> "Polish"), for advisors."""
     try:
-        return str(Locale.parse(code).get_display_name("en"))
-    except (ValueError, TypeError):
+        return locale_words(code).name
+    except ValueError:
         return code
 
 
@@ -54,12 +54,12 @@ def localise_when(text: str, lang: str, gettext: Callable[[str], str]) -> str:
     match = _SLOT_TEXT.fullmatch(text.strip())
     if match is None:
         return text
-    locale = Locale.parse(lang)
+    words = locale_words(lang)
     hour = int(match["hour"]) % 12 + (12 if match["half"] == "pm" else 0)
     return gettext(WHEN) % {
-        "weekday": locale.days["format"]["wide"][WEEKDAYS.index(match["weekday"])],
+        "weekday": words.days[WEEKDAYS.index(match["weekday"])],
         "day": match["day"],
-        "month": locale.months["format"]["wide"][MONTHS.index(match["month"]) + 1],
+        "month": words.months[MONTHS.index(match["month"])],
         "time": f"{hour:02d}:{match['minute'] or '00'}",
     }
 
@@ -67,7 +67,7 @@ def localise_when(text: str, lang: str, gettext: Callable[[str], str]) -> str:
 def localise_wish(windows: Sequence[Mapping[str, Any]], lang: str, gettext: Callable[[str], str]) -> str:
     """The person's call windows in their language, never English words in their part: day names
     from the locale and a 24-hour clock ("poniedziałek–piątek, 18:00–21:00")."""
-    names = Locale.parse(lang).days["format"]["wide"]
+    names = locale_words(lang).days
     parts = []
     for window in windows:
         days = sorted(DAYS.index(d) for d in window["days"])
