@@ -12,11 +12,9 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
+from rjmail.core.bankholidays import bank_holidays
 from rjmail.core.callhours import DAYS, CallSettings
 from rjmail.core.timewords import CallWindow
 from rjmail.core.windows import within_windows
@@ -199,11 +197,4 @@ def _closed_days(calls: CallSettings, first_year: int, last_year: int) -> frozen
         except ValueError:
             # Failing loudly beats offering a call on a day the hub said it is closed.
             raise ValueError(f"calls.closed_dates: '{text}' is not a date like 2026-12-24") from None
-    return _bank_holidays(first_year, last_year) | closed
-
-
-@lru_cache(maxsize=16)
-def _bank_holidays(first_year: int, last_year: int) -> frozenset[date]:
-    """England & Wales bank holidays, substitute days included (e.g. Boxing Day observed 2026-12-28)."""
-    years = range(first_year, last_year + 1)
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=years).keys())
+    return bank_holidays(first_year, last_year) | closed
