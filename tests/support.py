@@ -7,6 +7,8 @@ import io
 import itertools
 import json
 import os
+import subprocess
+import sys
 from contextlib import redirect_stdout
 from datetime import UTC, datetime
 from email import policy
@@ -19,6 +21,15 @@ from rjmail import cli
 
 SIGNING_KEY = "test-signing-key-0123456789abcdef"
 _counter = itertools.count(1)
+
+
+def fresh_python(probe: str) -> str:
+    """What `probe` prints, run in a new interpreter on this tree's rjmail: memory and imports are
+    measured as a process starting from nothing would meet them."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    command = [sys.executable, "-c", probe]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60, env=env)
+    return done.stdout.strip()
 
 
 def unique(prefix: str) -> str:

@@ -5,14 +5,14 @@ caller passes text with quoted, forwarded and signature lines already removed. A
 only when CLD2 is sure (_placed), and only if it is English, a community language rjmail writes
 letters in, or a fixed set of near neighbours (a Spanish letter is named Spanish, so never gets a
 Portuguese reply); anything else is left unnamed, and a letter in the wrong language is worse than
-one in English. Addresses and links are no language.
+one in English. Addresses and links are no language, and neither is what the person quotes.
 
 CLD2 replaced lingua at stop 31: its tables are compiled in (7 MiB, 0.05 ms a text), where lingua's
 models took 40-75 MiB in low-accuracy mode and ~600 MiB in full, loaded at the first message that was
 not plainly English (a run over real-looking mail peaked at 737 MiB, then 134 MiB). On four blind
-sets it names no more wrong languages and finds as many (bench/README.md). Any detector guesses on a
-few words, and lingua took English signed with a Polish name for Polish; so a short text is named
-only by its letters beyond a-z (_spelt_in), names left out.
+sets it names fewer wrong languages and finds as many (bench/README.md, "Language detection"). Any
+detector guesses on a few words (lingua took English signed with a Polish name for Polish), so a
+short text is named only by its letters beyond a-z (_spelt_in), names left out.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _OTHERS: dict[str, str] = {
     "sq": "Albanian",
     "tr": "Turkish",
     "so": "Somali",
-    "no": "Bokmal",
+    "no": "Norwegian",
     "da": "Danish",
     "sv": "Swedish",
 }
@@ -57,14 +57,14 @@ _NAMED = {**COMMUNITY, **_OTHERS}
 MIN_WORDS = 5
 MIN_LETTERS = 25
 MIN_SHARE = 80  # per cent of the text CLD2 places in the language
-MIN_MIXED_SHARE = 40  # ... or, beside English only, the share of a person's own language
+MIN_MIXED_SHARE = 40  # ... or, beside English only and more than English, at least this
 _DETECT_LIMIT = 4_000  # the first few paragraphs decide; bounds the cost of huge mail
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_SHORT = 120  # below this many characters a text is named by its letters too (lingua's figure)
+_SHORT = 120  # below this many characters a detector guesses on a few words: letters must agree too
 # The languages a short text may be named as: the community languages, and Welsh (the UK's other
 # language, which advisors want to know of), with the letters beyond a-z each writes (lower case;
 # Romanian with both the comma and the older cedilla forms). A short text with any other such letter
-# is not in that language (lingua's short-text guesses called Romanian Turkish and French).
+# is not in that language (short-text guesses have called Romanian Turkish and French).
 _ALPHABETS = {
     "Welsh": frozenset("âêîôûŵŷäëïöüáéíóúàèìòù"),
     "Polish": frozenset("ąćęłńóśźż"),
@@ -76,9 +76,20 @@ _WELSH_OWN = frozenset("ŵŷâêîôû")
 _SENTENCE_ENDS = (".", "!", "?", "…")
 _CLOSING = "\"')]”’"
 _NOT_WORDS = re.compile(ADDRESS_OR_LINK, re.IGNORECASE)
-# Control characters and lone surrogates: CLD2 refuses a whole text for one of them (a C1 character
-# is what a cp1252 quote mark becomes when mail mislabels its charset), so each becomes a space.
-_UNREADABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Control characters, lone surrogates and Unicode's non-characters: CLD2 refuses a whole text for one
+# of them (a C1 character is what a cp1252 quote mark becomes when mail mislabels its charset), so
+# each becomes a space.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)
+)
+_UNREADABLE = re.compile(f"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
+# A quoted span (a quote mark after a space, colon or bracket, to its close in the same paragraph):
+# what someone else said or wrote ("She wrote: 'Jesteś nikim...'"), quite possibly in the other
+# person's language, not the writer's. The writer's language is read from their own words around it.
+_QUOTED = re.compile(
+    r"(?:^|(?<=[\s:(\[]))[\"“„«‘'](?=\S)(?:[^\n]|\n(?![ \t]*\n))*?(?<=\S)[\"”“»’'](?=[\s.,;:!?)\]]|$)",
+    re.MULTILINE,
+)
 
 
 def language_code(name: str | None) -> str | None:
@@ -180,6 +191,8 @@ def detected_language(text: str) -> str | None:
 def _detected(text: str) -> str | None:
     # NFC: a letter typed as a base letter and a combining mark counts as the letter it is.
     text = unicodedata.normalize("NFC", _NOT_WORDS.sub(" ", _UNREADABLE.sub(" ", text[:_DETECT_LIMIT])))
+    own = _QUOTED.sub(" ", text)
+    text = own if sum(c.isalpha() for c in own) >= MIN_LETTERS else text  # unless the quote is all
     letters = sum(c.isalpha() for c in text)
     if letters < MIN_LETTERS:
         return None
@@ -189,10 +202,10 @@ def _detected(text: str) -> str | None:
     if not _reads_as_prose(text) or plainly_english(text):
         return None
     if len(text.strip()) >= _SHORT:
-        found = _placed(text, best_effort=True)
+        found = _placed(text)
         return None if found == "English" else found
     words = _without_names(text)
-    found = _placed(words, best_effort=True)
+    found = _placed(words)
     return found if found is not None and _spelt_in(found, words) else None
 
 
@@ -201,14 +214,14 @@ def _may_be_name(word: str) -> bool:
     return word[:1].isupper() and not word.isupper()
 
 
-def _placed(text: str, *, best_effort: bool) -> str | None:
+def _placed(text: str) -> str | None:
     """CLD2's reading when it is sure: reliable, and the language holds MIN_SHARE of the text, or
-    it is the one language beside English and holds MIN_MIXED_SHARE (a person who apologises for
-    their English, or signs off in it, writes in their own language). A short text needs CLD2's best
-    effort, and is then held to its letters (_spelt_in)."""
+    it is the one language beside English and holds more of it than English does (a person who
+    apologises for their English, or signs off in it, writes in their own language). Best effort:
+    without it CLD2 gives up on short or mixed texts, which the rules here decide instead."""
     try:
-        reliable, _, found = pycld2.detect(text, isPlainText=True, bestEffort=best_effort)
-    except pycld2.error:  # a character CLD2 cannot take (a non-character code point): unsure
+        reliable, _, found = pycld2.detect(text, isPlainText=True, bestEffort=True)
+    except (pycld2.error, ValueError):  # a character CLD2 cannot take: unsure
         return None
     shares = {code: share for _, code, share, _ in found if code != "un"}
     if not reliable or not shares:
@@ -216,9 +229,8 @@ def _placed(text: str, *, best_effort: bool) -> str | None:
     best = max(shares, key=shares.__getitem__)
     if shares[best] >= MIN_SHARE:
         return _NAMED.get(best)
-    own = [code for code in shares if code != "en"]
-    if len(own) == 1 and len(shares) == 2 and shares[own[0]] >= MIN_MIXED_SHARE:
-        return _NAMED.get(own[0])
+    if best != "en" and set(shares) == {best, "en"} and shares[best] >= MIN_MIXED_SHARE:
+        return _NAMED.get(best)
     return None
 
 
@@ -243,9 +255,9 @@ def _without_names(text: str) -> str:
 
 def _spelt_in(name: str, text: str) -> bool:
     """A short text is named only by its letters beyond a-z: at least one, every one of them in the
-    language's alphabet (_ALPHABETS), and for Welsh one of its circumflexed vowels. In plain a-z the
-    low-accuracy models took English signed with a Polish name for Polish and a Romanian sentence
-    for Portuguese, so plain a-z is never enough."""
+    language's alphabet (_ALPHABETS), and for Welsh one of its circumflexed vowels. In plain a-z
+    lingua took English signed with a Polish name for Polish and a Romanian sentence for
+    Portuguese, so plain a-z is never enough."""
     alphabet = _ALPHABETS.get(name)
     beyond = {c for c in text.lower() if _beyond_a_z(c)}
     return (

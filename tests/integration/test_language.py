@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from tests.support import export_cases, inbox, new_person, referral, run, setup_config
+from tests.support import export_cases, fresh_python, inbox, new_person, referral, run, setup_config
 
 pytestmark = pytest.mark.integration
 
@@ -101,8 +98,5 @@ def test_reading_languages_keeps_the_process_small() -> None:
         "assert len(named) >= 8, named\n"
         "print((rss() - before) // 1024)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # this tree's rjmail
-    command = [sys.executable, "-c", probe]
-    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60, env=env)
-    print(f"reading languages grew the process by {done.stdout.strip()} MiB")
-    assert int(done.stdout) < 25, f"reading languages grew the process by {done.stdout.strip()} MiB"
+    grew = fresh_python(probe)
+    assert int(grew) < 25, f"reading languages grew the process by {grew} MiB"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
 
 import holidays
 
 from rjmail.core.bankholidays import TABLE, bank_holidays
+from tests.support import fresh_python
 
 
 def test_the_table_is_the_packages() -> None:
@@ -36,7 +35,4 @@ def test_offering_calls_in_the_tables_years_does_not_import_the_package() -> Non
         f"assert bank_holidays({min(TABLE)}, {max(TABLE)})\n"
         "print('holidays' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert done.stdout.strip() == "False"
+    assert fresh_python(probe) == "False"

@@ -96,10 +96,12 @@ _LANGUAGE = {"pl": "Polish", "lt": "Lithuanian", "ro": "Romanian", "pt": "Portug
     [
         ("language.toml", 28),
         ("language2.toml", 16),
-        ("language3.toml", 28),
+        ("language3.toml", 27),
         # Written blind before CLD2 replaced lingua (2026-12-08): lingua read 45 of its 76 letter
-        # languages and named a Galician letter Portuguese.
-        ("language4.toml", 46),
+        # languages and named a Galician letter Portuguese; CLD2 read 46 at first, 45 once a text
+        # must be more its own language than English (a review's English signed with a Romanian
+        # address).
+        ("language4.toml", 45),
     ],
 )
 def test_blind_language_sets_name_no_wrong_language(name: str, least_right: int):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from babel import Locale
 
 from rjmail.core.bilingual import language_name
 from rjmail.core.locale_words import SHIPPED, LocaleWords, locale_words
 from rjmail.letters import SHIPPED as SHIPPED_FILES
+from tests.support import fresh_python
 
 
 @pytest.mark.parametrize("lang", sorted(SHIPPED))
@@ -51,7 +49,4 @@ def test_letters_in_a_shipped_language_load_no_locale_data() -> None:
         "import rjmail.translations  # the catalogues' reader imports Babel itself\n"
         "print(sorted(sys.modules['babel.localedata']._cache))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert done.stdout.strip() == "[]"
+    assert fresh_python(probe) == "[]"
