@@ -83,11 +83,12 @@ _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)
 )
 _UNREADABLE = re.compile(f"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
-# A quoted span (a quote mark after a space, colon or bracket, to its close in the same paragraph):
-# what someone else said or wrote ("She wrote: 'Jesteś nikim...'"), quite possibly in the other
-# person's language, not the writer's. The writer's language is read from their own words around it.
+# A quoted span (a quote mark after a space, colon or bracket, to its close in the same paragraph and
+# within 800 characters, which bounds the search): what someone else said or wrote ("She wrote:
+# 'Jesteś nikim...'"), quite possibly in the other person's language, not the writer's. The writer's
+# language is read from their own words around it.
 _QUOTED = re.compile(
-    r"(?:^|(?<=[\s:(\[]))[\"“„«‘'](?=\S)(?:[^\n]|\n(?![ \t]*\n))*?(?<=\S)[\"”“»’'](?=[\s.,;:!?)\]]|$)",
+    r"(?:^|(?<=[\s:(\[]))[\"“„«‘'](?=\S)(?:[^\n]|\n(?![ \t]*\n)){0,800}?(?<=\S)[\"”“»’'](?=[\s.,;:!?)\]]|$)",
     re.MULTILINE,
 )
 
@@ -331,10 +332,10 @@ _PLAINLY_ENGLISH_SHARE = 0.25
 
 
 def plainly_english(text: str) -> bool:
-    """A cheap pre-check before CLD2, and a guard on it: prose in
-    plain a-z letters in which a quarter of the words are common English function words is English, so no
-    letter language is detected. Erring here only ever means an English-only letter, the answer
-    detection gives whenever it is unsure."""
+    """A cheap pre-check before CLD2, and a guard on it: prose in plain a-z letters in which a
+    quarter of the words are common English function words is English, so no letter language is
+    detected. Erring here only ever means an English-only letter, the answer detection gives
+    whenever it is unsure."""
     sample = text[:_DETECT_LIMIT]
     # Only letters tell: a dash, a pound sign or a no-break space from a phone says nothing of it.
     if not sample.isascii() and any(map(_beyond_a_z, sample)):
