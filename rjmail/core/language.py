@@ -157,13 +157,31 @@ _STATED = re.compile(
     rf"language\s+is|i\s+prefer\s+to\s+(?:speak|write)\s+in)\s+(?:only\s+)?(?P<c>{_NAMES}))\b"
 )
 _NEGATED = re.compile(r"(?i)\b(?:no|not|don'?t|do not|doesn'?t|without)\b[^.!?\n]{0,25}$")
-_SCRIPTS = (
-    ("Arabic", re.compile(r"[\u0600-\u06ff]")),
-    ("Ukrainian", re.compile(r"[іїєґІЇЄҐ]")),
-    ("Russian", re.compile(r"[\u0400-\u04ff]")),
-    ("Greek", re.compile(r"[\u0370-\u03ff]")),
-    ("Chinese", re.compile(r"[\u4e00-\u9fff]")),
-)
+# Letters outside the Latin script (Latin-1, Latin Extended A/B and Additional are Latin).
+_NOT_LATIN = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
+#: Languages of other scripts, named as CLD2 reads them, for advisors booking an interpreter (rjmail
+#: writes no letters in them). The script alone does not tell: Ukrainian and Bulgarian are written
+#: in Cyrillic, Farsi, Urdu and Pashto in Arabic letters, and each was named Russian or Arabic.
+_SCRIPT_LANGUAGES: dict[str, str] = {
+    "ar": "Arabic",
+    "fa": "Farsi",
+    "ur": "Urdu",
+    "ps": "Pashto",
+    "ku": "Kurdish",
+    "uk": "Ukrainian",
+    "ru": "Russian",
+    "bg": "Bulgarian",
+    "el": "Greek",
+    "zh": "Chinese",
+    "zh-Hant": "Chinese",
+    "ti": "Tigrinya",
+    "am": "Amharic",
+    "pa": "Punjabi",
+    "gu": "Gujarati",
+    "hi": "Hindi",
+    "bn": "Bengali",
+    "ta": "Tamil",
+}
 
 
 def stated_language(text: str) -> str | None:
@@ -197,16 +215,15 @@ def _detected(text: str) -> str | None:
     letters = sum(c.isalpha() for c in text)
     if letters < MIN_LETTERS:
         return None
-    for name, script in _SCRIPTS:
-        if len(script.findall(text)) > letters / 3:
-            return name
+    if len(_NOT_LATIN.findall(text)) > letters / 3:
+        return _placed(text, _SCRIPT_LANGUAGES)
     if not _reads_as_prose(text) or plainly_english(text):
         return None
     if len(text.strip()) >= _SHORT:
-        found = _placed(text)
+        found = _placed(text, _NAMED)
         return None if found == "English" else found
     words = _without_names(text)
-    found = _placed(words)
+    found = _placed(words, _NAMED)
     return found if found is not None and _spelt_in(found, words) else None
 
 
@@ -215,11 +232,11 @@ def _may_be_name(word: str) -> bool:
     return word[:1].isupper() and not word.isupper()
 
 
-def _placed(text: str) -> str | None:
-    """CLD2's reading when it is sure: reliable, and the language holds MIN_SHARE of the text, or
-    it is the one language beside English and holds more of it than English does (a person who
-    apologises for their English, or signs off in it, writes in their own language). Best effort:
-    without it CLD2 gives up on short or mixed texts, which the rules here decide instead."""
+def _placed(text: str, names: dict[str, str]) -> str | None:
+    """CLD2's reading, if one of `names`, when it is sure: reliable, and the language holds MIN_SHARE
+    of the text, or it is the one language beside English and holds more of it than English does (a
+    person who apologises for their English, or signs off in it, writes in their own language). Best
+    effort: without it CLD2 gives up on short or mixed texts, which the rules here decide instead."""
     try:
         reliable, _, found = pycld2.detect(text, isPlainText=True, bestEffort=True)
     except (pycld2.error, ValueError):  # a character CLD2 cannot take: unsure
@@ -229,9 +246,9 @@ def _placed(text: str) -> str | None:
         return None
     best = max(shares, key=shares.__getitem__)
     if shares[best] >= MIN_SHARE:
-        return _NAMED.get(best)
+        return names.get(best)
     if best != "en" and set(shares) == {best, "en"} and shares[best] >= MIN_MIXED_SHARE:
-        return _NAMED.get(best)
+        return names.get(best)
     return None
 
 

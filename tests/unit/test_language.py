@@ -101,6 +101,26 @@ def test_short_texts_are_named_only_when_their_letters_agree(text: str, expected
     assert detected_language(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The script alone named each of these Russian or Arabic.
+        ("Добрий день, я отримала ваш лист, прошу подзвонити мені завтра вранці", "Ukrainian"),
+        ("Здравейте, получих вашето писмо. Моля, обадете ми се утре сутринта.", "Bulgarian"),
+        ("سلام، نامه شما را دریافت کردم. لطفا فردا صبح با من تماس بگیرید.", "Farsi"),
+        ("السلام علیکم، مجھے آپ کا خط مل گیا ہے۔ براہ کرم کل صبح مجھے فون کریں۔", "Urdu"),
+        ("سلام، زه ستاسو لیک ترلاسه کړ. مهرباني وکړئ سبا سهار ما ته زنګ ووهئ.", "Pashto"),
+        ("Здравствуйте, я получила ваше письмо. Пожалуйста, позвоните мне завтра утром.", "Russian"),
+        ("السلام عليكم، استلمت رسالتك. أرجو الاتصال بي صباح الغد.", "Arabic"),
+        ("Γεια σας, έλαβα το γράμμα σας. Παρακαλώ τηλεφωνήστε μου αύριο το πρωί.", "Greek"),
+        # A language of another script that advisors have no name for here is left unnamed.
+        ("こんにちは、お手紙を受け取りました。明日の朝に電話してください。よろしくお願いします。", None),
+    ],
+)
+def test_other_scripts_are_named_by_their_language_not_their_script(text: str, expected: str | None) -> None:
+    assert detected_language(text) == expected
+
+
 def test_binary_junk_is_no_language() -> None:
     assert detected_language("".join(chr(c) for c in range(32, 256)) * 3) is None
 
