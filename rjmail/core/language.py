@@ -58,6 +58,7 @@ MIN_WORDS = 5
 MIN_LETTERS = 25
 MIN_SHARE = 80  # per cent of the text CLD2 places in the language
 MIN_MIXED_SHARE = 40  # ... or, beside English only and more than English, at least this
+_FRAME = 5  # letters outside quote marks that make the quote someone else's, not the whole message
 _DETECT_LIMIT = 4_000  # the first few paragraphs decide; bounds the cost of huge mail
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _SHORT = 120  # below this many characters a detector guesses on a few words: letters must agree too
@@ -181,6 +182,9 @@ _SCRIPT_LANGUAGES: dict[str, str] = {
     "hi": "Hindi",
     "bn": "Bengali",
     "ta": "Tamil",
+    "sr": "Serbian",
+    "ja": "Japanese",
+    "ko": "Korean",
 }
 
 
@@ -211,7 +215,11 @@ def _detected(text: str) -> str | None:
     # NFC: a letter typed as a base letter and a combining mark counts as the letter it is.
     text = unicodedata.normalize("NFC", _NOT_WORDS.sub(" ", _UNREADABLE.sub(" ", text[:_DETECT_LIMIT])))
     own = _QUOTED.sub(" ", text)
-    text = own if sum(c.isalpha() for c in own) >= MIN_LETTERS else text  # unless the quote is all
+    own_letters = sum(c.isalpha() for c in own)
+    if own_letters >= MIN_LETTERS:
+        text = own
+    elif own_letters >= _FRAME:  # a few words of their own around someone else's: unsure
+        return None
     letters = sum(c.isalpha() for c in text)
     if letters < MIN_LETTERS:
         return None

@@ -113,8 +113,12 @@ def test_short_texts_are_named_only_when_their_letters_agree(text: str, expected
         ("Здравствуйте, я получила ваше письмо. Пожалуйста, позвоните мне завтра утром.", "Russian"),
         ("السلام عليكم، استلمت رسالتك. أرجو الاتصال بي صباح الغد.", "Arabic"),
         ("Γεια σας, έλαβα το γράμμα σας. Παρακαλώ τηλεφωνήστε μου αύριο το πρωί.", "Greek"),
-        # A language of another script that advisors have no name for here is left unnamed.
-        ("こんにちは、お手紙を受け取りました。明日の朝に電話してください。よろしくお願いします。", None),
+        (
+            "こんにちは、お手紙を受け取りました。明日の朝に電話してください。よろしくお願いします。",
+            "Japanese",
+        ),
+        # Punjabi in Shahmukhi is Urdu to CLD2 (a known limit); in Gurmukhi it is Punjabi.
+        ("ਸਤ ਸ੍ਰੀ ਅਕਾਲ, ਮੈਨੂੰ ਤੁਹਾਡੀ ਚਿੱਠੀ ਮਿਲ ਗਈ ਹੈ। ਕਿਰਪਾ ਕਰਕੇ ਮੈਨੂੰ ਕੱਲ੍ਹ ਸਵੇਰੇ ਫ਼ੋਨ ਕਰੋ।", "Punjabi"),
     ],
 )
 def test_other_scripts_are_named_by_their_language_not_their_script(text: str, expected: str | None) -> None:
@@ -155,6 +159,13 @@ def test_binary_junk_is_no_language() -> None:
         (
             "I would like to talk to someone about the burglary last month, please call me any weekday "
             "after 5pm.\n\nIonuț Popescu\nStrada Mihai Viteazu nr. 5, ap. 12\nSector 2, București, România",
+            None,
+        ),
+        # A short English frame around a long quote: the writer's own words are too few to read, and
+        # the quote is someone else's (found by a second review).
+        (
+            'Hi. He said "Słuchaj, jak jeszcze raz zobaczę cię pod moim domem, to pożałujesz, że się '
+            "urodziłeś, rozumiesz? Nikt ci nie pomoże, ani policja, ani nikt inny\". That's it.",
             None,
         ),
         # A whole message in quotes is the writer's own.
