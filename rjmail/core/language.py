@@ -201,17 +201,13 @@ def stated_language(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8)  # extraction asks twice about the same words (language, then contact wishes)
 def detected_language(text: str) -> str | None:
     """The language a text is written in when it is clearly not English, else None.
 
     Never a guess on a few words: at least MIN_WORDS words and MIN_LETTERS letters, and CLD2 must be
     sure (_placed).
     """
-    return _detected(text)
-
-
-@lru_cache(maxsize=8)  # extraction asks twice about the same words (language, then contact wishes)
-def _detected(text: str) -> str | None:
     # NFC: a letter typed as a base letter and a combining mark counts as the letter it is.
     text = unicodedata.normalize("NFC", _NOT_WORDS.sub(" ", _UNREADABLE.sub(" ", text[:_DETECT_LIMIT])))
     own = _QUOTED.sub(" ", text)

@@ -284,13 +284,11 @@ def test_plain_english_prose_skips_the_detector() -> None:
 
 
 def test_detection_of_the_same_words_is_done_once() -> None:
-    from rjmail.core.language import _detected
-
     text = "Bom dia, gostaria muito de falar com alguém sobre o que aconteceu comigo na semana passada."
-    _detected.cache_clear()
+    detected_language.cache_clear()
     first = detected_language(text)
     assert detected_language(text) == first == "Portuguese"
-    assert _detected.cache_info().hits == 1
+    assert detected_language.cache_info().hits == 1
 
 
 def test_punctuation_from_a_phone_does_not_hide_plain_english() -> None:
