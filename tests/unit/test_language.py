@@ -65,7 +65,7 @@ def test_a_near_neighbour_is_not_mistaken_for_a_community_language() -> None:
         # are in English.
         ("Nu mai doresc sa particip la program.", None),
         ("can someone call me tomorrow morning? thanks, agnieszka kowalczyk", None),
-        # A capitalised word may be a name wherever it stands; the language is read from the rest.
+        # A capitalised word may be a name wherever it stands: a name does not make a text Polish.
         ("Małgorzata will call you back tomorrow morning.", None),
         ("Conceição here. See you on Monday then.", None),
         ("Got your message, thanks. Aušrinė", None),
