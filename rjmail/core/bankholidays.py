@@ -33,13 +33,11 @@ TABLE: dict[int, str] = {
 @lru_cache(maxsize=16)
 def bank_holidays(first_year: int, last_year: int) -> frozenset[date]:
     """England & Wales bank holidays from `first_year` to `last_year`, both included."""
+    years = range(first_year, last_year + 1)
     days = {
-        date.fromisoformat(f"{year}-{day}")
-        for year in range(first_year, last_year + 1)
-        if year in TABLE
-        for day in TABLE[year].split()
+        date.fromisoformat(f"{year}-{day}") for year in years if year in TABLE for day in TABLE[year].split()
     }
-    missing = [year for year in range(first_year, last_year + 1) if year not in TABLE]
+    missing = [year for year in years if year not in TABLE]
     if missing:
         import holidays  # only for years the table does not hold
 

@@ -211,12 +211,13 @@ def detected_language(text: str) -> str | None:
     # NFC: a letter typed as a base letter and a combining mark counts as the letter it is.
     text = unicodedata.normalize("NFC", _NOT_WORDS.sub(" ", _UNREADABLE.sub(" ", text[:_DETECT_LIMIT])))
     own = _QUOTED.sub(" ", text)
-    own_letters = sum(c.isalpha() for c in own)
-    if own_letters >= MIN_LETTERS:
+    letters = sum(c.isalpha() for c in own)
+    if letters >= MIN_LETTERS:
         text = own
-    elif own_letters >= _FRAME:  # a few words of their own around someone else's: unsure
+    elif letters >= _FRAME:  # a few words of their own around someone else's: unsure
         return None
-    letters = sum(c.isalpha() for c in text)
+    else:  # the quote, if any, is the whole message
+        letters = sum(c.isalpha() for c in text)
     if letters < MIN_LETTERS:
         return None
     if len(_NOT_LATIN.findall(text)) > letters / 3:
@@ -249,11 +250,8 @@ def _placed(text: str, names: dict[str, str]) -> str | None:
     if not reliable or not shares:
         return None
     best = max(shares, key=shares.__getitem__)
-    if shares[best] >= MIN_SHARE:
-        return names.get(best)
-    if best != "en" and set(shares) == {best, "en"} and shares[best] >= MIN_MIXED_SHARE:
-        return names.get(best)
-    return None
+    mixed = best != "en" and set(shares) == {best, "en"} and shares[best] >= MIN_MIXED_SHARE
+    return names.get(best) if shares[best] >= MIN_SHARE or mixed else None
 
 
 def _without_names(text: str) -> str:

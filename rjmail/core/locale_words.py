@@ -113,8 +113,11 @@ SHIPPED: dict[str, LocaleWords] = {
 @cache
 def locale_words(lang: str) -> LocaleWords:
     """The words of `lang`: shipped, else from Babel's locale data. ValueError for an unknown code."""
-    if lang in SHIPPED:
-        return SHIPPED[lang]
+    return SHIPPED[lang] if lang in SHIPPED else babel_words(lang)
+
+
+def babel_words(lang: str) -> LocaleWords:
+    """The words of `lang` read from Babel's locale data (what SHIPPED holds, written out)."""
     from babel import Locale, UnknownLocaleError  # only for a language not shipped
 
     try:
